@@ -1,0 +1,11 @@
+/** Registers the CPU backend and all of its kernels. */
+import { registerBackend } from '../backend.js';
+import { CpuBackend } from './backend.js';
+import './elementwise.js';
+import './reduce.js';
+import './shape.js';
+import './linalg.js';
+
+export const cpu = new CpuBackend();
+registerBackend(cpu);
+export { CpuBackend };

@@ -1,0 +1,183 @@
+/**
+ * The user-facing Array. Concrete arrays hold a device buffer; Tracers (trace.ts) hold an atom of
+ * a trace. Both share this API, so user code is written once for eager, jit and transforms.
+ */
+import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
+import { type Aval, aval as mkAval, size } from './ir.js';
+import { type Backend, type Buffer, getBackend } from '../backends/backend.js';
+import type * as NpModule from '../numpy/index.js';
+import { formatArray } from './format.js';
+
+// The numpy module installs itself here at load time: a runtime import would be a cycle.
+let np: typeof NpModule;
+export function installNumpy(m: typeof NpModule): void { np = m; }
+
+export type ArrayLike = Array | number | boolean;
+export type Index = number | null | readonly [] | readonly (number | null)[];
+
+export abstract class Array {
+  abstract readonly aval: Aval;
+  /** JAX's weak type: set on values derived only from JS scalars; they defer to the other operand's dtype. */
+  abstract readonly weakType: boolean;
+  abstract readonly device: string;
+  /** The concrete value: itself, or for a Tracer evaluated on demand (throws under jit). */
+  abstract concrete(): ConcreteArray;
+
+  get shape(): number[] { return [...this.aval.shape]; }
+  get dtype(): DType { return this.aval.dtype; }
+  get ndim(): number { return this.aval.shape.length; }
+  get size(): number { return size(this.aval.shape); }
+
+  // ---- readback ----
+  dataSync(): TypedArray { return this.concrete().readSync(); }
+  async data(): Promise<TypedArray> { return this.concrete().read(); }
+  /** Nested JS arrays (numbers, or booleans for bool). */
+  js(): unknown { return toNested(this.dataSync(), this.aval); }
+  /** The value of a size-1 array as a JS number (or boolean). */
+  item(): number | boolean {
+    if (this.size !== 1) throw new TypeError(`item: only size-1 arrays convert to a scalar, got shape [${this.shape}]`);
+    const v = this.dataSync()[0];
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+  valueOf(): number {
+    const v = this.item();
+    return typeof v === 'boolean' ? Number(v) : v;
+  }
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'string' ? this.toString() : this.valueOf();
+  }
+  toString(): string { return formatArray(this.dataSync(), this.aval); }
+
+  // ---- arithmetic ----
+  add(y: ArrayLike): Array { return np.add(this, y); }
+  sub(y: ArrayLike): Array { return np.subtract(this, y); }
+  mul(y: ArrayLike): Array { return np.multiply(this, y); }
+  div(y: ArrayLike): Array { return np.divide(this, y); }
+  pow(y: ArrayLike): Array { return np.power(this, y); }
+  mod(y: ArrayLike): Array { return np.remainder(this, y); }
+  neg(): Array { return np.negative(this); }
+  abs(): Array { return np.abs(this); }
+  exp(): Array { return np.exp(this); }
+  log(): Array { return np.log(this); }
+  sqrt(): Array { return np.sqrt(this); }
+  sin(): Array { return np.sin(this); }
+  cos(): Array { return np.cos(this); }
+  tanh(): Array { return np.tanh(this); }
+  square(): Array { return np.square(this); }
+  maximum(y: ArrayLike): Array { return np.maximum(this, y); }
+  minimum(y: ArrayLike): Array { return np.minimum(this, y); }
+  matmul(y: Array): Array { return np.matmul(this, y); }
+  dot(y: Array): Array { return np.dot(this, y); }
+
+  // ---- comparisons ----
+  equal(y: ArrayLike): Array { return np.equal(this, y); }
+  notEqual(y: ArrayLike): Array { return np.notEqual(this, y); }
+  less(y: ArrayLike): Array { return np.less(this, y); }
+  lessEqual(y: ArrayLike): Array { return np.lessEqual(this, y); }
+  greater(y: ArrayLike): Array { return np.greater(this, y); }
+  greaterEqual(y: ArrayLike): Array { return np.greaterEqual(this, y); }
+
+  // ---- reductions ----
+  sum(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.sum(this, axis, opts); }
+  mean(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.mean(this, axis, opts); }
+  prod(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.prod(this, axis, opts); }
+  max(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.max(this, axis, opts); }
+  min(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.min(this, axis, opts); }
+  argmax(axis?: number | null, opts?: { keepdims?: boolean }): Array { return np.argmax(this, axis, opts); }
+  argmin(axis?: number | null, opts?: { keepdims?: boolean }): Array { return np.argmin(this, axis, opts); }
+  cumsum(axis?: number | null): Array { return np.cumsum(this, axis); }
+  var(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return np.var_(this, axis, opts); }
+  std(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return np.std(this, axis, opts); }
+  all(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.all(this, axis, opts); }
+  any(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.any(this, axis, opts); }
+
+  // ---- shape ----
+  reshape(...shape: number[] | [number[]]): Array {
+    return np.reshape(this, (Array.isShapeList(shape) ? shape[0] : shape) as number[]);
+  }
+  transpose(...axes: number[] | [number[]]): Array {
+    const a = Array.isShapeList(axes) ? axes[0] : (axes as number[]);
+    return np.transpose(this, a.length ? a : undefined);
+  }
+  get T(): Array { return np.transpose(this); }
+  flatten(): Array { return np.reshape(this, [-1]); }
+  ravel(): Array { return np.reshape(this, [-1]); }
+  squeeze(axis?: number | number[]): Array { return np.squeeze(this, axis); }
+  expandDims(axis: number | number[]): Array { return np.expandDims(this, axis); }
+  astype(dtype: DType): Array { return np.astype(this, dtype); }
+  broadcastTo(shape: number[]): Array { return np.broadcastTo(this, shape); }
+
+  /** numpy-style basic indexing, one argument per axis (jax-js convention). */
+  slice(...index: Index[]): Array { return np.sliceIndex(this, index); }
+  /** Functional updates: `x.at(i).set(v)`, `.add(v)`, `.mul(v)`, `.get()`. */
+  at(...index: Index[]): { set(v: ArrayLike): Array; add(v: ArrayLike): Array; get(): Array } {
+    return np.at(this, index);
+  }
+
+  private static isShapeList(a: unknown[]): a is [number[]] {
+    return a.length === 1 && globalThis.Array.isArray(a[0]);
+  }
+}
+
+/** An array with a buffer on a device. Released by a FinalizationRegistry when collected. */
+export class ConcreteArray extends Array {
+  private static readonly registry = new FinalizationRegistry<{ backend: Backend; buffer: Buffer }>(
+    ({ backend, buffer }) => backend.release(buffer),
+  );
+
+  constructor(
+    readonly buffer: Buffer,
+    readonly backend: Backend,
+    readonly weakType = false,
+    /** Set for 0-d arrays made from a JS number: traces embed it as a Literal. */
+    readonly hostScalar?: number,
+  ) {
+    super();
+    ConcreteArray.registry.register(this, { backend, buffer });
+  }
+
+  get aval(): Aval { return this.buffer.aval; }
+  get device(): string { return this.backend.name; }
+  concrete(): ConcreteArray { return this; }
+
+  static fromData(data: TypedArray, shape: readonly number[], dtype: DType, backend?: Backend, weak = false): ConcreteArray {
+    const b = backend ?? getBackend();
+    const a = mkAval(shape, dtype);
+    return new ConcreteArray(b.put(data, a), b, weak);
+  }
+
+  static fromScalar(value: number | boolean, dtype: DType, backend?: Backend, weak = false): ConcreteArray {
+    const b = backend ?? getBackend();
+    const v = castScalar(value, dtype);
+    const data = typedArrayFor(dtype, 1);
+    data[0] = v;
+    return new ConcreteArray(b.put(data, mkAval([], dtype)), b, weak, v);
+  }
+
+  readSync(): TypedArray {
+    if (!this.backend.readSync) {
+      throw new Error(`dataSync: device '${this.device}' cannot read synchronously; use 'await x.data()'`);
+    }
+    return this.backend.readSync(this.buffer);
+  }
+  read(): Promise<TypedArray> { return this.backend.read(this.buffer); }
+
+  /** This array's data on `backend` (a copy when it lives elsewhere). */
+  onDevice(backend: Backend): ConcreteArray {
+    if (backend === this.backend) return this;
+    if (this.hostScalar !== undefined) return ConcreteArray.fromScalar(this.hostScalar, this.dtype, backend, this.weakType);
+    return ConcreteArray.fromData(this.readSync(), this.aval.shape, this.dtype, backend, this.weakType);
+  }
+}
+
+function toNested(data: TypedArray, a: Aval): unknown {
+  const conv = a.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  const rec = (dim: number, off: number): unknown => {
+    if (dim === a.shape.length) return conv(data[off]);
+    const stride = size(a.shape.slice(dim + 1));
+    const out: unknown[] = [];
+    for (let i = 0; i < a.shape[dim]; i++) out.push(rec(dim + 1, off + i * stride));
+    return out;
+  };
+  return rec(0, 0);
+}

@@ -1,0 +1,34 @@
+/** Primitive declarations and the registry: each primitive is declared once with its rules. */
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { Aval, Params } from './ir.js';
+import type { ShapeError } from './errors.js';
+import type { JvpRule, TransposeRule, VmapRule } from './rules.js';
+
+export interface Primitive<P extends Params = any> {
+  readonly name: string;
+  /** Input avals + params -> output avals, or a ShapeError naming the op, the shapes and the fix. */
+  abstractEval(avals: readonly Aval[], params: P): Either<ShapeError, Aval[]>;
+  readonly jvp?: JvpRule<P>;
+  readonly vmap?: VmapRule<P>;
+  /** Linear primitives (in the inputs marked linear by the transform) carry a transpose rule. */
+  readonly transpose?: TransposeRule<P>;
+}
+
+const registry = new Map<string, Primitive>();
+
+export function definePrimitive<P extends Params>(p: Primitive<P>): Primitive<P> {
+  if (registry.has(p.name)) throw new Error(`definePrimitive: '${p.name}' is already registered`);
+  registry.set(p.name, p as Primitive);
+  return Object.freeze(p);
+}
+
+export const primitives = (): ReadonlyMap<string, Primitive> => registry;
+
+/** A stable string for params, used by caches and CSE (sub-Jaxprs are keyed by their id). */
+export function paramsKey(params: Params): string {
+  return JSON.stringify(params, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && 'eqns' in v && 'id' in v) return `#jaxpr${(v as { id: number }).id}`;
+    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+    return v;
+  });
+}

@@ -1,0 +1,34 @@
+/** Rule signatures shared by primitives and transforms (type-only to avoid import cycles). */
+import type { Array } from './array.js';
+import type { Params } from './ir.js';
+import type { Aval } from './ir.js';
+
+/** A symbolic zero tangent/cotangent: carries only its aval, never materialised. */
+export class Zero {
+  constructor(readonly aval: Aval) {}
+}
+
+export type Tangent = Array | Zero;
+
+/** primals + tangents -> [primal outs, tangent outs]; written with ordinary ops on Tracers. */
+export type JvpRule<P extends Params> = (primals: Array[], tangents: Tangent[], params: P) => [Array[], Tangent[]];
+
+/** Batching: inputs and their batch dims (null = unbatched) -> outputs and their batch dims. */
+export type VmapRule<P extends Params> = (
+  args: Array[],
+  dims: (number | null)[],
+  params: P,
+  axisSize: number,
+) => [Array[], (number | null)[]];
+
+/** A primal input that is linear (unknown) in the transpose: only its aval is known. */
+export class LinearIn {
+  constructor(readonly aval: Aval) {}
+}
+
+/** Output cotangents + inputs (LinearIn for linear ones) -> one cotangent per input (null = zero). */
+export type TransposeRule<P extends Params> = (
+  cts: Tangent[],
+  inputs: (Array | LinearIn)[],
+  params: P,
+) => (Tangent | null)[];

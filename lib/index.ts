@@ -1,0 +1,34 @@
+/**
+ * cotangent: JAX-style differentiable programming for TypeScript.
+ * Public exports only; see DESIGN.md §6 for the contract.
+ */
+import './backends/cpu/index.js';
+import * as numpy from './numpy/index.js';
+import * as treeUtil from './core/pytree.js';
+
+export { numpy, numpy as np };
+export { Array } from './core/array.js';
+export type { ArrayLike, Index } from './core/array.js';
+export type { DType } from './core/dtype.js';
+export { setDefaultFloat, getDefaultFloat } from './core/dtype.js';
+export { jit, makeJaxpr, evalShape } from './transforms/jit.js';
+export type { JitOptions, ClosedJaxpr } from './transforms/jit.js';
+export { typecheck, typecheckJaxpr } from './core/check.js';
+export { Jaxpr } from './core/ir.js';
+export type { Aval, Var, Literal, Atom, Eqn } from './core/ir.js';
+export { ShapeError, ConcretizationError, UnexpectedTracerError } from './core/errors.js';
+export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend } from './backends/backend.js';
+export type { Backend, Buffer, Executable, MemoryStats } from './backends/backend.js';
+export { devicePut } from './core/device.js';
+export { primitives } from './core/primitive.js';
+
+/** Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`, `structure`, `at`. */
+export const tree = {
+  flatten: treeUtil.flatten,
+  unflatten: treeUtil.unflatten,
+  map: treeUtil.map,
+  leaves: treeUtil.leaves,
+  structure: treeUtil.structure,
+  at: treeUtil.at,
+};
+export type { TreeDef } from './core/pytree.js';

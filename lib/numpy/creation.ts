@@ -1,0 +1,136 @@
+/** Array creation: from JS data, constants, ranges and identity matrices. */
+import { Array, ConcreteArray } from '../core/array.js';
+import { type DType, type TypedArray, dtypeOfTypedArray, getDefaultFloat, isDType, typedArrayFor, castScalar } from '../core/dtype.js';
+import { bind1 } from '../core/trace.js';
+import { Iota } from '../primitives/shape.js';
+import { getBackend } from '../backends/backend.js';
+import { ShapeError } from '../core/errors.js';
+import { asArray, broadcastTo, convert, describe } from './promote.js';
+import { lessEqual, subtract } from './math.js';
+
+export interface DTypeOpt { dtype?: DType; device?: string }
+
+function checkDtype(who: string, dtype: unknown): DType | undefined {
+  if (dtype === undefined) return undefined;
+  if (!isDType(dtype)) throw new TypeError(`${who}: unknown dtype ${JSON.stringify(dtype)}; use 'float32', 'float64', 'int32' or 'bool'`);
+  return dtype;
+}
+
+function checkShape(who: string, shape: number | readonly number[]): number[] {
+  const s = typeof shape === 'number' ? [shape] : [...shape];
+  if (!s.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError(`${who}: invalid shape [${s}]; dimensions must be non-negative integers`);
+  return s;
+}
+
+/** The shape of nested JS arrays; throws on ragged nesting. */
+function nestedShape(data: unknown, who: string): number[] {
+  const shape: number[] = [];
+  let cur = data;
+  while (globalThis.Array.isArray(cur)) { shape.push(cur.length); cur = cur[0]; }
+  const check = (x: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (globalThis.Array.isArray(x)) throw new ShapeError(`${who}: ragged nested array: ${path} has more levels than the first element`);
+      if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`${who}: element ${path || '(root)'} is ${describe(x)}; expected numbers or booleans`);
+      return;
+    }
+    if (!globalThis.Array.isArray(x) || x.length !== shape[dim]) {
+      throw new ShapeError(`${who}: ragged nested array: ${path || 'the root'} should have ${shape[dim]} elements (inferred shape [${shape}]), found ${globalThis.Array.isArray(x) ? x.length : describe(x)}`);
+    }
+    x.forEach((y, i) => check(y, dim + 1, `${path}[${i}]`));
+  };
+  check(data, 0, '');
+  return shape;
+}
+
+/**
+ * `np.array(data, { dtype })`: nested JS arrays of numbers/booleans (numbers get the default float,
+ * float64 on CPU), typed arrays (keep their dtype), or an existing Array (copied/cast).
+ */
+export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {}): Array {
+  const dtype = checkDtype('np.array', opts.dtype);
+  const backend = getBackend(opts.device);
+  if (data instanceof Array) return dtype ? convert(data, dtype) : data;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    const src = dtypeOfTypedArray(data);
+    if (!src) throw new TypeError(`np.array: unsupported typed array ${describe(data)}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    const shape = opts.shape ?? [(data as TypedArray).length];
+    const a = ConcreteArray.fromData(data as TypedArray, shape, src, backend);
+    return dtype && dtype !== src ? convert(a, dtype) : a;
+  }
+  const shape = nestedShape(data, 'np.array');
+  const flat = (shape.length ? (data as unknown[]).flat(Infinity) : [data]) as (number | boolean)[];
+  const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat());
+  const buf = typedArrayFor(dt, flat.length);
+  for (let i = 0; i < flat.length; i++) buf[i] = castScalar(flat[i], dt);
+  return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend);
+}
+
+export const asarray = array;
+
+export function full(shape: number | readonly number[], value: number | boolean | Array, opts: DTypeOpt = {}): Array {
+  const s = checkShape('np.full', shape);
+  const dtype = checkDtype('np.full', opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
+  if (value instanceof Array) return broadcastTo(convert(value, dtype), s, 'np.full');
+  const n = s.reduce((p, d) => p * d, 1);
+  const buf = typedArrayFor(dtype, n);
+  buf.fill(castScalar(value, dtype));
+  return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device));
+}
+
+export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => full(shape, 0, opts);
+export const ones = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => full(shape, 1, opts);
+export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => full(x.shape, 0, { dtype: x.dtype, ...opts });
+export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => full(x.shape, 1, { dtype: x.dtype, ...opts });
+export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => full(x.shape, v, { dtype: x.dtype, ...opts });
+export const empty = zeros;
+
+/** `arange(stop)`, `arange(start, stop, step?)`; integer arguments give int32, like numpy. */
+export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = {}): Array {
+  if (stop === undefined) { stop = start; start = 0; }
+  if (step === 0) throw new RangeError('np.arange: step must not be zero');
+  const allInt = [start, stop, step].every(Number.isInteger);
+  const dtype = checkDtype('np.arange', opts.dtype) ?? (allInt ? 'int32' : getDefaultFloat());
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const buf = typedArrayFor(dtype, n);
+  for (let i = 0; i < n; i++) buf[i] = castScalar(start + i * step, dtype);
+  return ConcreteArray.fromData(buf, [n], dtype, getBackend(opts.device));
+}
+
+export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt & { endpoint?: boolean } = {}): Array {
+  if (!Number.isInteger(num) || num < 0) throw new RangeError(`np.linspace: num must be a non-negative integer, got ${num}`);
+  const dtype = checkDtype('np.linspace', opts.dtype) ?? getDefaultFloat();
+  const endpoint = opts.endpoint ?? true;
+  const div = endpoint ? num - 1 : num;
+  const buf = typedArrayFor(dtype, num);
+  const step = div > 0 ? (stop - start) / div : 0;
+  for (let i = 0; i < num; i++) buf[i] = castScalar(start + i * step, dtype);
+  if (endpoint && num > 1) buf[num - 1] = castScalar(stop, dtype);
+  return ConcreteArray.fromData(buf, [num], dtype, getBackend(opts.device));
+}
+
+/** Values along `dimension` of `shape` (lax.iota broadcast), staged when inside a trace. */
+export function iota(dtype: DType, shape: readonly number[], dimension = 0): Array {
+  return bind1(Iota, [], { dtype, shape: [...shape], dimension });
+}
+
+export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Array {
+  const cols = m ?? n;
+  const k = opts.k ?? 0;
+  const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat();
+  const buf = typedArrayFor(dtype, n * cols);
+  for (let i = 0; i < n; i++) { const j = i + k; if (j >= 0 && j < cols) buf[i * cols + j] = 1; }
+  return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device));
+}
+
+export const identity = (n: number, opts: DTypeOpt = {}): Array => eye(n, n, opts);
+
+/** 1 on and below the k-th diagonal, 0 above (numpy's tri). */
+export function tri(n: number, m?: number, k = 0, opts: DTypeOpt = {}): Array {
+  const cols = m ?? n;
+  const rows = iota('int32', [n, cols], 0);
+  const c = iota('int32', [n, cols], 1);
+  const mask = lessEqual(subtract(c, rows), k);
+  return opts.dtype ? convert(mask, opts.dtype) : convert(mask, getDefaultFloat());
+}
+
+export { asArray };

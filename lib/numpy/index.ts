@@ -1,0 +1,22 @@
+/** The numpy API (`np`): functions over Arrays, mirrored by Array methods. */
+import { installNumpy } from '../core/array.js';
+import * as creation from './creation.js';
+import * as math from './math.js';
+import * as reductions from './reductions.js';
+import * as shape from './shape.js';
+import * as indexing from './indexing.js';
+import * as linalgFns from './linalg.js';
+
+export * from './creation.js';
+export * from './math.js';
+export * from './reductions.js';
+export * from './shape.js';
+export * from './indexing.js';
+export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
+export { broadcastShapes } from './promote.js';
+export { Array } from '../core/array.js';
+export type { ArrayLike } from '../core/array.js';
+export type { DType } from '../core/dtype.js';
+
+// Array methods call through this table (a runtime import from core would be a cycle).
+installNumpy({ ...creation, ...math, ...reductions, ...shape, ...indexing, ...linalgFns } as never);

@@ -1,0 +1,214 @@
+/**
+ * Indexing: `x.slice(...)` (one argument per axis, jax-js convention), functional updates
+ * `x.at(...).set/add`, `take` and `takeAlongAxis`.
+ */
+import { Array, type ArrayLike, ConcreteArray, type Index } from '../core/array.js';
+import { bind1 } from '../core/trace.js';
+import { ShapeError } from '../core/errors.js';
+import * as S from '../primitives/shape.js';
+import { asArray, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
+import { add, less, where } from './math.js';
+import { expandDims, moveaxis, reshape, squeeze, stack, flip, ravel } from './shape.js';
+
+/** One resolved per-axis index. */
+type AxisIndex =
+  | { kind: 'int'; i: number }
+  | { kind: 'dyn'; i: Array }
+  | { kind: 'adv'; i: Array }
+  | { kind: 'slice'; start: number; stop: number; step: number };
+
+interface Resolved { axes: AxisIndex[]; newAxes: number[] }
+
+function isIntArray(x: unknown): x is Array {
+  return x instanceof Array && (x.dtype === 'int32' || x.dtype === 'bool');
+}
+
+/** Python's slice.indices(n): clamps start/stop for the step's direction. */
+function sliceIndices(n: number, start: number | null, stop: number | null, step: number): [number, number, number] {
+  const norm = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+  if (step > 0) return [start === null ? 0 : norm(start, 0, n), stop === null ? n : norm(stop, 0, n), step];
+  return [start === null ? n - 1 : norm(start, -1, n - 1), stop === null ? -1 : norm(stop, -1, n - 1), step];
+}
+
+function resolve(who: string, x: Array, index: readonly (Index | Array)[]): Resolved {
+  const consumed = index.filter((e) => e !== null).length;
+  if (consumed > x.ndim) throw new ShapeError(`${who}: too many indices for an array of rank ${x.ndim} (got ${consumed})`);
+  const axes: AxisIndex[] = [];
+  const newAxes: number[] = [];
+  let pos = 0;
+  for (const e of index) {
+    const d = axes.length;
+    const n = x.shape[d];
+    if (e === null) { newAxes.push(pos++); continue; }
+    if (typeof e === 'number') {
+      if (!Number.isInteger(e) || e < -n || e >= n) throw new ShapeError(`${who}: index ${e} is out of bounds for axis ${d} with size ${n}`);
+      axes.push({ kind: 'int', i: e < 0 ? e + n : e });
+    } else if (e instanceof Array) {
+      if (!isIntArray(e) || e.dtype === 'bool') throw new TypeError(`${who}: array indices must be int32, got ${e.dtype} for axis ${d}`);
+      axes.push(e.ndim === 0 ? { kind: 'dyn', i: e } : { kind: 'adv', i: e });
+      if (e.ndim !== 0) pos++;
+    } else if (globalThis.Array.isArray(e)) {
+      if (e.length > 3) throw new ShapeError(`${who}: a slice is [start, stop] or [start, stop, step], got ${JSON.stringify(e)} for axis ${d}`);
+      const [s0, s1, s2] = e as (number | null)[];
+      const step = s2 ?? 1;
+      if (step === 0 || !Number.isInteger(step)) throw new ShapeError(`${who}: slice step must be a nonzero integer, got ${step}`);
+      const [start, stop] = e.length === 0 ? [0, n] : sliceIndices(n, s0 ?? null, e.length >= 2 ? (s1 ?? null) : null, step);
+      axes.push({ kind: 'slice', start, stop, step: e.length === 0 ? 1 : step });
+      pos++;
+    } else {
+      throw new TypeError(`${who}: unsupported index ${JSON.stringify(e)} for axis ${d}; use an integer, [start, stop, step], [] or null`);
+    }
+  }
+  while (axes.length < x.ndim) { axes.push({ kind: 'slice', start: 0, stop: x.shape[axes.length], step: 1 }); }
+  return { axes, newAxes };
+}
+
+const sliceLen = (s: { start: number; stop: number; step: number }) => Math.max(0, Math.ceil((s.stop - s.start) / s.step));
+
+/** `x.slice(...)`: basic indexing; scalar int32 Arrays index dynamically; int arrays gather. */
+export function sliceIndex(x: Array, index: readonly (Index | Array)[]): Array {
+  const { axes, newAxes } = resolve('slice', x, index);
+  if (axes.some((a) => a.kind === 'adv')) return advancedGather(x, axes, newAxes);
+  let r = x;
+  // Negative steps: reverse those axes, then take a positive-stride slice.
+  const revDims = axes.flatMap((a, d) => (a.kind === 'slice' && a.step < 0 ? [d] : []));
+  if (revDims.length) r = flip(r, revDims);
+  const start: number[] = [];
+  const limit: number[] = [];
+  const strides: number[] = [];
+  axes.forEach((a, d) => {
+    const n = x.shape[d];
+    if (a.kind === 'int') { start.push(a.i); limit.push(a.i + 1); strides.push(1); }
+    else if (a.kind === 'slice') {
+      const len = sliceLen(a);
+      const s0 = a.step > 0 ? a.start : n - 1 - a.start;
+      const st = Math.abs(a.step);
+      start.push(len ? s0 : 0); limit.push(len ? s0 + (len - 1) * st + 1 : 0); strides.push(st);
+    } else { start.push(0); limit.push(n); strides.push(1); }
+  });
+  const trivial = start.every((s, d) => s === 0 && limit[d] === x.shape[d] && strides[d] === 1);
+  if (!trivial) {
+    r = bind1(S.Slice, [r], { startIndices: start, limitIndices: limit, strides: strides.every((s) => s === 1) ? null : strides }, r.weakType);
+  }
+  const dyn = axes.flatMap((a, d) => (a.kind === 'dyn' ? [d] : []));
+  if (dyn.length) {
+    const starts = axes.map((a, d) => (a.kind === 'dyn' ? normIndex(a.i, x.shape[d]) : asArray(0, 'int32')));
+    r = bind1(S.DynamicSlice, [r, ...starts], { sliceSizes: r.shape.map((n, d) => (dyn.includes(d) ? 1 : n)) }, r.weakType);
+  }
+  const drop = axes.flatMap((a, d) => (a.kind === 'int' || a.kind === 'dyn' ? [d] : []));
+  if (drop.length) r = squeeze(r, drop);
+  return newAxes.length ? expandDims(r, newAxes) : r;
+}
+
+/** Negative indices count from the end (normalised with a select when traced). */
+function normIndex(i: Array, n: number): Array {
+  const ii = convert(i, 'int32');
+  return where(less(ii, 0), add(ii, n), ii);
+}
+
+/** Pure advanced indexing of leading axes: int arrays broadcast together, then one gather. */
+function advancedCoords(x: Array, axes: AxisIndex[], who: string): { coords: Array; k: number } {
+  let k = 0;
+  while (k < axes.length && axes[k].kind !== 'slice') k++;
+  const isFull = (a: AxisIndex, d: number) => a.kind === 'slice' && a.start === 0 && a.step === 1 && a.stop === x.shape[d];
+  if (axes.slice(k).some((a, j) => !isFull(a, k + j))) {
+    throw new ShapeError(`${who}: integer-array indices must index the leading axes, with no slices between them; move the axis first (np.moveaxis) or use np.take`);
+  }
+  const idx = axes.slice(0, k).map((a, d) => normIndex(a.kind === 'int' ? asArray(a.i, 'int32') : (a as { i: Array }).i, x.shape[d]));
+  const shape = broadcastShapes(who, ...idx.map((i) => i.shape));
+  return { coords: stack(idx.map((i) => broadcastTo(i, shape)), -1), k };
+}
+
+function advancedGather(x: Array, axes: AxisIndex[], newAxes: number[]): Array {
+  if (newAxes.length) throw new ShapeError('slice: null (new axis) cannot be combined with integer-array indices');
+  const { coords, k } = advancedCoords(x, axes, 'slice');
+  return bind1(S.Gather, [x, coords], { axes: [...globalThis.Array(k).keys()] }, x.weakType);
+}
+
+/** Coordinates [...selected shape, ndim] of the elements a basic index selects. */
+function basicCoords(x: Array, axes: AxisIndex[]): Array {
+  const cols = axes.map((a, d) => {
+    if (a.kind === 'int') return [a.i];
+    if (a.kind === 'slice') return globalThis.Array.from({ length: sliceLen(a) }, (_, j) => a.start + j * a.step);
+    return [0];
+  });
+  const shape = cols.map((c) => c.length);
+  const n = shape.reduce((p, d) => p * d, 1);
+  const data = new Int32Array(n * x.ndim);
+  for (let flat = 0; flat < n; flat++) {
+    let rem = flat;
+    for (let d = x.ndim - 1; d >= 0; d--) {
+      data[flat * x.ndim + d] = cols[d][rem % shape[d]];
+      rem = Math.floor(rem / shape[d]);
+    }
+  }
+  let coords = arrayOf(data, [...shape, x.ndim]);
+  if (axes.some((a) => a.kind === 'dyn')) {
+    const offs = axes.map((a, d) => (a.kind === 'dyn' ? normIndex(a.i, x.shape[d]) : asArray(0, 'int32')));
+    coords = add(coords, stack(offs));
+  }
+  return coords;
+}
+
+const arrayOf = (data: Int32Array, shape: number[]): Array => ConcreteArray.fromData(data, shape, 'int32');
+
+export interface AtRef {
+  get(): Array;
+  set(v: ArrayLike): Array;
+  add(v: ArrayLike): Array;
+}
+
+/** JAX's `x.at[idx]`: functional updates returning a new array. */
+export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
+  const update = (v: ArrayLike, scatterAdd: boolean): Array => {
+    const { axes, newAxes } = resolve('at', x, index);
+    const isAdv = axes.some((a) => a.kind === 'adv');
+    const target = sliceIndex(x, index);
+    const vals = broadcastTo(convert(asArray(v), x.dtype), target.shape, 'at');
+    let coords: Array;
+    let updAxes: number[];
+    if (isAdv) {
+      const c = advancedCoords(x, axes, 'at');
+      coords = c.coords;
+      updAxes = [...globalThis.Array(c.k).keys()];
+    } else {
+      coords = basicCoords(x, axes);
+      updAxes = [...globalThis.Array(x.ndim).keys()];
+    }
+    let u = newAxes.length ? squeeze(vals, newAxes) : vals;
+    u = reshape(u, [...coords.shape.slice(0, -1), ...x.shape.filter((_, d) => !updAxes.includes(d))]);
+    return bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [x, coords, u], { axes: updAxes }, x.weakType);
+  };
+  return {
+    get: () => sliceIndex(x, index),
+    set: (v) => update(v, false),
+    add: (v) => update(v, true),
+  };
+}
+
+/** `take(x, indices, axis)`: elements along `axis` (the flattened array by default); indices clamp. */
+export function take(x: ArrayLike, indices: ArrayLike | readonly number[], axis?: number | null): Array {
+  let a = asArray(x);
+  if (axis === null || axis === undefined) { a = ravel(a); axis = 0; }
+  const ax = normAxis('np.take', axis, a.ndim);
+  const idx = indices instanceof Array ? indices : typeof indices === 'number' ? asArray(indices, 'int32') : arrayOf(Int32Array.from(indices as number[]), [(indices as number[]).length]);
+  if (idx.dtype !== 'int32') throw new TypeError(`np.take: indices must be int32, got ${idx.dtype}; convert with astype('int32')`);
+  const norm = normIndex(idx, a.shape[ax]);
+  const g = bind1(S.Gather, [a, expandDims(norm, -1)], { axes: [ax] }, a.weakType);
+  // gather puts the index dims first; numpy puts them where `axis` was.
+  if (ax === 0 || idx.ndim === 0) return g;
+  const src = [...globalThis.Array(idx.ndim).keys()];
+  return moveaxis(g, src, src.map((i) => i + ax));
+}
+
+/** numpy's take_along_axis: `indices` has x's rank and picks along `axis`. */
+export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number): Array {
+  const a = asArray(x);
+  if (indices.ndim !== a.ndim) throw new ShapeError(`np.takeAlongAxis: indices (shape [${indices.shape}]) must have the same rank as x (shape [${a.shape}])`);
+  const ax = normAxis('np.takeAlongAxis', axis, a.ndim);
+  const shape = broadcastShapes('np.takeAlongAxis', a.shape.map((d, i) => (i === ax ? 1 : d)), indices.shape.map((d, i) => (i === ax ? 1 : d)));
+  shape[ax] = indices.shape[ax];
+  const idx = normIndex(broadcastTo(indices, shape), a.shape[ax]);
+  const coords = shape.map((_, d) => (d === ax ? idx : bind1(S.Iota, [], { dtype: 'int32', shape, dimension: d })));
+  return bind1(S.Gather, [a, stack(coords, -1)], { axes: a.shape.map((_, i) => i) }, a.weakType);
+}

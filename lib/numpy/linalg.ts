@@ -1,0 +1,272 @@
+/** dot, matmul, outer, einsum (explicit subscripts) and np.linalg, all lowered to dot_general & co. */
+import type { Array, ArrayLike } from '../core/array.js';
+import { bind, bind1 } from '../core/trace.js';
+import { ShapeError } from '../core/errors.js';
+import { DotGeneral, Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
+import { asArray, broadcastShapes, broadcastTo, convert, normAxes, promote } from './promote.js';
+import { abs, log, multiply, notEqual, power, sign, sqrt, subtract } from './math.js';
+import { max, min, prod, sum } from './reductions.js';
+import { expandDims, reshape, transpose, ravel } from './shape.js';
+import { eye, iota } from './creation.js';
+import { takeAlongAxis } from './indexing.js';
+import { getDefaultFloat, isFloat } from '../core/dtype.js';
+
+const range = (n: number, from = 0) => globalThis.Array.from({ length: n }, (_, i) => i + from);
+
+function dotGeneral(a: Array, b: Array, contracting: [number[], number[]], batch: [number[], number[]], weak: boolean): Array {
+  return bind1(DotGeneral, [a, b], { contracting, batch }, weak);
+}
+
+/** numpy dot: inner product over the last axis of `a` and the second-to-last of `b`. */
+export function dot(x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b], t] = promote([x, y]);
+  if (a.ndim === 0 || b.ndim === 0) return multiply(a, b);
+  const cb = b.ndim === 1 ? 0 : b.ndim - 2;
+  if (a.shape[a.ndim - 1] !== b.shape[cb]) {
+    throw new ShapeError(`np.dot: shapes [${a.shape}] and [${b.shape}] not aligned: ${a.shape[a.ndim - 1]} (axis ${a.ndim - 1}) != ${b.shape[cb]} (axis ${cb})`);
+  }
+  return dotGeneral(a, b, [[a.ndim - 1], [cb]], [[], []], t.weak);
+}
+
+/** numpy matmul: batched over leading axes (broadcast), 1-D operands promoted then squeezed. */
+export function matmul(x: ArrayLike, y: ArrayLike): Array {
+  let [[a, b], t] = promote([x, y]);
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError('np.matmul: operands must be at least 1-D; use np.multiply for scalars');
+  const va = a.ndim === 1;
+  const vb = b.ndim === 1;
+  if (va) a = expandDims(a, 0);
+  if (vb) b = expandDims(b, -1);
+  const [m, k] = a.shape.slice(-2);
+  const [k2, n] = b.shape.slice(-2);
+  if (k !== k2) {
+    throw new ShapeError(`np.matmul: contraction mismatch: [${a.shape}] @ [${b.shape}] (${k} != ${k2}); the last axis of the first must equal the second-to-last of the second`);
+  }
+  const batch = broadcastShapes('np.matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  a = broadcastTo(a, [...batch, m, k]);
+  b = broadcastTo(b, [...batch, k, n]);
+  const nb = batch.length;
+  let r = dotGeneral(a, b, [[nb + 1], [nb]], [range(nb), range(nb)], t.weak);
+  if (vb) r = reshape(r, r.shape.slice(0, -1));
+  if (va) r = reshape(r, [...r.shape.slice(0, -2), r.shape[r.ndim - 1]]);
+  return r;
+}
+
+export function outer(x: ArrayLike, y: ArrayLike): Array {
+  const a = ravel(x);
+  const b = ravel(y);
+  return multiply(expandDims(a, 1), expandDims(b, 0));
+}
+
+/** Inner product over the last axes. */
+export function inner(x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b], t] = promote([x, y]);
+  if (a.ndim === 0 || b.ndim === 0) return multiply(a, b);
+  return dotGeneral(a, b, [[a.ndim - 1], [b.ndim - 1]], [[], []], t.weak);
+}
+
+export const vdot = (x: ArrayLike, y: ArrayLike): Array => inner(ravel(x), ravel(y));
+
+/** Contracts `axes` (a count of trailing/leading axes, or explicit lists) like numpy.tensordot. */
+export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number[], number[]] = 2): Array {
+  const [[a, b], t] = promote([x, y]);
+  const [ca, cb] = typeof axes === 'number'
+    ? [range(axes, a.ndim - axes), range(axes)]
+    : [axes[0].map((c) => (c < 0 ? c + a.ndim : c)), axes[1].map((c) => (c < 0 ? c + b.ndim : c))];
+  return dotGeneral(a, b, [ca, cb], [[], []], t.weak);
+}
+
+/** Sum along a diagonal of the last two axes by default. */
+export function trace(x: ArrayLike, offset = 0): Array {
+  return sum(diagonal(x, offset), -1);
+}
+
+/** Diagonal of the last two axes, as the last axis of the result. */
+export function diagonal(x: ArrayLike, offset = 0): Array {
+  const a = asArray(x);
+  if (a.ndim < 2) throw new ShapeError(`np.diagonal: needs at least 2-D input, got shape [${a.shape}]`);
+  const [n, m] = a.shape.slice(-2);
+  const len = Math.max(0, Math.min(n, m - offset, n + offset, m));
+  const rows = iota('int32', [len], 0);
+  const r0 = offset < 0 ? -offset : 0;
+  const c0 = offset > 0 ? offset : 0;
+  const rowIdx = broadcastTo(reshape(rows.add(r0), [len, 1]), [...a.shape.slice(0, -2), len, 1]);
+  const picked = takeAlongAxis(a, broadcastTo(rowIdx, [...a.shape.slice(0, -2), len, m]), -2);
+  const colIdx = broadcastTo(reshape(rows.add(c0), [len, 1]), [...a.shape.slice(0, -2), len, 1]);
+  return reshape(takeAlongAxis(picked, colIdx, -1), [...a.shape.slice(0, -2), len]);
+}
+
+// ---- einsum ----------------------------------------------------------------------
+
+/** einsum with explicit output subscripts, e.g. einsum('bij,bjk->bik', a, b); pairwise dot_generals. */
+export function einsum(subscripts: string, ...operands: ArrayLike[]): Array {
+  const spec = subscripts.replace(/\s+/g, '');
+  const arrow = spec.indexOf('->');
+  if (arrow < 0) throw new ShapeError(`np.einsum: '${subscripts}' needs explicit output subscripts ('...->...')`);
+  const ins = spec.slice(0, arrow).split(',');
+  const out = spec.slice(arrow + 2);
+  if (ins.length !== operands.length) throw new ShapeError(`np.einsum: '${subscripts}' names ${ins.length} operands, got ${operands.length}`);
+  if (/[^a-zA-Z]/.test(ins.join('') + out)) throw new ShapeError(`np.einsum: subscripts must be letters (no ellipsis), got '${subscripts}'`);
+  const [arrs, t] = promote(operands);
+  const sizes = new Map<string, number>();
+  let terms = arrs.map((a, k) => {
+    const labels = ins[k].split('');
+    if (labels.length !== a.ndim) throw new ShapeError(`np.einsum: operand ${k} has rank ${a.ndim} but subscripts '${ins[k]}'`);
+    labels.forEach((l, i) => {
+      const s = sizes.get(l);
+      if (s !== undefined && s !== a.shape[i] && s !== 1 && a.shape[i] !== 1) throw new ShapeError(`np.einsum: label '${l}' has sizes ${s} and ${a.shape[i]}`);
+      sizes.set(l, Math.max(s ?? 1, a.shape[i]));
+    });
+    return { a, labels };
+  });
+  for (const l of out) if (!sizes.has(l)) throw new ShapeError(`np.einsum: output label '${l}' does not appear in the inputs`);
+  // Repeated labels within one operand take a diagonal (mask with identity, then sum one copy).
+  terms = terms.map(({ a, labels }) => {
+    let cur = a;
+    let ls = [...labels];
+    for (;;) {
+      const dup = ls.findIndex((l, i) => ls.indexOf(l) !== i);
+      if (dup < 0) break;
+      const first = ls.indexOf(ls[dup]);
+      const n = cur.shape[first];
+      const shape = cur.shape.map((_, i) => (i === first || i === dup ? n : 1));
+      const mask = reshape(eye(n, n, { dtype: cur.dtype }), shape);
+      cur = sum(multiply(cur, mask), dup);
+      ls = ls.filter((_, i) => i !== dup);
+    }
+    return { a: cur, labels: ls };
+  });
+  const needed = (k: number) => new Set([...out, ...terms.slice(k + 1).flatMap((x) => x.labels)]);
+  const sumUnused = (term: { a: Array; labels: string[] }, keep: Set<string>) => {
+    const drop = term.labels.flatMap((l, i) => (keep.has(l) ? [] : [i]));
+    return drop.length ? { a: sum(term.a, drop), labels: term.labels.filter((_, i) => !drop.includes(i)) } : term;
+  };
+  let acc = sumUnused(terms[0], new Set([...needed(0)]));
+  for (let k = 1; k < terms.length; k++) {
+    const rhs = sumUnused(terms[k], new Set([...needed(k), ...acc.labels]));
+    const keep = needed(k);
+    const shared = acc.labels.filter((l) => rhs.labels.includes(l));
+    const batchL = shared.filter((l) => keep.has(l));
+    const contr = shared.filter((l) => !keep.has(l));
+    const a = broadcastShared(acc, rhs);
+    const b = broadcastShared(rhs, acc);
+    const r = dotGeneral(a, b,
+      [contr.map((l) => acc.labels.indexOf(l)), contr.map((l) => rhs.labels.indexOf(l))],
+      [batchL.map((l) => acc.labels.indexOf(l)), batchL.map((l) => rhs.labels.indexOf(l))], t.weak);
+    const freeA = acc.labels.filter((l) => !shared.includes(l));
+    const freeB = rhs.labels.filter((l) => !shared.includes(l));
+    acc = { a: r, labels: [...batchL, ...freeA, ...freeB] };
+  }
+  acc = sumUnused(acc, new Set(out));
+  return transpose(acc.a, out.split('').map((l) => acc.labels.indexOf(l)));
+}
+
+/** Broadcasts size-1 axes of `x` that are shared with `y` (einsum allows them). */
+function broadcastShared(x: { a: Array; labels: string[] }, y: { a: Array; labels: string[] }): Array {
+  const shape = x.labels.map((l, i) => {
+    const j = y.labels.indexOf(l);
+    return j >= 0 && x.a.shape[i] === 1 ? y.a.shape[j] : x.a.shape[i];
+  });
+  return broadcastTo(x.a, shape);
+}
+
+// ---- np.linalg -----------------------------------------------------------------------
+
+function asFloatMatrix(who: string, x: ArrayLike): Array {
+  const a = asArray(x);
+  const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
+  if (f.ndim < 2 || f.shape[f.ndim - 1] !== f.shape[f.ndim - 2]) {
+    throw new ShapeError(`${who}: expected a square matrix (or a batch [..., n, n]), got shape [${f.shape}]`);
+  }
+  return f;
+}
+
+function luFactor(a: Array): [Array, Array, Array] {
+  const [lu, piv, perm] = bind(Lu, [a]);
+  return [lu, piv, perm];
+}
+
+/** Solves a·x = b; b is [..., n] (a vector per matrix) or [..., n, k]. */
+export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
+  const a = asFloatMatrix('np.linalg.solve', aIn);
+  let [[, b]] = promote([a, bIn]);
+  b = convert(b, a.dtype);
+  const n = a.shape[a.ndim - 1];
+  const vec = b.ndim === a.ndim - 1;
+  if (vec) b = expandDims(b, -1);
+  if (b.shape[b.ndim - 2] !== n) throw new ShapeError(`np.linalg.solve: a is [${a.shape}] but b is [${asArray(bIn).shape}]; b needs ${n} rows`);
+  const batch = broadcastShapes('np.linalg.solve', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const a2 = broadcastTo(a, [...batch, n, n]);
+  b = broadcastTo(b, [...batch, n, b.shape[b.ndim - 1]]);
+  const [lu, , perm] = luFactor(a2);
+  const pb = takeAlongAxis(b, broadcastTo(expandDims(perm, -1), b.shape), -2);
+  const y = bind1(TriangularSolve, [lu, pb], { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
+  const x = bind1(TriangularSolve, [lu, y], { leftSide: true, lower: false, transposeA: false, unitDiagonal: false });
+  return vec ? reshape(x, x.shape.slice(0, -1)) : x;
+}
+
+export function inv(x: ArrayLike): Array {
+  const a = asFloatMatrix('np.linalg.inv', x);
+  const n = a.shape[a.ndim - 1];
+  return solve(a, broadcastTo(eye(n, n, { dtype: a.dtype }), a.shape));
+}
+
+function pivotSign(piv: Array): Array {
+  const n = piv.shape[piv.ndim - 1];
+  const swaps = sum(notEqual(piv, iota('int32', [n], 0)), -1);
+  return subtract(1, multiply(2, swaps.mod(2)));
+}
+
+export function det(x: ArrayLike): Array {
+  const a = asFloatMatrix('np.linalg.det', x);
+  const [lu, piv] = luFactor(a);
+  return multiply(prod(diagonal(lu), -1), convert(pivotSign(piv), a.dtype));
+}
+
+/** [sign, log|det|], stable for large or tiny determinants. */
+export function slogdet(x: ArrayLike): [Array, Array] {
+  const a = asFloatMatrix('np.linalg.slogdet', x);
+  const [lu, piv] = luFactor(a);
+  const d = diagonal(lu);
+  const s = multiply(prod(sign(d), -1), convert(pivotSign(piv), a.dtype));
+  return [s, sum(log(abs(d)), -1)];
+}
+
+export function cholesky(x: ArrayLike): Array {
+  return bind1(Cholesky, [asFloatMatrix('np.linalg.cholesky', x)]);
+}
+
+/** Vector p-norms (default 2) and matrix 'fro' / 1 / -1 / inf / -inf norms. */
+export function norm(x: ArrayLike, ord?: number | 'fro' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
+  const a = asArray(x);
+  const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
+  const axes = axis === null || axis === undefined ? (ord !== undefined && ord !== null && f.ndim === 2 ? [0, 1] : null) : normAxes('np.linalg.norm', axis, f.ndim);
+  const kd = { keepdims: opts.keepdims };
+  if (axes === null || axes.length === 1) {
+    if (ord === 'fro') throw new ShapeError("np.linalg.norm: ord='fro' needs a matrix (2 axes)");
+    const ax = axes ?? null;
+    const p = ord ?? 2;
+    if (p === 2) return sqrt(sum(multiply(f, f), ax, kd));
+    if (p === Infinity) return max(abs(f), ax, kd);
+    if (p === -Infinity) return min(abs(f), ax, kd);
+    if (p === 1) return sum(abs(f), ax, kd);
+    if (p === 0) return sum(convert(notEqual(f, 0), f.dtype), ax, kd);
+    return power(sum(power(abs(f), p), ax, kd), 1 / p);
+  }
+  if (axes.length !== 2) throw new ShapeError(`np.linalg.norm: axis must name 1 or 2 axes, got [${axes}]`);
+  const [r, c] = axes;
+  if (ord === undefined || ord === null || ord === 'fro') return sqrt(sum(multiply(f, f), axes, kd));
+  if (ord === 1 || ord === -1) {
+    const colSums = sum(abs(f), r, { keepdims: true });
+    const red = ord === 1 ? max(colSums, c, { keepdims: true }) : min(colSums, c, { keepdims: true });
+    return kd.keepdims ? red : reshape(red, f.shape.filter((_, i) => i !== r && i !== c));
+  }
+  if (ord === Infinity || ord === -Infinity) {
+    const rowSums = sum(abs(f), c, { keepdims: true });
+    const red = ord === Infinity ? max(rowSums, r, { keepdims: true }) : min(rowSums, r, { keepdims: true });
+    return kd.keepdims ? red : reshape(red, f.shape.filter((_, i) => i !== r && i !== c));
+  }
+  throw new ShapeError(`np.linalg.norm: matrix ord ${ord} is not supported; use 'fro', 1, -1, Infinity or -Infinity`);
+}
+
+export const linalg = { solve, inv, det, slogdet, cholesky, norm };
+

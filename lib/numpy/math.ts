@@ -1,0 +1,201 @@
+/** Elementwise math: arithmetic with promotion and broadcasting, transcendental functions, logic. */
+import type { Array, ArrayLike } from '../core/array.js';
+import type { Primitive } from '../core/primitive.js';
+import { bind1 } from '../core/trace.js';
+import { getDefaultFloat, isFloat } from '../core/dtype.js';
+import * as B from '../primitives/binary.js';
+import * as U from '../primitives/elementwise.js';
+import { asArray, broadcastArrays, convert, promote } from './promote.js';
+
+function binop(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike, minFloat = false): Array {
+  const [[a, b], t] = promote([x, y], minFloat);
+  const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
+  return bind1(prim, [a2, b2], {}, t.weak);
+}
+
+function cmp(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b]] = promote([x, y]);
+  const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
+  return bind1(prim, [a2, b2]);
+}
+
+/** Float-only functions promote integer/bool input to the default float (as numpy does). */
+function floatUnary(prim: Primitive) {
+  return (x: ArrayLike): Array => {
+    const a = asArray(x);
+    const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType);
+    return bind1(prim, [f], {}, f.weakType);
+  };
+}
+
+const sameUnary = (prim: Primitive) => (x: ArrayLike): Array => {
+  const a = asArray(x);
+  return bind1(prim, [a], {}, a.weakType);
+};
+
+// ---- arithmetic ----
+export const add = (x: ArrayLike, y: ArrayLike): Array => binop(B.Add, 'add', x, y);
+export const subtract = (x: ArrayLike, y: ArrayLike): Array => binop(B.Sub, 'subtract', x, y);
+export const multiply = (x: ArrayLike, y: ArrayLike): Array => binop(B.Mul, 'multiply', x, y);
+/** True division: integer operands give floats. */
+export const divide = (x: ArrayLike, y: ArrayLike): Array => binop(B.Div, 'divide', x, y, true);
+export const trueDivide = divide;
+export const maximum = (x: ArrayLike, y: ArrayLike): Array => binop(B.Max, 'maximum', x, y);
+export const minimum = (x: ArrayLike, y: ArrayLike): Array => binop(B.Min, 'minimum', x, y);
+export const arctan2 = (y: ArrayLike, x: ArrayLike): Array => binop(B.Atan2, 'arctan2', y, x, true);
+export const atan2 = arctan2;
+
+/** Floor division (numpy `//`): rounds toward -inf for ints and floats. */
+export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b], t] = promote([x, y]);
+  if (isFloat(a.dtype)) return floor(binop(B.Div, 'floorDivide', a, b));
+  const q = binop(B.Div, 'floorDivide', a, b);
+  const r = binop(B.Rem, 'floorDivide', a, b);
+  // Truncation rounds toward zero; step down when the remainder and divisor disagree in sign.
+  const adjust = logicalAnd(notEqual(r, 0), notEqual(less(r, 0), less(b, 0)));
+  return where(adjust, subtract(q, 1), q, t.weak);
+}
+
+/** numpy's remainder/mod: the result has the sign of the divisor. */
+export function remainder(x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b], t] = promote([x, y]);
+  const r = binop(B.Rem, 'remainder', a, b);
+  const adjust = logicalAnd(notEqual(r, 0), notEqual(less(r, 0), less(b, 0)));
+  return where(adjust, add(r, b), r, t.weak);
+}
+export const mod = remainder;
+/** C-style remainder with the sign of the dividend (lax.rem). */
+export const fmod = (x: ArrayLike, y: ArrayLike): Array => binop(B.Rem, 'fmod', x, y);
+
+/** `x ** y`; a JS integer exponent stays exact (integer_pow), as jnp does for Python ints. */
+export function power(x: ArrayLike, y: ArrayLike): Array {
+  if (typeof y === 'number' && Number.isInteger(y) && Math.abs(y) <= 64) {
+    const a = asArray(x);
+    const base = y < 0 && !isFloat(a.dtype) ? convert(a, getDefaultFloat(), a.weakType) : a;
+    return bind1(U.IntegerPow, [base], { y }, base.weakType);
+  }
+  const [[a, b], t] = promote([x, y]);
+  if (!isFloat(a.dtype)) {
+    const f = getDefaultFloat();
+    return convert(binop(B.Pow, 'power', convert(a, f), convert(b, f)), a.dtype, t.weak);
+  }
+  return binop(B.Pow, 'power', a, b);
+}
+export const pow = power;
+
+export const negative = sameUnary(U.Neg);
+export const positive = (x: ArrayLike): Array => asArray(x);
+export const abs = sameUnary(U.Abs);
+export const absolute = abs;
+export const sign = sameUnary(U.Sign);
+export const square = (x: ArrayLike): Array => power(x, 2);
+export const reciprocal = (x: ArrayLike): Array => divide(1, x);
+
+// ---- transcendental ----
+export const exp = floatUnary(U.Exp);
+export const exp2 = floatUnary(U.Exp2);
+export const expm1 = floatUnary(U.Expm1);
+export const log = floatUnary(U.Log);
+export const log1p = floatUnary(U.Log1p);
+export const log2 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN2);
+export const log10 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN10);
+export const sqrt = floatUnary(U.Sqrt);
+export const rsqrt = floatUnary(U.Rsqrt);
+export const cbrt = floatUnary(U.Cbrt);
+export const sin = floatUnary(U.Sin);
+export const cos = floatUnary(U.Cos);
+export const tan = floatUnary(U.Tan);
+export const arcsin = floatUnary(U.Asin);
+export const arccos = floatUnary(U.Acos);
+export const arctan = floatUnary(U.Atan);
+export const sinh = floatUnary(U.Sinh);
+export const cosh = floatUnary(U.Cosh);
+export const tanh = floatUnary(U.Tanh);
+export const arcsinh = floatUnary(U.Asinh);
+export const arccosh = floatUnary(U.Acosh);
+export const arctanh = floatUnary(U.Atanh);
+export { arcsin as asin, arccos as acos, arctan as atan, arcsinh as asinh, arccosh as acosh, arctanh as atanh };
+export const floor = floatUnary(U.Floor);
+export const ceil = floatUnary(U.Ceil);
+/** Rounds half to even, like numpy. */
+export const round = (x: ArrayLike, decimals = 0): Array => {
+  if (decimals === 0) return floatUnary(U.Round)(x);
+  const s = 10 ** decimals;
+  return divide(floatUnary(U.Round)(multiply(x, s)), s);
+};
+export const rint = (x: ArrayLike): Array => round(x);
+export const trunc = (x: ArrayLike): Array => multiply(sign(x), floor(abs(x)));
+export const logistic = floatUnary(U.Logistic);
+export const erf = floatUnary(U.Erf);
+export const erfc = floatUnary(U.Erfc);
+export const erfinv = floatUnary(U.ErfInv);
+export const lgamma = floatUnary(U.Lgamma);
+export const digamma = floatUnary(U.Digamma);
+
+/** sqrt(x² + y²) without overflow: scale by the larger magnitude. */
+export function hypot(x: ArrayLike, y: ArrayLike): Array {
+  const [[a, b]] = promote([x, y], true);
+  const ax = abs(a);
+  const ay = abs(b);
+  const hi = maximum(ax, ay);
+  const lo = minimum(ax, ay);
+  const safe = where(equal(hi, 0), 1, hi);
+  const r = divide(lo, safe);
+  return where(equal(hi, 0), 0, multiply(hi, sqrt(add(1, multiply(r, r)))));
+}
+
+/** log(exp(x) + exp(y)) without overflow. */
+export function logaddexp(x: ArrayLike, y: ArrayLike): Array {
+  const m = maximum(x, y);
+  const safe = where(isfinite(m), m, 0);
+  return add(safe, log(add(exp(subtract(x, safe)), exp(subtract(y, safe)))));
+}
+
+export const deg2rad = (x: ArrayLike): Array => multiply(x, Math.PI / 180);
+export const rad2deg = (x: ArrayLike): Array => multiply(x, 180 / Math.PI);
+export const radians = deg2rad;
+export const degrees = rad2deg;
+
+// ---- predicates and comparisons ----
+export function isfinite(x: ArrayLike): Array {
+  const a = asArray(x);
+  return isFloat(a.dtype) ? bind1(U.IsFinite, [a]) : notEqual(a, a).equal(false);
+}
+export const isnan = (x: ArrayLike): Array => notEqual(x, x);
+export const isinf = (x: ArrayLike): Array => logicalAnd(logicalNot(isfinite(x)), logicalNot(isnan(x)));
+
+export const equal = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Eq, 'equal', x, y);
+export const notEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Ne, 'notEqual', x, y);
+export const less = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Lt, 'less', x, y);
+export const lessEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Le, 'lessEqual', x, y);
+export const greater = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Gt, 'greater', x, y);
+export const greaterEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Ge, 'greaterEqual', x, y);
+
+const toBool = (x: ArrayLike): Array => {
+  const a = asArray(x);
+  return a.dtype === 'bool' ? a : bind1(B.Ne, [a, asArray(0, a.dtype)]);
+};
+export const logicalNot = (x: ArrayLike): Array => bind1(U.Not, [toBool(x)]);
+export const logicalAnd = (x: ArrayLike, y: ArrayLike): Array => binop(B.And, 'logicalAnd', toBool(x), toBool(y));
+export const logicalOr = (x: ArrayLike, y: ArrayLike): Array => binop(B.Or, 'logicalOr', toBool(x), toBool(y));
+export const logicalXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'logicalXor', toBool(x), toBool(y));
+export const bitwiseAnd = (x: ArrayLike, y: ArrayLike): Array => binop(B.And, 'bitwiseAnd', x, y);
+export const bitwiseOr = (x: ArrayLike, y: ArrayLike): Array => binop(B.Or, 'bitwiseOr', x, y);
+export const bitwiseXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'bitwiseXor', x, y);
+export const invert = (x: ArrayLike): Array => sameUnary(U.Not)(x);
+
+/** Elementwise choice: `where(cond, x, y)` broadcasts all three; cond is cast to bool. */
+export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolean): Array {
+  const c = toBool(cond);
+  const [[a, b], t] = promote([x, y]);
+  const [c2, a2, b2] = broadcastArrays('np.where', [c, a, b]);
+  return bind1(B.Select, [c2, a2, b2], {}, weak ?? t.weak);
+}
+
+/** Clips to [lo, hi]; either bound may be null. */
+export function clip(x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): Array {
+  let r = asArray(x);
+  if (lo !== null && lo !== undefined) r = maximum(r, lo);
+  if (hi !== null && hi !== undefined) r = minimum(r, hi);
+  return r;
+}

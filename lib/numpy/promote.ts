@@ -1,0 +1,88 @@
+/** Conversion of JS values to arrays, JAX type promotion and numpy broadcasting. */
+import { Array, type ArrayLike, ConcreteArray } from '../core/array.js';
+import { type DType, type TypeInfo, getDefaultFloat, isFloat, promoteTypes, scalarTypeInfo } from '../core/dtype.js';
+import { bind1 } from '../core/trace.js';
+import { BroadcastInDim, ConvertElementType } from '../primitives/shape.js';
+import { ShapeError } from '../core/errors.js';
+
+export const typeInfo = (x: ArrayLike): TypeInfo =>
+  x instanceof Array ? { dtype: x.dtype, weak: x.weakType } : scalarTypeInfo(x);
+
+/** An Array for `x`: JS numbers become weakly typed 0-d arrays (of `dtype` if given). */
+export function asArray(x: ArrayLike, dtype?: DType): Array {
+  if (x instanceof Array) return dtype && x.dtype !== dtype ? convert(x, dtype, x.weakType) : x;
+  if (typeof x !== 'number' && typeof x !== 'boolean') {
+    throw new TypeError(`expected an Array, a number or a boolean, got ${describe(x)}; wrap data with np.array(...)`);
+  }
+  return ConcreteArray.fromScalar(x, dtype ?? scalarTypeInfo(x).dtype, undefined, true);
+}
+
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (globalThis.Array.isArray(x)) return 'a JS array';
+  return typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
+}
+
+export function convert(x: Array, dtype: DType, weak = false): Array {
+  if (x.dtype === dtype) return x;
+  return bind1(ConvertElementType, [x], { newDtype: dtype }, weak);
+}
+
+/** Converts all operands to their promoted dtype; returns them and the result's weak bit. */
+export function promote(xs: readonly ArrayLike[], minFloat = false): [Array[], TypeInfo] {
+  let t = xs.map(typeInfo).reduce(promoteTypes);
+  if (minFloat && !isFloat(t.dtype)) t = { dtype: getDefaultFloat(), weak: t.weak };
+  return [xs.map((x) => asArray(x, t.dtype)), t];
+}
+
+export function broadcastShapes(who: string, ...shapes: (readonly number[])[]): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new globalThis.Array<number>(n).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const j = n - s.length + i;
+      const d = s[i];
+      if (out[j] === 1) out[j] = d;
+      else if (d !== 1 && d !== out[j]) {
+        throw new ShapeError(`${who}: shapes ${shapes.map((x) => `[${x}]`).join(', ')} cannot be broadcast together (axis ${j - n} has sizes ${out[j]} and ${d})`);
+      }
+    }
+  }
+  return out;
+}
+
+/** numpy broadcasting of `x` to `shape`. */
+export function broadcastTo(x: ArrayLike, shape: readonly number[], who = 'broadcastTo'): Array {
+  const a = asArray(x);
+  const s = a.aval.shape;
+  if (s.length === shape.length && s.every((d, i) => d === shape[i])) return a;
+  const full = broadcastShapes(who, s, shape);
+  if (full.length !== shape.length || full.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(`${who}: cannot broadcast shape [${s}] to [${shape}]`);
+  }
+  const off = shape.length - s.length;
+  return bind1(BroadcastInDim, [a], { shape: [...shape], broadcastDimensions: s.map((_, i) => i + off) }, a.weakType);
+}
+
+/** Broadcasts operands to a common shape; rank-0 operands stay scalar (primitives broadcast them). */
+export function broadcastArrays(who: string, xs: readonly Array[]): Array[] {
+  const shape = broadcastShapes(who, ...xs.map((x) => x.aval.shape));
+  return xs.map((x) => (x.ndim === 0 ? x : broadcastTo(x, shape, who)));
+}
+
+/** Normalises a possibly negative axis; throws a ShapeError naming `who` when out of range. */
+export function normAxis(who: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new ShapeError(`${who}: axis ${axis} is out of bounds for an array of rank ${ndim}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** `null`/`undefined` = all axes; otherwise normalised, sorted, unique. */
+export function normAxes(who: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
+  if (axis === null || axis === undefined) return [...globalThis.Array(ndim).keys()];
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = list.map((a) => normAxis(who, a, ndim));
+  if (new Set(out).size !== out.length) throw new ShapeError(`${who}: repeated axis in [${list}]`);
+  return out.sort((a, b) => a - b);
+}

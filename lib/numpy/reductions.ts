@@ -1,0 +1,118 @@
+/** Reductions with numpy's `axis` / `keepdims` conventions. */
+import type { Array, ArrayLike } from '../core/array.js';
+import type { Primitive } from '../core/primitive.js';
+import { bind1 } from '../core/trace.js';
+import { getDefaultFloat, isFloat } from '../core/dtype.js';
+import * as R from '../primitives/reduce.js';
+import { Reshape } from '../primitives/shape.js';
+import { ShapeError } from '../core/errors.js';
+import { asArray, convert, normAxes, normAxis } from './promote.js';
+import { divide, multiply, notEqual, sqrt, subtract } from './math.js';
+
+export type Axis = number | readonly number[] | null | undefined;
+export interface ReduceOpts { keepdims?: boolean }
+
+function keep(r: Array, x: Array, axes: readonly number[], keepdims?: boolean): Array {
+  if (!keepdims) return r;
+  return bind1(Reshape, [r], { newSizes: x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) }, r.weakType);
+}
+
+function reduce(prim: Primitive, who: string, x: Array, axis: Axis, opts?: ReduceOpts): Array {
+  const axes = normAxes(who, axis, x.ndim);
+  return keep(bind1(prim, [x], { axes }, x.weakType), x, axes, opts?.keepdims);
+}
+
+/** Sum; bool and int32 sum as int32 (numpy sums booleans as integers). */
+export function sum(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  return reduce(R.ReduceSum, 'np.sum', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
+}
+
+export function prod(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  return reduce(R.ReduceProd, 'np.prod', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
+}
+
+function count(x: Array, axis: Axis): number {
+  return normAxes('np.mean', axis, x.ndim).reduce((n, i) => n * x.shape[i], 1);
+}
+
+export function mean(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
+  return divide(sum(f, axis, opts), count(a, axis));
+}
+
+function extremum(prim: Primitive, who: string, x: ArrayLike, axis: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  const axes = normAxes(who, axis, a.ndim);
+  if (axes.some((i) => a.shape[i] === 0)) {
+    throw new ShapeError(`${who}: zero-size array (shape [${a.shape}]) to a reduction with no identity; pass an axis that is not empty`);
+  }
+  return keep(bind1(prim, [a], { axes }, a.weakType), a, axes, opts?.keepdims);
+}
+
+export const max = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMax, 'np.max', x, axis, opts);
+export const min = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMin, 'np.min', x, axis, opts);
+export const amax = max;
+export const amin = min;
+
+function argReduce(prim: Primitive, who: string, x: ArrayLike, axis: number | null | undefined, opts?: ReduceOpts): Array {
+  let a = asArray(x);
+  if (axis === null || axis === undefined) {
+    const flat = bind1(Reshape, [a], { newSizes: [a.size] });
+    const r = bind1(prim, [flat], { axis: 0 });
+    return opts?.keepdims ? bind1(Reshape, [r], { newSizes: a.shape.map(() => 1) }) : r;
+  }
+  const ax = normAxis(who, axis, a.ndim);
+  a = bind1(prim, [a], { axis: ax });
+  return keep(a, asArray(x), [ax], opts?.keepdims);
+}
+
+export const argmax = (x: ArrayLike, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmax, 'np.argmax', x, axis, opts);
+export const argmin = (x: ArrayLike, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmin, 'np.argmin', x, axis, opts);
+
+/** Cumulative sum; with no axis the array is flattened first (numpy). */
+export function cumsum(x: ArrayLike, axis?: number | null, opts: { reverse?: boolean } = {}): Array {
+  let a = asArray(x);
+  if (a.dtype === 'bool') a = convert(a, 'int32');
+  if (axis === null || axis === undefined) {
+    a = bind1(Reshape, [a], { newSizes: [a.size] });
+    axis = 0;
+  }
+  return bind1(R.Cumsum, [a], { axis: normAxis('np.cumsum', axis, a.ndim), reverse: !!opts.reverse }, a.weakType);
+}
+
+export interface VarOpts extends ReduceOpts { ddof?: number }
+
+/** Variance with numpy's `ddof` (0 by default: the population variance). */
+export function var_(x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array {
+  const a = asArray(x);
+  const m = mean(a, axis, { keepdims: true });
+  const d = subtract(a, m);
+  const n = count(a, axis);
+  const ss = sum(multiply(d, d), axis, { keepdims: opts.keepdims });
+  return divide(ss, Math.max(n - (opts.ddof ?? 0), 0));
+}
+export { var_ as var };
+
+export const std = (x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array => sqrt(var_(x, axis, opts));
+
+/** True where every element along the axes is nonzero. */
+export function all(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  const b = a.dtype === 'bool' ? a : notEqual(a, 0);
+  const axes = normAxes('np.all', axis, b.ndim);
+  return keep(bind1(R.ReduceMin, [b], { axes }), b, axes, opts?.keepdims);
+}
+
+export function any(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+  const a = asArray(x);
+  const b = a.dtype === 'bool' ? a : notEqual(a, 0);
+  const axes = normAxes('np.any', axis, b.ndim);
+  return keep(bind1(R.ReduceMax, [b], { axes }), b, axes, opts?.keepdims);
+}
+
+/** Peak-to-peak range. */
+export const ptp = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => subtract(max(x, axis, opts), min(x, axis, opts));
+

@@ -1,0 +1,114 @@
+/**
+ * jit, makeJaxpr and evalShape. A jitted function traces once per (input avals, pytree structure,
+ * static arguments), compiles the Jaxpr on the inputs' device and re-runs the executable.
+ * Called with Tracers (inside another transform) it inlines its Jaxpr into the outer trace.
+ */
+import { type Array, ConcreteArray } from '../core/array.js';
+import { type Aval, Jaxpr, aval } from '../core/ir.js';
+import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
+import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
+import { type Executable, getBackend } from '../backends/backend.js';
+import { isDType } from '../core/dtype.js';
+import { dce } from './passes.js';
+import { avalsKey, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
+
+export interface JitOptions {
+  /** Positions of arguments that are compile-time constants (any JS value; part of the cache key). */
+  staticArgnums?: readonly number[];
+}
+
+interface Entry {
+  jaxpr: Jaxpr;
+  consts: Array[];
+  outTree: TreeDef;
+  outWeak: boolean[];
+  exe?: Executable;
+}
+
+function splitStatic(who: string, args: unknown[], staticArgnums: readonly number[]): { dyn: unknown[]; key: string; rebuild: (d: unknown[]) => unknown[] } {
+  const statics = staticArgnums.map((i) => (i < 0 ? i + args.length : i));
+  for (const i of statics) if (i < 0 || i >= args.length) throw new RangeError(`${who}: staticArgnums entry ${i} is out of range for ${args.length} arguments`);
+  const dyn = args.filter((_, i) => !statics.includes(i));
+  const key = statics.map((i) => `${i}=${staticKey(args[i])}`).join(';');
+  const rebuild = (d: unknown[]) => {
+    const full: unknown[] = [];
+    let k = 0;
+    for (let i = 0; i < args.length; i++) full.push(statics.includes(i) ? args[i] : d[k++]);
+    return full;
+  };
+  return { dyn, key, rebuild };
+}
+
+/** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): F {
+  const cache = new Map<string, Entry>();
+  const staticArgnums = opts.staticArgnums ?? [];
+  const jitted = (...args: unknown[]) => {
+    const { dyn, key: sKey, rebuild } = splitStatic('jit', args, staticArgnums);
+    const [xs, inTree] = flattenArrays('jit', dyn);
+    const device = commonDevice(xs, 'jit');
+    const key = `${device}|${treeKey(inTree)}|${avalsKey(xs)}|${sKey}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      const out: { tree?: TreeDef } = {};
+      const t = traceFlat(flatFn(f, inTree, 'jit', out, rebuild), xs.map((x) => x.aval), {
+        device, abstractReason: 'under jit', inWeak: xs.map((x) => x.weakType),
+      });
+      entry = { jaxpr: dce(t.jaxpr), consts: t.consts, outTree: out.tree!, outWeak: t.outWeak };
+      // Jaxprs that close over Tracers of an enclosing trace are only valid within that trace.
+      if (!hasTracer(t.consts)) cache.set(key, entry);
+    }
+    if (hasTracer(xs) || hasTracer(entry.consts)) {
+      return unflatten(entry.outTree, evalJaxpr(entry.jaxpr, entry.consts, xs));
+    }
+    const backend = getBackend(device);
+    entry.exe ??= backend.compile(entry.jaxpr);
+    const ins = [...entry.consts, ...xs].map((a) => (a as ConcreteArray).onDevice(backend).buffer);
+    const outs = entry.exe.run(ins).map((b, i) => new ConcreteArray(b, backend, entry!.outWeak[i]));
+    return unflatten(entry.outTree, outs);
+  };
+  return jitted as F;
+}
+
+/** The result of makeJaxpr: the traced Jaxpr, its constants and the output structure. */
+export interface ClosedJaxpr {
+  jaxpr: Jaxpr;
+  consts: Array[];
+  outTree: TreeDef;
+  toString(): string;
+}
+
+function abstractLeaves(who: string, tree: unknown): [Aval[], boolean[], TreeDef] {
+  const [leaves, def] = flatten(tree, isShapeDtype);
+  const avals = leaves.map((l, i) => {
+    if (isShapeDtype(l)) {
+      if (!isDType(l.dtype)) throw new TypeError(`${who}: unknown dtype ${JSON.stringify(l.dtype)} in argument leaf ${i}`);
+      return aval(l.shape, l.dtype);
+    }
+    return flattenArrays(who, l)[0][0].aval;
+  });
+  const weak = leaves.map((l) => !isShapeDtype(l) && flattenArrays(who, l)[0][0].weakType);
+  return [avals, weak, def];
+}
+
+function traceAbstract(who: string, f: (...args: any[]) => unknown, args: unknown[], staticArgnums: readonly number[]) {
+  const { dyn, rebuild } = splitStatic(who, args, staticArgnums);
+  const [avals, weak, inTree] = abstractLeaves(who, dyn);
+  const out: { tree?: TreeDef } = {};
+  const t = traceFlat(flatFn(f, inTree, who, out, rebuild), avals, { abstractReason: `under ${who}`, inWeak: weak });
+  return { ...t, outTree: out.tree! };
+}
+
+/** `makeJaxpr(f)(...args)`: the Jaxpr of `f` at these argument shapes (arrays or {shape, dtype}). */
+export function makeJaxpr(f: (...args: any[]) => unknown, opts: JitOptions = {}): (...args: unknown[]) => ClosedJaxpr {
+  return (...args) => {
+    const t = traceAbstract('makeJaxpr', f, args, opts.staticArgnums ?? []);
+    return { jaxpr: t.jaxpr, consts: t.consts, outTree: t.outTree, toString: () => t.jaxpr.toString() };
+  };
+}
+
+/** Output shapes and dtypes of `f`, as a pytree of `{ shape, dtype }`, without running it. */
+export function evalShape(f: (...args: any[]) => unknown, ...args: unknown[]): any {
+  const t = traceAbstract('evalShape', f, args, []);
+  return unflatten(t.outTree, t.jaxpr.outputs.map((o) => ({ shape: [...o.aval.shape], dtype: o.aval.dtype })));
+}
