@@ -1,0 +1,54 @@
+/**
+ * Benchmarks, printed as ratios against a baseline measured in the same run.
+ * `npm run bench`. Peers (jax-js, tfjs) join as their comparisons are added.
+ */
+import { np, jit } from '../lib/index.js';
+
+function time(fn: () => void, minMs = 300): number {
+  for (let i = 0; i < 3; i++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < minMs) { fn(); n++; t = performance.now(); }
+  return (t - t0) / n;
+}
+
+const rows: [string, number, number][] = [];
+function bench(name: string, ours: () => void, baseline: () => void): void {
+  const a = time(ours);
+  const b = time(baseline);
+  rows.push([name, a, b]);
+}
+
+// Elementwise chain: y = sum(tanh(x) * x + 1), n = 1e6, float64.
+{
+  const n = 1_000_000;
+  const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+  const x = np.array(data);
+  const f = jit((a: np.Array) => np.tanh(a).mul(a).add(1).sum());
+  bench('elementwise chain 1e6 (jit)', () => f(x).item(), () => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Math.tanh(data[i]) * data[i] + 1;
+    if (Number.isNaN(s)) throw new Error();
+  });
+}
+
+// Matmul 256x256 float64.
+{
+  const m = 256;
+  const A = Float64Array.from({ length: m * m }, (_, i) => Math.cos(i));
+  const a = np.array(A, { shape: [m, m] });
+  const f = jit((x: np.Array) => np.matmul(x, x));
+  bench('matmul 256x256 f64 (jit)', () => f(a), () => {
+    const C = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) {
+      const v = A[i * m + k];
+      for (let j = 0; j < m; j++) C[i * m + j] += v * A[k * m + j];
+    }
+  });
+}
+
+console.log('benchmark'.padEnd(34), 'cotangent ms'.padStart(13), 'plain JS ms'.padStart(12), 'ratio'.padStart(8));
+for (const [name, a, b] of rows) {
+  console.log(name.padEnd(34), a.toFixed(3).padStart(13), b.toFixed(3).padStart(12), (a / b).toFixed(2).padStart(8));
+}
