@@ -63,17 +63,20 @@ export class Builder {
     if (!isVar(atom)) return scalarArray(atom.value, atom.aval, this.device);
     const hit = this.memo.get(atom.id);
     if (hit) return hit;
-    if (!this.inputValues) {
-      throw new ConcretizationError(
+    const abstract = (): ConcretizationError =>
+      new ConcretizationError(
         `A concrete value was read from an abstract Tracer ${avalStr(atom.aval)} ${this.abstractReason}. ` +
           'Branching or looping on traced values must be staged: use lax.cond / lax.switch for branches, ' +
           'lax.whileLoop / lax.foriLoop for loops, and np.where for elementwise choices.',
       );
-    }
-    this.valueDependent = true;
     const leaf = (v: Var): Array | undefined => {
       const i = this.inputs.indexOf(v);
-      if (i >= 0) return this.inputValues![i];
+      if (i >= 0) {
+        // Values computed from constants alone stay readable under jit; inputs need concrete values.
+        if (!this.inputValues) throw abstract();
+        this.valueDependent = true;
+        return this.inputValues[i];
+      }
       const j = this.constVars.indexOf(v);
       return j >= 0 ? this.constVals[j] : undefined;
     };
@@ -142,6 +145,8 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
       if (!top || a.builder.level > top.level) top = a.builder;
     }
   }
+  // Omnistaging: inside a trace, even ops on constants are staged (no hidden constant folding).
+  top ??= currentBuilder();
   if (!top) return bindEager(prim, args as ConcreteArray[], params, weak);
   const atoms = args.map((a) => top!.atomOf(a));
   const outAvals = orThrow(prim.abstractEval(atoms.map((a) => a.aval), params));
