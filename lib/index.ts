@@ -32,3 +32,6 @@ export const tree = {
   at: treeUtil.at,
 };
 export type { TreeDef } from './core/pytree.js';
+export { jvp } from './transforms/jvp.js';
+export { vjp, grad, valueAndGrad, linearize, linearTranspose } from './transforms/grad.js';
+export type { GradOptions } from './transforms/grad.js';

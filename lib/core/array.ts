@@ -13,7 +13,7 @@ let np: typeof NpModule;
 export function installNumpy(m: typeof NpModule): void { np = m; }
 
 export type ArrayLike = Array | number | boolean;
-export type Index = number | null | readonly [] | readonly (number | null)[];
+export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
 
 export abstract class Array {
   abstract readonly aval: Aval;

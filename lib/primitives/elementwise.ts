@@ -1,6 +1,12 @@
 /** Elementwise unary primitives. Each declares its shape rule here; jvp/vmap rules sit beside it. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval } from '../core/ir.js';
+import type { Array } from '../core/array.js';
+import type { JvpRule, TransposeRule } from '../core/rules.js';
+import { bind1 } from '../core/trace.js';
+import { elementwiseBatch } from './batching.js';
+import { add, div, isZero, lit, mul, mulT, neg, negT, sub, zero } from './ad-util.js';
+import { Ge, Select } from './binary.js';
 import { type ShapeResult, FLOATS, INTEGRAL, NUMERIC, checkArity, checkDtype, fail, ok, withShape } from './util.js';
 import type { DType } from '../core/dtype.js';
 
@@ -12,53 +18,100 @@ function unaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
   };
 }
 
-const unary = (name: string, allowed: readonly DType[] = FLOATS, outDtype?: DType): Primitive =>
-  definePrimitive({ name, abstractEval: unaryEval(name, allowed, outDtype) });
+/** d out = dx · f'(x, out): the derivative factor is computed from the primal input and output. */
+type Deriv = (x: Array, out: Array) => Array;
 
-export const Neg = unary('neg', NUMERIC);
-export const Exp = unary('exp');
-export const Exp2 = unary('exp2');
-export const Log = unary('log');
-export const Log1p = unary('log1p');
-export const Expm1 = unary('expm1');
-export const Sin = unary('sin');
-export const Cos = unary('cos');
-export const Tan = unary('tan');
-export const Asin = unary('asin');
-export const Acos = unary('acos');
-export const Atan = unary('atan');
-export const Sinh = unary('sinh');
-export const Cosh = unary('cosh');
-export const Tanh = unary('tanh');
-export const Asinh = unary('asinh');
-export const Acosh = unary('acosh');
-export const Atanh = unary('atanh');
-export const Sqrt = unary('sqrt');
-export const Rsqrt = unary('rsqrt');
-export const Cbrt = unary('cbrt');
-export const Abs = unary('abs', NUMERIC);
-export const Sign = unary('sign', NUMERIC);
-export const Floor = unary('floor');
-export const Ceil = unary('ceil');
+function unary(name: string, allowed: readonly DType[] = FLOATS, d?: Deriv | 'zero', extra: { transpose?: TransposeRule<{}> } = {}): Primitive {
+  const jvp: JvpRule<{}> = ([x], [dx]) => {
+    const out = bind1(self, [x]);
+    if (d === undefined || d === 'zero' || isZero(dx)) return [[out], [zero(out.aval)]];
+    return [[out], [mulT(dx, d(x, out))]];
+  };
+  const self: Primitive = definePrimitive({
+    name,
+    abstractEval: unaryEval(name, allowed, name === 'is_finite' ? 'bool' : undefined),
+    jvp,
+    vmap: (args, dims, params, size) => elementwiseBatch(self)(args, dims, params, size),
+    ...extra,
+  });
+  return self;
+}
+
+const u = (p: Primitive) => (x: Array) => bind1(p, [x]);
+const sq = (x: Array) => mul(x, x);
+
+export const Neg: Primitive = definePrimitive({
+  name: 'neg',
+  abstractEval: unaryEval('neg', NUMERIC),
+  jvp: ([x], [dx]) => [[neg(x)], [negT(dx)]],
+  vmap: (a, d, p, n) => elementwiseBatch(Neg)(a, d, p, n),
+  transpose: ([ct]) => [negT(ct)],
+});
+export const Exp = unary('exp', FLOATS, (_x, out) => out);
+export const Exp2 = unary('exp2', FLOATS, (_x, out) => mul(out, Math.LN2));
+export const Log = unary('log', FLOATS, (x) => div(1, x));
+export const Log1p = unary('log1p', FLOATS, (x) => div(1, add(x, 1)));
+export const Expm1 = unary('expm1', FLOATS, (_x, out) => add(out, 1));
+export const Sin = unary('sin', FLOATS, (x) => u(Cos)(x));
+export const Cos = unary('cos', FLOATS, (x) => neg(u(Sin)(x)));
+export const Tan = unary('tan', FLOATS, (_x, out) => add(1, sq(out)));
+export const Asin = unary('asin', FLOATS, (x) => u(Rsqrt)(sub(1, sq(x))));
+export const Acos = unary('acos', FLOATS, (x) => neg(u(Rsqrt)(sub(1, sq(x)))));
+export const Atan = unary('atan', FLOATS, (x) => div(1, add(1, sq(x))));
+export const Sinh = unary('sinh', FLOATS, (x) => u(Cosh)(x));
+export const Cosh = unary('cosh', FLOATS, (x) => u(Sinh)(x));
+export const Tanh = unary('tanh', FLOATS, (_x, out) => sub(1, sq(out)));
+export const Asinh = unary('asinh', FLOATS, (x) => u(Rsqrt)(add(sq(x), 1)));
+export const Acosh = unary('acosh', FLOATS, (x) => u(Rsqrt)(mul(sub(x, 1), add(x, 1))));
+export const Atanh = unary('atanh', FLOATS, (x) => div(1, sub(1, sq(x))));
+/** sqrt'(0) = inf, as in JAX. */
+export const Sqrt = unary('sqrt', FLOATS, (_x, out) => div(0.5, out));
+export const Rsqrt = unary('rsqrt', FLOATS, (x, out) => mul(div(out, x), -0.5));
+export const Cbrt = unary('cbrt', FLOATS, (_x, out) => div(1 / 3, sq(out)));
+/** abs'(0) = +1 (JAX's convention: select(x >= 0, dx, -dx)). */
+export const Abs = unary('abs', NUMERIC, (x) => bind1(Select, [bind1(Ge, [x, lit(0, x.aval)]), lit(1, x.aval), lit(-1, x.aval)]));
+export const Sign = unary('sign', NUMERIC, 'zero');
+export const Floor = unary('floor', FLOATS, 'zero');
+export const Ceil = unary('ceil', FLOATS, 'zero');
 /** Rounds half to even, like numpy and lax.round with ROUND_TO_NEAREST_EVEN. */
-export const Round = unary('round');
-export const Logistic = unary('logistic');
-export const Erf = unary('erf');
-export const Erfc = unary('erfc');
-export const ErfInv = unary('erf_inv');
-export const Lgamma = unary('lgamma');
-export const Digamma = unary('digamma');
-export const IsFinite = unary('is_finite', FLOATS, 'bool');
+export const Round = unary('round', FLOATS, 'zero');
+export const Logistic = unary('logistic', FLOATS, (_x, out) => mul(out, sub(1, out)));
+export const Erf = unary('erf', FLOATS, (x) => mul(u(Exp)(neg(sq(x))), 2 / Math.sqrt(Math.PI)));
+export const Erfc = unary('erfc', FLOATS, (x) => mul(u(Exp)(neg(sq(x))), -2 / Math.sqrt(Math.PI)));
+export const ErfInv = unary('erf_inv', FLOATS, (_x, out) => mul(u(Exp)(sq(out)), Math.sqrt(Math.PI) / 2));
+export const Lgamma = unary('lgamma', FLOATS, (x) => u(Digamma)(x));
+export const Digamma = unary('digamma', FLOATS, (x) => bind1(Polygamma, [x], { n: 1 }));
+export const IsFinite = unary('is_finite', FLOATS, 'zero');
 /** Logical not on bool, bitwise not on int32. */
-export const Not = unary('not', INTEGRAL);
+export const Not = unary('not', INTEGRAL, 'zero');
+
+/** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n >= 1). */
+export const Polygamma: Primitive<{ n: number }> = definePrimitive<{ n: number }>({
+  name: 'polygamma',
+  abstractEval: (avals, { n }) => (Number.isInteger(n) && n >= 1 ? unaryEval('polygamma', FLOATS)(avals) : fail(`polygamma: order must be an integer >= 1, got ${n}`)),
+  jvp: ([x], [dx], { n }) => {
+    const out = bind1(Polygamma, [x], { n });
+    return [[out], [mulT(dx, bind1(Polygamma, [x], { n: n + 1 }))]];
+  },
+  vmap: (a, d, p, size) => elementwiseBatch(Polygamma)(a, d, p, size),
+});
 
 /** x ** y for a static integer y (so x**2 stays exact and cheap). */
-export const IntegerPow = definePrimitive<{ y: number }>({
+export const IntegerPow: Primitive<{ y: number }> = definePrimitive<{ y: number }>({
   name: 'integer_pow',
   abstractEval: (avals, { y }) => {
     if (!Number.isInteger(y)) return fail(`integer_pow: exponent must be an integer, got ${y}`);
     if (y < 0 && avals[0].dtype === 'int32') return fail('integer_pow: negative exponent of an int32 operand; convert to float first');
     return unaryEval('integer_pow', NUMERIC)(avals);
   },
+  // d x^y = y x^(y-1) dx
+  jvp: ([x], [dx], { y }) => {
+    const out = bind1(IntegerPow, [x], { y });
+    if (y === 0 || isZero(dx)) return [[out], [zero(out.aval)]];
+    const factor = y === 1 ? lit(1, x.aval) : mul(bind1(IntegerPow, [x], { y: y - 1 }), y);
+    return [[out], [mulT(dx, factor)]];
+  },
+  vmap: (a, d, p, size) => elementwiseBatch(IntegerPow)(a, d, p, size),
 });
+
 

@@ -15,3 +15,8 @@ export function dce(j: Jaxpr): Jaxpr {
   if (kept.length === j.eqns.length) return j;
   return new Jaxpr(j.consts, j.inputs, kept.reverse(), j.outputs);
 }
+
+/** The cleanup pipeline run on every transformed Jaxpr. */
+export function simplify(j: Jaxpr): Jaxpr {
+  return dce(j);
+}

@@ -1,0 +1,201 @@
+/**
+ * Reverse mode as linearize + transpose (JAX's design): the JVP Jaxpr is partially evaluated into
+ * a primal Jaxpr that emits residuals and a linear tangent Jaxpr, which is then transposed.
+ */
+import type { Array } from '../core/array.js';
+import { type Aval, avalStr } from '../core/ir.js';
+import { isFloat } from '../core/dtype.js';
+import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
+import { instantiate, lit, zerosOf } from '../primitives/ad-util.js';
+import { jvpJaxpr } from './jvp.js';
+import { partialEval } from './partial-eval.js';
+import { transposeEval } from './transpose.js';
+import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
+import { flattenArrays } from './staging.js';
+
+interface VjpProgram {
+  /** [consts..., xs...] -> [outputs (main + aux)..., residuals...] */
+  primal: Staged;
+  /** [residuals..., cts of the linear outputs...] -> cts of the differentiated inputs */
+  backward: Staged;
+  nRes: number;
+  /** Which main outputs have a cotangent input in `backward`. */
+  outLinear: boolean[];
+  outAvals: Aval[];
+  diff: boolean[];
+}
+
+/** Builds the primal and backward programs of a traced function w.r.t. the leaves in `diff`. */
+function vjpProgram(u: UserTrace, diff: readonly boolean[]): VjpProgram {
+  const j = u.jaxpr;
+  const nOuts = j.outputs.length;
+  const jv = jvpJaxpr(j, u.consts, diff);
+  const jj = jv.jaxpr;
+  // Inputs of the JVP Jaxpr: [captured consts, user consts, xs, tangents]; tangents are unknown.
+  const nKnown = jj.consts.length + j.consts.length + j.inputs.length;
+  const unknownIns = [...jj.consts, ...jj.inputs].map((_, i) => i >= nKnown);
+  const split = partialEval(jj, unknownIns);
+  // JVP outputs are [primal outs, tangent outs]; primal outs are always known.
+  const tangentUnknown = split.outUnknown.slice(nOuts);
+  const knownPre = [...jv.consts, ...jv.pre];
+  const primal: Staged = { jaxpr: split.known, consts: [], pre: knownPre };
+  const resAvals = split.unknown.inputs.slice(0, split.nResiduals).map((v) => v.aval);
+  const linOutAvals = split.unknown.outputs.map((o) => o.aval);
+  const backward = stageFn((ins) => {
+    const res = ins.slice(0, split.nResiduals);
+    const cts = ins.slice(split.nResiduals);
+    const xcts = transposeEval(split.unknown, res, cts);
+    return xcts.map((c) => instantiate(c));
+  }, [...resAvals, ...linOutAvals]);
+  return {
+    primal, backward, nRes: split.nResiduals,
+    outLinear: tangentUnknown.slice(0, u.nOut),
+    outAvals: j.outputs.slice(0, u.nOut).map((o) => o.aval),
+    diff: [...diff],
+  };
+}
+
+/** Runs the primal program: [outputs (main + aux), residuals]. */
+function runPrimal(p: VjpProgram, xs: readonly Array[], nJaxprOuts: number, knownTangentOuts: number): [Array[], Array[]] {
+  const res = runStaged(p.primal, xs);
+  return [res.slice(0, nJaxprOuts), res.slice(nJaxprOuts + knownTangentOuts)];
+}
+
+const knownTangents = (p: VjpProgram, nJaxprOuts: number): number =>
+  p.primal.jaxpr.outputs.length - nJaxprOuts - p.nRes;
+
+function checkDiffInputs(who: string, xs: readonly Array[], diff: readonly boolean[], allowInt: boolean): void {
+  xs.forEach((x, i) => {
+    if (diff[i] && !isFloat(x.dtype) && !allowInt) {
+      throw new TypeError(`${who}: differentiating with respect to argument leaf ${i} of dtype ${x.dtype}; only float inputs have gradients. Convert it with astype('float64'), exclude it with argnums, or pass { allowInt: true } to get zeros`);
+    }
+  });
+}
+
+interface Built extends Omit<ReturnType<typeof cached>, 'staged'> { staged: Staged; program: VjpProgram }
+
+function buildVjp(who: string, f: (...a: any[]) => unknown, xs: Array[], inTree: TreeDef, hasAux: boolean, diff: boolean[], extra: unknown): Built {
+  return cached(f, who, xs, inTree, extra, () => {
+    const u = traceUser(who, f, xs, inTree, hasAux);
+    const program = vjpProgram(u, diff.map((d, i) => d && isFloat(xs[i].dtype)));
+    return { staged: program.primal, outTree: u.outTree, auxTree: u.auxTree, nOut: u.nOut, valueDependent: u.valueDependent, program } as Built;
+  }) as Built;
+}
+
+const asArgList = (primals: unknown): unknown[] =>
+  globalThis.Array.isArray(primals) ? primals : [primals];
+
+/**
+ * `vjp(f, primals, { hasAux })` -> `[out, vjpFn]` (or `[out, vjpFn, aux]`); `vjpFn(ct)` returns one
+ * cotangent per primal argument. `primals` is the argument list (a single Array is one argument).
+ */
+export function vjp(f: (...args: any[]) => any, primals: unknown, opts: { hasAux?: boolean } = {}): any {
+  const args = asArgList(primals);
+  const { xs, inTree } = userArgs('vjp', args);
+  const diff = xs.map(() => true);
+  const b = buildVjp('vjp', f, xs, inTree, !!opts.hasAux, diff, { aux: !!opts.hasAux });
+  const p = b.program;
+  const [outs, res] = runPrimal(p, xs, b.jaxprOuts, knownTangents(p, b.jaxprOuts));
+  const out = unflatten(b.outTree, outs.slice(0, b.nOut));
+  const vjpFn = (ct: unknown): unknown[] => {
+    const [cts, ctTree] = flattenArrays('vjpFn', ct);
+    if (treedefStr(ctTree) !== treedefStr(b.outTree)) {
+      throw new TypeError(`vjpFn: the cotangent has structure ${treedefStr(ctTree)} but the output has ${treedefStr(b.outTree)}`);
+    }
+    cts.forEach((c, i) => {
+      const a = p.outAvals[i];
+      if (c.aval.shape.join() !== a.shape.join()) throw new TypeError(`vjpFn: cotangent ${i} is ${avalStr(c.aval)} but the output is ${avalStr(a)}`);
+    });
+    const linCts = cts.filter((_, i) => p.outLinear[i]);
+    const xcts = runStaged(p.backward, [...res, ...linCts]);
+    return unflatten<unknown[]>(inTree, fillZeros(xs, p.diff, xcts));
+  };
+  if (opts.hasAux) return [out, vjpFn, unflatten(b.auxTree!, outs.slice(b.nOut))];
+  return [out, vjpFn];
+}
+
+function fillZeros(xs: readonly Array[], diff: readonly boolean[], cts: readonly Array[]): Array[] {
+  let k = 0;
+  return xs.map((x, i) => (diff[i] && isFloat(x.dtype) ? cts[k++] : zerosOf(x.aval)));
+}
+
+export interface GradOptions {
+  argnums?: number | readonly number[];
+  hasAux?: boolean;
+  allowInt?: boolean;
+}
+
+function argnumsMask(who: string, args: unknown[], argnums: number | readonly number[]): { diff: boolean[]; nums: number[] } {
+  const nums = (typeof argnums === 'number' ? [argnums] : [...argnums]).map((a) => (a < 0 ? a + args.length : a));
+  for (const a of nums) if (a < 0 || a >= args.length) throw new RangeError(`${who}: argnums ${a} is out of range for ${args.length} arguments`);
+  const diff = args.flatMap((arg, i) => flatten(arg)[0].map(() => nums.includes(i)));
+  return { diff, nums };
+}
+
+/** `valueAndGrad(f)(...args)` -> `[value, grads]` (`[[value, aux], grads]` with hasAux). */
+export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
+  const who = 'valueAndGrad';
+  return (...args: unknown[]) => {
+    const { xs, inTree } = userArgs(who, args);
+    const { diff, nums } = argnumsMask(who, args, opts.argnums ?? 0);
+    checkDiffInputs(who, xs, diff, !!opts.allowInt);
+    const b = buildVjp(who, f, xs, inTree, !!opts.hasAux, diff, { argnums: nums, aux: !!opts.hasAux });
+    const p = b.program;
+    if (p.outAvals.length !== 1 || p.outAvals[0].shape.length !== 0 || !isFloat(p.outAvals[0].dtype)) {
+      throw new TypeError(`${who}: the function must return a real scalar, got ${p.outAvals.map(avalStr).join(', ') || 'nothing'}; for vector outputs use jacrev or vjp`);
+    }
+    const [outs, res] = runPrimal(p, xs, b.jaxprOuts, knownTangents(p, b.jaxprOuts));
+    const one = lit(1, p.outAvals[0]);
+    const xcts = p.outLinear[0] ? runStaged(p.backward, [...res, one]) : p.backward.jaxpr.outputs.map((o) => zerosOf(o.aval));
+    const all = fillZeros(xs, p.diff, xcts);
+    // Gradients keep the structure of the differentiated arguments.
+    const perArg = unflatten<unknown[]>(inTree, all);
+    const grads = typeof opts.argnums === 'object' ? nums.map((i) => perArg[i]) : perArg[nums[0]];
+    const value = outs[0];
+    return [opts.hasAux ? [value, unflatten(b.auxTree!, outs.slice(b.nOut))] : value, grads];
+  };
+}
+
+/** `grad(f, { argnums, hasAux, allowInt })`: the gradient of a real scalar function. */
+export function grad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
+  const vg = valueAndGrad(f, opts);
+  return (...args: unknown[]) => {
+    const [value, g] = vg(...args);
+    return opts.hasAux ? [g, (value as unknown[])[1]] : g;
+  };
+}
+
+/** `linearize(f, primals)` -> `[out, jvpFn]`; `jvpFn(...tangents)` reuses the linearization. */
+export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (...tangents: unknown[]) => any] {
+  const args = asArgList(primals);
+  const { xs, inTree } = userArgs('linearize', args);
+  const u = traceUser('linearize', f, xs, inTree, false);
+  const jv = jvpJaxpr(u.jaxpr, u.consts, xs.map(() => true));
+  const nKnown = jv.jaxpr.consts.length + u.jaxpr.consts.length + xs.length;
+  const split = partialEval(jv.jaxpr, [...jv.jaxpr.consts, ...jv.jaxpr.inputs].map((_, i) => i >= nKnown));
+  const nOuts = u.jaxpr.outputs.length;
+  const known = runStaged({ jaxpr: split.known, consts: [], pre: [...jv.consts, ...jv.pre] }, xs);
+  const nKnownOuts = split.outUnknown.filter((x) => !x).length;
+  const out = unflatten(u.outTree, known.slice(0, nOuts));
+  const knownTangentOuts = known.slice(nOuts, nKnownOuts);
+  const res = known.slice(nKnownOuts);
+  const tangentUnknown = split.outUnknown.slice(nOuts);
+  const jvpFn = (...tangents: unknown[]) => {
+    const [ts] = flattenArrays('linearize jvpFn', tangents);
+    if (ts.length !== xs.length) throw new TypeError(`linearize jvpFn: expected ${xs.length} tangent leaves, got ${ts.length}`);
+    const lin = runStaged({ jaxpr: split.unknown, consts: [], pre: res }, ts);
+    let a = 0;
+    let b = 0;
+    const touts = tangentUnknown.map((isU) => (isU ? lin[a++] : knownTangentOuts[b++]));
+    return unflatten(u.outTree, touts);
+  };
+  return [out, jvpFn];
+}
+
+/** The transpose of a linear function at `primals`: `linearTranspose(f, primals)(ct)` -> an array. */
+export function linearTranspose(f: (...args: any[]) => any, primals: unknown): (ct: unknown) => unknown[] {
+  const args = asArgList(primals);
+  const [, vjpFn] = vjp(f, args);
+  return (ct: unknown) => vjpFn(ct) as unknown[];
+}
+

@@ -1,0 +1,44 @@
+/**
+ * Partial evaluation: splits a Jaxpr whose inputs are partly known (primals) and partly unknown
+ * (tangents) into a known Jaxpr that also emits residuals, and an unknown Jaxpr over
+ * [residuals, unknown inputs]. Applied to a JVP Jaxpr, the unknown part is the linearization.
+ */
+import { type Atom, type Eqn, Jaxpr, type Var, isVar } from '../core/ir.js';
+
+export interface Split {
+  /** [known inputs] -> [known outputs..., residuals...] */
+  known: Jaxpr;
+  /** [residuals..., unknown inputs] -> [unknown outputs] */
+  unknown: Jaxpr;
+  outUnknown: boolean[];
+  nResiduals: number;
+}
+
+/** `unknownIns` marks the inputs (consts first, then inputs) that are unknown. */
+export function partialEval(j: Jaxpr, unknownIns: readonly boolean[]): Split {
+  const all = [...j.consts, ...j.inputs];
+  const unknown = new Set<number>();
+  all.forEach((v, i) => unknownIns[i] && unknown.add(v.id));
+  const isUnknown = (a: Atom) => isVar(a) && unknown.has(a.id);
+  const knownEqns: Eqn[] = [];
+  const unknownEqns: Eqn[] = [];
+  const residuals = new Map<number, Var>();
+  const addResidual = (a: Atom) => { if (isVar(a) && !unknown.has(a.id)) residuals.set(a.id, a); };
+  for (const e of j.eqns) {
+    if (e.inputs.some(isUnknown)) {
+      unknownEqns.push(e);
+      e.inputs.forEach(addResidual);
+      e.outputs.forEach((v) => unknown.add(v.id));
+    } else {
+      knownEqns.push(e);
+    }
+  }
+  const outUnknown = j.outputs.map(isUnknown);
+  const res = [...residuals.values()];
+  const knownIns = all.filter((_, i) => !unknownIns[i]);
+  const unknownInVars = all.filter((_, i) => unknownIns[i]);
+  // Known inputs used directly by unknown equations are residuals too (passed through).
+  const known = new Jaxpr([], knownIns, knownEqns, [...j.outputs.filter((_, i) => !outUnknown[i]), ...res]);
+  const unk = new Jaxpr([], [...res, ...unknownInVars], unknownEqns, j.outputs.filter((_, i) => outUnknown[i]));
+  return { known, unknown: unk, outUnknown, nResiduals: res.length };
+}
