@@ -35,3 +35,4 @@ export type { TreeDef } from './core/pytree.js';
 export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, linearTranspose } from './transforms/grad.js';
 export type { GradOptions } from './transforms/grad.js';
+export { vmap } from './transforms/vmap.js';
