@@ -42,8 +42,7 @@ const isAxisSpec = (x: unknown) => x === null || typeof x === 'number';
 export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: { axisSize?: number } = {}): (...args: any[]) => any {
   return (...args: unknown[]) => {
     const { xs, inTree } = userArgs('vmap', args);
-    const spec = globalThis.Array.isArray(inAxes) && inAxes.length === args.length ? inAxes : isAxisSpec(inAxes) ? inAxes : inAxes;
-    const axes = (isAxisSpec(spec) ? xs.map(() => spec) : broadcastPrefix<Dim>(spec, args, 'vmap inAxes', isAxisSpec)) as Dim[];
+    const axes = (isAxisSpec(inAxes) ? xs.map(() => inAxes) : broadcastPrefix<Dim>(inAxes, args, 'vmap inAxes', isAxisSpec)) as Dim[];
     if (axes.length !== xs.length) throw new TypeError(`vmap: inAxes ${JSON.stringify(inAxes)} does not match the ${xs.length} argument leaves`);
     const dims = axes.map((a, i) => {
       if (a === null) return null;
@@ -61,11 +60,9 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
       // The per-example function, traced abstractly: a mapped value has no single concrete value.
       const exAvals = xs.map((x, i) => (dims[i] === null ? x : { aval: { shape: x.aval.shape.filter((_, k) => k !== dims[i]), dtype: x.dtype }, weakType: x.weakType }));
       const u = traceUser('vmap', f, exAvals as Array[], inTree, false, 'under vmap (each example has its own value)');
-      let outDims: Dim[] = [];
       const staged: Staged = stageUser(u.jaxpr, u.consts, (cs, ins) => {
         const [outs, od] = vmapEval(u.jaxpr, cs, ins, dims, size);
         const want = (isAxisSpec(outAxes) ? outs.map(() => outAxes) : broadcastPrefix<Dim>(outAxes, unflatten(u.outTree, outs), 'vmap outAxes', isAxisSpec)) as Dim[];
-        outDims = want;
         return outs.map((o, k) => {
           const w = want[k];
           if (w === null) {
