@@ -16,7 +16,8 @@ export function formatArray(data: TypedArray, a: Aval): string {
     a.dtype === 'bool' ? (v: number) => (v ? 'True' : 'False')
     : a.dtype === 'int32' ? (v: number) => String(v)
     : fmtFloat;
-  const strs = globalThis.Array.from(data, fmt);
+  let strs = globalThis.Array.from(data, fmt);
+  if (a.dtype === 'float32' || a.dtype === 'float64') strs = alignDecimals(strs);
   const width = strs.reduce((w, s) => Math.max(w, s.length), 0);
   const pad = (s: string) => s.padStart(width);
   if (a.shape.length === 0) return strs[0];
@@ -33,4 +34,20 @@ export function formatArray(data: TypedArray, a: Aval): string {
     return `[${parts.join(sep)}]`;
   };
   return rec(0, 0, '');
+}
+
+/** numpy lines floats up on the decimal point: integer parts left-padded, fractions right-padded. */
+function alignDecimals(strs: string[]): string[] {
+  const parts = strs.map((s) => {
+    const i = s.indexOf('.');
+    return i < 0 || s.includes('e') ? null : [s.slice(0, i), s.slice(i)];
+  });
+  const plain = parts.filter((p): p is string[] => p !== null);
+  if (!plain.length) return strs;
+  const wi = Math.max(...plain.map((p) => p[0].length));
+  const wf = Math.max(...plain.map((p) => p[1].length));
+  return strs.map((s, k) => {
+    const p = parts[k];
+    return p ? p[0].padStart(wi) + p[1].padEnd(wf) : s.padStart(wi + wf);
+  });
 }
