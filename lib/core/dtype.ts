@@ -41,7 +41,7 @@ export function castScalar(v: number | boolean, dtype: DType): number {
     case 'float64': return x;
     case 'float32': return Math.fround(x);
     case 'int32': return Number.isFinite(x) ? Math.trunc(x) | 0 : 0;
-    case 'bool': return x !== 0 && !Number.isNaN(x) ? 1 : 0;
+    case 'bool': return x !== 0 ? 1 : 0;
   }
 }
 

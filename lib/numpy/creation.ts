@@ -68,20 +68,24 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
 export const asarray = array;
 
 export function full(shape: number | readonly number[], value: number | boolean | Array, opts: DTypeOpt = {}): Array {
-  const s = checkShape('np.full', shape);
-  const dtype = checkDtype('np.full', opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
-  if (value instanceof Array) return broadcastTo(convert(value, dtype), s, 'np.full');
+  return fullImpl('np.full', shape, value, opts);
+}
+
+function fullImpl(who: string, shape: number | readonly number[], value: number | boolean | Array, opts: DTypeOpt): Array {
+  const s = checkShape(who, shape);
+  const dtype = checkDtype(who, opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
+  if (value instanceof Array) return broadcastTo(convert(value, dtype), s, who);
   const n = s.reduce((p, d) => p * d, 1);
   const buf = typedArrayFor(dtype, n);
   buf.fill(castScalar(value, dtype));
   return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device));
 }
 
-export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => full(shape, 0, opts);
-export const ones = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => full(shape, 1, opts);
-export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => full(x.shape, 0, { dtype: x.dtype, ...opts });
-export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => full(x.shape, 1, { dtype: x.dtype, ...opts });
-export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => full(x.shape, v, { dtype: x.dtype, ...opts });
+export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.zeros', shape, 0, opts);
+export const ones = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.ones', shape, 1, opts);
+export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.zerosLike', x.shape, 0, { dtype: x.dtype, ...opts });
+export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.onesLike', x.shape, 1, { dtype: x.dtype, ...opts });
+export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => fullImpl('np.fullLike', x.shape, v, { dtype: x.dtype, ...opts });
 export const empty = zeros;
 
 /** `arange(stop)`, `arange(start, stop, step?)`; integer arguments give int32, like numpy. */

@@ -8,7 +8,7 @@ import { ShapeError } from '../core/errors.js';
 import * as S from '../primitives/shape.js';
 import { asArray, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
 import { add, less, where } from './math.js';
-import { expandDims, moveaxis, reshape, squeeze, stack, flip, ravel } from './shape.js';
+import { expandDims, moveaxis, reshape, squeeze, stack, flip, ravel, transpose } from './shape.js';
 
 /** One resolved per-axis index. */
 type AxisIndex =
@@ -32,7 +32,7 @@ function sliceIndices(n: number, start: number | null, stop: number | null, step
 
 function resolve(who: string, x: Array, index: readonly (Index | Array)[]): Resolved {
   const consumed = index.filter((e) => e !== null).length;
-  if (consumed > x.ndim) throw new ShapeError(`${who}: too many indices for an array of rank ${x.ndim} (got ${consumed})`);
+  if (consumed > x.ndim) throw new ShapeError(`${who}: too many indices for an array of rank ${x.ndim} (shape [${x.shape}]; got ${consumed})`);
   const axes: AxisIndex[] = [];
   const newAxes: number[] = [];
   let pos = 0;
@@ -41,7 +41,7 @@ function resolve(who: string, x: Array, index: readonly (Index | Array)[]): Reso
     const n = x.shape[d];
     if (e === null) { newAxes.push(pos++); continue; }
     if (typeof e === 'number') {
-      if (!Number.isInteger(e) || e < -n || e >= n) throw new ShapeError(`${who}: index ${e} is out of bounds for axis ${d} with size ${n}`);
+      if (!Number.isInteger(e) || e < -n || e >= n) throw new ShapeError(`${who}: index ${e} is out of bounds for axis ${d} with size ${n} (shape [${x.shape}])`);
       axes.push({ kind: 'int', i: e < 0 ? e + n : e });
     } else if (e instanceof Array) {
       if (!isIntArray(e) || e.dtype === 'bool') throw new TypeError(`${who}: array indices must be int32, got ${e.dtype} for axis ${d}`);
@@ -69,6 +69,12 @@ const sliceLen = (s: { start: number; stop: number; step: number }) => Math.max(
 export function sliceIndex(x: Array, index: readonly (Index | Array)[]): Array {
   const { axes, newAxes } = resolve('slice', x, index);
   if (axes.some((a) => a.kind === 'adv')) return advancedGather(x, axes, newAxes);
+  const r = basicIndex(x, axes);
+  return newAxes.length ? expandDims(r, newAxes) : r;
+}
+
+/** Applies int / dynamic / slice axes (no index arrays); int and dynamic axes are dropped. */
+function basicIndex(x: Array, axes: AxisIndex[]): Array {
   let r = x;
   // Negative steps: reverse those axes, then take a positive-stride slice.
   const revDims = axes.flatMap((a, d) => (a.kind === 'slice' && a.step < 0 ? [d] : []));
@@ -96,8 +102,7 @@ export function sliceIndex(x: Array, index: readonly (Index | Array)[]): Array {
     r = bind1(S.DynamicSlice, [r, ...starts], { sliceSizes: r.shape.map((n, d) => (dyn.includes(d) ? 1 : n)) }, r.weakType);
   }
   const drop = axes.flatMap((a, d) => (a.kind === 'int' || a.kind === 'dyn' ? [d] : []));
-  if (drop.length) r = squeeze(r, drop);
-  return newAxes.length ? expandDims(r, newAxes) : r;
+  return drop.length ? squeeze(r, drop) : r;
 }
 
 /** Negative indices count from the end (normalised with a select when traced). */
@@ -106,23 +111,36 @@ function normIndex(i: Array, n: number): Array {
   return where(less(ii, 0), add(ii, n), ii);
 }
 
-/** Pure advanced indexing of leading axes: int arrays broadcast together, then one gather. */
-function advancedCoords(x: Array, axes: AxisIndex[], who: string): { coords: Array; k: number } {
-  let k = 0;
-  while (k < axes.length && axes[k].kind !== 'slice') k++;
-  const isFull = (a: AxisIndex, d: number) => a.kind === 'slice' && a.start === 0 && a.step === 1 && a.stop === x.shape[d];
-  if (axes.slice(k).some((a, j) => !isFull(a, k + j))) {
-    throw new ShapeError(`${who}: integer-array indices must index the leading axes, with no slices between them; move the axis first (np.moveaxis) or use np.take`);
-  }
-  const idx = axes.slice(0, k).map((a, d) => normIndex(a.kind === 'int' ? asArray(a.i, 'int32') : (a as { i: Array }).i, x.shape[d]));
+/**
+ * Advanced indexing (numpy's rules): the index axes (int arrays, and ints alongside them) broadcast
+ * together into `nb` result axes, which go where the index axes were when those are adjacent, else first.
+ * `perm` brings the index axes to the front so that one gather/scatter over axes [0, k) does the work.
+ */
+interface AdvPlan { coords: Array; k: number; nb: number; pos: number; perm: number[]; sliceAxes: number[] }
+
+function advancedPlan(x: Array, axes: AxisIndex[], who: string): AdvPlan {
+  const idxAxes = axes.flatMap((a, d) => (a.kind === 'slice' ? [] : [d]));
+  const sliceAxes = axes.flatMap((a, d) => (a.kind === 'slice' ? [d] : []));
+  const idx = idxAxes.map((d) => {
+    const a = axes[d];
+    return normIndex(a.kind === 'int' ? asArray(a.i, 'int32') : (a as { i: Array }).i, x.shape[d]);
+  });
   const shape = broadcastShapes(who, ...idx.map((i) => i.shape));
-  return { coords: stack(idx.map((i) => broadcastTo(i, shape)), -1), k };
+  const coords = stack(idx.map((i) => broadcastTo(i, shape)), -1);
+  const adjacent = idxAxes.every((d, j) => d === idxAxes[0] + j);
+  return { coords, k: idxAxes.length, nb: shape.length, pos: adjacent ? idxAxes[0] : 0, perm: [...idxAxes, ...sliceAxes], sliceAxes };
 }
 
+const iotaList = (n: number, from = 0): number[] => globalThis.Array.from({ length: n }, (_, i) => i + from);
+
 function advancedGather(x: Array, axes: AxisIndex[], newAxes: number[]): Array {
-  if (newAxes.length) throw new ShapeError('slice: null (new axis) cannot be combined with integer-array indices');
-  const { coords, k } = advancedCoords(x, axes, 'slice');
-  return bind1(S.Gather, [x, coords], { axes: [...globalThis.Array(k).keys()] }, x.weakType);
+  if (newAxes.length) throw new ShapeError(`slice: null (new axis) cannot be combined with integer-array indices (shape [${x.shape}])`);
+  const plan = advancedPlan(x, axes, 'slice');
+  // Slices first (index axes kept whole), then index axes to the front and one gather.
+  const full = (d: number): AxisIndex => ({ kind: 'slice', start: 0, stop: x.shape[d], step: 1 });
+  const r = transpose(basicIndex(x, axes.map((a, d) => (a.kind === 'slice' ? a : full(d)))), plan.perm);
+  const g = bind1(S.Gather, [r, plan.coords], { axes: iotaList(plan.k) }, x.weakType);
+  return plan.pos > 0 && plan.nb > 0 ? moveaxis(g, iotaList(plan.nb), iotaList(plan.nb, plan.pos)) : g;
 }
 
 /** Coordinates [...selected shape, ndim] of the elements a basic index selects. */
@@ -158,6 +176,21 @@ export interface AtRef {
   add(v: ArrayLike): Array;
 }
 
+/** Scatter for index arrays: the index axes go in front of x and of the values, then back. */
+function advancedScatter(x: Array, axes: AxisIndex[], vals: Array, scatterAdd: boolean): Array {
+  const plan = advancedPlan(x, axes, 'at');
+  const partial = plan.sliceAxes.find((d) => {
+    const a = axes[d] as { start: number; stop: number; step: number };
+    return !(a.start === 0 && a.stop === x.shape[d] && a.step === 1);
+  });
+  if (partial !== undefined) {
+    throw new ShapeError(`at: integer-array indices combined with a partial slice (axis ${partial} of shape [${x.shape}]) are not supported; index that axis with [] or apply the slice separately`);
+  }
+  const u = plan.pos > 0 && plan.nb > 0 ? moveaxis(vals, iotaList(plan.nb, plan.pos), iotaList(plan.nb)) : vals;
+  const out = bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [transpose(x, plan.perm), plan.coords, u], { axes: iotaList(plan.k) }, x.weakType);
+  return transpose(out, plan.perm.map((_, d) => plan.perm.indexOf(d)));
+}
+
 /** JAX's `x.at[idx]`: functional updates returning a new array. */
 export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
   const update = (v: ArrayLike, scatterAdd: boolean): Array => {
@@ -165,19 +198,10 @@ export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
     const isAdv = axes.some((a) => a.kind === 'adv');
     const target = sliceIndex(x, index);
     const vals = broadcastTo(convert(asArray(v), x.dtype), target.shape, 'at');
-    let coords: Array;
-    let updAxes: number[];
-    if (isAdv) {
-      const c = advancedCoords(x, axes, 'at');
-      coords = c.coords;
-      updAxes = [...globalThis.Array(c.k).keys()];
-    } else {
-      coords = basicCoords(x, axes);
-      updAxes = [...globalThis.Array(x.ndim).keys()];
-    }
-    let u = newAxes.length ? squeeze(vals, newAxes) : vals;
-    u = reshape(u, [...coords.shape.slice(0, -1), ...x.shape.filter((_, d) => !updAxes.includes(d))]);
-    return bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [x, coords, u], { axes: updAxes }, x.weakType);
+    if (isAdv) return advancedScatter(x, axes, vals, scatterAdd);
+    const coords = basicCoords(x, axes);
+    const u = reshape(newAxes.length ? squeeze(vals, newAxes) : vals, coords.shape.slice(0, -1));
+    return bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [x, coords, u], { axes: iotaList(x.ndim) }, x.weakType);
   };
   return {
     get: () => sliceIndex(x, index),

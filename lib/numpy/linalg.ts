@@ -3,7 +3,7 @@ import type { Array, ArrayLike } from '../core/array.js';
 import { bind, bind1 } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import { DotGeneral, Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
-import { asArray, broadcastShapes, broadcastTo, convert, normAxes, promote } from './promote.js';
+import { asArray, broadcastShapes, broadcastTo, convert, normAxes, normAxis, promote } from './promote.js';
 import { abs, log, multiply, notEqual, power, sign, sqrt, subtract } from './math.js';
 import { max, min, prod, sum } from './reductions.js';
 import { expandDims, reshape, transpose, ravel } from './shape.js';
@@ -41,14 +41,21 @@ export function matmul(x: ArrayLike, y: ArrayLike): Array {
   if (k !== k2) {
     throw new ShapeError(`np.matmul: contraction mismatch: [${a.shape}] @ [${b.shape}] (${k} != ${k2}); the last axis of the first must equal the second-to-last of the second`);
   }
-  const batch = broadcastShapes('np.matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes('np.matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new ShapeError(`np.matmul: batch axes of [${asArray(x).shape}] and [${asArray(y).shape}] cannot be broadcast together ([${a.shape.slice(0, -2)}] vs [${b.shape.slice(0, -2)}])`);
+  }
   a = broadcastTo(a, [...batch, m, k]);
   b = broadcastTo(b, [...batch, k, n]);
   const nb = batch.length;
   let r = dotGeneral(a, b, [[nb + 1], [nb]], [range(nb), range(nb)], t.weak);
-  if (vb) r = reshape(r, r.shape.slice(0, -1));
-  if (va) r = reshape(r, [...r.shape.slice(0, -2), r.shape[r.ndim - 1]]);
-  return r;
+  // Drop the axes that the 1-D operands were promoted with: m = 1 (a) and n = 1 (b).
+  const out = [...r.shape];
+  if (va) out.splice(out.length - 2, 1);
+  if (vb) out.splice(out.length - 1, 1);
+  return va || vb ? reshape(r, out) : r;
 }
 
 export function outer(x: ArrayLike, y: ArrayLike): Array {
@@ -71,7 +78,10 @@ export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number[], 
   const [[a, b], t] = promote([x, y]);
   const [ca, cb] = typeof axes === 'number'
     ? [range(axes, a.ndim - axes), range(axes)]
-    : [axes[0].map((c) => (c < 0 ? c + a.ndim : c)), axes[1].map((c) => (c < 0 ? c + b.ndim : c))];
+    : [axes[0].map((c) => normAxis('np.tensordot', c, a.ndim)), axes[1].map((c) => normAxis('np.tensordot', c, b.ndim))];
+  if (ca.length !== cb.length || ca.length > a.ndim || cb.length > b.ndim || ca.some((c, i) => a.shape[c] !== b.shape[cb[i]])) {
+    throw new ShapeError(`np.tensordot: cannot contract axes [${ca}] of [${a.shape}] with axes [${cb}] of [${b.shape}]: sizes [${ca.map((c) => a.shape[c])}] vs [${cb.map((c) => b.shape[c])}]`);
+  }
   return dotGeneral(a, b, [ca, cb], [[], []], t.weak);
 }
 
@@ -113,7 +123,7 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): Array {
     if (labels.length !== a.ndim) throw new ShapeError(`np.einsum: operand ${k} has rank ${a.ndim} but subscripts '${ins[k]}'`);
     labels.forEach((l, i) => {
       const s = sizes.get(l);
-      if (s !== undefined && s !== a.shape[i] && s !== 1 && a.shape[i] !== 1) throw new ShapeError(`np.einsum: label '${l}' has sizes ${s} and ${a.shape[i]}`);
+      if (s !== undefined && s !== a.shape[i] && s !== 1 && a.shape[i] !== 1) throw new ShapeError(`np.einsum: label '${l}' has sizes ${s} and ${a.shape[i]} in '${subscripts}' (operand shapes ${arrs.map((o) => `[${o.shape}]`).join(', ')})`);
       sizes.set(l, Math.max(s ?? 1, a.shape[i]));
     });
     return { a, labels };
@@ -185,13 +195,13 @@ function luFactor(a: Array): [Array, Array, Array] {
   return [lu, piv, perm];
 }
 
-/** Solves a·x = b; b is [..., n] (a vector per matrix) or [..., n, k]. */
+/** Solves a·x = b; b is [n] (a vector) or [..., n, k] (numpy 2 semantics). */
 export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
   const a = asFloatMatrix('np.linalg.solve', aIn);
   let [[, b]] = promote([a, bIn]);
   b = convert(b, a.dtype);
   const n = a.shape[a.ndim - 1];
-  const vec = b.ndim === a.ndim - 1;
+  const vec = b.ndim === 1; // numpy 2: only a 1-D b is a vector
   if (vec) b = expandDims(b, -1);
   if (b.shape[b.ndim - 2] !== n) throw new ShapeError(`np.linalg.solve: a is [${a.shape}] but b is [${asArray(bIn).shape}]; b needs ${n} rows`);
   const batch = broadcastShapes('np.linalg.solve', a.shape.slice(0, -2), b.shape.slice(0, -2));

@@ -2,10 +2,10 @@
 import type { Array, ArrayLike } from '../core/array.js';
 import type { Primitive } from '../core/primitive.js';
 import { bind1 } from '../core/trace.js';
-import { getDefaultFloat, isFloat } from '../core/dtype.js';
+import { getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import * as B from '../primitives/binary.js';
 import * as U from '../primitives/elementwise.js';
-import { asArray, broadcastArrays, convert, promote } from './promote.js';
+import { asArray, broadcastArrays, convert, promote, typeInfo } from './promote.js';
 
 function binop(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike, minFloat = false): Array {
   const [[a, b], t] = promote([x, y], minFloat);
@@ -34,9 +34,20 @@ const sameUnary = (prim: Primitive) => (x: ArrayLike): Array => {
 };
 
 // ---- arithmetic ----
-export const add = (x: ArrayLike, y: ArrayLike): Array => binop(B.Add, 'add', x, y);
-export const subtract = (x: ArrayLike, y: ArrayLike): Array => binop(B.Sub, 'subtract', x, y);
-export const multiply = (x: ArrayLike, y: ArrayLike): Array => binop(B.Mul, 'multiply', x, y);
+/** On bools, add is logical or and multiply logical and (numpy and JAX). */
+const boolAware = (prim: Primitive, boolPrim: Primitive, name: string) => (x: ArrayLike, y: ArrayLike): Array => {
+  const t = [x, y].map(typeInfo).reduce(promoteTypes);
+  return binop(t.dtype === 'bool' ? boolPrim : prim, name, x, y);
+};
+
+export const add = boolAware(B.Add, B.Or, 'add');
+export function subtract(x: ArrayLike, y: ArrayLike): Array {
+  if (typeInfo(x).dtype === 'bool' && typeInfo(y).dtype === 'bool') {
+    throw new TypeError('np.subtract: boolean subtract is not supported (as in numpy); use np.logicalXor, or cast with astype');
+  }
+  return binop(B.Sub, 'subtract', x, y);
+}
+export const multiply = boolAware(B.Mul, B.And, 'multiply');
 /** True division: integer operands give floats. */
 export const divide = (x: ArrayLike, y: ArrayLike): Array => binop(B.Div, 'divide', x, y, true);
 export const trueDivide = divide;
@@ -132,7 +143,7 @@ export const erfinv = floatUnary(U.ErfInv);
 export const lgamma = floatUnary(U.Lgamma);
 export const digamma = floatUnary(U.Digamma);
 
-/** sqrt(x² + y²) without overflow: scale by the larger magnitude. */
+/** sqrt(x² + y²) without overflow: scale by the larger magnitude; inf if either is infinite (even with NaN). */
 export function hypot(x: ArrayLike, y: ArrayLike): Array {
   const [[a, b]] = promote([x, y], true);
   const ax = abs(a);
@@ -141,14 +152,20 @@ export function hypot(x: ArrayLike, y: ArrayLike): Array {
   const lo = minimum(ax, ay);
   const safe = where(equal(hi, 0), 1, hi);
   const r = divide(lo, safe);
-  return where(equal(hi, 0), 0, multiply(hi, sqrt(add(1, multiply(r, r)))));
+  const h = where(equal(hi, 0), 0, multiply(hi, sqrt(add(1, multiply(r, r)))));
+  return where(logicalOr(equal(ax, Infinity), equal(ay, Infinity)), Infinity, h);
 }
 
-/** log(exp(x) + exp(y)) without overflow. */
+/**
+ * log(exp(x) + exp(y)) without overflow, accurate near 0: max + log1p(exp(min - max)); x + y where
+ * min - max is NaN (equal infinities, NaN). Written with max/min (not |x - y|) so that the derivative
+ * at x == y is 1/2 each under the tie-splitting rules of maximum/minimum.
+ */
 export function logaddexp(x: ArrayLike, y: ArrayLike): Array {
-  const m = maximum(x, y);
-  const safe = where(isfinite(m), m, 0);
-  return add(safe, log(add(exp(subtract(x, safe)), exp(subtract(y, safe)))));
+  const [[a, b]] = promote([x, y], true);
+  const hi = maximum(a, b);
+  const delta = subtract(minimum(a, b), hi);
+  return where(isnan(delta), add(a, b), add(hi, log1p(exp(delta))));
 }
 
 export const deg2rad = (x: ArrayLike): Array => multiply(x, Math.PI / 180);

@@ -33,14 +33,16 @@ export function prod(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
   return reduce(R.ReduceProd, 'np.prod', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
 }
 
-function count(x: Array, axis: Axis): number {
-  return normAxes('np.mean', axis, x.ndim).reduce((n, i) => n * x.shape[i], 1);
+/** The number of elements reduced over `axis`; validates the axes in the name of `who`. */
+function count(x: Array, axis: Axis, who: string): number {
+  return normAxes(who, axis, x.ndim).reduce((n, i) => n * x.shape[i], 1);
 }
 
 export function mean(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
+  const n = count(a, axis, 'np.mean');
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
-  return divide(sum(f, axis, opts), count(a, axis));
+  return divide(sum(f, axis, opts), n);
 }
 
 function extremum(prim: Primitive, who: string, x: ArrayLike, axis: Axis, opts?: ReduceOpts): Array {
@@ -87,16 +89,20 @@ export interface VarOpts extends ReduceOpts { ddof?: number }
 
 /** Variance with numpy's `ddof` (0 by default: the population variance). */
 export function var_(x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array {
-  const a = asArray(x);
-  const m = mean(a, axis, { keepdims: true });
-  const d = subtract(a, m);
-  const n = count(a, axis);
-  const ss = sum(multiply(d, d), axis, { keepdims: opts.keepdims });
-  return divide(ss, Math.max(n - (opts.ddof ?? 0), 0));
+  return variance('np.var', x, axis, opts);
 }
 export { var_ as var };
 
-export const std = (x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array => sqrt(var_(x, axis, opts));
+export const std = (x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array => sqrt(variance('np.std', x, axis, opts));
+
+function variance(who: string, x: ArrayLike, axis: Axis, opts: VarOpts): Array {
+  const a = asArray(x);
+  const n = count(a, axis, who);
+  const m = mean(a, axis, { keepdims: true });
+  const d = subtract(a, m);
+  const ss = sum(multiply(d, d), axis, { keepdims: opts.keepdims });
+  return divide(ss, Math.max(n - (opts.ddof ?? 0), 0));
+}
 
 /** True where every element along the axes is nonzero. */
 export function all(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {

@@ -22,6 +22,9 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): Array 
     }
     s[s.indexOf(-1)] = a.size / known;
   }
+  if (s.reduce((p, d) => p * d, 1) !== a.size) {
+    throw new ShapeError(`np.reshape: cannot reshape array of size ${a.size} (shape [${a.shape}]) into shape [${s}]`);
+  }
   if (s.length === a.ndim && s.every((d, i) => d === a.shape[i])) return a;
   return bind1(S.Reshape, [a], { newSizes: s }, a.weakType);
 }
@@ -30,6 +33,9 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): Array 
 export function transpose(x: ArrayLike, axes?: readonly number[]): Array {
   const a = asArray(x);
   const perm = axes ? axes.map((ax) => normAxis('np.transpose', ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
+  if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
+    throw new ShapeError(`np.transpose: axes [${axes}] are not a permutation of the ${a.ndim} axes of shape [${a.shape}]`);
+  }
   if (perm.every((p, i) => p === i) && perm.length === a.ndim) return a;
   return bind1(S.Transpose, [a], { permutation: perm }, a.weakType);
 }

@@ -1,8 +1,42 @@
 /** Reductions over a set of axes, arg-reductions and cumulative sums. */
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval } from '../core/ir.js';
 import { type ShapeResult, ALL, NUMERIC, checkArity, checkAxes, checkDtype, fail, ok, withShape } from './util.js';
 import type { DType } from '../core/dtype.js';
+import type { Array } from '../core/array.js';
+import { LinearIn, type Tangent, type VmapRule } from '../core/rules.js';
+import { bind1 } from '../core/trace.js';
+import { moveAxis } from './batching.js';
+import { div, isZero, lit, mul, zero } from './ad-util.js';
+import { BroadcastInDim } from './shape.js';
+import { Eq, Select } from './binary.js';
+
+/** Broadcasts a reduced array back to `shape`, re-inserting the reduced `axes`. */
+function unreduce(y: Array, shape: readonly number[], axes: readonly number[]): Array {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  return bind1(BroadcastInDim, [y], { shape: [...shape], broadcastDimensions: kept });
+}
+
+/** Reductions batch by moving the batch axis first and shifting `axes` by one. */
+const reduceBatch = (prim: () => Primitive): VmapRule<AxesParams> => ([x], [d], { axes }) =>
+  [[bind1(prim(), [moveAxis(x, d!, 0)], { axes: axes.map((a) => a + 1) })], [0]];
+
+/** Arg-reductions / cumulative ops batch the same way, with `axis` shifted by one. */
+const axisBatch = <P extends { readonly [k: string]: unknown; readonly axis: number }>(prim: () => Primitive): VmapRule<P> => ([x], [d], params) =>
+  [[bind1(prim(), [moveAxis(x, d!, 0)], { ...params, axis: params.axis + 1 })], [0]];
+
+/** max/min: the tangent is split equally among the tied extrema (JAX's convention). */
+function extremumJvp(prim: () => Primitive) {
+  return ([x]: Array[], [dx]: Tangent[], { axes }: AxesParams): [Array[], Tangent[]] => {
+    const out = bind1(prim(), [x], { axes });
+    if (isZero(dx)) return [[out], [zero(out.aval)]];
+    const hit = bind1(Eq, [x, unreduce(out, x.aval.shape, axes)]);
+    const mask = bind1(Select, [hit, lit(1, x.aval), lit(0, x.aval)]);
+    const count = bind1(ReduceSum, [mask], { axes });
+    const t = div(bind1(ReduceSum, [mul(dx as Array, mask)], { axes }), count);
+    return [[out], [t]];
+  };
+}
 
 export interface AxesParams { readonly [k: string]: unknown; readonly axes: readonly number[] }
 
@@ -15,11 +49,54 @@ function reduceEval(name: string, allowed: readonly DType[]) {
   };
 }
 
-export const ReduceSum = definePrimitive<AxesParams>({ name: 'reduce_sum', abstractEval: reduceEval('reduce_sum', NUMERIC) });
-export const ReduceProd = definePrimitive<AxesParams>({ name: 'reduce_prod', abstractEval: reduceEval('reduce_prod', NUMERIC) });
+export const ReduceSum: Primitive<AxesParams> = definePrimitive<AxesParams>({
+  name: 'reduce_sum',
+  abstractEval: reduceEval('reduce_sum', NUMERIC),
+  jvp: ([x], [dx], { axes }) => {
+    const out = bind1(ReduceSum, [x], { axes });
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(ReduceSum, [dx as Array], { axes })]];
+  },
+  vmap: reduceBatch(() => ReduceSum),
+  // Transpose: broadcast the cotangent back over the reduced axes.
+  transpose: ([ct], [x], { axes }) => [isZero(ct) || !(x instanceof LinearIn) ? null : unreduce(ct as Array, x.aval.shape, axes)],
+});
+/**
+ * d prod(x) = sum(dx * prod(others)). The product of the other elements is out/x away from zeros;
+ * at a zero it is the product of the nonzero elements when that zero is the only one in its group
+ * (and 0 when there are several), so the derivative is exact at zeros too.
+ */
+export const ReduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
+  name: 'reduce_prod',
+  abstractEval: reduceEval('reduce_prod', NUMERIC),
+  jvp: ([x], [dx], { axes }) => {
+    const out = bind1(ReduceProd, [x], { axes });
+    if (isZero(dx)) return [[out], [zero(out.aval)]];
+    const shape = x.aval.shape;
+    const isz = bind1(Eq, [x, lit(0, x.aval)]);
+    const one = lit(1, x.aval);
+    const z = lit(0, x.aval);
+    const safe = bind1(Select, [isz, one, x]);
+    const nzeros = bind1(ReduceSum, [bind1(Select, [isz, one, z])], { axes });
+    const pnz = bind1(ReduceProd, [safe], { axes });
+    const atZero = bind1(Select, [bind1(Eq, [nzeros, lit(1, x.aval)]), pnz, z]);
+    const others = bind1(Select, [isz, unreduce(atZero, shape, axes), div(unreduce(out, shape, axes), safe)]);
+    return [[out], [bind1(ReduceSum, [mul(dx as Array, others)], { axes })]];
+  },
+  vmap: reduceBatch(() => ReduceProd),
+});
 /** Max/min also reduce bool arrays (np.any / np.all). */
-export const ReduceMax = definePrimitive<AxesParams>({ name: 'reduce_max', abstractEval: reduceEval('reduce_max', ALL) });
-export const ReduceMin = definePrimitive<AxesParams>({ name: 'reduce_min', abstractEval: reduceEval('reduce_min', ALL) });
+export const ReduceMax: Primitive<AxesParams> = definePrimitive<AxesParams>({
+  name: 'reduce_max',
+  abstractEval: reduceEval('reduce_max', ALL),
+  jvp: extremumJvp(() => ReduceMax),
+  vmap: reduceBatch(() => ReduceMax),
+});
+export const ReduceMin: Primitive<AxesParams> = definePrimitive<AxesParams>({
+  name: 'reduce_min',
+  abstractEval: reduceEval('reduce_min', ALL),
+  jvp: extremumJvp(() => ReduceMin),
+  vmap: reduceBatch(() => ReduceMin),
+});
 
 export interface ArgParams { readonly [k: string]: unknown; readonly axis: number }
 
@@ -34,16 +111,33 @@ function argEval(name: string) {
 }
 
 /** Index of the first maximum along `axis` (NaN counts as the maximum, as in numpy). */
-export const Argmax = definePrimitive<ArgParams>({ name: 'argmax', abstractEval: argEval('argmax') });
-export const Argmin = definePrimitive<ArgParams>({ name: 'argmin', abstractEval: argEval('argmin') });
+export const Argmax: Primitive<ArgParams> = definePrimitive<ArgParams>({
+  name: 'argmax',
+  abstractEval: argEval('argmax'),
+  jvp: ([x], _t, p) => { const out = bind1(Argmax, [x], p); return [[out], [zero(out.aval)]]; },
+  vmap: axisBatch<ArgParams>(() => Argmax),
+});
+export const Argmin: Primitive<ArgParams> = definePrimitive<ArgParams>({
+  name: 'argmin',
+  abstractEval: argEval('argmin'),
+  jvp: ([x], _t, p) => { const out = bind1(Argmin, [x], p); return [[out], [zero(out.aval)]]; },
+  vmap: axisBatch<ArgParams>(() => Argmin),
+});
 
 export interface CumParams { readonly [k: string]: unknown; readonly axis: number; readonly reverse: boolean }
 
-export const Cumsum = definePrimitive<CumParams>({
+export const Cumsum: Primitive<CumParams> = definePrimitive<CumParams>({
   name: 'cumsum',
   abstractEval: (avals, { axis }) => {
     const [x] = avals;
     const e = checkArity('cumsum', avals, 1) ?? checkDtype('cumsum', x, NUMERIC) ?? checkAxes('cumsum', [axis], x.shape.length);
     return e ? fail(e.message) : ok(x);
   },
+  jvp: ([x], [dx], p) => {
+    const out = bind1(Cumsum, [x], p);
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(Cumsum, [dx as Array], p)]];
+  },
+  vmap: axisBatch<CumParams>(() => Cumsum),
+  // The transpose of a (forward) cumulative sum is the reverse cumulative sum.
+  transpose: ([ct], [x], p) => [isZero(ct) || !(x instanceof LinearIn) ? null : bind1(Cumsum, [ct as Array], { ...p, reverse: !p.reverse })],
 });

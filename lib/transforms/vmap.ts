@@ -58,7 +58,7 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
     if (size === undefined) throw new TypeError('vmap: no argument is mapped; pass { axisSize } to say how many examples to make');
     const entry = cached(f, 'vmap', xs, inTree, { dims, size, outAxes: JSON.stringify(outAxes) }, () => {
       // The per-example function, traced abstractly: a mapped value has no single concrete value.
-      const exAvals = xs.map((x, i) => (dims[i] === null ? x : { aval: { shape: x.aval.shape.filter((_, k) => k !== dims[i]), dtype: x.dtype }, weakType: x.weakType }));
+      const exAvals = xs.map((x, i) => (dims[i] === null ? x : { aval: { shape: x.aval.shape.filter((_, k) => k !== dims[i]), dtype: x.dtype }, weakType: x.weakType, device: x.device }));
       const u = traceUser('vmap', f, exAvals as Array[], inTree, false, 'under vmap (each example has its own value)');
       const staged: Staged = stageUser(u.jaxpr, u.consts, (cs, ins) => {
         const [outs, od] = vmapEval(u.jaxpr, cs, ins, dims, size);

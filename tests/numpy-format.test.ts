@@ -1,0 +1,41 @@
+/** x.toString() prints like numpy's repr body (the strings below are numpy's output). */
+import { describe, expect, it } from 'vitest';
+import { np } from '../lib/index.js';
+import { i32 } from './numpy-helpers.js';
+
+describe('toString', () => {
+  it('0-d arrays print the bare value', () => {
+    expect(np.array(3.5).toString()).toBe('3.5');
+    expect(np.array(2).toString()).toBe('2.');
+    expect(np.array(7, { dtype: 'int32' }).toString()).toBe('7');
+    expect(np.array(true).toString()).toBe('True');
+    expect(String(np.array(false))).toBe('False');
+  });
+
+  it('1-D floats, ints, bools', () => {
+    expect(np.array([1, 2, 3]).toString()).toBe('[1. 2. 3.]');
+    expect(np.array([-1, 2]).toString()).toBe('[-1.  2.]');
+    expect(np.array([NaN, 1, Infinity]).toString()).toBe('[nan  1. inf]');
+    expect(i32([1, -20, 300]).toString()).toBe('[  1 -20 300]');
+    expect(np.array([true, false, true]).toString()).toBe('[ True False  True]');
+    expect(np.zeros([0]).toString()).toBe('[]');
+  });
+
+  it('2-D and 3-D nest with numpy line breaks and indentation', () => {
+    expect(i32([[1, 2], [30, 4]]).toString()).toBe('[[ 1  2]\n [30  4]]');
+    expect(np.array([[1, 2], [3, 4]]).toString()).toBe('[[1. 2.]\n [3. 4.]]');
+    expect(np.array([[true, false], [false, true]]).toString()).toBe('[[ True False]\n [False  True]]');
+    expect(np.arange(8).reshape(2, 2, 2).toString()).toBe('[[[0 1]\n  [2 3]]\n\n [[4 5]\n  [6 7]]]');
+  });
+
+  // numpy pads floats so the decimal points line up (integer part left-padded, fraction right-padded).
+  it('floats with differing fraction lengths align on the decimal point (1-D)', () => {
+    expect(np.array([1.5, 2, -3]).toString()).toBe('[ 1.5  2.  -3. ]');
+  });
+  it('floats with differing fraction lengths align on the decimal point (fraction only)', () => {
+    expect(np.array([0.1, 0.25]).toString()).toBe('[0.1  0.25]');
+  });
+  it('floats with differing fraction lengths align on the decimal point (2-D)', () => {
+    expect(np.array([[1.5, 2], [3, -4]]).toString()).toBe('[[ 1.5  2. ]\n [ 3.  -4. ]]');
+  });
+});
