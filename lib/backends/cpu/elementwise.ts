@@ -95,6 +95,7 @@ const intDiv: F2 = (a, b) => (b === 0 ? 0 : Math.trunc(a / b) | 0);
 
 registerKernels({
   neg: unary((x) => -x),
+  stop_gradient: ([x]) => [x.slice()],
   exp: unary(Math.exp),
   exp2: unary((x) => 2 ** x),
   log: unary(Math.log),

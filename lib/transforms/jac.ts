@@ -1,0 +1,108 @@
+/**
+ * Jacobians and Hessians of functions of any input/output shapes and pytrees:
+ * jacfwd pushes a basis of input tangents through jvp under vmap; jacrev pulls a basis of output
+ * cotangents through vjp under vmap. The result's leaf for (output o, input i) has shape
+ * [...o.shape, ...i.shape].
+ */
+import type { Array } from '../core/array.js';
+import { isFloat } from '../core/dtype.js';
+import { flatten, unflatten } from '../core/pytree.js';
+import { eye } from '../numpy/creation.js';
+import { reshape } from '../numpy/shape.js';
+import { jvp } from './jvp.js';
+import { vjp } from './grad.js';
+import { vmap } from './vmap.js';
+import { userArgs } from './api-util.js';
+
+export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+
+const nums = (argnums: number | readonly number[] | undefined, n: number): number[] =>
+  (typeof argnums === 'number' ? [argnums] : argnums ? [...argnums] : [0]).map((a) => (a < 0 ? a + n : a));
+
+function checkFloat(who: string, xs: readonly Array[]): void {
+  xs.forEach((x, i) => {
+    if (!isFloat(x.dtype)) throw new TypeError(`${who}: argument leaf ${i} has dtype ${x.dtype}; Jacobians need float inputs (convert with astype)`);
+  });
+}
+
+/** One-hot basis over `n` leaves with total size N: N stacked tangents, one leaf at a time. */
+function basis(xs: readonly Array[]): Array[] {
+  const total = xs.reduce((t, x) => t + x.size, 0);
+  const I = eye(total, total, { dtype: xs[0]?.dtype ?? 'float64' });
+  let off = 0;
+  return xs.map((x) => {
+    const cols = I.slice([], [off, off + x.size]);
+    off += x.size;
+    return reshape(cols.astype(x.dtype), [total, ...x.shape]);
+  });
+}
+
+/** Splits the leading basis axis [N, ...o] into one block [..., ...x.shape] per selected leaf. */
+function blocks(t: Array, xs: readonly Array[], leadingBasis: boolean): Array[] {
+  let off = 0;
+  return xs.map((x) => {
+    const n = x.size;
+    const part = leadingBasis ? t.slice([off, off + n]) : t.slice(...t.shape.slice(0, -1).map(() => [] as []), [off, off + n]);
+    off += n;
+    return part;
+  });
+}
+
+function selectArgs(who: string, f: (...a: any[]) => any, args: unknown[], argnums: number[]) {
+  for (const a of argnums) if (a < 0 || a >= args.length) throw new RangeError(`${who}: argnums ${a} is out of range for ${args.length} arguments`);
+  const sel = argnums.map((i) => args[i]);
+  const g = (...s: unknown[]) => f(...args.map((a, i) => (argnums.includes(i) ? s[argnums.indexOf(i)] : a)));
+  return { sel, g };
+}
+
+/** Forward-mode Jacobian (efficient for few inputs, many outputs). */
+export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  return (...args: unknown[]) => {
+    const an = nums(opts.argnums, args.length);
+    const { sel, g } = selectArgs('jacfwd', f, args, an);
+    const { xs, inTree } = userArgs('jacfwd', sel);
+    checkFloat('jacfwd', xs);
+    const B = basis(xs);
+    // Each basis tangent gives one column: out[o][k] = d out_o / d x_k.
+    const push = (...ts: Array[]) => jvp(g, sel, unflatten<unknown[]>(inTree, ts))[1];
+    const cols = vmap(push, 0, -1)(...B);
+    const out = g(...sel);
+    const [outLeaves, outTree] = flatten(out);
+    const [colLeaves] = flatten(cols);
+    const res = (colLeaves as Array[]).map((c, i) => {
+      const o = outLeaves[i] as Array;
+      const per = blocks(c, xs, false).map((p, k) => reshape(p, [...o.shape, ...xs[k].shape]));
+      return unflatten(inTree, per);
+    });
+    const shaped = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+    return shaped;
+  };
+}
+
+/** Reverse-mode Jacobian (efficient for many inputs, few outputs). */
+export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  return (...args: unknown[]) => {
+    const an = nums(opts.argnums, args.length);
+    const { sel, g } = selectArgs('jacrev', f, args, an);
+    const { xs, inTree } = userArgs('jacrev', sel);
+    checkFloat('jacrev', xs);
+    const [out, vjpFn] = vjp(g, sel);
+    const [outLeaves, outTree] = flatten(out);
+    const os = outLeaves as Array[];
+    const B = basis(os);
+    // Each basis cotangent gives one row of the Jacobian.
+    const pull = (...cts: Array[]) => vjpFn(unflatten(outTree, cts));
+    const rows = vmap(pull)(...B) as unknown[];
+    const [rowLeaves] = flatten(rows);
+    // rowLeaves[k]: [N_out, ...x_k.shape]; split the leading axis per output leaf.
+    const perIn = (rowLeaves as Array[]).map((r) => blocks(r, os, true));
+    const res = os.map((o, i) => unflatten(inTree, xs.map((x, k) => reshape(perIn[k][i], [...o.shape, ...x.shape]))));
+    return unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+  };
+}
+
+/** Hessian = jacfwd(jacrev(f)): forward-over-reverse. */
+export function hessian(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  return jacfwd(jacrev(f, opts), opts);
+}
+

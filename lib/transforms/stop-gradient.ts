@@ -1,0 +1,13 @@
+/** stopGradient: the value of x, with no derivative flowing back through it (pytrees allowed). */
+import { Array } from '../core/array.js';
+import { bind1 } from '../core/trace.js';
+import { map } from '../core/pytree.js';
+import { StopGradient } from '../primitives/custom.js';
+import { asArray } from '../numpy/promote.js';
+
+export function stopGradient<T>(x: T): T {
+  return map((l: unknown) => {
+    const a = l instanceof Array ? l : asArray(l as number);
+    return bind1(StopGradient, [a], {}, a.weakType);
+  }, x);
+}
