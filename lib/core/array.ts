@@ -10,7 +10,8 @@ import { formatArray } from './format.js';
 
 // The numpy module installs itself here at load time: a runtime import would be a cycle.
 let np: typeof NpModule;
-export function installNumpy(m: typeof NpModule): void { np = m; }
+/** @internal */
+export function installNumpy(m: object): void { np = m as typeof NpModule; }
 
 export type ArrayLike = Array | number | boolean;
 export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
