@@ -145,7 +145,14 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
       if (!top || a.builder.level > top.level) top = a.builder;
     }
   }
-  // Omnistaging: inside a trace, even ops on constants are staged (no hidden constant folding).
+  // Scalar literal arithmetic folds at trace time, so inlined transforms stay small.
+  if (!top && args.length && args.every((a) => a instanceof ConcreteArray && a.hostScalar !== undefined)) {
+    const outs = bindEager(prim, args as ConcreteArray[], params, weak);
+    if (outs.every((o) => o.aval.shape.length === 0 && o.backend.readSync)) {
+      return outs.map((o) => ConcreteArray.fromScalar(o.readSync()[0], o.dtype, o.backend, weak));
+    }
+  }
+  // Omnistaging: inside a trace, other ops on constants are staged (no hidden constant folding).
   top ??= currentBuilder();
   if (!top) return bindEager(prim, args as ConcreteArray[], params, weak);
   const atoms = args.map((a) => top!.atomOf(a));
@@ -174,7 +181,7 @@ export function commonDevice(args: readonly Array[], who: string): string {
   return dev ?? getBackend().name;
 }
 
-function bindEager(prim: Primitive, args: readonly ConcreteArray[], params: Params, weak: boolean): ConcreteArray[] {
+export function bindEager(prim: Primitive, args: readonly ConcreteArray[], params: Params, weak: boolean): ConcreteArray[] {
   const device = commonDevice(args, prim.name);
   const backend = getBackend(device);
   const inAvals = args.map((a) => a.aval);

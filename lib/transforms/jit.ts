@@ -9,7 +9,7 @@ import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../backends/backend.js';
 import { isDType } from '../core/dtype.js';
-import { dce } from './passes.js';
+import { simplify } from './passes.js';
 import { avalsKey, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
 
 export interface JitOptions {
@@ -54,7 +54,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       const t = traceFlat(flatFn(f, inTree, 'jit', out, rebuild), xs.map((x) => x.aval), {
         device, abstractReason: 'under jit', inWeak: xs.map((x) => x.weakType),
       });
-      entry = { jaxpr: dce(t.jaxpr), consts: t.consts, outTree: out.tree!, outWeak: t.outWeak };
+      entry = { jaxpr: simplify(t.jaxpr), consts: t.consts, outTree: out.tree!, outWeak: t.outWeak };
       // Jaxprs that close over Tracers of an enclosing trace are only valid within that trace.
       if (!hasTracer(t.consts)) cache.set(key, entry);
     }

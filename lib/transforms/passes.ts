@@ -1,5 +1,12 @@
-/** Jaxpr -> Jaxpr cleanup passes. Every primitive is pure, so unused equations can go. */
-import { Jaxpr, isVar } from '../core/ir.js';
+/**
+ * Jaxpr -> Jaxpr cleanup passes, run on every transformed Jaxpr so nested derivatives do not
+ * swell: algebraic identities (x*1, x+0, neg(neg x) ...), constant folding of scalar literals,
+ * common-subexpression elimination and dead-code elimination. Every primitive is pure.
+ */
+import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } from '../core/ir.js';
+import { paramsKey } from '../core/primitive.js';
+import { bindEager, scalarArray } from '../core/trace.js';
+import type { ConcreteArray } from '../core/array.js';
 
 /** Dead-code elimination: drops equations none of whose outputs reach an output. */
 export function dce(j: Jaxpr): Jaxpr {
@@ -16,7 +23,64 @@ export function dce(j: Jaxpr): Jaxpr {
   return new Jaxpr(j.consts, j.inputs, kept.reverse(), j.outputs);
 }
 
-/** The cleanup pipeline run on every transformed Jaxpr. */
+const isLit = (a: Atom, v: number): boolean => !isVar(a) && a.value === v;
+
+/** An atom equal to the equation's single output by an algebraic identity, if one applies. */
+function identity(e: Eqn, def: Map<number, Eqn>): Atom | undefined {
+  if (e.outputs.length !== 1) return undefined;
+  const out = e.outputs[0].aval;
+  const [a, b] = e.inputs;
+  const same = (x: Atom | undefined) => (x && avalEq(x.aval, out) ? x : undefined);
+  switch (e.primitive.name) {
+    case 'add': return (isLit(b, 0) && same(a)) || (isLit(a, 0) && same(b)) || undefined;
+    case 'sub': return (isLit(b, 0) && same(a)) || undefined;
+    case 'mul': return (isLit(b, 1) && same(a)) || (isLit(a, 1) && same(b)) || undefined;
+    case 'div': return (isLit(b, 1) && same(a)) || undefined;
+    case 'neg': {
+      const inner = isVar(a) ? def.get(a.id) : undefined;
+      return inner?.primitive.name === 'neg' ? same(inner.inputs[0]) : undefined;
+    }
+    case 'integer_pow': return e.params.y === 1 ? same(a) : undefined;
+    case 'select': return e.inputs[1] === e.inputs[2] || (isVar(e.inputs[1]) && isVar(e.inputs[2]) && e.inputs[1].id === e.inputs[2].id) ? same(e.inputs[1]) : undefined;
+    case 'transpose':
+      return (e.params.permutation as number[]).every((p, i) => p === i) ? same(a) : undefined;
+    case 'convert_element_type':
+    case 'reshape':
+    case 'broadcast_in_dim': // same rank and shape: the dimensions map one to one
+      return same(a);
+    default: return undefined;
+  }
+}
+
+/** Folds an equation whose inputs are all scalar literals into a literal. */
+function fold(e: Eqn): Atom | undefined {
+  if (e.outputs.length !== 1 || e.outputs[0].aval.shape.length !== 0 || !e.inputs.every((a) => !isVar(a))) return undefined;
+  if (e.inputs.length === 0) return undefined;
+  const ins = e.inputs.map((a) => scalarArray((a as { value: number }).value, a.aval));
+  const [r] = bindEager(e.primitive, ins, e.params, false) as ConcreteArray[];
+  return literal(r.dataSync()[0], r.dtype);
+}
+
+const atomKey = (a: Atom): string => (isVar(a) ? `v${a.id}` : `l${a.aval.dtype}:${a.value}`);
+
+/** One forward pass of identities, constant folding and CSE, then DCE. */
 export function simplify(j: Jaxpr): Jaxpr {
-  return dce(j);
+  const subst = new Map<number, Atom>();
+  const def = new Map<number, Eqn>();
+  const seen = new Map<string, readonly Var[]>();
+  const read = (a: Atom): Atom => (isVar(a) ? subst.get(a.id) ?? a : a);
+  const eqns: Eqn[] = [];
+  for (const e0 of j.eqns) {
+    const ins = e0.inputs.map(read);
+    const e = ins.every((a, i) => a === e0.inputs[i]) ? e0 : eqn(e0.primitive, ins, e0.outputs, e0.params);
+    const alias = identity(e, def) ?? fold(e);
+    if (alias) { subst.set(e.outputs[0].id, alias); continue; }
+    const key = `${e.primitive.name}|${paramsKey(e.params)}|${ins.map(atomKey).join(',')}`;
+    const prev = seen.get(key);
+    if (prev) { e.outputs.forEach((v, i) => subst.set(v.id, prev[i])); continue; }
+    seen.set(key, e.outputs);
+    e.outputs.forEach((v) => def.set(v.id, e));
+    eqns.push(e);
+  }
+  return dce(new Jaxpr(j.consts, j.inputs, eqns, j.outputs.map(read)));
 }
