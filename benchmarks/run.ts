@@ -3,6 +3,7 @@
  * `npm run bench`. Peers (jax-js, tfjs) join as their comparisons are added.
  */
 import { np, jit } from '../lib/index.js';
+import { swellRows } from './swell.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -52,3 +53,6 @@ console.log('benchmark'.padEnd(34), 'cotangent ms'.padStart(13), 'plain JS ms'.p
 for (const [name, a, b] of rows) {
   console.log(name.padEnd(34), a.toFixed(3).padStart(13), b.toFixed(3).padStart(12), (a / b).toFixed(2).padStart(8));
 }
+
+console.log('\nexpression swell (equations after passes; jax-js: 769 for grad^4(tanh))');
+for (const [name, n] of swellRows()) console.log(name.padEnd(34), String(n).padStart(6));
