@@ -2,7 +2,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Aval, Params } from './ir.js';
 import type { ShapeError } from './errors.js';
-import type { JvpRule, TransposeRule, VmapRule } from './rules.js';
+import type { JvpRule, PartialEvalRule, TransposeRule, VmapRule } from './rules.js';
 
 export interface Primitive<P extends Params = any> {
   readonly name: string;
@@ -12,6 +12,8 @@ export interface Primitive<P extends Params = any> {
   readonly vmap?: VmapRule<P>;
   /** Linear primitives (in the inputs marked linear by the transform) carry a transpose rule. */
   readonly transpose?: TransposeRule<P>;
+  /** Splits the equation for reverse mode (primitives holding sub-Jaxprs). */
+  readonly partialEval?: PartialEvalRule;
 }
 
 const registry = new Map<string, Primitive>();

@@ -1,7 +1,6 @@
 /** Rule signatures shared by primitives and transforms (type-only to avoid import cycles). */
 import type { Array } from './array.js';
-import type { Params } from './ir.js';
-import type { Aval } from './ir.js';
+import type { Aval, Eqn, Params } from './ir.js';
 
 /** A symbolic zero tangent/cotangent: carries only its aval, never materialised. */
 export class Zero {
@@ -32,3 +31,11 @@ export type TransposeRule<P extends Params> = (
   inputs: (Array | LinearIn)[],
   params: P,
 ) => (Tangent | null)[];
+
+/**
+ * Partial evaluation of one equation whose inputs are partly unknown (higher-order primitives:
+ * the default stages the whole equation when any input is unknown). `known` equations compute the
+ * known outputs (and any residuals); `staged` ones compute the unknown outputs and may read known
+ * variables, which become residuals.
+ */
+export type PartialEvalRule = (e: Eqn, unknownIns: readonly boolean[]) => { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };

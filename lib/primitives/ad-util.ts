@@ -3,7 +3,7 @@
  * so unused tangents cost nothing. Rank-0 operands broadcast as in the elementwise primitives.
  */
 import type { Array } from '../core/array.js';
-import { type Aval, avalEq } from '../core/ir.js';
+import type { Aval } from '../core/ir.js';
 import { type Tangent, Zero } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { scalarArray } from '../core/trace.js';
@@ -74,8 +74,6 @@ export function linearT(t: Tangent, out: Aval, f: (x: Array) => Array): Tangent 
   return t instanceof Zero ? zero(out) : f(t);
 }
 
-export const sameAval = avalEq;
-export { Sub };
 
 // ---- small op helpers for rules (primitives cannot import numpy: it imports them) ----
 

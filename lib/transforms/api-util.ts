@@ -5,7 +5,7 @@
  */
 import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr } from '../core/ir.js';
-import { type TreeDef, flatten } from '../core/pytree.js';
+import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../backends/backend.js';
 import { asArray, describe } from '../numpy/promote.js';
@@ -74,7 +74,6 @@ export function traceUser(who: string, f: (...args: any[]) => unknown, xs: reado
   return { jaxpr: t.jaxpr, consts: t.consts, outTree: outTree!, auxTree, nOut, valueDependent: t.valueDependent };
 }
 
-import { unflatten } from '../core/pytree.js';
 const unflattenArgs = (def: TreeDef, xs: Array[]): unknown[] => unflatten<unknown[]>(def, xs);
 
 /**
@@ -139,4 +138,3 @@ export function cached(
   return entry;
 }
 
-import { numLeaves as countLeaves } from '../core/pytree.js';

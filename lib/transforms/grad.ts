@@ -44,7 +44,7 @@ function vjpProgram(u: UserTrace, diff: readonly boolean[]): VjpProgram {
   const backward = stageFn((ins) => {
     const res = ins.slice(0, split.nResiduals);
     const cts = ins.slice(split.nResiduals);
-    const xcts = transposeEval(split.unknown, res, cts);
+    const xcts = transposeEval(split.unknown, split.unknown.inputs.map((_, i) => i >= split.nResiduals), res, cts);
     return xcts.map((c) => instantiate(c));
   }, [...resAvals, ...linOutAvals]);
   return {

@@ -1,13 +1,12 @@
 /** Forward mode: evaluates a Jaxpr on (primal, tangent) pairs with each primitive's jvp rule. */
 import type { Array } from '../core/array.js';
-import { type Atom, Jaxpr, isVar } from '../core/ir.js';
+import { type Atom, Jaxpr, avalStr, isVar } from '../core/ir.js';
 import { type Tangent, Zero } from '../core/rules.js';
 import { bind, scalarArray } from '../core/trace.js';
 import { instantiate } from '../primitives/ad-util.js';
-import { type Staged, stageUser, runStaged, traceUser, userArgs, cached } from './api-util.js';
+import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
 import { flattenArrays } from './staging.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
-import { avalStr } from '../core/ir.js';
 
 /** Pushes tangents through `j` (consts first, with Zero tangents unless given). */
 export function jvpEval(j: Jaxpr, consts: readonly Array[], primals: readonly Array[], tangents: readonly Tangent[], constTangents?: readonly Tangent[]): [Array[], Tangent[]] {

@@ -1,5 +1,5 @@
 /** Shared plumbing of function transforms: pytree flattening of arguments, cache keys. */
-import { Array, ConcreteArray } from '../core/array.js';
+import { Array } from '../core/array.js';
 import { type Aval, avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, isPlainObject, treedefStr, unflatten } from '../core/pytree.js';
 import { asArray, describe } from '../numpy/promote.js';
@@ -64,4 +64,3 @@ export function flatFn(
   };
 }
 
-export const isConcrete = (x: Array): x is ConcreteArray => x instanceof ConcreteArray;

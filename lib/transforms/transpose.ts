@@ -10,14 +10,14 @@ import { bind, scalarArray } from '../core/trace.js';
 import { addT, isZero } from '../primitives/ad-util.js';
 
 /**
- * `lin` has inputs [residuals..., linear inputs...]; returns one cotangent per linear input for
- * the output cotangents `cts` (one per output; Zero allowed).
+ * Cotangents of the inputs of `lin` marked `linear`, for output cotangents `cts` (Zero allowed);
+ * `values` gives the other (residual) inputs, in order.
  */
-export function transposeEval(lin: Jaxpr, residuals: readonly Array[], cts: readonly Tangent[]): Tangent[] {
-  const nRes = residuals.length;
-  const linearIds = new Set(lin.inputs.slice(nRes).map((v) => v.id));
+export function transposeEval(lin: Jaxpr, linear: readonly boolean[], values: readonly Array[], cts: readonly Tangent[]): Tangent[] {
+  const linearIds = new Set(lin.inputs.filter((_, i) => linear[i]).map((v) => v.id));
   const vals = new Map<number, Array>();
-  lin.inputs.slice(0, nRes).forEach((v, i) => vals.set(v.id, residuals[i]));
+  let k0 = 0;
+  lin.inputs.forEach((v, i) => { if (!linear[i]) vals.set(v.id, values[k0++]); });
   const read = (a: Atom): Array => (isVar(a) ? vals.get(a.id)! : scalarArray(a.value, a.aval));
   const isLinear = (a: Atom) => isVar(a) && linearIds.has(a.id);
   const linearEqns = [];
@@ -50,5 +50,5 @@ export function transposeEval(lin: Jaxpr, residuals: readonly Array[], cts: read
     const inCts = rule(outCts, ins, e.params);
     e.inputs.forEach((a, i) => accum(a, inCts[i]));
   }
-  return lin.inputs.slice(nRes).map((v) => ctEnv.get(v.id) ?? new Zero(v.aval));
+  return lin.inputs.filter((_, i) => linear[i]).map((v) => ctEnv.get(v.id) ?? new Zero(v.aval));
 }
