@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval } from '../core/ir.js';
 import { type ShapeResult, ALL, FLOATS, INTEGRAL, NUMERIC, broadcastScalars, checkArity, checkDtype, fail, fmt, withShape } from './util.js';
-import type { DType } from '../core/dtype.js';
+import { type DType, isFloat } from '../core/dtype.js';
 import type { Array } from '../core/array.js';
 import type { JvpRule, Tangent, TransposeRule } from '../core/rules.js';
 import { LinearIn } from '../core/rules.js';
@@ -78,6 +78,8 @@ export const Rem: Primitive = binary('rem', NUMERIC, undefined, {
   // d rem(x, y) = dx - dy·trunc(x/y)
   jvp: ([x, y], [dx, dy]) => {
     const out = outOf(Rem, [x, y]);
+    // Integer remainder has no derivative (and floor is float-only).
+    if (!isFloat(out.aval.dtype)) return [[out], [zero(out.aval)]];
     const q = () => { const r = div(x, y); return mul(bind1(Sign, [r]), bind1(Floor, [bind1(Abs, [r])])); };
     return [[out], [sumT(out.aval, dx, isZero(dy) ? dy : neg(mul(dy, q())))]];
   },
@@ -108,6 +110,8 @@ export const Min: Primitive = binary('min', ALL, undefined, { jvp: minmaxJvp(() 
 function minmaxJvp(self: () => Primitive, wins: () => Primitive): JvpRule<{}> {
   return ([x, y], [dx, dy]) => {
     const out = bind1(self(), [x, y]);
+    // Integer/bool max/min have no derivative (and 0.5 is not representable there).
+    if (!isFloat(out.aval.dtype)) return [[out], [zero(out.aval)]];
     const one = lit(1, out.aval);
     const half = lit(0.5, out.aval);
     const z = lit(0, out.aval);

@@ -2,7 +2,7 @@
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval } from '../core/ir.js';
 import { type ShapeResult, ALL, NUMERIC, checkArity, checkAxes, checkDtype, fail, ok, withShape } from './util.js';
-import type { DType } from '../core/dtype.js';
+import { type DType, isFloat } from '../core/dtype.js';
 import type { Array } from '../core/array.js';
 import { LinearIn, type Tangent, type VmapRule } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
@@ -29,7 +29,8 @@ const axisBatch = <P extends { readonly [k: string]: unknown; readonly axis: num
 function extremumJvp(prim: () => Primitive) {
   return ([x]: Array[], [dx]: Tangent[], { axes }: AxesParams): [Array[], Tangent[]] => {
     const out = bind1(prim(), [x], { axes });
-    if (isZero(dx)) return [[out], [zero(out.aval)]];
+    // Integer/bool extrema (np.any/np.all) have no derivative; the mask arithmetic needs a float.
+    if (isZero(dx) || !isFloat(x.aval.dtype)) return [[out], [zero(out.aval)]];
     const hit = bind1(Eq, [x, unreduce(out, x.aval.shape, axes)]);
     const mask = bind1(Select, [hit, lit(1, x.aval), lit(0, x.aval)]);
     const count = bind1(ReduceSum, [mask], { axes });
