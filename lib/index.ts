@@ -39,3 +39,4 @@ export { vmap } from './transforms/vmap.js';
 export { jacfwd, jacrev, hessian } from './transforms/jac.js';
 export type { JacOptions } from './transforms/jac.js';
 export { stopGradient } from './transforms/stop-gradient.js';
+export * as lax from './lax/index.js';

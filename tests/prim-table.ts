@@ -3,7 +3,7 @@
  * Each row applies its primitive directly with `bind1`; integer operands (indices, starts,
  * predicates) are int32/bool constants closed over by `f` and are never differentiated.
  */
-import { type Array, np, primitives } from '../lib/index.js';
+import { type Array, lax, np, primitives } from '../lib/index.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import type { Params } from '../lib/core/ir.js';
 import { bind, bind1 } from '../lib/core/trace.js';
@@ -270,4 +270,15 @@ const customRows: Row[] = [
   direct('stop_gradient', {}, [F(S)], { nondiff: true }),
 ];
 
-export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows];
+// cond: a fixed index, and indices computed from the inputs (batched under vmap -> select path).
+const twoBranches = (_x: Array, _y: Array) => [(a: Array, b: Array) => np.sin(a).mul(b), (a: Array, b: Array) => a.mul(a).sub(b.mul(3))] as const;
+const controlRows: Row[] = [
+  { name: 'cond (fixed predicate)', prim: 'cond', params: {}, inputs: [F([3]), F([3])],
+    f: (x, y) => lax.cond(true, ...twoBranches(x, y), x, y) },
+  { name: 'cond (traced predicate, closure)', prim: 'cond', params: {}, inputs: [F([3], { lo: 0.2, hi: 1 }), F([3])],
+    f: (x, y) => lax.cond(x.sum().greater(1.5), (a: Array) => np.exp(a).mul(y), (a: Array) => a.mul(y).mul(y), x) },
+  { name: 'switch (3 branches, traced index)', prim: 'cond', params: {}, inputs: [F([2], { lo: 0.2, hi: 1 }), F([2])],
+    f: (x, y) => lax.switch(x.slice(0).mul(3).astype('int32'), [(a: Array) => a.mul(y), (a: Array) => np.tanh(a).add(y), (a: Array) => a.mul(a).mul(y)], x) },
+];
+
+export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows];

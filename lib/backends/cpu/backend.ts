@@ -90,7 +90,10 @@ export class CpuBackend implements Backend, CpuContext {
 
   /** CpuContext: runs a sub-Jaxpr on raw arrays (consts first), accounting its intermediates. */
   run(jaxpr: Jaxpr, inputs: readonly TypedArray[]): TypedArray[] {
-    return this.compile(jaxpr).runRaw(inputs);
+    const outs = this.compile(jaxpr).runRaw(inputs);
+    // The calling executable counts kernel outputs itself.
+    for (const o of outs) this.untrack(o);
+    return outs;
   }
 
   /** @internal memory accounting for executables */

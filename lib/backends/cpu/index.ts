@@ -5,6 +5,7 @@ import './elementwise.js';
 import './reduce.js';
 import './shape.js';
 import './linalg.js';
+import './control.js';
 
 export const cpu = new CpuBackend();
 registerBackend(cpu);

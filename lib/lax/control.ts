@@ -1,0 +1,52 @@
+/** Staged control flow: lax.cond and lax.switch. */
+import type { Array, ArrayLike } from '../core/array.js';
+import { avalStr } from '../core/ir.js';
+import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
+import { bind } from '../core/trace.js';
+import { Cond } from '../primitives/control.js';
+import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
+import { asArray, convert } from '../numpy/promote.js';
+import { clip, notEqual } from '../numpy/math.js';
+import { flatFn, flattenArrays } from '../transforms/staging.js';
+
+function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[]): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
+  const [xs, inTree] = flattenArrays(who, operands);
+  let outTree: TreeDef | undefined;
+  let first: string | undefined;
+  const closed = fns.map((fn, k) => {
+    if (typeof fn !== 'function') throw new TypeError(`${who}: branch ${k} is not a function`);
+    const out: { tree?: TreeDef } = {};
+    const c = closedTrace(flatFn(fn, inTree, who, out), xs.map((x) => x.aval), `inside a ${who} branch`);
+    const sig = `${treedefStr(out.tree!)} ${c.jaxpr.outputs.map((o) => avalStr(o.aval)).join(',')}`;
+    if (first === undefined) { first = sig; outTree = out.tree; }
+    else if (sig !== first) {
+      throw new TypeError(`${who}: branches must return the same structure, shapes and dtypes; branch 0 returns ${first} but branch ${k} returns ${sig} (cast with astype so the dtypes agree)`);
+    }
+    return c;
+  });
+  return { closed, xs, outTree: outTree! };
+}
+
+/**
+ * `lax.switch(index, branches, ...operands)`: applies `branches[index]` (index clamped to range).
+ * Both the index and the operands may be traced; every branch is traced once, abstractly.
+ */
+export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
+  if (!branches.length) throw new TypeError('lax.switch: needs at least one branch');
+  const i = asArray(index);
+  if (i.ndim !== 0) throw new TypeError(`lax.switch: the index must be a scalar, got shape [${i.shape}]; under vmap the index is batched automatically`);
+  const { closed, xs, outTree } = traceBranches('lax.switch', branches, operands);
+  const idx = clip(convert(i, 'int32'), 0, branches.length - 1);
+  const u = unifyBranches(closed);
+  return unflatten(outTree, bind(Cond, [convert(idx, 'int32'), ...xs, ...u.consts], { branches: u.jaxprs }));
+}
+
+/** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
+export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
+  const p = asArray(pred);
+  if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);
+  const idx = convert(p.dtype === 'bool' ? p : notEqual(p, 0), 'int32');
+  const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands);
+  const u = unifyBranches(closed);
+  return unflatten(outTree, bind(Cond, [idx, ...xs, ...u.consts], { branches: u.jaxprs }));
+}

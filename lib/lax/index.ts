@@ -1,0 +1,3 @@
+/** `lax`: staged control flow and the primitives by name. */
+export { cond, switch_ as switch } from './control.js';
+export { stopGradient } from '../transforms/stop-gradient.js';
