@@ -279,6 +279,16 @@ const controlRows: Row[] = [
     f: (x, y) => lax.cond(x.sum().greater(1.5), (a: Array) => np.exp(a).mul(y), (a: Array) => a.mul(y).mul(y), x) },
   { name: 'switch (3 branches, traced index)', prim: 'cond', params: {}, inputs: [F([2], { lo: 0.2, hi: 1 }), F([2])],
     f: (x, y) => lax.switch(x.slice(0).mul(3).astype('int32'), [(a: Array) => a.mul(y), (a: Array) => np.tanh(a).add(y), (a: Array) => a.mul(a).mul(y)], x) },
+  { name: 'scan (carry, xs, closed-over const)', prim: 'scan', params: {}, inputs: [F([2]), F([4, 2]), F([2])],
+    f: (c0, xs, w) => {
+      const [c, ys] = lax.scan((c: Array, x: Array) => { const n = np.sin(c).mul(x).add(w); return [n, n.mul(c)]; }, c0, xs);
+      return np.concatenate([c, ys.ravel()]);
+    } },
+  { name: 'scan (reverse, two carries, no xs)', prim: 'scan', params: {}, inputs: [F([3]), F([])],
+    f: (a, b) => {
+      const [[p, q]] = lax.scan(([p, q]: Array[], _x: unknown) => [[p.mul(q).add(1), np.tanh(q).add(p.sum())], null], [a, b], null, { length: 3, reverse: true });
+      return np.concatenate([p, q.reshape(1)]);
+    } },
 ];
 
 export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows];

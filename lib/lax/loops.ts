@@ -1,0 +1,72 @@
+/** Staged loops: lax.scan, lax.map and lax.foriLoop (static bounds become a scan). */
+import type { Array } from '../core/array.js';
+import { avalStr } from '../core/ir.js';
+import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
+import { bindScan, unstacked } from '../primitives/scan.js';
+import { closedTrace } from '../transforms/sub.js';
+import { flattenArrays } from '../transforms/staging.js';
+import { asArray, describe } from '../numpy/promote.js';
+import { arange } from '../numpy/creation.js';
+
+export interface ScanOptions {
+  /** Number of steps; required when `xs` is null. */
+  length?: number;
+  /** Iterate from the end of `xs` (ys are still stacked in `xs` order). */
+  reverse?: boolean;
+  /** Accepted for JAX compatibility; the CPU backend always runs the loop natively. */
+  unroll?: number | boolean;
+}
+
+const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.map((x) => avalStr(x.aval)).join(', ')})`;
+
+/**
+ * `lax.scan(f, init, xs, { length, reverse })` -> `[carry, ys]` with `f(carry, x) -> [carry, y]`:
+ * a loop over the leading axis of `xs` (pytrees allowed), fully differentiable.
+ */
+export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
+  const [carry, carryTree] = flattenArrays('lax.scan', init);
+  const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
+  const lengths = new Set(xLeaves.map((x) => x.shape[0]));
+  if (xLeaves.some((x) => x.ndim === 0)) throw new TypeError('lax.scan: every leaf of xs must have a leading axis to scan over');
+  if (lengths.size > 1) throw new TypeError(`lax.scan: xs leaves have different leading sizes: ${xLeaves.map((x) => avalStr(x.aval)).join(', ')}`);
+  const length = opts.length ?? (lengths.size ? [...lengths][0] : undefined);
+  if (length === undefined) throw new TypeError('lax.scan: pass { length } when xs is null');
+  if (lengths.size && [...lengths][0] !== length) throw new TypeError(`lax.scan: length ${length} differs from the leading axis of xs (${[...lengths][0]})`);
+  let yTree: TreeDef | undefined;
+  const body = closedTrace((...zs) => {
+    const c = unflatten(carryTree, zs.slice(0, carry.length));
+    const x = unflatten(xTree, zs.slice(carry.length));
+    const res = f(c, x);
+    if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError('lax.scan: the body must return [carry, y]');
+    const [newCarry, cTree] = flattenArrays('lax.scan', res[0]);
+    if (sig(cTree, newCarry) !== sig(carryTree, carry)) {
+      throw new TypeError(`lax.scan: the body's carry output ${sig(cTree, newCarry)} differs from its input ${sig(carryTree, carry)}; the carry must keep its structure, shapes and dtypes (use np.array(0.0) or astype for the initial value)`);
+    }
+    const [ys, yt] = flatten(res[1]);
+    yTree = yt;
+    return [...newCarry, ...ys.map((y, i) => {
+      if (typeof y === 'number' || typeof y === 'boolean') return asArray(y);
+      if (y && typeof y === 'object' && 'aval' in y) return y as Array;
+      throw new TypeError(`lax.scan: y leaf ${i} is ${describe(y)}`);
+    })];
+  }, [...carry.map((c) => c.aval), ...xLeaves.map((x) => unstacked(x.aval))], 'inside a lax.scan body');
+  const res = bindScan(body, [], carry, xLeaves, { length, reverse: !!opts.reverse });
+  return [unflatten(carryTree, res.slice(0, carry.length)), unflatten(yTree!, res.slice(carry.length))];
+}
+
+/** `lax.map(f, xs)`: f over the leading axis of xs, as a scan without a carry. */
+export function map(f: (x: any) => unknown, xs: unknown): any {
+  return scan((c: unknown, x: unknown) => [c, f(x)], null, xs)[1];
+}
+
+/**
+ * `lax.foriLoop(lower, upper, body, init)`: `body(i, carry)` for i in [lower, upper). Static (JS
+ * number) bounds lower to a scan, so the loop is reverse-differentiable.
+ */
+export function foriLoop(lower: number, upper: number, body: (i: Array, carry: any) => unknown, init: unknown): any {
+  if (typeof lower !== 'number' || typeof upper !== 'number' || !Number.isInteger(lower) || !Number.isInteger(upper)) {
+    throw new TypeError('lax.foriLoop: bounds must be JS integers (static); for traced bounds use lax.whileLoop');
+  }
+  const n = Math.max(0, upper - lower);
+  return scan((c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
+}
