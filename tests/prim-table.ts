@@ -289,6 +289,12 @@ const controlRows: Row[] = [
       const [[p, q]] = lax.scan(([p, q]: Array[], _x: unknown) => [[p.mul(q).add(1), np.tanh(q).add(p.sum())], null], [a, b], null, { length: 3, reverse: true });
       return np.concatenate([p, q.reshape(1)]);
     } },
+  { name: 'while (Newton iteration, fixed trip count per input)', prim: 'while', params: {}, inputs: [F([2], { lo: 1, hi: 4 })],
+    f: (a) => lax.whileLoop(([i]: Array[]) => i.less(4), ([i, x]: Array[]) => [i.add(1), x.add(a.div(x)).mul(0.5)], [np.array(0, { dtype: 'int32' }), a])[1],
+    knownIssue: {
+      vjp: 'by design: lax.whileLoop is not reverse-differentiable (as in JAX); tests/control.test.ts checks the error',
+      typecheck: 'this check includes vjp/grad jaxprs; tests/control.test.ts typechecks the jvp and vmap jaxprs of while',
+    } },
 ];
 
 export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows];

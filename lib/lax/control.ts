@@ -9,18 +9,18 @@ import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';
 import { flatFn, flattenArrays } from '../transforms/staging.js';
 
-function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[]): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
+function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[], names = fns.map((_, k) => `branch ${k}`)): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
   const [xs, inTree] = flattenArrays(who, operands);
   let outTree: TreeDef | undefined;
   let first: string | undefined;
   const closed = fns.map((fn, k) => {
-    if (typeof fn !== 'function') throw new TypeError(`${who}: branch ${k} is not a function`);
+    if (typeof fn !== 'function') throw new TypeError(`${who}: ${names[k]} is not a function`);
     const out: { tree?: TreeDef } = {};
     const c = closedTrace(flatFn(fn, inTree, who, out), xs.map((x) => x.aval), `inside a ${who} branch`);
     const sig = `${treedefStr(out.tree!)} ${c.jaxpr.outputs.map((o) => avalStr(o.aval)).join(',')}`;
     if (first === undefined) { first = sig; outTree = out.tree; }
     else if (sig !== first) {
-      throw new TypeError(`${who}: branches must return the same structure, shapes and dtypes; branch 0 returns ${first} but branch ${k} returns ${sig} (cast with astype so the dtypes agree)`);
+      throw new TypeError(`${who}: branches must return the same structure, shapes and dtypes; ${names[0]} returns ${first} but ${names[k]} returns ${sig} (make them agree, e.g. with reshape, broadcastTo or astype)`);
     }
     return c;
   });
@@ -46,7 +46,7 @@ export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn:
   const p = asArray(pred);
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);
   const idx = convert(p.dtype === 'bool' ? p : notEqual(p, 0), 'int32');
-  const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands);
+  const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands, ['falseFn', 'trueFn']);
   const u = unifyBranches(closed);
   return unflatten(outTree, bind(Cond, [idx, ...xs, ...u.consts], { branches: u.jaxprs }));
 }

@@ -1,4 +1,4 @@
-/** Staged loops: lax.scan, lax.map and lax.foriLoop (static bounds become a scan). */
+/** Staged loops: lax.scan, lax.map, lax.foriLoop (static bounds become a scan) and lax.whileLoop. */
 import type { Array } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
@@ -7,6 +7,8 @@ import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 import { asArray, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
+import { notEqual } from '../numpy/math.js';
+import { bindWhile } from '../primitives/while.js';
 
 export interface ScanOptions {
   /** Number of steps; required when `xs` is null. */
@@ -69,4 +71,27 @@ export function foriLoop(lower: number, upper: number, body: (i: Array, carry: a
   }
   const n = Math.max(0, upper - lower);
   return scan((c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
+}
+
+/**
+ * `lax.whileLoop(condFn, bodyFn, init)`: repeats `bodyFn` while `condFn(carry)` holds. Works under
+ * jvp and vmap; reverse mode raises an error pointing to lax.scan (the trip count is dynamic).
+ */
+export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) => unknown, init: unknown): any {
+  const [carry, tree] = flattenArrays('lax.whileLoop', init);
+  const avals = carry.map((c) => c.aval);
+  const c = closedTrace((...zs) => {
+    const p = condFn(unflatten(tree, zs));
+    const pa = p && typeof p === 'object' && 'aval' in p ? (p as Array) : asArray(p as boolean);
+    if (pa.ndim !== 0) throw new TypeError(`lax.whileLoop: condFn must return a scalar, got shape [${pa.shape}]`);
+    return [pa.dtype === 'bool' ? pa : notEqual(pa, 0)];
+  }, avals, 'inside a lax.whileLoop cond');
+  const b = closedTrace((...zs) => {
+    const [next, t2] = flattenArrays('lax.whileLoop', bodyFn(unflatten(tree, zs)));
+    if (sig(t2, next) !== sig(tree, carry)) {
+      throw new TypeError(`lax.whileLoop: bodyFn returns ${sig(t2, next)} but the carry is ${sig(tree, carry)}; the carry must keep its structure, shapes and dtypes`);
+    }
+    return next;
+  }, avals, 'inside a lax.whileLoop body');
+  return unflatten(tree, bindWhile(c, b, [], [], carry));
 }

@@ -3,6 +3,7 @@ import { typedArrayFor, type TypedArray } from '../../core/dtype.js';
 import { type Jaxpr, size } from '../../core/ir.js';
 import { registerKernels } from './kernels.js';
 import type { ScanParams } from '../../primitives/scan.js';
+import type { WhileParams } from '../../primitives/while.js';
 
 registerKernels({
   cond: (ins, _in, _out, { branches }: { branches: readonly Jaxpr[] }, ctx) => {
@@ -25,5 +26,15 @@ registerKernels({
       for (let j = 0; j < ys.length; j++) ys[j].set(outs[nCarry + j], i * yStep[j]);
     }
     return [...carry, ...ys];
+  },
+});
+
+registerKernels({
+  while: (ins, _in, _out, { cond, body, nCondConsts, nBodyConsts }: WhileParams, ctx) => {
+    const cc = ins.slice(0, nCondConsts);
+    const bc = ins.slice(nCondConsts, nCondConsts + nBodyConsts);
+    let carry: TypedArray[] = ins.slice(nCondConsts + nBodyConsts).map((c) => c.slice());
+    while (ctx.run(cond, [...cc, ...carry])[0][0]) carry = ctx.run(body, [...bc, ...carry]);
+    return carry;
   },
 });
