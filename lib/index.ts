@@ -40,3 +40,5 @@ export { jacfwd, jacrev, hessian } from './transforms/jac.js';
 export type { JacOptions } from './transforms/jac.js';
 export { stopGradient } from './transforms/stop-gradient.js';
 export * as lax from './lax/index.js';
+export { customJvp, customVjp } from './transforms/custom.js';
+export type { CustomJvpOptions, CustomVjpOptions } from './transforms/custom.js';

@@ -3,7 +3,7 @@
  * Each row applies its primitive directly with `bind1`; integer operands (indices, starts,
  * predicates) are int32/bool constants closed over by `f` and are never differentiated.
  */
-import { type Array, lax, np, primitives } from '../lib/index.js';
+import { type Array, customJvp, customVjp, lax, np, primitives } from '../lib/index.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import type { Params } from '../lib/core/ir.js';
 import { bind, bind1 } from '../lib/core/trace.js';
@@ -266,8 +266,18 @@ const linalgRows: Row[] = [
 ];
 
 // ---- custom ---------------------------------------------------------------------------------
+// A customJvp softplus (rule = the true derivative) and a customVjp x·sin(y) with residuals, so
+// the checks against finite differences hold exactly.
+const softplus = customJvp((x: Array) => np.log1p(np.exp(x)), { jvp: ([x]: Array[], [t]: Array[]) => [np.log1p(np.exp(x)), t.mul(np.logistic(x))] });
+const xsin = customVjp((x: Array, y: Array) => x.mul(np.sin(y)), {
+  fwd: (x: Array, y: Array) => [x.mul(np.sin(y)), [x, np.sin(y), np.cos(y)]],
+  bwd: ([x, s, c]: Array[], ct: Array) => [ct.mul(s), ct.mul(x).mul(c)],
+});
 const customRows: Row[] = [
   direct('stop_gradient', {}, [F(S)], { nondiff: true }),
+  { name: 'custom_jvp_call (softplus)', prim: 'custom_jvp_call', params: {}, inputs: [F([3])], f: (x) => softplus(x) },
+  { name: 'custom_vjp_call (x·sin y)', prim: 'custom_vjp_call', params: {}, inputs: [F([3]), F([3])], f: (x, y) => xsin(x, y) },
+  { name: 'custom_lin (jvp of a customVjp function)', prim: 'custom_lin', params: {}, inputs: [F([2]), F([2])], f: (x, y) => xsin(x, y).mul(x) },
 ];
 
 // cond: a fixed index, and indices computed from the inputs (batched under vmap -> select path).

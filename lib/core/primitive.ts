@@ -3,6 +3,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { Aval, Params } from './ir.js';
 import type { ShapeError } from './errors.js';
 import type { JvpRule, PartialEvalRule, TransposeRule, VmapRule } from './rules.js';
+import type { Array } from './array.js';
 
 export interface Primitive<P extends Params = any> {
   readonly name: string;
@@ -14,6 +15,8 @@ export interface Primitive<P extends Params = any> {
   readonly transpose?: TransposeRule<P>;
   /** Splits the equation for reverse mode (primitives holding sub-Jaxprs). */
   readonly partialEval?: PartialEvalRule;
+  /** A lowering into other primitives, used by a backend that has no kernel for this one. */
+  readonly decompose?: (args: Array[], params: P) => Array[];
 }
 
 const registry = new Map<string, Primitive>();

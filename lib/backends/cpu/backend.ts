@@ -3,9 +3,11 @@
  * precomputed slot layout, and frees every intermediate right after its last use.
  */
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
-import { type Aval, type Jaxpr, isVar, size } from '../../core/ir.js';
+import { type Aval, type Eqn, Jaxpr, isVar, size } from '../../core/ir.js';
+import { traceFlat } from '../../core/trace.js';
+import type { ConcreteArray } from '../../core/array.js';
 import type { Backend, Buffer, Executable, MemoryStats } from '../backend.js';
-import { type CpuContext, getKernel } from './kernels.js';
+import { type CpuContext, type CpuKernel, getKernel } from './kernels.js';
 
 export class CpuBuffer implements Buffer {
   refs = 1;
@@ -101,6 +103,16 @@ export class CpuBackend implements Backend, CpuContext {
   untrack(a: TypedArray): void { this.mem.free(bytesOf(a)); }
 }
 
+/** A kernel for a primitive without one: its `decompose` rule, traced once into a sub-Jaxpr. */
+function decomposed(e: Eqn): CpuKernel {
+  const rule = e.primitive.decompose;
+  if (!rule) throw new Error(`cpu backend: no kernel for primitive '${e.primitive.name}'`);
+  const sub = traceFlat((...xs) => rule(xs, e.params), e.inputs.map((a) => a.aval), { abstractReason: `while lowering ${e.primitive.name}` });
+  const j = new Jaxpr([], [...sub.jaxpr.consts, ...sub.jaxpr.inputs], sub.jaxpr.eqns, sub.jaxpr.outputs);
+  const consts = sub.consts.map((c) => (c as ConcreteArray).readSync());
+  return (ins, _a, _o, _p, ctx) => ctx.run(j, [...consts, ...ins]);
+}
+
 export class CpuExecutable implements Executable {
   private readonly steps: Step[] = [];
   private readonly nSlots: number;
@@ -137,8 +149,7 @@ export class CpuExecutable implements Executable {
       return d;
     };
     jaxpr.eqns.forEach((e, k) => {
-      const kernel = getKernel(e.primitive.name);
-      if (!kernel) throw new Error(`cpu backend: no kernel for primitive '${e.primitive.name}'`);
+      const kernel = getKernel(e.primitive.name) ?? decomposed(e);
       const inAvals = e.inputs.map((a) => a.aval);
       const outAvals = e.outputs.map((v) => v.aval);
       const params = e.params;
