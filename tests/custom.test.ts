@@ -39,7 +39,7 @@ describe('customVjp', () => {
   });
 
   it('supports forward mode by transposing bwd (beyond JAX)', () => {
-    expect(jvp(cube, [np.array(2)], [np.array(1)]).map((a) => a.item())).toEqual([8, 12]);
+    expect((jvp(cube, [np.array(2)], [np.array(1)]) as np.Array[]).map((a) => a.item())).toEqual([8, 12]);
     expect(jacfwd(cube)(np.array([1, 2])).js()).toEqual([[3, 0], [0, 12]]);
     expect(hessian((x: np.Array) => cube(x).sum())(np.array([1, 2])).js()).toEqual([[6, 0], [0, 12]]);
   });
