@@ -42,3 +42,5 @@ export { stopGradient } from './transforms/stop-gradient.js';
 export * as lax from './lax/index.js';
 export { customJvp, customVjp } from './transforms/custom.js';
 export type { CustomJvpOptions, CustomVjpOptions } from './transforms/custom.js';
+export { checkpoint, remat, checkpointPolicies } from './transforms/checkpoint.js';
+export type { CheckpointOptions } from './transforms/checkpoint.js';

@@ -7,6 +7,8 @@ import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 import { asArray, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
+import { concatenate, flip, reshape } from '../numpy/shape.js';
+import { checkpoint } from '../transforms/checkpoint.js';
 import { notEqual } from '../numpy/math.js';
 import { bindWhile } from '../primitives/while.js';
 
@@ -17,6 +19,11 @@ export interface ScanOptions {
   reverse?: boolean;
   /** Accepted for JAX compatibility; the CPU backend always runs the loop natively. */
   unroll?: number | boolean;
+  /**
+   * Periodic checkpointing for reverse mode: store every k-th carry and recompute each segment of
+   * k steps in the backward pass ('sqrt': k = √length), so memory is O(S·(N/k + k)) for N steps.
+   */
+  checkpoint?: number | 'sqrt';
 }
 
 const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.map((x) => avalStr(x.aval)).join(', ')})`;
@@ -26,6 +33,7 @@ const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.
  * a loop over the leading axis of `xs` (pytrees allowed), fully differentiable.
  */
 export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
+  if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
   const [carry, carryTree] = flattenArrays('lax.scan', init);
   const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
   const lengths = new Set(xLeaves.map((x) => x.shape[0]));
@@ -95,3 +103,41 @@ export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) 
   }, avals, 'inside a lax.whileLoop body');
   return unflatten(tree, bindWhile(c, b, [], [], carry));
 }
+
+/** Scan in segments of k steps, each a checkpointed inner scan (see ScanOptions.checkpoint). */
+function checkpointedScan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+  const { checkpoint: every, ...rest } = opts;
+  const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
+  const length = opts.length ?? xLeaves[0]?.shape[0];
+  if (length === undefined) throw new TypeError('lax.scan: pass { length } when xs is null');
+  const k = every === 'sqrt' ? Math.max(1, Math.round(Math.sqrt(length))) : every!;
+  if (!Number.isInteger(k) || k < 1) throw new TypeError(`lax.scan: checkpoint must be a positive integer or 'sqrt', got ${String(every)}`);
+  if (rest.reverse) {
+    // A reverse scan is a forward scan over the flipped xs, with its ys flipped back.
+    const flip = (t: unknown) => unflatten(xTree, flattenArrays('lax.scan', t)[0].map((x) => flipAxis0(x)));
+    const [c, ys] = checkpointedScan(f, init, xs === null ? null : flip(xs), { ...rest, reverse: false, checkpoint: k, length });
+    return [c, mapLeaves(ys, flipAxis0)];
+  }
+  const nSeg = Math.floor(length / k);
+  const tail = length - nSeg * k;
+  const segment = checkpoint((c: unknown, xseg: unknown) => scan(f, c, xseg, { length: k }));
+  const seg = (x: Array) => reshape(x.slice([0, nSeg * k]), [nSeg, k, ...x.shape.slice(1)]);
+  const segXs = xs === null ? null : unflatten(xTree, xLeaves.map(seg));
+  let [carry, ys] = nSeg ? scan((c: unknown, xseg: unknown) => segment(c, xseg) as [unknown, unknown], init, segXs, { length: nSeg }) : [init, null];
+  if (nSeg) ys = mapLeaves(ys, (y) => reshape(y, [nSeg * k, ...y.shape.slice(2)]));
+  if (tail) {
+    const tailXs = xs === null ? null : unflatten(xTree, xLeaves.map((x) => x.slice([nSeg * k, length])));
+    const [c2, ys2] = checkpoint((c: unknown, xt: unknown) => scan(f, c, xt, { length: tail }))(carry, tailXs) as [unknown, unknown];
+    carry = c2;
+    ys = nSeg ? mapLeaves2(ys, ys2, (a, b) => concatenate([a, b])) : ys2;
+  }
+  return [carry, ys];
+}
+
+const flipAxis0 = (x: Array): Array => flip(x, 0);
+const mapLeaves = (t: unknown, fn: (x: Array) => Array): unknown => unflatten(flatten(t)[1], flatten(t)[0].map((l) => fn(l as Array)));
+const mapLeaves2 = (a: unknown, b: unknown, fn: (x: Array, y: Array) => Array): unknown => {
+  const [la, ta] = flatten(a);
+  const [lb] = flatten(b);
+  return unflatten(ta, la.map((l, i) => fn(l as Array, lb[i] as Array)));
+};

@@ -1,0 +1,103 @@
+/**
+ * checkpoint (remat): holds a body Jaxpr whose intermediates are not kept for the backward pass.
+ * Partial evaluation saves only the residuals the policy allows; the staged (linear) part
+ * recomputes the others from the body's inputs, inside the backward pass.
+ */
+import type { Array } from '../core/array.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { type Eqn, Jaxpr, avalEq, eqn, newVar } from '../core/ir.js';
+import { LinearIn } from '../core/rules.js';
+import { bind, evalJaxpr } from '../core/trace.js';
+import { fail, fmt, ok } from './util.js';
+import { instantiate } from './ad-util.js';
+import { batchFirst, moveAxis } from './batching.js';
+import { jvpEval } from '../transforms/jvp.js';
+import { transposeEval } from '../transforms/transpose.js';
+import { partialEval } from '../transforms/partial-eval.js';
+import { vmapEval } from '../transforms/vmap.js';
+import { dce } from '../transforms/passes.js';
+import { closedTrace, pureTrace } from '../transforms/sub.js';
+import { Zero } from '../core/rules.js';
+
+/** Which equations' outputs may be saved for the backward pass. */
+export type SavePolicy = (e: Eqn) => boolean;
+
+export interface CheckpointParams {
+  readonly [k: string]: unknown;
+  readonly jaxpr: Jaxpr;
+  readonly policy: SavePolicy;
+}
+
+export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<CheckpointParams>({
+  name: 'checkpoint',
+  abstractEval: (ins, { jaxpr }) => {
+    const want = jaxpr.inputs.map((v) => v.aval);
+    if (want.length !== ins.length || want.some((a, i) => !avalEq(a, ins[i]))) return fail(`checkpoint: body takes (${fmt(want)}), given (${fmt(ins)})`);
+    return ok(...jaxpr.outAvals);
+  },
+  jvp: (ins, tans, p) => {
+    const nz = tans.map((t) => !(t instanceof Zero));
+    const tIn = tans.filter((_, i) => nz[i]).map(instantiate);
+    const n = p.jaxpr.outputs.length;
+    const body = closedTrace((...zs) => {
+      let k = ins.length;
+      const ts = ins.map((x, i) => (nz[i] ? zs[k++] : new Zero(x.aval)));
+      const [o, t] = jvpEval(p.jaxpr, [], zs.slice(0, ins.length), ts);
+      return [...o, ...t.map(instantiate)];
+    }, [...ins, ...tIn].map((x) => x.aval), 'jvp of a checkpoint');
+    const res = bind(Checkpoint, [...body.consts, ...ins, ...tIn], { jaxpr: body.jaxpr, policy: p.policy });
+    return [res.slice(0, n), res.slice(n)];
+  },
+  partialEval: (e, unknownIns) => {
+    const { jaxpr, policy } = e.params as CheckpointParams;
+    const s = partialEval(jaxpr, unknownIns);
+    const nKnownOut = s.outUnknown.filter((u) => !u).length;
+    const residuals = s.unknown.inputs.slice(0, s.nResiduals);
+    const producer = new Map<number, Eqn>();
+    for (const q of jaxpr.eqns) for (const v of q.outputs) producer.set(v.id, q);
+    // A residual is a known input of the body (read again in the backward pass), saved by the
+    // policy, or recomputed from the known inputs.
+    const knownInVars = jaxpr.inputs.filter((_, i) => !unknownIns[i]);
+    const kind = residuals.map((r) => (knownInVars.includes(r) ? 'input' : policy(producer.get(r.id)!) ? 'saved' : 'recompute'));
+    const savedRes = residuals.filter((_, i) => kind[i] === 'saved');
+    const recomputed = residuals.filter((_, i) => kind[i] === 'recompute');
+    const knownBody = dce(new Jaxpr([], s.known.inputs, s.known.eqns, [...s.known.outputs.slice(0, nKnownOut), ...savedRes]));
+    const savedVars = savedRes.map((r) => newVar(r.aval));
+    const known = eqn(Checkpoint, e.inputs.filter((_, i) => !unknownIns[i]), [...e.outputs.filter((_, i) => !s.outUnknown[i]), ...savedVars], { jaxpr: knownBody, policy });
+    const recompute = dce(new Jaxpr([], s.known.inputs, s.known.eqns, recomputed));
+    const outerKnown = e.inputs.filter((_, i) => !unknownIns[i]);
+    const outerUnknown = e.inputs.filter((_, i) => unknownIns[i]);
+    const stagedBody = pureTrace((...zs) => {
+      const sv = zs.slice(0, savedVars.length);
+      const kin = zs.slice(savedVars.length, savedVars.length + outerKnown.length);
+      const uin = zs.slice(savedVars.length + outerKnown.length);
+      const rc = evalJaxpr(recompute, [], kin);
+      let a = 0;
+      let b = 0;
+      const res = residuals.map((r, i) => (kind[i] === 'input' ? kin[knownInVars.indexOf(r)] : kind[i] === 'saved' ? sv[a++] : rc[b++]));
+      return evalJaxpr(s.unknown, [], [...res, ...uin]);
+    }, [...savedVars, ...outerKnown, ...outerUnknown].map((v) => v.aval), 'partial eval of a checkpoint');
+    const staged = eqn(Checkpoint, [...savedVars, ...outerKnown, ...outerUnknown], e.outputs.filter((_, i) => s.outUnknown[i]), { jaxpr: stagedBody, policy });
+    return { known: [known], staged: [staged], outUnknown: s.outUnknown };
+  },
+  // Runs in the backward pass: the non-linear (recomputed) part is evaluated right here.
+  transpose: (cts, ins, p) => {
+    const linear = ins.map((x) => x instanceof LinearIn);
+    const vals = ins.filter((x, i) => !linear[i]) as Array[];
+    const r = transposeEval(p.jaxpr, linear, vals, cts);
+    let k = 0;
+    return linear.map((l) => (l ? r[k++] : null));
+  },
+  vmap: (ins, dims, p, size) => {
+    const moved = ins.map((x, i) => (dims[i] === null ? x : moveAxis(x, dims[i]!, 0)));
+    const d0 = dims.map((d) => (d === null ? null : 0));
+    const body = closedTrace((...zs) => {
+      const [o, od] = vmapEval(p.jaxpr, [], zs, d0, size);
+      return o.map((v, i) => batchFirst(v, od[i], size));
+    }, moved.map((x) => x.aval), 'vmap of a checkpoint');
+    const res = bind(Checkpoint, [...body.consts, ...moved], { jaxpr: body.jaxpr, policy: p.policy });
+    return [res, res.map(() => 0)];
+  },
+  decompose: (ins, p) => evalJaxpr(p.jaxpr, [], ins),
+});
+
