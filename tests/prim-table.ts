@@ -3,7 +3,7 @@
  * Each row applies its primitive directly with `bind1`; integer operands (indices, starts,
  * predicates) are int32/bool constants closed over by `f` and are never differentiated.
  */
-import { type Array, customJvp, customVjp, lax, np, primitives } from '../lib/index.js';
+import { type Array, checkpoint, customJvp, customVjp, lax, np, primitives } from '../lib/index.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import type { Params } from '../lib/core/ir.js';
 import { bind, bind1 } from '../lib/core/trace.js';
@@ -277,6 +277,17 @@ const customRows: Row[] = [
   direct('stop_gradient', {}, [F(S)], { nondiff: true }),
   { name: 'custom_jvp_call (softplus)', prim: 'custom_jvp_call', params: {}, inputs: [F([3])], f: (x) => softplus(x) },
   { name: 'custom_vjp_call (x·sin y)', prim: 'custom_vjp_call', params: {}, inputs: [F([3]), F([3])], f: (x, y) => xsin(x, y) },
+  { name: 'checkpoint (nothing saveable)', prim: 'checkpoint', params: {}, inputs: [F([3]), F([3])],
+    f: checkpoint((x: Array, y: Array) => np.sin(x.mul(y)).mul(np.exp(y))) },
+  { name: 'custom_root (x³ = a per element, dense tangent solve)', prim: 'custom_root', params: {}, inputs: [F([2], { lo: 1, hi: 3 })],
+    f: (a) => lax.customRoot((x: Array) => x.mul(x).mul(x).sub(a), np.array([1, 1]),
+      (f: (x: Array) => Array, x0: Array) => lax.foriLoop(0, 60, (_i: Array, x: Array) => x.sub(f(x).div(x.mul(x).mul(3))), x0), lax.denseSolve) },
+  { name: 'linear_solve (dense solve, operator and rhs)', prim: 'linear_solve', params: {}, inputs: [F([2, 2], { lo: 0.1, hi: 0.5 }), F([2])],
+    f: (m, v) => {
+      const M = m.add(np.eye(2).mul(2));
+      const solve = (mv: (x: Array) => Array, y: Array) => lax.denseSolve(mv, y);
+      return lax.customLinearSolve((x: Array) => np.matmul(M, x), v, solve, solve);
+    } },
   { name: 'custom_lin (jvp of a customVjp function)', prim: 'custom_lin', params: {}, inputs: [F([2]), F([2])], f: (x, y) => xsin(x, y).mul(x) },
 ];
 

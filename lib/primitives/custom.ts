@@ -13,7 +13,7 @@ import { instantiate, isZero, zero } from './ad-util.js';
 import { batchFirst, moveAxis } from './batching.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { vmapEval } from '../transforms/vmap.js';
-import { closedTrace } from '../transforms/sub.js';
+import { closedTrace, vmapClosed } from '../transforms/sub.js';
 
 /** Identity on values; its tangent is zero, so no derivative flows through it. */
 export const StopGradient: Primitive = definePrimitive({
@@ -28,17 +28,6 @@ export const StopGradient: Primitive = definePrimitive({
 
 const closureError = (who: string) =>
   new TypeError(`${who}: the function closes over a value that is being differentiated; custom rules only see explicit arguments, so pass that value as an argument (or wrap it in stopGradient if no derivative is wanted)`);
-
-/** Moves batch dims to 0 and traces `j` batched; every output batched at 0. */
-function vmapClosed(j: Jaxpr, ins: readonly Array[], dims: readonly (number | null)[], size: number, what: string) {
-  const moved = ins.map((x, i) => (dims[i] === null ? x : moveAxis(x, dims[i]!, 0)));
-  const d0 = dims.map((d) => (d === null ? null : 0));
-  const c = closedTrace((...zs) => {
-    const [o, od] = vmapEval(j, [], zs, d0, size);
-    return o.map((v, i) => batchFirst(v, od[i], size));
-  }, moved.map((x) => x.aval), `vmap of a ${what}`);
-  return { closed: c, moved };
-}
 
 // ---- custom_jvp_call: inputs [funConsts, jvpConsts, xs] ----
 

@@ -5,6 +5,8 @@
 import type { Array } from '../core/array.js';
 import { type Aval, Jaxpr, newVar } from '../core/ir.js';
 import { traceFlat } from '../core/trace.js';
+import { batchFirst, moveAxis } from '../primitives/batching.js';
+import { vmapEval } from './vmap.js';
 
 export interface Closed {
   /** Inputs are [...captured consts, ...the traced function's inputs]. */
@@ -40,4 +42,16 @@ export function pureTrace(fn: (...xs: Array[]) => Array[], avals: readonly Aval[
   const c = closedTrace(fn, avals, reason);
   if (c.consts.length) throw new Error(`${reason}: internal error: a sub-Jaxpr captured ${c.consts.length} constant(s)`);
   return c.jaxpr;
+}
+
+/** Moves batch dims to 0 and traces `j` batched, every output batched at 0 (for rules of
+ * primitives that hold sub-Jaxprs). Returns the closed batched Jaxpr and the moved inputs. */
+export function vmapClosed(j: Jaxpr, ins: readonly Array[], dims: readonly (number | null)[], size: number, what: string): { closed: Closed; moved: Array[] } {
+  const moved = ins.map((x, i) => (dims[i] === null ? x : moveAxis(x, dims[i]!, 0)));
+  const d0 = dims.map((d) => (d === null ? null : 0));
+  const closed = closedTrace((...zs) => {
+    const [o, od] = vmapEval(j, [], zs, d0, size);
+    return o.map((v, i) => batchFirst(v, od[i], size));
+  }, moved.map((x) => x.aval), `vmap of a ${what}`);
+  return { closed, moved };
 }
