@@ -8,6 +8,7 @@ import { isFloat } from '../core/dtype.js';
 import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import { instantiate, lit, zerosOf } from '../primitives/ad-util.js';
 import { jvpJaxpr } from './jvp.js';
+import { type Tangent, Zero } from '../core/rules.js';
 import { partialEval } from './partial-eval.js';
 import { transposeEval } from './transpose.js';
 import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
@@ -40,13 +41,19 @@ function vjpProgram(u: UserTrace, diff: readonly boolean[]): VjpProgram {
   const knownPre = [...jv.consts, ...jv.pre];
   const primal: Staged = { jaxpr: split.known, consts: [], pre: knownPre };
   const resAvals = split.unknown.inputs.slice(0, split.nResiduals).map((v) => v.aval);
+  // The linear outputs are the unknown tangent outputs of [main..., aux...]; only the main ones take a
+  // cotangent (aux outputs are not differentiated: their cotangents are symbolic zeros).
+  const linOrig = tangentUnknown.flatMap((isU, i) => (isU ? [i] : []));
   const linOutAvals = split.unknown.outputs.map((o) => o.aval);
+  const mainLinAvals = linOutAvals.filter((_, k) => linOrig[k] < u.nOut);
   const backward = stageFn((ins) => {
     const res = ins.slice(0, split.nResiduals);
-    const cts = ins.slice(split.nResiduals);
+    const mainCts = ins.slice(split.nResiduals);
+    let m = 0;
+    const cts: Tangent[] = linOutAvals.map((a, k) => (linOrig[k] < u.nOut ? mainCts[m++] : new Zero(a)));
     const xcts = transposeEval(split.unknown, split.unknown.inputs.map((_, i) => i >= split.nResiduals), res, cts);
     return xcts.map((c) => instantiate(c));
-  }, [...resAvals, ...linOutAvals]);
+  }, [...resAvals, ...mainLinAvals]);
   return {
     primal, backward, nRes: split.nResiduals,
     outLinear: tangentUnknown.slice(0, u.nOut),
@@ -181,8 +188,16 @@ export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (
   const res = known.slice(nKnownOuts);
   const tangentUnknown = split.outUnknown.slice(nOuts);
   const jvpFn = (...tangents: unknown[]) => {
-    const [ts] = flattenArrays('linearize jvpFn', tangents);
+    const [ts, tTree] = flattenArrays('linearize jvpFn', tangents);
     if (ts.length !== xs.length) throw new TypeError(`linearize jvpFn: expected ${xs.length} tangent leaves, got ${ts.length}`);
+    if (treedefStr(tTree) !== treedefStr(inTree)) {
+      throw new TypeError(`linearize jvpFn: the tangents have structure ${treedefStr(tTree)} but the primals have ${treedefStr(inTree)}`);
+    }
+    ts.forEach((t, i) => {
+      if (t.aval.shape.join() !== xs[i].aval.shape.join() || t.dtype !== xs[i].dtype) {
+        throw new TypeError(`linearize jvpFn: tangent ${i} is ${avalStr(t.aval)} but its primal is ${avalStr(xs[i].aval)}`);
+      }
+    });
     const lin = runStaged({ jaxpr: split.unknown, consts: [], pre: res }, ts);
     let a = 0;
     let b = 0;

@@ -55,6 +55,11 @@ function selectArgs(who: string, f: (...a: any[]) => any, args: unknown[], argnu
   return { sel, g };
 }
 
+function auxPair(who: string, r: unknown): [unknown, unknown] {
+  if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`${who}: with hasAux the function must return a pair [output, aux]`);
+  return [r[0], r[1]];
+}
+
 /** Forward-mode Jacobian (efficient for few inputs, many outputs). */
 export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   return (...args: unknown[]) => {
@@ -64,9 +69,12 @@ export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
     checkFloat('jacfwd', xs);
     const B = basis(xs);
     // Each basis tangent gives one column: out[o][k] = d out_o / d x_k.
-    const push = (...ts: Array[]) => jvp(g, sel, unflatten<unknown[]>(inTree, ts))[1];
+    // With hasAux, f returns [out, aux]: only out is differentiated; aux comes back as it is.
+    const main = opts.hasAux ? (...s: unknown[]) => auxPair('jacfwd', g(...s))[0] : g;
+    const push = (...ts: Array[]) => jvp(main, sel, unflatten<unknown[]>(inTree, ts))[1];
     const cols = vmap(push, 0, -1)(...B);
-    const out = g(...sel);
+    const full = g(...sel);
+    const [out, aux] = opts.hasAux ? auxPair('jacfwd', full) : [full, undefined];
     const [outLeaves, outTree] = flatten(out);
     const [colLeaves] = flatten(cols);
     const res = (colLeaves as Array[]).map((c, i) => {
@@ -75,7 +83,7 @@ export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
       return unflatten(inTree, per);
     });
     const shaped = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
-    return shaped;
+    return opts.hasAux ? [shaped, aux] : shaped;
   };
 }
 
@@ -86,9 +94,12 @@ export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
     const { sel, g } = selectArgs('jacrev', f, args, an);
     const { xs, inTree } = userArgs('jacrev', sel);
     checkFloat('jacrev', xs);
-    const [out, vjpFn] = vjp(g, sel);
+    const [out, vjpFn, aux] = vjp(g, sel, { hasAux: !!opts.hasAux });
     const [outLeaves, outTree] = flatten(out);
     const os = outLeaves as Array[];
+    os.forEach((o, i) => {
+      if (!isFloat(o.dtype)) throw new TypeError(`jacrev: output leaf ${i} has dtype ${o.dtype}; jacrev needs float outputs (use jacfwd, or convert with astype)`);
+    });
     const B = basis(os);
     // Each basis cotangent gives one row of the Jacobian.
     const pull = (...cts: Array[]) => vjpFn(unflatten(outTree, cts));
@@ -97,11 +108,12 @@ export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
     // rowLeaves[k]: [N_out, ...x_k.shape]; split the leading axis per output leaf.
     const perIn = (rowLeaves as Array[]).map((r) => blocks(r, os, true));
     const res = os.map((o, i) => unflatten(inTree, xs.map((x, k) => reshape(perIn[k][i], [...o.shape, ...x.shape]))));
-    return unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+    const jac = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+    return opts.hasAux ? [jac, aux] : jac;
   };
 }
 
-/** Hessian = jacfwd(jacrev(f)): forward-over-reverse. */
+/** Hessian = jacfwd(jacrev(f)): forward-over-reverse (with hasAux, jacrev's [jac, aux] is jacfwd's [out, aux]). */
 export function hessian(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   return jacfwd(jacrev(f, opts), opts);
 }

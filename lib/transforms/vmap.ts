@@ -54,6 +54,9 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
     if (sizes.size > 1) {
       throw new TypeError(`vmap: mapped axes have different sizes: ${dims.flatMap((d, i) => (d === null ? [] : [`leaf ${i} ${avalStr(xs[i].aval)} axis ${d}`])).join(', ')}`);
     }
+    if (sizes.size && opts.axisSize !== undefined && !sizes.has(opts.axisSize)) {
+      throw new TypeError(`vmap: axisSize ${opts.axisSize} does not match the mapped axes' size ${[...sizes][0]}`);
+    }
     const size = sizes.size ? [...sizes][0] : opts.axisSize;
     if (size === undefined) throw new TypeError('vmap: no argument is mapped; pass { axisSize } to say how many examples to make');
     const entry = cached(f, 'vmap', xs, inTree, { dims, size, outAxes: JSON.stringify(outAxes) }, () => {
