@@ -44,3 +44,4 @@ export { customJvp, customVjp } from './transforms/custom.js';
 export type { CustomJvpOptions, CustomVjpOptions } from './transforms/custom.js';
 export { checkpoint, remat, checkpointPolicies } from './transforms/checkpoint.js';
 export type { CheckpointOptions } from './transforms/checkpoint.js';
+export * as random from './random/index.js';

@@ -318,4 +318,24 @@ const controlRows: Row[] = [
     } },
 ];
 
-export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows];
+// Random bits: integer-valued and not differentiable; exercised for values, vmap and typecheck.
+const i32S = F(S, { dtype: 'int32' });
+const randomRows: Row[] = [
+  built('threefry2x32', 'threefry2x32', {}, [i32S, i32S], (x0, x1) => {
+    const [y0, y1] = bind(P('threefry2x32'), [i32(0x13198a2e), i32(0x03707344), x0, x1]);
+    return bind1(P('xor'), [y0, y1]);
+  }, { nondiff: true }),
+  built('threefry2x32 batched key', 'threefry2x32', {}, [i32S, i32S], (k0, x1) => bind(P('threefry2x32'), [k0, i32(7), i32(0), x1])[1], { nondiff: true }),
+  built('shift_left', 'shift_left', {}, [i32S], (x) => bind1(P('shift_left'), [x, i32(3)]), { nondiff: true }),
+  direct('shift_left', {}, [i32S, i32S], { name: 'shift_left amounts', nondiff: true }),
+  built('shift_right_logical', 'shift_right_logical', {}, [i32S], (x) => bind1(P('shift_right_logical'), [x, i32(3)]), { nondiff: true }),
+  direct('shift_right_logical', {}, [i32S, i32S], { name: 'shift_right_logical amounts', nondiff: true }),
+  // Masking keeps the exponent below all-ones, so no NaN bit patterns reach the float comparisons.
+  built('bitcast_convert_type int32->float32', 'bitcast_convert_type', { newDtype: 'float32' }, [i32S],
+    (x) => bind1(P('bitcast_convert_type'), [bind1(P('and'), [x, i32(0x3fffffff)])], { newDtype: 'float32' }), { nondiff: true }),
+  built('bitcast_convert_type int32[..,2]->float64', 'bitcast_convert_type', { newDtype: 'float64' }, [F([3, 2], { dtype: 'int32' })],
+    (x) => bind1(P('bitcast_convert_type'), [bind1(P('and'), [x, i32(0x3fffffff)])], { newDtype: 'float64' }), { nondiff: true }),
+  built('bitcast_convert_type float64->int32', 'bitcast_convert_type', { newDtype: 'int32' }, [F(S)], (x) => bind1(P('bitcast_convert_type'), [x], { newDtype: 'int32' }), { nondiff: true }),
+];
+
+export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows, ...randomRows];

@@ -6,6 +6,7 @@ import './reduce.js';
 import './shape.js';
 import './linalg.js';
 import './control.js';
+import './random.js';
 
 export const cpu = new CpuBackend();
 registerBackend(cpu);

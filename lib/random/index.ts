@@ -1,0 +1,257 @@
+/**
+ * `random`: JAX's counter-based PRNG (threefry2x32), bit-compatible with `jax.random` for the
+ * same seed. A key is an int32 array of shape [2] holding JAX's raw (legacy `PRNGKey`) uint32
+ * words. Functions take one key; batch over keys with `vmap`.
+ *
+ * Stream layout: by default this follows `jax_threefry_partitionable=True`, JAX's default since
+ * JAX 0.5.0 (random bits, split and fold_in all hash the row-major element index as a 64-bit
+ * counter). `setThreefryPartitionable(false)` reproduces the values of JAX < 0.5.0.
+ */
+import type { Array, ArrayLike } from '../core/array.js';
+import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
+import { bind, bind1 } from '../core/trace.js';
+import * as np from '../numpy/index.js';
+import { BitcastConvertType, ShiftLeft, ShiftRightLogical, Threefry2x32 } from '../primitives/random.js';
+
+let partitionable = true;
+
+/** Chooses JAX's `jax_threefry_partitionable` stream layout (default true, as in JAX >= 0.5.0). */
+export function setThreefryPartitionable(on: boolean): void { partitionable = on; }
+export const getThreefryPartitionable = (): boolean => partitionable;
+
+type Shape = number | readonly number[];
+const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : [...s]);
+const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+
+const i32 = (v: number | Int32Array, shape?: readonly number[]): Array =>
+  np.array(typeof v === 'number' ? v | 0 : v, { dtype: 'int32', ...(shape ? { shape: [...shape] } : {}) });
+
+function checkShape(who: string, shape: readonly number[]): void {
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`random.${who}: shape must be non-negative integers, got [${shape}]`);
+}
+
+/** Checks a single raw key: int32 of shape [2] (uint32 words). */
+function checkKey(who: string, key: Array): void {
+  if (key.dtype !== 'int32' || key.ndim === 0 || key.shape[key.ndim - 1] !== 2) {
+    throw new TypeError(`random.${who}: expected a key (int32 array of shape [2], from random.key), got ${key.dtype}[${key.shape}]`);
+  }
+  if (key.ndim !== 1) {
+    throw new TypeError(`random.${who}: takes a single key, got a key array of shape [${key.shape}]; batch over keys with vmap`);
+  }
+}
+
+const halves = (key: Array): [Array, Array] => [key.slice(0), key.slice(1)];
+
+/**
+ * A key from an integer seed (JAX's `threefry_seed`): [hi, lo] words of the seed. By default this
+ * follows JAX's default 32-bit mode, where the seed is first wrapped to int32, so the key is
+ * [0, seed mod 2^32] (seed -1 -> [0, 0xffffffff]). With `{ x64: true }` (JAX with
+ * `jax_enable_x64`) the 64-bit two's complement is kept: -1 -> [0xffffffff, 0xffffffff],
+ * 2^32 + 5 -> [1, 5]. Pass a bigint for exact 64-bit seeds beyond 2^53.
+ */
+export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array {
+  if (typeof seed === 'number' && !Number.isInteger(seed)) throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
+  const s = BigInt(seed);
+  if (s < -(2n ** 63n) || s >= 2n ** 64n) throw new RangeError(`random.key: seed ${s} does not fit in 64 bits`);
+  const u = BigInt.asUintN(64, s);
+  const hi = opts.x64 ? Number(u >> 32n) : 0;
+  const lo = Number(u & 0xffffffffn);
+  return i32(Int32Array.of(hi | 0, lo | 0));
+}
+/** JAX's legacy name for `key` (our keys are always raw uint32 words). */
+export const PRNGKey = key;
+
+/** The raw words of a key as unsigned numbers (what JAX prints for `key_data`). */
+export function keyData(k: Array): number[] {
+  return globalThis.Array.from(k.dataSync() as Int32Array, (v) => v >>> 0);
+}
+
+/**
+ * JAX's `threefry_2x32(key, count)`: hashes a counter array (int32 bits) of any shape. The flat
+ * counter is padded to even length and split in halves that form the (x0, x1) pairs; the two
+ * output halves are concatenated back.
+ */
+export function threefry2x32(k: Array, count: Array): Array {
+  checkKey('threefry2x32', k);
+  if (count.dtype !== 'int32') throw new TypeError(`random.threefry2x32: count must be int32 (uint32 bits), got ${count.dtype}`);
+  const n = count.size;
+  if (n === 0) return count;
+  let flat = count.reshape([n]);
+  if (n % 2) flat = np.concatenate([flat, i32(0, [1])]);
+  const h = flat.size / 2;
+  const [k0, k1] = halves(k);
+  const [y0, y1] = bind(Threefry2x32, [k0, k1, flat.slice([0, h]), flat.slice([h, 2 * h])]);
+  let out = np.concatenate([y0, y1]);
+  if (n % 2) out = out.slice([0, n]);
+  return out.reshape(count.shape);
+}
+
+/** threefry over the 64-bit row-major index of `shape` (JAX's `iota_2x32_shape` counters). */
+function hashIota(k: Array, shape: readonly number[]): [Array, Array] {
+  const n = prod(shape);
+  if (n >= 2 ** 32) throw new RangeError(`random: ${n} values need counters beyond 2^32, which are not supported`);
+  const lo = new Int32Array(n);
+  for (let i = 0; i < n; i++) lo[i] = i | 0;
+  const [k0, k1] = halves(k);
+  const [b0, b1] = bind(Threefry2x32, [k0, k1, i32(0), i32(lo, shape)]);
+  return [b0, b1];
+}
+
+const iota = (n: number): Array => {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i | 0;
+  return i32(a, [n]);
+};
+
+/** `num` new keys, shape [num, 2] (or [...num, 2] for a shape). */
+export function split(k: Array, num: Shape = 2): Array {
+  checkKey('split', k);
+  const shape = shapeOf(num);
+  checkShape('split', shape);
+  if (partitionable) {
+    const [b0, b1] = hashIota(k, shape);
+    return np.stack([b0, b1], shape.length);
+  }
+  return threefry2x32(k, iota(2 * prod(shape))).reshape([...shape, 2]);
+}
+
+/** A new key from `key` and integer data (as uint32): threefry of the counter [0, data]. */
+export function foldIn(k: Array, data: number | Array): Array {
+  checkKey('foldIn', k);
+  let d: Array;
+  if (typeof data === 'number') {
+    if (!Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${data}`);
+    d = i32(Number(BigInt.asUintN(32, BigInt(data))) | 0);
+  } else {
+    if (data.ndim !== 0) throw new TypeError(`random.foldIn: data must be a scalar, got shape [${data.shape}]`);
+    d = data.dtype === 'int32' ? data : data.astype('int32');
+  }
+  return threefry2x32(k, np.stack([i32(0), d]));
+}
+
+/** 32 random bits per element (uint32 bits in int32), JAX's `random.bits(key, shape)`. */
+export function bits(k: Array, shape: Shape = []): Array {
+  checkKey('bits', k);
+  const s = shapeOf(shape);
+  checkShape('bits', s);
+  if (partitionable) {
+    const [b0, b1] = hashIota(k, s);
+    return np.bitwiseXor(b0, b1);
+  }
+  return threefry2x32(k, iota(prod(s))).reshape(s);
+}
+
+/** 64 random bits per element as [hi, lo] uint32 words (JAX's `_random_bits(key, 64, shape)`). */
+export function bits64(k: Array, shape: Shape = []): [Array, Array] {
+  checkKey('bits64', k);
+  const s = shapeOf(shape);
+  checkShape('bits64', s);
+  if (partitionable) return hashIota(k, s);
+  const n = prod(s);
+  const all = threefry2x32(k, iota(2 * n));
+  return [all.slice([0, n]).reshape(s), all.slice([n, 2 * n]).reshape(s)];
+}
+
+const shr = (x: Array, s: number): Array => bind1(ShiftRightLogical, [x, i32(s)]);
+const shl = (x: Array, s: number): Array => bind1(ShiftLeft, [x, i32(s)]);
+
+function floatDtype(who: string, dtype: DType | undefined): DType {
+  const d = dtype ?? getDefaultFloat();
+  if (!isFloat(d)) throw new TypeError(`random.${who}: dtype must be a float dtype, got ${d}`);
+  return d;
+}
+
+const asDtype = (x: ArrayLike, dtype: DType): Array =>
+  typeof x === 'number' || typeof x === 'boolean' ? np.array(Number(x), { dtype }) : x.dtype === dtype ? x : x.astype(dtype);
+
+/**
+ * Floats in [0, 1) from random mantissa bits with exponent 0 (JAX's bit trick): float32 takes
+ * bits >>> 9 | 0x3f800000 (1.0's bits) minus 1; float64 takes the top 52 of 64 bits the same way.
+ */
+function unitFloats(k: Array, shape: readonly number[], dtype: DType): Array {
+  if (dtype === 'float32') {
+    const f = np.bitwiseOr(shr(bits(k, shape), 32 - 23), 0x3f800000);
+    return np.subtract(bind1(BitcastConvertType, [f], { newDtype: 'float32' }), 1);
+  }
+  const [hi, lo] = bits64(k, shape);
+  // (hi:lo) >>> 12 | 0x3ff0000000000000, done on the two words.
+  const newHi = np.bitwiseOr(shr(hi, 12), 0x3ff00000);
+  const newLo = np.bitwiseOr(shr(lo, 12), shl(hi, 20));
+  const words = np.stack([newLo, newHi], shape.length);
+  return np.subtract(bind1(BitcastConvertType, [words], { newDtype: 'float64' }), 1);
+}
+
+export interface UniformOpts { dtype?: DType; minval?: ArrayLike; maxval?: ArrayLike }
+
+/** Uniform floats in [minval, maxval); differentiable in minval and maxval (JAX's algorithm). */
+export function uniform(k: Array, shape: Shape = [], opts: UniformOpts = {}): Array {
+  checkKey('uniform', k);
+  const s = shapeOf(shape);
+  checkShape('uniform', s);
+  const dtype = floatDtype('uniform', opts.dtype);
+  const lo = asDtype(opts.minval ?? 0, dtype);
+  const hi = asDtype(opts.maxval ?? 1, dtype);
+  const u = unitFloats(k, s, dtype);
+  return np.maximum(lo, np.add(np.multiply(u, np.subtract(hi, lo)), lo));
+}
+
+/** Standard normal samples: sqrt(2)·erfinv(u) with u uniform in (-1, 1), as JAX does. */
+export function normal(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}): Array {
+  checkKey('normal', k);
+  const dtype = floatDtype('normal', opts.dtype);
+  // nextafter(-1, 0) in the dtype, so erfinv never sees -1.
+  const lo = dtype === 'float32' ? -1 + 2 ** -24 : -1 + 2 ** -53;
+  const u = uniform(k, shape, { dtype, minval: lo, maxval: 1 });
+  return np.multiply(np.array(Math.SQRT2, { dtype }), np.erfinv(u));
+}
+
+/** Standard Gumbel samples: -log(-log(u)), u uniform in [tiny, 1). */
+export function gumbel(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}): Array {
+  checkKey('gumbel', k);
+  const dtype = floatDtype('gumbel', opts.dtype);
+  const tiny = dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
+  return np.negative(np.log(np.negative(np.log(uniform(k, shape, { dtype, minval: tiny, maxval: 1 })))));
+}
+
+/**
+ * Samples category indices from unnormalized log-probabilities by the Gumbel-max trick:
+ * argmax(logits + gumbel) along `axis`. `shape` must end with the batch shape (logits' shape
+ * without `axis`); leading axes draw independent samples.
+ */
+export function categorical(k: Array, logits: ArrayLike, opts: { axis?: number; shape?: Shape } = {}): Array {
+  checkKey('categorical', k);
+  let l = typeof logits === 'number' || typeof logits === 'boolean' ? np.array(Number(logits)) : logits;
+  if (!isFloat(l.dtype)) l = l.astype(getDefaultFloat());
+  if (l.ndim === 0) throw new TypeError('random.categorical: logits must have at least one axis');
+  let axis = opts.axis ?? -1;
+  if (!Number.isInteger(axis) || axis < -l.ndim || axis >= l.ndim) throw new RangeError(`random.categorical: axis ${axis} is out of range for logits of rank ${l.ndim}`);
+  if (axis >= 0) axis -= l.ndim;
+  const ax = axis + l.ndim;
+  const batch = l.shape.filter((_, i) => i !== ax);
+  const shape = opts.shape === undefined ? batch : shapeOf(opts.shape);
+  checkShape('categorical', shape);
+  const tail = shape.slice(shape.length - batch.length);
+  if (shape.length < batch.length || tail.some((d, i) => d !== batch[i])) {
+    throw new TypeError(`random.categorical: shape [${shape}] must end with the batch shape [${batch}] (logits [${l.shape}] without axis ${ax})`);
+  }
+  const prefix = shape.slice(0, shape.length - batch.length);
+  const logitsShape = [...tail];
+  logitsShape.splice(ax, 0, l.shape[ax]);
+  const g = gumbel(k, [...prefix, ...logitsShape], { dtype: l.dtype });
+  const lb = prefix.length ? np.expandDims(l, prefix.map((_, i) => i)) : l;
+  return np.argmax(np.add(g, lb), axis);
+}
+
+/**
+ * Booleans that are true with probability p: uniform(key, shape) < p. A JS-number `p` takes
+ * `opts.dtype` or the default float (JAX's default is float32: pass `{ dtype: 'float32' }` to
+ * reproduce its bits).
+ */
+export function bernoulli(k: Array, p: ArrayLike = 0.5, shape?: Shape, opts: { dtype?: DType } = {}): Array {
+  checkKey('bernoulli', k);
+  const isArr = typeof p !== 'number' && typeof p !== 'boolean';
+  const dtype = isArr && isFloat((p as Array).dtype) ? (p as Array).dtype : floatDtype('bernoulli', opts.dtype);
+  const pa = asDtype(p, dtype);
+  const s = shape === undefined ? pa.shape : shapeOf(shape);
+  return np.less(uniform(k, s, { dtype }), pa);
+}
