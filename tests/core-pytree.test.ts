@@ -53,3 +53,13 @@ describe('devices and memory', () => {
     expect(y.shape).toEqual([1000]);
   });
 });
+
+describe('iteration', () => {
+  it('iterates over the first axis, also on tracers, and refuses 0-d arrays', () => {
+    const [a, b] = np.array([[1, 2], [3, 4]]);
+    expect(a.js()).toEqual([1, 2]);
+    expect(b.js()).toEqual([3, 4]);
+    expect(jit((x: np.Array) => { const [p, q] = x; return p.add(q); })(np.array([5, 6])).item()).toBe(11);
+    expect(() => [...np.array(1)]).toThrow(/0-d array/);
+  });
+});

@@ -49,6 +49,12 @@ export abstract class Array {
   }
   toString(): string { return formatArray(this.dataSync(), this.aval); }
 
+  /** Iterates over the first axis, as numpy does: `const [key, subkey] = random.split(key)`. */
+  *[Symbol.iterator](): Iterator<Array> {
+    if (this.ndim === 0) throw new TypeError('iteration over a 0-d array; use x.item() for its value');
+    for (let i = 0; i < this.aval.shape[0]; i++) yield np.sliceIndex(this, [i]);
+  }
+
   // ---- arithmetic ----
   add(y: ArrayLike): Array { return np.add(this, y); }
   sub(y: ArrayLike): Array { return np.subtract(this, y); }
