@@ -70,6 +70,11 @@ describe('lax.scan', () => {
     expect(lax.foriLoop(0, 5, (i: np.Array, acc: np.Array) => acc.add(i), np.array(0.0)).item()).toBe(10);
     // foriLoop with static bounds is a scan, so reverse mode works.
     expect(grad((x: np.Array) => lax.foriLoop(0, 3, (_i: np.Array, a: np.Array) => a.mul(x), np.array(1.0)))(np.array(2)).item()).toBe(12);
+    // Traced bounds become a while loop: forward mode and vmap work.
+    const upTo = (n: np.Array, x: np.Array) => lax.foriLoop(0, n, (_i: np.Array, a: np.Array) => a.mul(x), np.array(1.0));
+    expect(jit(upTo)(np.array(3, { dtype: 'int32' }), np.array(2)).item()).toBe(8);
+    expect(jvp((x: np.Array) => upTo(np.array(3, { dtype: 'int32' }), x), [np.array(2)], [np.array(1)])[1].item()).toBe(12);
+    expect(vmap(upTo, [0, null])(np.array([1, 2, 3], { dtype: 'int32' }), np.array(2)).js()).toEqual([2, 4, 8]);
   });
 
   it('explains carry type changes', () => {

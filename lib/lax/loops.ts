@@ -5,11 +5,11 @@ import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js'
 import { bindScan, unstacked } from '../primitives/scan.js';
 import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
-import { asArray, describe } from '../numpy/promote.js';
+import { asArray, convert, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
 import { concatenate, flip, reshape } from '../numpy/shape.js';
 import { checkpoint } from '../transforms/checkpoint.js';
-import { notEqual } from '../numpy/math.js';
+import { add, less, notEqual } from '../numpy/math.js';
 import { bindWhile } from '../primitives/while.js';
 
 export interface ScanOptions {
@@ -71,14 +71,19 @@ export function map(f: (x: any) => unknown, xs: unknown): any {
 
 /**
  * `lax.foriLoop(lower, upper, body, init)`: `body(i, carry)` for i in [lower, upper). Static (JS
- * number) bounds lower to a scan, so the loop is reverse-differentiable.
+ * number) bounds lower to a scan, so the loop is reverse-differentiable; traced bounds lower to a
+ * while loop (forward mode and vmap only), as in JAX.
  */
-export function foriLoop(lower: number, upper: number, body: (i: Array, carry: any) => unknown, init: unknown): any {
-  if (typeof lower !== 'number' || typeof upper !== 'number' || !Number.isInteger(lower) || !Number.isInteger(upper)) {
-    throw new TypeError('lax.foriLoop: bounds must be JS integers (static); for traced bounds use lax.whileLoop');
+export function foriLoop(lower: number | Array, upper: number | Array, body: (i: Array, carry: any) => unknown, init: unknown): any {
+  if (typeof lower === 'number' && typeof upper === 'number') {
+    if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new TypeError(`lax.foriLoop: bounds must be integers, got ${lower} and ${upper}`);
+    const n = Math.max(0, upper - lower);
+    return scan((c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
   }
-  const n = Math.max(0, upper - lower);
-  return scan((c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
+  const lo = convert(asArray(lower), 'int32');
+  const hi = convert(asArray(upper), 'int32');
+  const [, out] = whileLoop(([i]: [Array, unknown]) => less(i, hi), ([i, c]: [Array, unknown]) => [add(i, 1), body(i, c)], [lo, init]);
+  return out;
 }
 
 /**
