@@ -1,6 +1,6 @@
 /** Batching helpers shared by the vmap rules of the primitive families. */
 import type { Array } from '../core/array.js';
-import { bind1 } from '../core/trace.js';
+import { bind, bind1 } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import type { Params } from '../core/ir.js';
 import type { VmapRule } from '../core/rules.js';
@@ -23,7 +23,7 @@ export function batchFirst(x: Array, dim: number | null, size: number): Array {
 
 /**
  * Elementwise primitives: batch axes go first; per-example shapes agree except rank-0 operands,
- * which stay scalar when unbatched and are broadcast when batched.
+ * which stay scalar when unbatched and are broadcast when batched. Every output is batched at 0.
  */
 export function elementwiseBatch(prim: Primitive): VmapRule<Params> {
   return (args, dims, params, size) => {
@@ -43,6 +43,7 @@ export function elementwiseBatch(prim: Primitive): VmapRule<Params> {
       if (b.aval.shape.length === full.length) return b;
       return bind1(BroadcastInDim, [b], { shape: full, broadcastDimensions: [0] });
     });
-    return [[bind1(prim, xs, params)], [0]];
+    const outs = bind(prim, xs, params);
+    return [outs, outs.map(() => 0)];
   };
 }

@@ -8,11 +8,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval, Params } from '../core/ir.js';
 import type { DType } from '../core/dtype.js';
-import type { JvpRule, VmapRule } from '../core/rules.js';
+import type { JvpRule } from '../core/rules.js';
 import { bind, bind1 } from '../core/trace.js';
 import { zero } from './ad-util.js';
 import { elementwiseBatch, moveAxis } from './batching.js';
-import { BroadcastInDim } from './shape.js';
 import { type ShapeResult, broadcastScalars, checkArity, fail, fmt, ok, withShape } from './util.js';
 
 /** Integer-only elementwise operands: all int32, equal shapes up to rank-0 broadcasting. */
@@ -37,29 +36,6 @@ function zeroJvp<P extends Params>(self: () => Primitive<P>): JvpRule<P> {
   };
 }
 
-/** `elementwiseBatch` (batching.ts) for primitives with several outputs, all batched along axis 0. */
-function elementwiseBatchMulti(self: () => Primitive): VmapRule<Params> {
-  return (args, dims, params, size) => {
-    let shape: readonly number[] = [];
-    args.forEach((a, i) => {
-      const s = dims[i] === null ? a.aval.shape : a.aval.shape.filter((_, j) => j !== dims[i]);
-      if (s.length) shape = s;
-    });
-    const full = [size, ...shape];
-    const xs = args.map((a, i) => {
-      const d = dims[i];
-      if (d === null) {
-        if (a.aval.shape.length === 0) return a;
-        return bind1(BroadcastInDim, [a], { shape: full, broadcastDimensions: shape.map((_, j) => j + 1) });
-      }
-      const b = moveAxis(a, d, 0);
-      if (b.aval.shape.length === full.length) return b;
-      return bind1(BroadcastInDim, [b], { shape: full, broadcastDimensions: [0] });
-    });
-    const outs = bind(self(), xs, params);
-    return [outs, outs.map(() => 0)];
-  };
-}
 
 /**
  * threefry2x32(key0, key1, x0, x1) -> (y0, y1): the 20-round Threefry-2x32 block cipher of
@@ -70,7 +46,7 @@ export const Threefry2x32: Primitive = definePrimitive({
   name: 'threefry2x32',
   abstractEval: intElementwise('threefry2x32', 4, 2),
   jvp: zeroJvp(() => Threefry2x32),
-  vmap: elementwiseBatchMulti(() => Threefry2x32),
+  vmap: (a, d, p, n) => elementwiseBatch(Threefry2x32)(a, d, p, n),
 });
 
 /** x << y on uint32 bits; shift amounts outside [0, 32) give 0 (XLA semantics). */
