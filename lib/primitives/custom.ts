@@ -8,7 +8,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Jaxpr, avalEq } from '../core/ir.js';
 import { LinearIn } from '../core/rules.js';
 import { bind, bind1, evalJaxpr } from '../core/trace.js';
-import { fail, fmt, ok } from './util.js';
+import { cut, fail, fmt, ok } from './util.js';
 import { instantiate, isZero, zero } from './ad-util.js';
 import { batchFirst, moveAxis } from './batching.js';
 import { transposeEval } from '../transforms/transpose.js';
@@ -91,10 +91,8 @@ export interface CustomVjpParams {
 }
 
 function vjpParts<T>(ins: readonly T[], p: CustomVjpParams) {
-  const a = p.nFunConsts;
-  const b = a + p.nFwdConsts;
-  const c = b + p.nBwdConsts;
-  return { fc: ins.slice(0, a), wc: ins.slice(a, b), bc: ins.slice(b, c), xs: ins.slice(c) };
+  const [fc, wc, bc, xs] = cut(ins, [p.nFunConsts, p.nFwdConsts, p.nBwdConsts]);
+  return { fc, wc, bc, xs };
 }
 
 export const CustomVjpCall: Primitive<CustomVjpParams> = definePrimitive<CustomVjpParams>({

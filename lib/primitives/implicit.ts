@@ -9,7 +9,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Jaxpr, avalEq } from '../core/ir.js';
 import { LinearIn, type Tangent, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
-import { fail, fmt, ok } from './util.js';
+import { cut, fail, fmt, ok } from './util.js';
 import { instantiate, isZero, neg, sub } from './ad-util.js';
 import { batchFirst } from './batching.js';
 import { jvpEval } from '../transforms/jvp.js';
@@ -35,10 +35,8 @@ export interface RootParams {
 }
 
 function rootParts<T>(ins: readonly T[], p: RootParams) {
-  const a = p.nF;
-  const b = a + p.nSolve;
-  const c = b + p.nTangent;
-  return { fc: ins.slice(0, a), sc: ins.slice(a, b), tc: ins.slice(b, c), guess: ins.slice(c) };
+  const [fc, sc, tc, guess] = cut(ins, [p.nF, p.nSolve, p.nTangent]);
+  return { fc, sc, tc, guess };
 }
 
 export const CustomRoot: Primitive<RootParams> = definePrimitive<RootParams>({
@@ -102,10 +100,8 @@ export interface LinearSolveParams {
 }
 
 function lsParts<T>(ins: readonly T[], p: LinearSolveParams) {
-  const a = p.nMatvec;
-  const b = a + p.nSolve;
-  const c = b + p.nTranspose;
-  return { mc: ins.slice(0, a), sc: ins.slice(a, b), tc: ins.slice(b, c), rhs: ins.slice(c) };
+  const [mc, sc, tc, rhs] = cut(ins, [p.nMatvec, p.nSolve, p.nTranspose]);
+  return { mc, sc, tc, rhs };
 }
 
 export const LinearSolve: Primitive<LinearSolveParams> = definePrimitive<LinearSolveParams>({

@@ -9,7 +9,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Aval, type Eqn, Jaxpr, aval, avalEq, eqn, newVar, type Var } from '../core/ir.js';
 import { LinearIn, type Tangent, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
-import { fail, fmt, ok } from './util.js';
+import { cut, fail, fmt, ok } from './util.js';
 import { add, instantiate, isZero, zerosOf } from './ad-util.js';
 import { batchFirst, moveAxis } from './batching.js';
 import { jvpEval } from '../transforms/jvp.js';
@@ -35,11 +35,6 @@ function split3<T>(xs: readonly T[], nConsts: number, nCarry: number): [T[], T[]
   return [xs.slice(0, nConsts), xs.slice(nConsts, nConsts + nCarry), xs.slice(nConsts + nCarry)];
 }
 
-/** Cuts `xs` into consecutive pieces of the given lengths. */
-function cut<T>(xs: readonly T[], lens: readonly number[]): T[][] {
-  let o = 0;
-  return lens.map((n) => xs.slice(o, (o += n)));
-}
 
 /** Binds scan; values the traced body captured become extra leading consts. */
 export function bindScan(body: Closed, consts: readonly Array[], carry: readonly Array[], xs: readonly Array[], p: { length: number; reverse: boolean }): Array[] {

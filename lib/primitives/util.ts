@@ -57,3 +57,11 @@ export function strides(shape: readonly number[]): number[] {
   for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc *= shape[i]; }
   return s;
 }
+
+/** Cuts `xs` into consecutive groups of the given lengths, plus a last group with the rest. */
+export function cut<T>(xs: readonly T[], lens: readonly number[]): T[][] {
+  let o = 0;
+  const groups = lens.map((n) => xs.slice(o, (o += n)));
+  groups.push(xs.slice(o));
+  return groups;
+}
