@@ -4,7 +4,7 @@
  */
 import { np, jit } from '../lib/index.js';
 import { swellRows } from './swell.js';
-import { measure } from './checkpoint.js';
+import { gradientAndPeak } from '../examples/particle-tracking.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -60,7 +60,7 @@ for (const [name, n] of swellRows()) console.log(name.padEnd(34), String(n).padS
 
 console.log('\ncheckpointing: gradient of N Boris steps w.r.t. B (peak bytes; plain vs scan checkpoint: sqrt)');
 for (const n of [1_000, 10_000, 100_000]) {
-  const a = measure(n, {});
-  const b = measure(n, { checkpoint: 'sqrt' });
+  const a = gradientAndPeak(n, 2.0, {});
+  const b = gradientAndPeak(n, 2.0, { checkpoint: 'sqrt' });
   console.log(`N=${String(n).padEnd(7)} plain ${String(a.peak).padStart(9)} B ${a.ms.toFixed(0).padStart(6)} ms | sqrt ${String(b.peak).padStart(7)} B ${b.ms.toFixed(0).padStart(6)} ms | memory ${(a.peak / b.peak).toFixed(1)}x less, time ${(b.ms / a.ms).toFixed(2)}x`);
 }

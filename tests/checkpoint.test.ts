@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { np, lax, grad, jit, jvp, vmap, checkpoint, checkpointPolicies, makeJaxpr, typecheck, memoryStats, resetPeakMemory } from '../lib/index.js';
-import { finalX } from '../benchmarks/checkpoint.js';
+import { finalX } from '../examples/particle-tracking.js';
 
 describe('checkpoint', () => {
   const w = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [0.7, -0.8, 0.9]]);
