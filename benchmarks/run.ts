@@ -5,6 +5,7 @@
 import { np, jit } from '../lib/index.js';
 import { swellRows } from './swell.js';
 import { gradientAndPeak } from '../examples/particle-tracking.js';
+import { modeRows } from './modes.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -64,3 +65,6 @@ for (const n of [1_000, 10_000, 100_000]) {
   const b = gradientAndPeak(n, 2.0, { checkpoint: 'sqrt' });
   console.log(`N=${String(n).padEnd(7)} plain ${String(a.peak).padStart(9)} B ${a.ms.toFixed(0).padStart(6)} ms | sqrt ${String(b.peak).padStart(7)} B ${b.ms.toFixed(0).padStart(6)} ms | memory ${(a.peak / b.peak).toFixed(1)}x less, time ${(b.ms / a.ms).toFixed(2)}x`);
 }
+
+console.log('\nforward vs reverse: Jacobian of a binned Poisson log-likelihood (scalar) with P parameters');
+for (const [p, f, r] of modeRows()) console.log(`P=${String(p).padEnd(5)} jacfwd ${f.toFixed(3).padStart(8)} ms  jacrev ${r.toFixed(3).padStart(7)} ms  fwd/rev ${(f / r).toFixed(1)}`);
