@@ -45,3 +45,4 @@ export type { CustomJvpOptions, CustomVjpOptions } from './transforms/custom.js'
 export { checkpoint, remat, checkpointPolicies } from './transforms/checkpoint.js';
 export type { CheckpointOptions } from './transforms/checkpoint.js';
 export * as random from './random/index.js';
+export * as relax from './relax/index.js';
