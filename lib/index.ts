@@ -46,3 +46,6 @@ export { checkpoint, remat, checkpointPolicies } from './transforms/checkpoint.j
 export type { CheckpointOptions } from './transforms/checkpoint.js';
 export * as random from './random/index.js';
 export * as relax from './relax/index.js';
+export * as scipySpecial from './scipy-special/index.js';
+export * as nn from './nn/index.js';
+export * as stats from './stats/index.js';
