@@ -49,3 +49,4 @@ export * as relax from './relax/index.js';
 export * as scipySpecial from './scipy-special/index.js';
 export * as nn from './nn/index.js';
 export * as stats from './stats/index.js';
+export * as optimize from './optimize/index.js';

@@ -18,6 +18,10 @@ describe('lax.customRoot', () => {
     close(num(jvp(cbrt, [np.array(8)], [np.array(2)])[1]), 2 / 12, 1e-13);
     close(num(grad(grad(cbrt))(np.array(8))), (-2 / 9) * 8 ** (-5 / 3), 1e-12);
     expect(vmap(grad(cbrt))(np.array([1, 27])).js()).toEqual([num(grad(cbrt)(np.array(1))), num(grad(cbrt)(np.array(27)))]);
+    // A batched initial guess too.
+    const withGuess = (a: np.Array, g: np.Array) => lax.customRoot((x: np.Array) => x.mul(x).mul(x).sub(a), g, newton, (gg: (v: np.Array) => np.Array, y: np.Array) => y.div(gg(np.array(1.0))));
+    expect(vmap(withGuess)(np.array([8, 27]), np.array([1.5, 2.5])).js()).toEqual([withGuess(np.array(8), np.array(1.5)).item(), withGuess(np.array(27), np.array(2.5)).item()]);
+    expect(vmap(grad(withGuess), [0, 0])(np.array([8, 27]), np.array([1.5, 2.5])).js()).toEqual([num(grad(cbrt)(np.array(8))), num(grad(cbrt)(np.array(27)))]);
     typecheck(makeJaxpr(grad(cbrt))(np.array(8)).jaxpr);
   });
 

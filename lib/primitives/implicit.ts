@@ -61,7 +61,7 @@ export const CustomRoot: Primitive<RootParams> = definePrimitive<RootParams>({
   vmap: (ins, dims, p, size) => {
     const { fc, sc, tc, guess } = rootParts(ins, p);
     const d = rootParts(dims, p);
-    const xAvals = guess.map((g) => g.aval);
+    const xAvals = p.solve.outAvals; // per-example avals of the solution
     const ph = (a: { shape: readonly number[]; dtype: Array['dtype'] }) => ({ aval: { shape: [size, ...a.shape], dtype: a.dtype } }) as unknown as Array;
     const f = vmapClosed(p.f, [...fc, ...xAvals.map(ph)], [...d.fc, ...xAvals.map(() => 0)], size, 'customRoot f');
     // The solution is batched whenever anything is: give the solve a batched guess.
