@@ -6,7 +6,7 @@
  */
 import type { Array } from '../core/array.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { type Jaxpr, avalEq } from '../core/ir.js';
+import { type Aval, type Jaxpr, avalEq } from '../core/ir.js';
 import { LinearIn, type Tangent, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
 import { cut, fail, fmt, ok } from './util.js';
@@ -16,8 +16,7 @@ import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { closedTrace, vmapClosed } from '../transforms/sub.js';
 
-const sameAvals = (a: readonly { shape: readonly number[]; dtype: string }[], b: readonly { shape: readonly number[]; dtype: string }[]) =>
-  a.length === b.length && a.every((x, i) => avalEq(x as never, b[i] as never));
+const sameAvals = (a: readonly Aval[], b: readonly Aval[]) => a.length === b.length && a.every((x, i) => avalEq(x, b[i]));
 
 // ---- custom_root: inputs [fConsts, solveConsts, tangentConsts, guess] ----
 

@@ -115,13 +115,13 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
 
 /** Code 1: hi^α for α >= 0, lo^-α for α < 0 (hi, lo relative to nominal). */
 export function interpCode1(alpha: ArrayLike, hi: number, lo: number): Array {
-  const a = np.asarray(alpha as never);
+  const a = np.asarray(alpha);
   return np.where(np.greaterEqual(a, 0), np.exp(np.multiply(a, Math.log(hi))), np.exp(np.multiply(a, -Math.log(lo))));
 }
 
 /** Code 4: code 1 for |α| >= 1, and the matching sixth-order polynomial inside (pyhf's code4, α0 = 1). */
 export function interpCode4(alpha: ArrayLike, hi: number, lo: number): Array {
-  const a = np.asarray(alpha as never);
+  const a = np.asarray(alpha);
   const c = code4Coefficients(hi, lo, 1);
   let poly: Array = np.fullLike(a, c[5]);
   for (let i = 4; i >= 0; i--) poly = np.add(np.multiply(poly, a), c[i]);
@@ -194,7 +194,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   const nAux = auxdata.length;
 
   const asPars = (pars: ArrayLike): Array => {
-    const p = np.asarray(pars as never);
+    const p = np.asarray(pars);
     if (p.ndim !== 1 || p.shape[0] !== names.length) throw new Error(`histfactory: expected ${names.length} parameters (${names.join(', ')}), got shape [${p.shape.join(', ')}]`);
     return p.dtype === 'float64' || p.dtype === 'float32' ? p : p.astype('float64');
   };
@@ -257,7 +257,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
 
   function logpdf(parsIn: ArrayLike, dataIn: ArrayLike): Array {
     const p = asPars(parsIn);
-    let d = np.asarray(dataIn as never);
+    let d = np.asarray(dataIn);
     if (d.dtype !== p.dtype) d = d.astype(p.dtype);
     if (d.ndim !== 1 || (d.shape[0] !== nMain && d.shape[0] !== nMain + nAux)) {
       throw new Error(`histfactory: data must have ${nMain} (main) or ${nMain + nAux} (main + aux) entries, got shape [${d.shape.join(', ')}]`);

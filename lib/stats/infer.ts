@@ -46,7 +46,7 @@ function getCompiled(model: HistFactoryModel): Compiled {
 }
 
 function toFullData(model: HistFactoryModel, data: ArrayLike): Array {
-  const d = np.asarray(data as never).astype('float64');
+  const d = np.asarray(data).astype('float64');
   if (d.ndim === 1 && d.shape[0] === model.nMain) return np.array(model.fullData(d.js() as number[]), { dtype: 'float64' });
   if (d.ndim !== 1 || d.shape[0] !== model.nMain + model.nAux) {
     throw new Error(`stats: data must have ${model.nMain} (main) or ${model.nMain + model.nAux} (main + aux) entries`);

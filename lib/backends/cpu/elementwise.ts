@@ -1,19 +1,19 @@
 /** CPU kernels for elementwise unary/binary primitives and select (rank-0 operands broadcast). */
 import { type TypedArray, typedArrayFor } from '../../core/dtype.js';
-import { size } from '../../core/ir.js';
+import { type Aval, size } from '../../core/ir.js';
 import { type CpuKernel, registerKernels } from './kernels.js';
 import * as sp from './special.js';
 
 type F1 = (x: number) => number;
 type F2 = (x: number, y: number) => number;
 
-function unary(f: F1): CpuKernel {
-  return ([x], _in, [o]) => {
-    const out = typedArrayFor(o.dtype, x.length);
-    for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
-    return [out];
-  };
+function mapUnary(x: TypedArray, o: Aval, f: F1): TypedArray[] {
+  const out = typedArrayFor(o.dtype, x.length);
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+  return [out];
 }
+
+const unary = (f: F1): CpuKernel => ([x], _in, [o]) => mapUnary(x, o, f);
 
 function binary(f: F2, fInt?: F2): CpuKernel {
   return ([a, b], [aa, ab], [o]) => {
@@ -127,13 +127,10 @@ registerKernels({
   erf_inv: unary(sp.erfInv),
   lgamma: unary(sp.lgamma),
   digamma: unary(sp.digamma),
-  polygamma: ([x], [a], [o], { n }: { n: number }) => unary((v) => polygamma(n, v))([x], [a], [o], {}, undefined as never),
+  polygamma: ([x], _in, [o], { n }: { n: number }) => mapUnary(x, o, (v) => polygamma(n, v)),
   is_finite: unary((x) => (Number.isFinite(x) ? 1 : 0)),
-  not: (ins, [a], outs) => unary(a.dtype === 'bool' ? (x) => 1 - x : (x) => ~x)(ins, [a], outs, {}, undefined as never),
-  integer_pow: ([x], [a], [o], { y }: { y: number }) => {
-    const mul = a.dtype === 'int32' ? Math.imul : fmul;
-    return unary((v) => ipow(v, y, mul))([x], [a], [o], {}, undefined as never);
-  },
+  not: ([x], [a], [o]) => mapUnary(x, o, a.dtype === 'bool' ? (v) => 1 - v : (v) => ~v),
+  integer_pow: ([x], [a], [o], { y }: { y: number }) => mapUnary(x, o, (v) => ipow(v, y, a.dtype === 'int32' ? Math.imul : fmul)),
 
   add: binary((a, b) => a + b, (a, b) => (a + b) | 0),
   sub: binary((a, b) => a - b, (a, b) => (a - b) | 0),
@@ -154,12 +151,11 @@ registerKernels({
   gt: binary((a, b) => +(a > b)),
   ge: binary((a, b) => +(a >= b)),
 
-  select: ([p, t, f], avals, [o]) => {
+  select: ([p, t, f], _in, [o]) => {
     const n = size(o.shape);
     const out: TypedArray = typedArrayFor(o.dtype, n);
     const at = (x: TypedArray, k: number) => (x.length === 1 && n !== 1 ? 0 : k);
     for (let i = 0; i < n; i++) out[i] = p[at(p, i)] ? t[at(t, i)] : f[at(f, i)];
-    void avals;
     return [out];
   },
 });
