@@ -6,18 +6,15 @@
 import type { Array } from '../core/array.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Eqn, Jaxpr, avalEq, eqn, newVar } from '../core/ir.js';
-import { LinearIn } from '../core/rules.js';
+import { LinearIn, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
 import { fail, fmt, ok } from './util.js';
 import { instantiate } from './ad-util.js';
-import { batchFirst, moveAxis } from './batching.js';
 import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { partialEval } from '../transforms/partial-eval.js';
-import { vmapEval } from '../transforms/vmap.js';
 import { dce } from '../transforms/passes.js';
-import { closedTrace, pureTrace } from '../transforms/sub.js';
-import { Zero } from '../core/rules.js';
+import { closedTrace, pureTrace, vmapClosed } from '../transforms/sub.js';
 
 /** Which equations' outputs may be saved for the backward pass. */
 export type SavePolicy = (e: Eqn) => boolean;
@@ -89,13 +86,8 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
     return linear.map((l) => (l ? r[k++] : null));
   },
   vmap: (ins, dims, p, size) => {
-    const moved = ins.map((x, i) => (dims[i] === null ? x : moveAxis(x, dims[i]!, 0)));
-    const d0 = dims.map((d) => (d === null ? null : 0));
-    const body = closedTrace((...zs) => {
-      const [o, od] = vmapEval(p.jaxpr, [], zs, d0, size);
-      return o.map((v, i) => batchFirst(v, od[i], size));
-    }, moved.map((x) => x.aval), 'vmap of a checkpoint');
-    const res = bind(Checkpoint, [...body.consts, ...moved], { jaxpr: body.jaxpr, policy: p.policy });
+    const { closed, moved } = vmapClosed(p.jaxpr, ins, dims, size, 'checkpoint');
+    const res = bind(Checkpoint, [...closed.consts, ...moved], { jaxpr: closed.jaxpr, policy: p.policy });
     return [res, res.map(() => 0)];
   },
   decompose: (ins, p) => evalJaxpr(p.jaxpr, [], ins),
