@@ -8,6 +8,7 @@ import { traceFlat } from '../../core/trace.js';
 import type { ConcreteArray } from '../../core/array.js';
 import type { Backend, Buffer, Executable, MemoryStats } from '../backend.js';
 import { type CpuContext, type CpuKernel, getKernel } from './kernels.js';
+import { type FusedStep, planFusion } from './fuse.js';
 
 export class CpuBuffer implements Buffer {
   refs = 1;
@@ -148,7 +149,18 @@ export class CpuExecutable implements Executable {
       d[0] = value;
       return d;
     };
-    jaxpr.eqns.forEach((e, k) => {
+    const fused = new Map(planFusion(jaxpr).map((f) => [f.start, f]));
+    const slotted = (s: number, f: FusedStep) => s < this.nIn || f.outputs.some((v) => slot.get(v.id) === s) || f.inputs.some((v) => slot.get(v.id) === s);
+    for (let k = 0; k < jaxpr.eqns.length; k++) {
+      const f = fused.get(k);
+      if (f) {
+        // Values made and consumed inside the run never reach the environment.
+        const free = freeAt.slice(f.start, f.end).flat().filter((s) => slotted(s, f));
+        this.steps.push({ run: f.run, ins: f.inputs.map((v) => slot.get(v.id)!), outs: f.outputs.map((v) => slot.get(v.id)!), free });
+        k = f.end - 1;
+        continue;
+      }
+      const e = jaxpr.eqns[k];
       const kernel = getKernel(e.primitive.name) ?? decomposed(e);
       const inAvals = e.inputs.map((a) => a.aval);
       const outAvals = e.outputs.map((v) => v.aval);
@@ -159,7 +171,7 @@ export class CpuExecutable implements Executable {
         outs: e.outputs.map((v) => slot.get(v.id)!),
         free: freeAt[k],
       });
-    });
+    }
     this.outs = jaxpr.outputs.map((a) => (isVar(a) ? slot.get(a.id)! : literalData(a.value, a.aval.dtype)));
   }
 

@@ -31,19 +31,19 @@ function binary(f: F2, fInt?: F2): CpuKernel {
 }
 
 /** Round half to even (numpy's and XLA's default rounding). */
-function roundEven(x: number): number {
+export function roundEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function logistic(x: number): number {
+export function logistic(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
 
 /** Exact integer powers by repeated squaring (what lax.integer_pow computes). */
-function ipow(x: number, y: number, mul: F2): number {
+export function ipow(x: number, y: number, mul: F2): number {
   let acc = 1;
   let base = x;
   let n = Math.abs(y);
@@ -69,7 +69,7 @@ function factorial(n: number): number {
  * ψ⁽ⁿ⁾(x) for n >= 1: shift x up with ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x+1) - (-1)ⁿ n!/x^(n+1) until the
  * asymptotic (Bernoulli) series converges to double precision, then sum it.
  */
-function polygamma(n: number, x: number): number {
+export function polygamma(n: number, x: number): number {
   if (Number.isNaN(x) || (x <= 0 && Number.isInteger(x))) return NaN;
   const nf = factorial(n);
   const sgn = n % 2 === 0 ? -1 : 1; // (-1)^(n+1)
