@@ -1,11 +1,12 @@
 /**
- * Benchmarks, printed as ratios against a baseline measured in the same run.
- * `npm run bench`. Peers (jax-js, tfjs) join as their comparisons are added.
+ * Benchmarks, printed as ratios against a baseline measured in the same run: plain JS, then the
+ * peers (jax-js wasm, TensorFlow.js cpu), then structural measures. `npm run bench`.
  */
 import { np, jit } from '../lib/index.js';
 import { swellRows } from './swell.js';
 import { gradientAndPeak } from '../examples/particle-tracking.js';
 import { modeRows } from './modes.js';
+import { peerRows } from './peers.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -68,3 +69,9 @@ for (const n of [1_000, 10_000, 100_000]) {
 
 console.log('\nforward vs reverse: Jacobian of a binned Poisson log-likelihood (scalar) with P parameters');
 for (const [p, f, r] of modeRows()) console.log(`P=${String(p).padEnd(5)} jacfwd ${f.toFixed(3).padStart(8)} ms  jacrev ${r.toFixed(3).padStart(7)} ms  fwd/rev ${(f / r).toFixed(1)}`);
+
+console.log('\npeers (ms per call; ratios: peer / ours-float32, > 1 means we are faster)');
+for (const [name, a, b, c, d] of await peerRows()) {
+  const r = (v: number) => (Number.isNaN(v) ? 'n/a' : (v / b).toFixed(2));
+  console.log(`${name.padEnd(32)} ours f64 ${a.toFixed(3)}  f32 ${b.toFixed(3)} | jax-js ${c.toFixed(3)} (${r(c)}) | tfjs ${Number.isNaN(d) ? 'n/a' : d.toFixed(3)} (${r(d)})`);
+}
