@@ -5,19 +5,9 @@ import { bind } from '../lib/core/trace.js';
 import { ShapeError } from '../lib/core/errors.js';
 import type { DType, TypedArray } from '../lib/core/dtype.js';
 import { Cholesky, DotGeneral, Lu, TriangularSolve } from '../lib/primitives/linalg.js';
+import { rng } from './rng.js';
 
 // ---- helpers -------------------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const prod = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 

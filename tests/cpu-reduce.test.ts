@@ -7,17 +7,8 @@ import { ShapeError } from '../lib/core/errors.js';
 import type { DType, TypedArray } from '../lib/core/dtype.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import * as R from '../lib/primitives/reduce.js';
+import { rng as mulberry32 } from './rng.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rng = () => number;
 const randInt = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

@@ -6,17 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Array, grad, jvp, makeJaxpr, np, primitives, typecheck, vjp, vmap } from '../lib/index.js';
 import { type Check, type InputSpec, type Row, rows } from './prim-table.js';
+import { rng } from './rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sizeOf = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 const data = (x: Array): number[] => globalThis.Array.from(x.dataSync() as ArrayLike<number | boolean>, Number);

@@ -1,20 +1,12 @@
 /** Shared plain-JS references for the numpy tests (never computed with the library). */
 import { expect } from 'vitest';
 import { type Array, np } from '../lib/index.js';
+export { rng } from './rng.js';
+import { rng } from './rng.js';
 
 export type Nested = number | boolean | Nested[];
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A plain row-major nd-array used to compute references. */
 export class Ref {
