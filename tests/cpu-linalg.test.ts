@@ -6,6 +6,7 @@ import { ShapeError } from '../lib/core/errors.js';
 import type { DType, TypedArray } from '../lib/core/dtype.js';
 import { Cholesky, DotGeneral, Lu, TriangularSolve } from '../lib/primitives/linalg.js';
 import { rng } from './rng.js';
+import { wasmGemmAvailable } from '../lib/backends/cpu/wasm-gemm.js';
 
 // ---- helpers -------------------------------------------------------------------------
 
@@ -101,6 +102,13 @@ const cases: Case[] = [
   ['gemm, rhs transposed', [64, 70], [66, 70], [[1], [1]], [[], []]],
   ['gemm over a non-collapsible layout', [6, 40, 5, 9], [9, 30, 5], [[3, 2], [0, 2]], [[], []]],
   ['tall-skinny', [200, 40], [40, 3], [[1], [0]], [[], []]],
+  // these reach the WebAssembly SIMD kernel (M·N·K >= 32³): odd and non-multiple-of-4 sizes,
+  // more than one k block, batch dims, transposed and strided operands
+  ['wasm gemm, odd M, N, K', [33, 65], [65, 35], [[1], [0]], [[], []]],
+  ['wasm gemm, N = 4k+2, K over two blocks', [18, 601], [601, 30], [[1], [0]], [[], []]],
+  ['batched wasm gemm, odd N', [3, 41, 50], [3, 50, 31], [[2], [1]], [[0], [0]]],
+  ['batched wasm gemm, both transposed, batch last', [50, 41, 2], [29, 50, 2], [[0], [1]], [[2], [2]]],
+  ['wasm gemm, square 64', [64, 64], [64, 64], [[1], [0]], [[], []]],
   ['zero-size contraction', [3, 0], [0, 4], [[1], [0]], [[], []]],
   ['zero-size free axis', [0, 5], [5, 4], [[1], [0]], [[], []]],
 ];
@@ -124,6 +132,10 @@ describe('dot_general', () => {
       });
     }
   }
+
+  it('has the WebAssembly SIMD GEMM kernel available', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+  });
 
   it('is exact on small integers in float64', () => {
     const a = arr(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3], 'float64');

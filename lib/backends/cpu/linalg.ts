@@ -3,13 +3,16 @@
  *
  * Float work runs in float64 (float32 operands are widened on the way in and rounded once on
  * the way out), so one monomorphic code path serves both float dtypes and V8 keeps the hot
- * loops on Float64Array only.
+ * loops on Float64Array only. Float GEMMs of at least WASM_MIN multiply-adds run in the
+ * WebAssembly SIMD kernel of wasm-gemm.ts (same float64 arithmetic), with the JS kernel below as
+ * the fallback where WebAssembly SIMD is unavailable.
  */
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { type Aval, size } from '../../core/ir.js';
 import type { DotParams, TriSolveParams } from '../../primitives/linalg.js';
 import { strides } from '../../primitives/util.js';
 import { type CpuKernel, registerKernels } from './kernels.js';
+import { wasmGemm } from './wasm-gemm.js';
 
 // ---- dot_general: operand views ----------------------------------------------------------
 
@@ -240,6 +243,8 @@ function intDot(a: View, aOff: number, b: View, bOff: number, out: TypedArray, o
 
 // Below this many multiply-adds per matrix, packing costs more than it saves.
 const SMALL = 512;
+// From this many multiply-adds per matrix the WebAssembly SIMD kernel beats the JS one (measured: 16³).
+const WASM_MIN = 16 * 16 * 16;
 
 const dotGeneral: CpuKernel = ([x, y], [xa, ya], [o], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
   const out = typedArrayFor(o.dtype, size(o.shape));
@@ -270,6 +275,11 @@ const dotGeneral: CpuKernel = ([x, y], [xa, ya], [o], { contracting: [ca, cb], b
   if (M * N * K < SMALL || M < 4 || N < 4) {
     for (let t = 0; t < B; t++) smallDot(a, t * a.sB, b, t * b.sB, out, t * MN, M, N, K);
     return [out];
+  }
+  if (M * N * K >= WASM_MIN && (out instanceof Float64Array || out instanceof Float32Array)) {
+    let done = true;
+    for (let t = 0; t < B && done; t++) done = wasmGemm(a, t * a.sB, b, t * b.sB, out, t * MN, M, N, K);
+    if (done) return [out];
   }
   // float32 sums stay in float64 across k blocks and are rounded once at the end
   const c = out instanceof Float64Array ? out : new Float64Array(MN);
