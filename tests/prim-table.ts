@@ -20,8 +20,6 @@ export interface InputSpec {
   readonly absMin?: number;
 }
 
-/** Checks of grad-check.test.ts; a knownIssue entry skips only that check (see the reply/report). */
-export type Check = 'jvp' | 'vjp' | 'vmap' | 'vmapNull' | 'typecheck';
 
 export interface Row {
   /** Unique label: primitive name plus what is special about the params. */
@@ -40,8 +38,8 @@ export interface Row {
   readonly h?: number;
   /** Output is integer/bool or the primitive blocks derivatives: the tangent must be exactly zero. */
   readonly nondiff?: true;
-  /** Checks that fail for reasons outside lib/primitives: check -> reason. Skips that check only. */
-  readonly knownIssue?: Partial<Record<Check, string>>;
+  /** Forward mode only by design: reverse mode must raise an error matching this. */
+  readonly forwardOnly?: RegExp;
 }
 
 /** The registered primitive called `name` (throws for an unknown name so typos fail loudly). */
@@ -312,10 +310,7 @@ const controlRows: Row[] = [
     } },
   { name: 'while (Newton iteration, fixed trip count per input)', prim: 'while', params: {}, inputs: [F([2], { lo: 1, hi: 4 })],
     f: (a) => lax.whileLoop(([i]: Array[]) => i.less(4), ([i, x]: Array[]) => [i.add(1), x.add(a.div(x)).mul(0.5)], [np.array(0, { dtype: 'int32' }), a])[1],
-    knownIssue: {
-      vjp: 'by design: lax.whileLoop is not reverse-differentiable (as in JAX); tests/control.test.ts checks the error',
-      typecheck: 'this check includes vjp/grad jaxprs; tests/control.test.ts typechecks the jvp and vmap jaxprs of while',
-    } },
+    forwardOnly: /whileLoop.*lax\.scan/ },
 ];
 
 // Random bits: integer-valued and not differentiable; exercised for values, vmap and typecheck.
