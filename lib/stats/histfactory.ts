@@ -78,23 +78,6 @@ export interface HistFactoryModel {
   fullData(main: readonly number[]): number[];
 }
 
-/** Solves A x = b (small, dense) by Gaussian elimination with partial pivoting. */
-function solveSmall(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  return M.map((row, i) => row[n] / row[i]);
-}
-
 /**
  * Code-4 coefficients a_1..a_6 of 1 + Σ a_i α^i on |α| < α0: the polynomial matches the
  * exponential branches hi^α and lo^-α in value, slope and curvature at α = ±α0.
@@ -110,7 +93,7 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
     rows.push([1, 2, 3, 4, 5, 6].map((i) => i * a ** (i - 1))); rhs.push(d1);
     rows.push([1, 2, 3, 4, 5, 6].map((i) => i * (i - 1) * (i >= 2 ? a ** (i - 2) : 0))); rhs.push(d2);
   }
-  return solveSmall(rows, rhs);
+  return np.linalg.solve(np.array(rows), np.array(rhs)).js() as number[];
 }
 
 /** Code 1: hi^α for α >= 0, lo^-α for α < 0 (hi, lo relative to nominal). */
