@@ -7,28 +7,10 @@ import { ShapeError } from '../lib/core/errors.js';
 import type { DType, TypedArray } from '../lib/core/dtype.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import * as R from '../lib/primitives/reduce.js';
-import { rng as mulberry32 } from './rng.js';
+import { type Rng, flat, indices, pick, prod, randInt, rng as mulberry32 } from './rng.js';
 
-type Rng = () => number;
-const randInt = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-function* indices(shape: readonly number[]): Generator<number[]> {
-  const n = prod(shape);
-  for (let f = 0; f < n; f++) {
-    const idx = new Array<number>(shape.length);
-    let rem = f;
-    for (let k = shape.length - 1; k >= 0; k--) { idx[k] = rem % shape[k]; rem = Math.floor(rem / shape[k]); }
-    yield idx;
-  }
-}
-function flat(idx: readonly number[], shape: readonly number[]): number {
-  let f = 0;
-  for (let k = 0; k < shape.length; k++) f = f * shape[k] + idx[k];
-  return f;
-}
 
 function randShape(r: Rng, big: boolean): number[] {
   const rank = randInt(r, 0, 4);
