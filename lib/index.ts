@@ -17,8 +17,8 @@ export { typecheck, typecheckJaxpr } from './core/check.js';
 export { Jaxpr } from './core/ir.js';
 export type { Aval, Var, Literal, Atom, Eqn } from './core/ir.js';
 export { ShapeError, ConcretizationError, UnexpectedTracerError } from './core/errors.js';
-export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend } from './backends/backend.js';
-export type { Backend, Buffer, Executable, MemoryStats } from './backends/backend.js';
+export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend } from './core/backend.js';
+export type { Backend, Buffer, Executable, MemoryStats } from './core/backend.js';
 export { devicePut } from './core/device.js';
 export { primitives } from './core/primitive.js';
 

@@ -4,7 +4,7 @@
  */
 import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
 import { type Aval, aval as mkAval, size } from './ir.js';
-import { type Backend, type Buffer, getBackend } from '../backends/backend.js';
+import { type Backend, type Buffer, getBackend } from './backend.js';
 import type * as NpModule from '../numpy/index.js';
 import { formatArray } from './format.js';
 

@@ -1,6 +1,6 @@
 /** Moving arrays between devices. */
 import { Array, ConcreteArray } from './array.js';
-import { getBackend } from '../backends/backend.js';
+import { getBackend } from './backend.js';
 
 /** A copy of `x` on `device` (the same array when it is already there). */
 export function devicePut(x: Array, device?: string): Array {

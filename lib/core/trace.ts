@@ -7,7 +7,7 @@ import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
 import { Array, ConcreteArray } from './array.js';
-import { type Backend, getBackend } from '../backends/backend.js';
+import { type Backend, getBackend } from './backend.js';
 
 const stack: Builder[] = [];
 

@@ -3,7 +3,7 @@ import { Array, ConcreteArray } from '../core/array.js';
 import { type DType, type TypedArray, dtypeOfTypedArray, getDefaultFloat, isDType, typedArrayFor, castScalar } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
 import { Iota } from '../primitives/shape.js';
-import { getBackend } from '../backends/backend.js';
+import { getBackend } from '../core/backend.js';
 import { ShapeError } from '../core/errors.js';
 import { asArray, broadcastTo, convert, describe } from './promote.js';
 import { lessEqual, subtract } from './math.js';

@@ -7,7 +7,7 @@ import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr, aval } from '../core/ir.js';
 import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
-import { type Executable, getBackend } from '../backends/backend.js';
+import { type Executable, getBackend } from '../core/backend.js';
 import { isDType } from '../core/dtype.js';
 import { simplify } from './passes.js';
 import { avalsKey, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';

@@ -6,7 +6,7 @@ import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js'
 import { type Aval, type Eqn, Jaxpr, isVar, size } from '../../core/ir.js';
 import { traceFlat } from '../../core/trace.js';
 import type { ConcreteArray } from '../../core/array.js';
-import type { Backend, Buffer, Executable, MemoryStats } from '../backend.js';
+import type { Backend, Buffer, Executable, MemoryStats } from '../../core/backend.js';
 import { type CpuContext, type CpuKernel, getKernel } from './kernels.js';
 import { type FusedStep, planFusion } from './fuse.js';
 

@@ -1,5 +1,5 @@
 /** Registers the CPU backend and all of its kernels. */
-import { registerBackend } from '../backend.js';
+import { registerBackend } from '../../core/backend.js';
 import { CpuBackend } from './backend.js';
 import './elementwise.js';
 import './reduce.js';

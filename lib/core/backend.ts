@@ -1,6 +1,6 @@
 /** The pluggable backend contract and the device registry. Core never imports a concrete backend. */
-import type { DType, TypedArray } from '../core/dtype.js';
-import type { Aval, Jaxpr } from '../core/ir.js';
+import type { DType, TypedArray } from './dtype.js';
+import type { Aval, Jaxpr } from './ir.js';
 
 /** A device buffer; reference-counted so arrays and executables can share it. */
 export interface Buffer {
