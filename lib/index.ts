@@ -20,6 +20,7 @@ export { ShapeError, ConcretizationError, UnexpectedTracerError } from './core/e
 export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend } from './core/backend.js';
 export type { Backend, Buffer, Executable, MemoryStats } from './core/backend.js';
 export { devicePut } from './core/device.js';
+export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';
 
 /** Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`, `structure`, `at`. */

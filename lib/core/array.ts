@@ -3,8 +3,9 @@
  * a trace. Both share this API, so user code is written once for eager, jit and transforms.
  */
 import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
-import { type Aval, aval as mkAval, size } from './ir.js';
-import { type Backend, type Buffer, getBackend } from './backend.js';
+import { type Aval, aval as mkAval, avalStr, size } from './ir.js';
+import { type Backend, type Buffer, type BufferRef, getBackend } from './backend.js';
+import { noteCreated } from './scope.js';
 import type * as NpModule from '../numpy/index.js';
 import { formatArray } from './format.js';
 
@@ -48,6 +49,13 @@ export abstract class Array {
     return hint === 'string' ? this.toString() : this.valueOf();
   }
   toString(): string { return formatArray(this.dataSync(), this.aval); }
+
+  /** Releases this array's device memory now; a Tracer owns none, so for it this does nothing. */
+  dispose(): void {}
+  /** True once `dispose()` (or the end of a scope) released this array. */
+  get isDisposed(): boolean { return false; }
+  /** `using x = ...` disposes `x` at the end of the block. */
+  [Symbol.dispose](): void { this.dispose(); }
 
   /** Iterates over the first axis, as numpy does: `const [key, subkey] = random.split(key)`. */
   *[Symbol.iterator](): Iterator<Array> {
@@ -126,24 +134,50 @@ export abstract class Array {
   }
 }
 
-/** An array with a buffer on a device. Released by a FinalizationRegistry when collected. */
+/**
+ * An array with a buffer on a device. Its finalizer holds only the buffer's reference count, so
+ * on the CPU the data is collectable as soon as the Array is, even inside a synchronous loop.
+ * Device memory the garbage collector cannot see is released by `dispose()`, `using` or `scope`.
+ */
 export class ConcreteArray extends Array {
-  private static readonly registry = new FinalizationRegistry<{ backend: Backend; buffer: Buffer }>(
-    ({ backend, buffer }) => backend.release(buffer),
+  private static readonly registry = new FinalizationRegistry<{ backend: Backend; ref: BufferRef }>(
+    ({ backend, ref }) => backend.release(ref),
   );
+  readonly aval: Aval;
+  #buffer: Buffer | undefined;
 
   constructor(
-    readonly buffer: Buffer,
+    buffer: Buffer,
     readonly backend: Backend,
     readonly weakType = false,
     /** Set for 0-d arrays made from a JS number: traces embed it as a Literal. */
     readonly hostScalar?: number,
   ) {
     super();
-    ConcreteArray.registry.register(this, { backend, buffer });
+    this.#buffer = buffer;
+    this.aval = buffer.aval;
+    ConcreteArray.registry.register(this, { backend, ref: buffer.ref }, this);
+    noteCreated(this);
   }
 
-  get aval(): Aval { return this.buffer.aval; }
+  get buffer(): Buffer {
+    if (!this.#buffer) {
+      throw new ReferenceError(`Array ${avalStr(this.aval)} on '${this.device}' was disposed (by x.dispose(), 'using' or the end of a scope); return it from the scope, or stop using it after disposing`);
+    }
+    return this.#buffer;
+  }
+
+  override get isDisposed(): boolean { return this.#buffer === undefined; }
+
+  /** Releases the buffer now (idempotent); later use of this Array throws. */
+  override dispose(): void {
+    const b = this.#buffer;
+    if (!b) return;
+    this.#buffer = undefined;
+    ConcreteArray.registry.unregister(this);
+    this.backend.release(b.ref);
+  }
+
   get device(): string { return this.backend.name; }
   concrete(): ConcreteArray { return this; }
 

@@ -2,9 +2,19 @@
 import type { DType, TypedArray } from './dtype.js';
 import type { Aval, Jaxpr } from './ir.js';
 
-/** A device buffer; reference-counted so arrays and executables can share it. */
+/**
+ * What an Array's finalizer holds to release a buffer: a reference count and whatever the device
+ * needs to free it, never the data itself (a held value that pins host data would keep it alive
+ * until the event loop turns).
+ */
+export interface BufferRef {
+  refs: number;
+}
+
+/** A device buffer; reference-counted (through `ref`) so arrays and executables can share it. */
 export interface Buffer {
   readonly aval: Aval;
+  readonly ref: BufferRef;
 }
 
 export interface Executable {
@@ -27,8 +37,9 @@ export interface Backend {
   read(buf: Buffer): Promise<TypedArray>;
   /** Synchronous readback, where the device allows it. */
   readSync?(buf: Buffer): TypedArray;
-  retain(buf: Buffer): void;
-  release(buf: Buffer): void;
+  retain(ref: BufferRef): void;
+  /** Drops one reference; the device frees the buffer when none is left. */
+  release(ref: BufferRef): void;
   memory(): MemoryStats;
   resetPeakMemory(): void;
 }

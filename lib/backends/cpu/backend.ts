@@ -6,16 +6,24 @@ import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js'
 import { type Aval, type Eqn, Jaxpr, isVar, size } from '../../core/ir.js';
 import { traceFlat } from '../../core/trace.js';
 import type { ConcreteArray } from '../../core/array.js';
-import type { Backend, Buffer, Executable, MemoryStats } from '../../core/backend.js';
+import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../core/backend.js';
 import { type CpuContext, type CpuKernel, getKernel } from './kernels.js';
 import { type FusedStep, planFusion } from './fuse.js';
 
-export class CpuBuffer implements Buffer {
+/** The accounting side of a CPU buffer: the garbage collector owns the data itself. */
+class CpuRef implements BufferRef {
   refs = 1;
+  constructor(readonly bytes: number) {}
+}
+
+export class CpuBuffer implements Buffer {
+  readonly ref: CpuRef;
   constructor(
     readonly aval: Aval,
     readonly data: TypedArray,
-  ) {}
+  ) {
+    this.ref = new CpuRef(data.byteLength);
+  }
 }
 
 class Memory {
@@ -77,12 +85,11 @@ export class CpuBackend implements Backend, CpuContext {
   async read(buf: Buffer): Promise<TypedArray> {
     return this.readSync(buf);
   }
-  retain(buf: Buffer): void {
-    (buf as CpuBuffer).refs++;
+  retain(ref: BufferRef): void {
+    ref.refs++;
   }
-  release(buf: Buffer): void {
-    const b = buf as CpuBuffer;
-    if (--b.refs === 0) this.mem.free(bytesOf(b.data));
+  release(ref: BufferRef): void {
+    if (--ref.refs === 0) this.mem.free((ref as CpuRef).bytes);
   }
   memory(): MemoryStats {
     return { liveBytes: this.mem.live, peakBytes: this.mem.peak, buffers: this.mem.buffers };
@@ -182,9 +189,9 @@ export class CpuExecutable implements Executable {
     return this.outs.map((o, i) => {
       const aval = this.jaxpr.outputs[i].aval;
       if (typeof o !== 'number') return this.backend.adopt(o.slice(), aval);
-      if (o < this.nIn) { this.backend.retain(inputs[o]); return inputs[o]; }
+      if (o < this.nIn) { this.backend.retain(inputs[o].ref); return inputs[o]; }
       const prev = made.get(o);
-      if (prev) { this.backend.retain(prev); return prev; }
+      if (prev) { this.backend.retain(prev.ref); return prev; }
       // The executable's allocation becomes the buffer's: already counted as live.
       const b = new CpuBuffer(aval, env[o]!);
       made.set(o, b);
