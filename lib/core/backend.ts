@@ -17,7 +17,16 @@ export interface Buffer {
   readonly ref: BufferRef;
 }
 
+/** What a compiled program consists of (for tests and profiles). */
+export interface ExecutableStats {
+  /** Fused kernels, routine calls and control steps at the top level of the program. */
+  readonly kernels: number;
+  readonly routines: number;
+  readonly controls: number;
+}
+
 export interface Executable {
+  readonly stats: ExecutableStats;
   /** Runs on buffers for `[...jaxpr.consts, ...jaxpr.inputs]`; returns one new reference per output. */
   run(inputs: readonly Buffer[]): Buffer[];
 }

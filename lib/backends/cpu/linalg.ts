@@ -11,7 +11,7 @@ import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js'
 import { type Aval, size } from '../../core/ir.js';
 import type { DotParams, TriSolveParams } from '../../primitives/linalg.js';
 import { strides } from '../../primitives/util.js';
-import { type CpuKernel, registerKernels } from './kernels.js';
+import { type CpuRoutine, registerRoutines } from './routines.js';
 import { wasmGemm } from './wasm-gemm.js';
 
 // ---- dot_general: operand views ----------------------------------------------------------
@@ -246,7 +246,7 @@ const SMALL = 512;
 // From this many multiply-adds per matrix the WebAssembly SIMD kernel beats the JS one (measured: 16³).
 const WASM_MIN = 16 * 16 * 16;
 
-const dotGeneral: CpuKernel = ([x, y], [xa, ya], [o], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
+const dotGeneral: CpuRoutine = ([x, y], [xa, ya], [o], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
   const out = typedArrayFor(o.dtype, size(o.shape));
   const B = ba.reduce((p, i) => p * xa.shape[i], 1);
   const K = ca.reduce((p, i) => p * xa.shape[i], 1);
@@ -323,7 +323,7 @@ function choleskyInPlace(w: Float64Array, n: number): boolean {
   return true;
 }
 
-const cholesky: CpuKernel = ([x], [xa], [o]) => {
+const cholesky: CpuRoutine = ([x], [xa], [o]) => {
   const n = xa.shape[xa.shape.length - 1];
   const nn = n * n;
   const out = typedArrayFor(o.dtype, x.length);
@@ -366,7 +366,7 @@ function luInPlace(w: Float64Array, n: number, piv: Int32Array, perm: Int32Array
   }
 }
 
-const lu: CpuKernel = ([x], [xa], [o, po, qo]) => {
+const lu: CpuRoutine = ([x], [xa], [o, po, qo]) => {
   const n = xa.shape[xa.shape.length - 1];
   const out = typedArrayFor(o.dtype, x.length);
   const piv = new Int32Array(size(po.shape));
@@ -417,7 +417,7 @@ function solveEachRow(s: Float64Array, m: number, x: Float64Array, rows: number,
   }
 }
 
-const triangularSolve: CpuKernel = ([ax, bx], [aa, ba], [o], { leftSide, lower, transposeA, unitDiagonal }: TriSolveParams) => {
+const triangularSolve: CpuRoutine = ([ax, bx], [aa, ba], [o], { leftSide, lower, transposeA, unitDiagonal }: TriSolveParams) => {
   const r = aa.shape.length;
   const m = aa.shape[r - 1];
   const rows = ba.shape[r - 2];
@@ -450,7 +450,7 @@ const triangularSolve: CpuKernel = ([ax, bx], [aa, ba], [o], { leftSide, lower, 
   return [out];
 };
 
-registerKernels({
+registerRoutines({
   dot_general: dotGeneral,
   cholesky,
   lu,

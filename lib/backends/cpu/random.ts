@@ -1,7 +1,7 @@
 /** CPU kernels for the PRNG bit primitives (lib/primitives/random.ts); uint32 words in int32 arrays. */
 import { size } from '../../core/ir.js';
 import type { TypedArray } from '../../core/dtype.js';
-import { type CpuKernel, registerKernels } from './kernels.js';
+import { type CpuRoutine, registerRoutines } from './routines.js';
 
 const R0 = [13, 15, 26, 6];
 const R1 = [17, 29, 16, 24];
@@ -34,7 +34,7 @@ export function threefry2x32Block(k0: number, k1: number, x0: number, x1: number
 
 const at = (x: TypedArray, k: number, n: number): number => (x.length === 1 && n !== 1 ? x[0] : x[k]);
 
-function shift(f: (x: number, s: number) => number): CpuKernel {
+function shift(f: (x: number, s: number) => number): CpuRoutine {
   return ([x, y], _in, [o]) => {
     const n = size(o.shape);
     const out = new Int32Array(n);
@@ -47,7 +47,7 @@ function shift(f: (x: number, s: number) => number): CpuKernel {
   };
 }
 
-registerKernels({
+registerRoutines({
   threefry2x32: ([k0, k1, x0, x1], _in, [o]) => {
     const n = size(o.shape);
     const both = new Int32Array(2 * n);

@@ -6,7 +6,7 @@
 import { type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
 import { strides } from '../../primitives/util.js';
-import { type CpuKernel, registerKernels } from './kernels.js';
+import { type CpuRoutine, registerRoutines } from './routines.js';
 
 /** Below this run length a plain loop beats set()/fill(), whose call overhead dominates. */
 const MIN_BULK = 32;
@@ -122,7 +122,6 @@ function offsets(shape: readonly number[], str: readonly number[]): Int32Array {
   return out;
 }
 
-const copy: CpuKernel = ([x]) => [x.slice()];
 
 /** Start index of a dynamic slice, clamped so the slice fits (JAX semantics). */
 const clampStart = (i: number, dim: number, sz: number): number => Math.min(Math.max(i, 0), dim - sz);
@@ -159,7 +158,7 @@ function pointOffsets(
   return { base, rest, contiguous };
 }
 
-function scatterKernel(add: boolean): CpuKernel {
+function scatterKernel(add: boolean): CpuRoutine {
   return ([x, idx, upd], [xa, ia], _o, { axes }: { axes: readonly number[] }) => {
     const out = x.slice();
     const nb = size(ia.shape.slice(0, -1));
@@ -185,55 +184,8 @@ function scatterKernel(add: boolean): CpuKernel {
   };
 }
 
-const INT_MAX = 2147483647;
-const INT_MIN = -2147483648;
 
-registerKernels({
-  broadcast_in_dim: ([x], [xa], [o], { shape, broadcastDimensions: bd }) => {
-    const out = typedArrayFor(o.dtype, size(shape));
-    if (out.length === 0) return [out];
-    if (x.length === 1) { out.fill(x[0]); return [out]; }
-    const xs = strides(xa.shape);
-    const ss = new Array<number>(shape.length).fill(0);
-    for (let i = 0; i < bd.length; i++) if (xa.shape[i] !== 1) ss[bd[i]] = xs[i];
-    copyStrided(x, 0, ss, shape, out, 0, strides(shape));
-    return [out];
-  },
-
-  reshape: copy,
-  squeeze: copy,
-  expand_dims: copy,
-
-  transpose: ([x], [xa], [o], { permutation: p }) => {
-    const out = typedArrayFor(o.dtype, x.length);
-    const xs = strides(xa.shape);
-    copyStrided(x, 0, p.map((i: number) => xs[i]), o.shape, out, 0, strides(o.shape));
-    return [out];
-  },
-
-  rev: ([x], [xa], [o], { dimensions }) => {
-    const out = typedArrayFor(o.dtype, x.length);
-    const xs = strides(xa.shape);
-    const ss = xs.slice();
-    let off = 0;
-    for (const d of dimensions as number[]) {
-      if (xa.shape[d] > 0) off += (xa.shape[d] - 1) * xs[d];
-      ss[d] = -xs[d];
-    }
-    copyStrided(x, off, ss, xa.shape, out, 0, xs);
-    return [out];
-  },
-
-  slice: ([x], [xa], [o], { startIndices: st, strides: step }) => {
-    const out = typedArrayFor(o.dtype, size(o.shape));
-    const xs = strides(xa.shape);
-    let off = 0;
-    for (let i = 0; i < xs.length; i++) off += st[i] * xs[i];
-    const ss = step ? xs.map((s, i) => s * step[i]) : xs;
-    copyStrided(x, off, ss, o.shape, out, 0, strides(o.shape));
-    return [out];
-  },
-
+registerRoutines({
   dynamic_slice: ([x, ...idx], [xa], [o], { sliceSizes }) => {
     const out = typedArrayFor(o.dtype, size(sliceSizes));
     const xs = strides(xa.shape);
@@ -303,38 +255,4 @@ registerKernels({
   scatter_add: scatterKernel(true),
   scatter: scatterKernel(false),
 
-  iota: (_ins, _avals, [o], { shape, dimension: d }) => {
-    const out = typedArrayFor(o.dtype, size(shape));
-    if (out.length === 0) return [out];
-    const n = shape[d], inner = size(shape.slice(d + 1)), outer = size(shape.slice(0, d));
-    const bool = o.dtype === 'bool';
-    for (let q = 0, p = 0; q < outer; q++) {
-      for (let j = 0; j < n; j++, p += inner) {
-        const v = bool ? +(j !== 0) : j;
-        if (inner === 1) out[p] = v;
-        else out.fill(v, p, p + inner);
-      }
-    }
-    return [out];
-  },
-
-  convert_element_type: ([x], [xa], [o]) => {
-    const n = x.length;
-    const from = xa.dtype, to = o.dtype;
-    if (from === to) return [x.slice()];
-    const out = typedArrayFor(to, n);
-    if (to === 'bool') {
-      // NaN != 0, so NaN -> true (numpy).
-      for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0;
-    } else if (to === 'int32' && (from === 'float32' || from === 'float64')) {
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        out[i] = v !== v ? 0 : v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v | 0;
-      }
-    } else {
-      // Typed-array set converts exactly (ints, bools) or rounds to nearest (f64 -> f32).
-      out.set(x);
-    }
-    return [out];
-  },
 });

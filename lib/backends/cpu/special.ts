@@ -369,3 +369,37 @@ export function polygamma1(x: number): number {
   const w2 = w * w;
   return acc + w + 0.5 * w2 + w * w2 * poly(TRIGAMMA_ASYM, w2);
 }
+
+const BERNOULLI_2K = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510];
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return f;
+}
+
+/**
+ * ψ⁽ⁿ⁾(x) for n >= 1: shift x up with ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x+1) - (-1)ⁿ n!/x^(n+1) until the
+ * asymptotic (Bernoulli) series converges to double precision, then sum it.
+ */
+export function polygamma(n: number, x: number): number {
+  if (Number.isNaN(x) || (x <= 0 && Number.isInteger(x))) return NaN;
+  const nf = factorial(n);
+  const sgn = n % 2 === 0 ? -1 : 1; // (-1)^(n+1)
+  let shift = 0;
+  while (x < 20 + n) {
+    shift -= (n % 2 === 0 ? 1 : -1) * nf / x ** (n + 1);
+    x += 1;
+  }
+  let series = factorial(n - 1) / x ** n + nf / (2 * x ** (n + 1));
+  let fact = factorial(n + 1); // (2k + n - 1)! for k = 1
+  let twoK = 2; // (2k)!
+  for (let k = 1; k <= BERNOULLI_2K.length; k++) {
+    const term = (BERNOULLI_2K[k - 1] * fact) / (twoK * x ** (2 * k + n));
+    series += term;
+    if (Math.abs(term) < 1e-17 * Math.abs(series)) break;
+    fact *= (2 * k + n) * (2 * k + n + 1);
+    twoK *= (2 * k + 1) * (2 * k + 2);
+  }
+  return sgn * series + shift;
+}

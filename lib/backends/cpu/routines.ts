@@ -1,0 +1,24 @@
+/**
+ * The CPU routines: what the lowering does not fuse (matrix products, linear algebra, gathers
+ * and scatters, cumulative and arg reductions, random bits), keyed by primitive name.
+ */
+import type { TypedArray } from '../../core/dtype.js';
+import type { Aval } from '../../core/ir.js';
+
+/** Reads input arrays, returns freshly allocated outputs (never aliases an input). */
+export type CpuRoutine = (
+  ins: readonly TypedArray[],
+  inAvals: readonly Aval[],
+  outAvals: readonly Aval[],
+  // Each routine destructures its own primitive's params.
+  params: any,
+) => TypedArray[];
+
+const routines = new Map<string, CpuRoutine>();
+
+export function registerRoutines(table: Record<string, CpuRoutine>): void {
+  for (const [name, k] of Object.entries(table)) routines.set(name, k);
+}
+
+export const getRoutine = (name: string): CpuRoutine | undefined => routines.get(name);
+export const routineNames = (): string[] => [...routines.keys()];

@@ -1,0 +1,447 @@
+/**
+ * Jaxpr -> Program. Fusion follows the dataflow graph, not the equation order:
+ *
+ * - Elementwise ops, movement ops (broadcast, reshape, transpose, slice, rev, squeeze,
+ *   expand_dims) and iota build *portable* expressions: trees over loads through Views. They
+ *   cost nothing until a value must exist in memory.
+ * - A reduction opens a *group* (one kernel) over its input's shape; later ops that read the
+ *   reduction (a softmax's subtract-the-max, divide-by-the-sum) join it, and so do further
+ *   reductions over the same axes, so softmax is one kernel.
+ * - A value is materialized where a routine, a control step or the program's outputs need it,
+ *   or where a tree grows past the fusion limit; that closes the group that computes it.
+ *
+ * Everything else is a routine the backend provides, a control step over lowered sub-Programs,
+ * or a decomposition into primitives that are.
+ */
+import { type DType, typedArrayFor, type TypedArray } from '../core/dtype.js';
+import { type Atom, type Aval, type Eqn, type Jaxpr, type Var, aval as mkAval, isVar } from '../core/ir.js';
+import { ConcreteArray } from '../core/array.js';
+import { traceFlat } from '../core/trace.js';
+import { type Expr, type ReduceOp, Interner, countNodes, mapLeaves, phase, topo, litStr } from './expr.js';
+import { type View, broadcastView, contiguous, isContiguous, reshapeView, revView, sliceView, transposeView, viewKey } from './view.js';
+import { SCALAR_OPS } from './scalar-ops.js';
+import type { Kernel, Program, Step } from './program.js';
+
+/** What a backend declares to the lowering. */
+export interface Capabilities {
+  /** Primitives the backend runs as named routines (dot_general, cholesky, gather, ...). */
+  readonly routines: ReadonlySet<string>;
+  /** Largest expression (distinct nodes) one kernel computes per output; bigger trees are split. */
+  readonly fusionLimit?: number;
+}
+
+const REDUCE: Readonly<Record<string, ReduceOp>> = { reduce_sum: 'sum', reduce_prod: 'prod', reduce_max: 'max', reduce_min: 'min' };
+const MOVEMENT = new Set(['broadcast_in_dim', 'reshape', 'squeeze', 'expand_dims', 'transpose', 'slice', 'rev']);
+const CONTROL = new Set(['cond', 'scan', 'while']);
+
+type Space = 'full' | 'outer';
+
+/** A value while planning: a portable tree (no group) or a tree bound to a group's reductions. */
+interface Val {
+  readonly expr: Expr;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly group?: Group;
+  readonly space?: Space;
+}
+
+class Group {
+  readonly kept: number[];
+  readonly O: number[];
+  readonly reductions: { op: ReduceOp; expr: Expr; dtype: DType }[] = [];
+  readonly outputs: { slot: number; expr: Expr; space: Space; dtype: DType }[] = [];
+  /** Group-bound values by variable, materialized at close while still needed. */
+  readonly bound: [Var, Val][] = [];
+  closed = false;
+  constructor(readonly S: readonly number[], readonly axes: readonly number[]) {
+    this.kept = S.map((_, d) => d).filter((d) => !axes.includes(d));
+    this.O = this.kept.map((d) => S[d]);
+  }
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const nonUnit = (s: readonly number[]): number[] => s.filter((d) => d !== 1);
+
+/** `v` (a View over shape `from`) as a View over `to`, when they differ only by size-1 axes or `from` is a scalar. */
+function adaptView(v: View, to: readonly number[]): View | undefined {
+  if (sameShape(v.shape, to)) return v;
+  if (v.shape.length === 0) return { shape: to, strides: to.map(() => 0), offset: v.offset };
+  const a = nonUnit(v.shape);
+  if (!sameShape(a, nonUnit(to))) return undefined;
+  const st = v.strides.filter((_, d) => v.shape[d] !== 1);
+  let k = 0;
+  return { shape: to, strides: to.map((n) => (n === 1 ? 0 : st[k++])), offset: v.offset };
+}
+
+class Planner {
+  readonly slotAvals: Aval[] = [];
+  readonly steps: Step[] = [];
+  readonly constants: { slot: number; data: TypedArray }[] = [];
+  readonly it = new Interner();
+  private readonly vals = new Map<number, Val>();
+  private readonly slotOf = new Map<number, number>();
+  private readonly usesLeft = new Map<number, number>();
+  private readonly open: Group[] = [];
+  private readonly limit: number;
+
+  constructor(readonly caps: Capabilities, readonly sub: (j: Jaxpr) => Program) {
+    this.limit = caps.fusionLimit ?? 48;
+  }
+
+  slot(a: Aval): number {
+    this.slotAvals.push(a);
+    return this.slotAvals.length - 1;
+  }
+
+  bindSlot(v: Var, s: number): void {
+    this.slotOf.set(v.id, s);
+  }
+
+  private loadSlot(s: number): Val {
+    const a = this.slotAvals[s];
+    return { expr: this.it.load(s, contiguous(a.shape), a.dtype), shape: a.shape, dtype: a.dtype };
+  }
+
+  private constSlot(data: TypedArray, a: Aval): number {
+    const s = this.slot(a);
+    this.constants.push({ slot: s, data });
+    return s;
+  }
+
+  valOf(a: Atom): Val {
+    if (!isVar(a)) return { expr: this.it.lit(a.value, a.aval.dtype), shape: [], dtype: a.aval.dtype };
+    const s = this.slotOf.get(a.id);
+    if (s !== undefined) return this.loadSlot(s);
+    const v = this.vals.get(a.id);
+    if (!v) throw new Error(`lower: variable ${a.id} is read before it is defined`);
+    return v;
+  }
+
+  // ---- materialization ----------------------------------------------------
+
+  /** A slot holding `a`'s value; `now` closes the computing group (a routine reads it next). */
+  materialize(a: Atom, now: boolean): number {
+    if (!isVar(a)) {
+      const d = typedArrayFor(a.aval.dtype, 1);
+      d[0] = a.value;
+      return this.constSlot(d, a.aval);
+    }
+    let s = this.slotOf.get(a.id);
+    if (s !== undefined) return s;
+    s = this.materializeVal(this.valOf(a), now);
+    this.slotOf.set(a.id, s);
+    return s;
+  }
+
+  private materializeVal(v: Val, now: boolean): number {
+    const e = v.expr;
+    if (e.kind === 'load' && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) return e.input;
+    const s = this.slot(mkAval(v.shape, v.dtype));
+    if (v.group) {
+      v.group.outputs.push({ slot: s, expr: e, space: v.space!, dtype: v.dtype });
+      if (now) this.close(v.group);
+      return s;
+    }
+    let g = now ? undefined : this.open.find((o) => sameShape(o.S, v.shape));
+    if (!g) {
+      g = new Group(v.shape, []);
+      this.open.push(g);
+    }
+    g.outputs.push({ slot: s, expr: e, space: 'full', dtype: v.dtype });
+    if (now) this.close(g);
+    return s;
+  }
+
+  private close(g: Group): void {
+    if (g.closed) return;
+    g.closed = true;
+    this.open.splice(this.open.indexOf(g), 1);
+    for (const [v, val] of g.bound) {
+      if ((this.usesLeft.get(v.id) ?? 0) > 0 && !this.slotOf.has(v.id)) {
+        const s = this.slot(v.aval);
+        g.outputs.push({ slot: s, expr: val.expr, space: val.space!, dtype: val.dtype });
+        this.slotOf.set(v.id, s);
+      }
+    }
+    if (g.outputs.length) this.steps.push(this.finalize(g));
+  }
+
+  closeAll(): void {
+    while (this.open.length) this.close(this.open[0]);
+  }
+
+  // ---- values in a group's spaces ------------------------------------------
+
+  private portable(v: Val): Val {
+    return v.group ? this.loadSlot(this.materializeVal(v, true)) : v;
+  }
+
+  /** Rewrites a portable tree's views; undefined when a view cannot express it. */
+  private moved(v: Val, shape: readonly number[], f: (w: View) => View | undefined): Val | undefined {
+    const e = mapLeaves(v.expr, this.it, (l) => {
+      if (l.kind === 'lit' || l.kind === 'red') return l;
+      const w = f(l.view);
+      if (!w) return undefined;
+      return l.kind === 'load' ? this.it.load(l.input, w, l.dtype) : this.it.iota(w, l.dtype);
+    });
+    return e && { expr: e, shape, dtype: v.dtype };
+  }
+
+  /** `v` as a tree over group `g`'s full (shape S) or outer (shape O) space. */
+  private inSpace(v: Val, g: Group, space: Space): Expr | undefined {
+    if (v.group === g) {
+      if (v.space === space) return v.expr;
+      if (v.space === 'outer' && space === 'full') {
+        return mapLeaves(v.expr, this.it, (l) => {
+          if (l.kind === 'lit' || l.kind === 'red') return l;
+          const w = broadcastView(l.view, g.S, g.kept);
+          return l.kind === 'load' ? this.it.load(l.input, w, l.dtype) : this.it.iota(w, l.dtype);
+        });
+      }
+      return undefined;
+    }
+    if (v.group) return undefined;
+    const to = space === 'full' ? g.S : g.O;
+    return this.moved(v, to, (w) => adaptView(w, to))?.expr;
+  }
+
+  /** Cuts trees that grew past the fusion limit (one kernel per `limit` operations). */
+  private bounded(v: Val): Val {
+    if (countNodes(v.expr) <= this.limit) return v;
+    return this.loadSlot(this.materializeVal(v, true));
+  }
+
+  // ---- equations ---------------------------------------------------------------
+
+  run(j: Jaxpr, ins: readonly Val[]): Val[] {
+    for (const e of j.eqns) for (const a of e.inputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
+    for (const a of j.outputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
+    [...j.consts, ...j.inputs].forEach((v, i) => this.vals.set(v.id, ins[i]));
+    for (const e of j.eqns) {
+      this.eqn(e);
+      for (const a of e.inputs) if (isVar(a)) this.usesLeft.set(a.id, this.usesLeft.get(a.id)! - 1);
+    }
+    return j.outputs.map((a) => this.valOf(a));
+  }
+
+  private define(v: Var, val: Val): void {
+    this.vals.set(v.id, val);
+    if (val.group) val.group.bound.push([v, val]);
+  }
+
+  private eqn(e: Eqn): void {
+    const name = e.primitive.name;
+    const out = e.outputs[0];
+    if (name in SCALAR_OPS) return this.define(out, this.elementwise(e));
+    if (MOVEMENT.has(name)) return this.define(out, this.movement(e));
+    if (name in REDUCE) return this.define(out, this.reduce(e, REDUCE[name]));
+    if (name === 'iota') {
+      const { dimension } = e.params as { dimension: number };
+      const shape = out.aval.shape;
+      const view: View = { shape, strides: shape.map((_, d) => (d === dimension ? 1 : 0)), offset: 0 };
+      return this.define(out, { expr: this.it.iota(view, out.aval.dtype), shape, dtype: out.aval.dtype });
+    }
+    if (CONTROL.has(name)) return this.control(e);
+    if (this.caps.routines.has(name)) return this.routine(e);
+    if (e.primitive.decompose) return this.decompose(e);
+    throw new Error(`lower: no kernel, routine or decomposition for primitive '${name}' on this device`);
+  }
+
+  private elementwise(e: Eqn): Val {
+    const out = e.outputs[0].aval;
+    const ins = e.inputs.map((a) => this.valOf(a));
+    const inDtype = (ins.find((v) => v.dtype !== 'bool') ?? ins[0]).dtype;
+    const param = Number((e.params as { y?: number; n?: number }).y ?? (e.params as { n?: number }).n ?? 0);
+    const build = (args: Expr[]): Expr => this.it.op(e.primitive.name, args, e.primitive.name === 'select' ? ins[1].dtype : inDtype, out.dtype, param);
+    const bound = ins.find((v) => v.group && !v.group.closed);
+    if (bound) {
+      const g = bound.group!;
+      // The op's space: the bound operand's, or full when a reduced scalar meets full-shape data.
+      const space: Space | undefined = sameShape(bound.shape, out.shape) ? bound.space
+        : bound.space === 'outer' && sameShape(out.shape, g.S) ? 'full' : undefined;
+      const args = space && ins.map((v) => this.inSpace(v, g, space));
+      if (space && args!.every((a) => a)) return this.bounded({ expr: build(args as Expr[]), shape: out.shape, dtype: out.dtype, group: g, space });
+    }
+    const ps = ins.map((v) => this.portable(v));
+    const args = ps.map((v) => this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr);
+    return this.bounded({ expr: build(args), shape: out.shape, dtype: out.dtype });
+  }
+
+  private movement(e: Eqn): Val {
+    const x = this.valOf(e.inputs[0]);
+    const shape = e.outputs[0].aval.shape;
+    const p = e.params as Record<string, unknown>;
+    const g = x.group;
+    if (g && !g.closed && x.space === 'outer') {
+      const reshaping = e.primitive.name === 'reshape' || e.primitive.name === 'squeeze' || e.primitive.name === 'expand_dims';
+      if (reshaping && sameShape(nonUnit(x.shape), nonUnit(shape))) return { ...x, shape };
+      if (e.primitive.name === 'broadcast_in_dim' && sameShape(shape, g.S)) {
+        // Broadcasting a reduction back along the reduced axes: its non-unit axes land on the kept ones.
+        const bd = p.broadcastDimensions as number[];
+        const landed = bd.filter((_, i) => x.shape[i] !== 1);
+        const kept = g.kept.filter((d) => g.S[d] !== 1);
+        if (sameShape(landed, kept)) {
+          const expr = this.inSpace({ ...x }, g, 'full');
+          if (expr) return { expr, shape, dtype: x.dtype, group: g, space: 'full' };
+        }
+      }
+    }
+    const f = (w: View): View | undefined => {
+      switch (e.primitive.name) {
+        case 'broadcast_in_dim': return broadcastView(w, shape, p.broadcastDimensions as number[]);
+        case 'transpose': return transposeView(w, p.permutation as number[]);
+        case 'slice': return sliceView(w, p.startIndices as number[], p.strides as number[] | null, shape);
+        case 'rev': return revView(w, p.dimensions as number[]);
+        default: return reshapeView(w, shape);
+      }
+    };
+    const px = this.portable(x);
+    const moved = this.moved(px, shape, f);
+    if (moved) return this.bounded(moved);
+    // A reshape no View expresses: copy to contiguous memory first, which always reshapes.
+    return this.moved(this.loadSlot(this.materializeVal(px, true)), shape, f)!;
+  }
+
+  private reduce(e: Eqn, op: ReduceOp): Val {
+    const x = this.valOf(e.inputs[0]);
+    const axes = [...(e.params as { axes: readonly number[] }).axes].sort((a, b) => a - b);
+    const out = e.outputs[0].aval;
+    if (axes.length === 0) return x;
+    let g = x.group && !x.group.closed && x.space === 'full' && sameShape(x.group.axes, axes) ? x.group : undefined;
+    let expr = g ? x.expr : undefined;
+    if (!g) {
+      const px = this.portable(x);
+      g = this.open.find((o) => sameShape(o.S, px.shape) && sameShape(o.axes, axes));
+      if (!g) {
+        g = new Group(px.shape, axes);
+        this.open.push(g);
+      }
+      expr = px.expr;
+    }
+    g.reductions.push({ op, expr: expr!, dtype: out.dtype });
+    return { expr: this.it.red(g.reductions.length - 1, out.dtype), shape: out.shape, dtype: out.dtype, group: g, space: 'outer' };
+  }
+
+  private routine(e: Eqn): void {
+    const ins = e.inputs.map((a) => this.materialize(a, true));
+    const outs = e.outputs.map((v) => this.slot(v.aval));
+    e.outputs.forEach((v, i) => this.slotOf.set(v.id, outs[i]));
+    this.steps.push({
+      kind: 'routine', name: e.primitive.name, params: e.params,
+      inAvals: e.inputs.map((a) => a.aval), outAvals: e.outputs.map((v) => v.aval), ins, outs,
+    });
+  }
+
+  private control(e: Eqn): void {
+    const ins = e.inputs.map((a) => this.materialize(a, true));
+    const outs = e.outputs.map((v) => this.slot(v.aval));
+    e.outputs.forEach((v, i) => this.slotOf.set(v.id, outs[i]));
+    const p = e.params as Record<string, unknown>;
+    if (e.primitive.name === 'cond') {
+      this.steps.push({ kind: 'cond', branches: (p.branches as Jaxpr[]).map(this.sub), ins, outs });
+    } else if (e.primitive.name === 'scan') {
+      this.steps.push({
+        kind: 'scan', body: this.sub(p.jaxpr as Jaxpr), nConsts: p.nConsts as number, nCarry: p.nCarry as number,
+        length: p.length as number, reverse: !!p.reverse, ins, outs,
+      });
+    } else {
+      this.steps.push({
+        kind: 'while', cond: this.sub(p.cond as Jaxpr), body: this.sub(p.body as Jaxpr),
+        nCondConsts: p.nCondConsts as number, nBodyConsts: p.nBodyConsts as number, ins, outs,
+      });
+    }
+  }
+
+  /** A primitive without kernel or routine: its `decompose` rule, traced and planned inline. */
+  private decompose(e: Eqn): void {
+    const rule = e.primitive.decompose!;
+    const t = traceFlat((...xs) => rule(xs, e.params), e.inputs.map((a) => a.aval), { abstractReason: `while lowering ${e.primitive.name}` });
+    const consts = t.consts.map((c, i): Val => {
+      const a = t.jaxpr.consts[i].aval;
+      if (!(c instanceof ConcreteArray)) throw new Error(`lower: the decomposition of '${e.primitive.name}' captured a traced value`);
+      if (c.hostScalar !== undefined) return { expr: this.it.lit(c.hostScalar, a.dtype), shape: [], dtype: a.dtype };
+      return this.loadSlot(this.constSlot(c.dataSync(), a));
+    });
+    const outs = this.run(t.jaxpr, [...consts, ...e.inputs.map((a) => this.valOf(a))]);
+    e.outputs.forEach((v, i) => this.define(v, outs[i]));
+  }
+
+  // ---- kernels --------------------------------------------------------------------
+
+  private finalize(g: Group): Step {
+    const perm = [...g.kept, ...g.axes];
+    const domain = perm.map((d) => g.S[d]);
+    const inner = g.axes.length;
+    const slots: number[] = [];
+    const index = new Map<number, number>();
+    const toDomain = (space: Space) => (w: View): View => (space === 'full'
+      ? transposeView(w, perm)
+      : { shape: domain, strides: [...w.strides, ...new globalThis.Array<number>(inner).fill(0)], offset: w.offset });
+    const rebase = (x: Expr, space: Space): Expr => mapLeaves(x, this.it, (l) => {
+      if (l.kind === 'lit' || l.kind === 'red') return l;
+      const w = toDomain(space)(l.view);
+      if (l.kind === 'iota') return this.it.iota(w, l.dtype);
+      let k = index.get(l.input);
+      if (k === undefined) { k = slots.length; index.set(l.input, k); slots.push(l.input); }
+      return this.it.load(k, w, l.dtype);
+    })!;
+    const reductions = g.reductions.map((r) => ({ op: r.op, dtype: r.dtype, expr: rebase(r.expr, 'full') }));
+    const outputs = g.outputs.map((o) => {
+      const space = g.axes.length === 0 ? 'full' : o.space;
+      const expr = rebase(o.expr, space);
+      const shape = space === 'full' ? g.S : g.O;
+      return { expr, dtype: o.dtype, view: toDomain(space)(contiguous(shape)), loop: space === 'outer' ? -1 : phase(expr) };
+    });
+    const base = { domain, nKept: g.kept.length, inputs: slots.map((s) => this.slotAvals[s].dtype), reductions, outputs };
+    const kernel: Kernel = { ...base, key: kernelKey(base) };
+    return { kind: 'kernel', kernel, ins: slots, outs: g.outputs.map((o) => o.slot) };
+  }
+}
+
+/** A structural key: node numbering by first appearance, never by variable or slot ids. */
+function kernelKey(k: Omit<Kernel, 'key'>): string {
+  const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
+  const num = new Map<number, number>();
+  const parts = [`D${k.domain.join('x')}/${k.nKept}`, `I${k.inputs.join(',')}`];
+  for (const n of topo(roots)) {
+    num.set(n.id, num.size);
+    switch (n.kind) {
+      case 'load': parts.push(`l${n.input}:${n.dtype}:${viewKey(n.view)}`); break;
+      case 'iota': parts.push(`i${n.dtype}:${viewKey(n.view)}`); break;
+      case 'lit': parts.push(`c${n.dtype}:${litStr(n.value)}`); break;
+      case 'red': parts.push(`r${n.index}`); break;
+      case 'op': parts.push(`${n.op}:${n.inDtype}>${n.dtype}:${litStr(n.param)}(${n.args.map((a) => num.get(a.id)).join(',')})`); break;
+    }
+  }
+  k.reductions.forEach((r) => parts.push(`R${r.op}:${r.dtype}=${num.get(r.expr.id)}`));
+  k.outputs.forEach((o) => parts.push(`O${o.dtype}@${o.loop}:${viewKey(o.view)}=${num.get(o.expr.id)}`));
+  return parts.join(';');
+}
+
+/** Lowers a Jaxpr (inputs [...consts, ...inputs]) to a Program for a backend's capabilities. */
+export function lower(j: Jaxpr, caps: Capabilities, sub: (j: Jaxpr) => Program): Program {
+  const p = new Planner(caps, sub);
+  const inSlots = [...j.consts, ...j.inputs].map((v) => p.slot(v.aval));
+  [...j.consts, ...j.inputs].forEach((v, i) => p.bindSlot(v, inSlots[i]));
+  p.run(j, [...j.consts, ...j.inputs].map((v) => p.valOf(v)));
+  const outputs = j.outputs.map((a) => p.materialize(a, false));
+  p.closeAll();
+  return { slotAvals: p.slotAvals, inputs: inSlots, constants: p.constants, steps: p.steps, free: memoryPlan(p.steps, p.slotAvals.length, [...inSlots, ...p.constants.map((c) => c.slot), ...outputs]), outputs };
+}
+
+/** Liveness: each intermediate slot is freed after the last step that reads it. */
+function memoryPlan(steps: readonly Step[], nSlots: number, keep: readonly number[]): number[][] {
+  const last = new Int32Array(nSlots).fill(-1);
+  const made = new Int32Array(nSlots).fill(-1);
+  steps.forEach((st, i) => {
+    for (const s of st.ins) last[s] = i;
+    for (const s of st.outs) made[s] = i;
+  });
+  const kept = new Set(keep);
+  const free: number[][] = steps.map(() => []);
+  for (let s = 0; s < nSlots; s++) {
+    if (kept.has(s) || made[s] < 0) continue;
+    free[Math.max(last[s], made[s])].push(s);
+  }
+  return free;
+}

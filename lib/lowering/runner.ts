@@ -1,0 +1,177 @@
+/**
+ * The one Program runner every backend uses. A backend supplies a Runtime (allocation, its
+ * rendered kernels, its routines, copies); the runner walks the steps, follows the memory plan,
+ * reuses freed buffers of equal size within a run, and runs control steps over sub-Programs.
+ */
+import type { TypedArray } from '../core/dtype.js';
+import { type Aval, aval as mkAval, size } from '../core/ir.js';
+import type { Params } from '../core/ir.js';
+import type { Kernel, Program, Step } from './program.js';
+
+export type KernelFn<B> = (ins: readonly B[], outs: readonly B[]) => void;
+/** Returns freshly allocated outputs (never an alias of an input). */
+export type RoutineFn<B> = (ins: readonly B[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Params) => B[];
+
+export interface Runtime<B> {
+  readonly name: string;
+  /** A new buffer, counted as live device memory. */
+  alloc(a: Aval): B;
+  /** Releases a buffer the runner allocated (or a routine returned). */
+  free(b: B): void;
+  upload(data: TypedArray, a: Aval): B;
+  kernel(k: Kernel): KernelFn<B>;
+  routine(name: string): RoutineFn<B> | undefined;
+  /** The first element, read synchronously (predicates of cond and while). */
+  readScalar(b: B): number;
+  /** A view of `n` elements of `b` from element `offset`, for scan's per-step slices. */
+  slice(b: B, offset: number, a: Aval): B;
+  /** Copies all of `src` into `dst` from element `offset`. */
+  write(dst: B, offset: number, src: B): void;
+}
+
+/** Outputs of a run: `owned[i]` false means outs[i] is one of the run's inputs or constants. */
+export interface RunResult<B> { outs: B[]; owned: boolean[] }
+
+const poolKey = (a: Aval): string => `${a.dtype}:${size(a.shape)}`;
+
+type Exec<B> = (env: B[], owned: boolean[], pool: Map<string, B[]>) => void;
+
+export class ProgramRunner<B> {
+  private readonly consts: B[];
+  private readonly execs: Exec<B>[];
+
+  constructor(readonly program: Program, private readonly rt: Runtime<B>, private readonly sub: (p: Program) => ProgramRunner<B>) {
+    this.consts = program.constants.map((c) => rt.upload(c.data, program.slotAvals[c.slot]));
+    this.execs = program.steps.map((st) => this.prepare(st));
+  }
+
+  run(inputs: readonly B[]): RunResult<B> {
+    const p = this.program;
+    if (inputs.length !== p.inputs.length) throw new Error(`${this.rt.name} program: expected ${p.inputs.length} inputs, got ${inputs.length}`);
+    const env = new globalThis.Array<B>(p.slotAvals.length);
+    const owned = new globalThis.Array<boolean>(p.slotAvals.length).fill(false);
+    p.inputs.forEach((s, i) => { env[s] = inputs[i]; });
+    p.constants.forEach((c, i) => { env[c.slot] = this.consts[i]; });
+    const pool = new Map<string, B[]>();
+    try {
+      for (let i = 0; i < this.execs.length; i++) {
+        this.execs[i](env, owned, pool);
+        for (const s of p.free[i]) {
+          if (!owned[s]) continue;
+          const k = poolKey(p.slotAvals[s]);
+          const list = pool.get(k);
+          if (list) list.push(env[s]); else pool.set(k, [env[s]]);
+          owned[s] = false;
+          env[s] = undefined as B;
+        }
+      }
+    } finally {
+      for (const list of pool.values()) for (const b of list) this.rt.free(b);
+    }
+    const given = new Set<number>();
+    return {
+      outs: p.outputs.map((s) => env[s]),
+      owned: p.outputs.map((s) => {
+        if (!owned[s] || given.has(s)) return false;
+        given.add(s);
+        return true;
+      }),
+    };
+  }
+
+  private take(a: Aval, pool: Map<string, B[]>): B {
+    return pool.get(poolKey(a))?.pop() ?? this.rt.alloc(a);
+  }
+
+  /** An owned result: borrowed buffers (inputs passed through a sub-run) are copied. */
+  private own(r: RunResult<B>, avals: readonly Aval[]): B[] {
+    return r.outs.map((b, i) => {
+      if (r.owned[i]) return b;
+      const c = this.rt.alloc(avals[i]);
+      this.rt.write(c, 0, b);
+      return c;
+    });
+  }
+
+  private prepare(st: Step): Exec<B> {
+    const rt = this.rt;
+    const avals = this.program.slotAvals;
+    const outAvals = st.outs.map((s) => avals[s]);
+    const bindOuts = (env: B[], owned: boolean[], outs: readonly B[]) => st.outs.forEach((s, i) => { env[s] = outs[i]; owned[s] = true; });
+    switch (st.kind) {
+      case 'kernel': {
+        const fn = rt.kernel(st.kernel);
+        return (env, owned, pool) => {
+          const outs = outAvals.map((a) => this.take(a, pool));
+          fn(st.ins.map((s) => env[s]), outs);
+          bindOuts(env, owned, outs);
+        };
+      }
+      case 'routine': {
+        const fn = rt.routine(st.name);
+        if (!fn) throw new Error(`${rt.name}: no routine '${st.name}'`);
+        return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
+      }
+      case 'cond': {
+        const branches = st.branches.map(this.sub);
+        return (env, owned) => {
+          const i = Math.min(Math.max(rt.readScalar(env[st.ins[0]]), 0), branches.length - 1);
+          bindOuts(env, owned, this.own(branches[i].run(st.ins.slice(1).map((s) => env[s])), outAvals));
+        };
+      }
+      case 'scan': {
+        const body = this.sub(st.body);
+        const { nConsts, nCarry, length, reverse } = st;
+        const xAvals = st.ins.slice(nConsts + nCarry).map((s) => avals[s]);
+        const xSlice = xAvals.map((a) => mkAval(a.shape.slice(1), a.dtype));
+        const yAvals = outAvals.slice(nCarry);
+        const carryAvals = outAvals.slice(0, nCarry);
+        return (env, owned) => {
+          const consts = st.ins.slice(0, nConsts).map((s) => env[s]);
+          let carry = st.ins.slice(nConsts, nConsts + nCarry).map((s) => env[s]);
+          let mine = carry.map(() => false);
+          const xs = st.ins.slice(nConsts + nCarry).map((s) => env[s]);
+          const ys = yAvals.map((a) => rt.alloc(a));
+          for (let t = 0; t < length; t++) {
+            const i = reverse ? length - 1 - t : t;
+            const slices = xs.map((x, j) => rt.slice(x, i * size(xSlice[j].shape), xSlice[j]));
+            const r = body.run([...consts, ...carry, ...slices]);
+            const next = this.own({ outs: r.outs.slice(0, nCarry), owned: r.owned.slice(0, nCarry) }, carryAvals);
+            carry.forEach((c, j) => { if (mine[j]) rt.free(c); });
+            carry = next;
+            mine = carry.map(() => true);
+            ys.forEach((y, j) => {
+              const v = r.outs[nCarry + j];
+              rt.write(y, i * size(yAvals[j].shape.slice(1)), v);
+              if (r.owned[nCarry + j]) rt.free(v);
+            });
+          }
+          const out = carry.map((c, j) => (mine[j] ? c : this.own({ outs: [c], owned: [false] }, [carryAvals[j]])[0]));
+          bindOuts(env, owned, [...out, ...ys]);
+        };
+      }
+      case 'while': {
+        const cond = this.sub(st.cond);
+        const body = this.sub(st.body);
+        const { nCondConsts: nc, nBodyConsts: nb } = st;
+        return (env, owned) => {
+          const cc = st.ins.slice(0, nc).map((s) => env[s]);
+          const bc = st.ins.slice(nc, nc + nb).map((s) => env[s]);
+          let carry = st.ins.slice(nc + nb).map((s) => env[s]);
+          let mine = carry.map(() => false);
+          for (;;) {
+            const c = cond.run([...cc, ...carry]);
+            const go = rt.readScalar(c.outs[0]);
+            if (c.owned[0]) rt.free(c.outs[0]);
+            if (!go) break;
+            const next = this.own(body.run([...bc, ...carry]), outAvals);
+            carry.forEach((b, j) => { if (mine[j]) rt.free(b); });
+            carry = next;
+            mine = carry.map(() => true);
+          }
+          bindOuts(env, owned, carry.map((b, j) => (mine[j] ? b : this.own({ outs: [b], owned: [false] }, [outAvals[j]])[0])));
+        };
+      }
+    }
+  }
+}

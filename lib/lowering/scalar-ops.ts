@@ -1,0 +1,94 @@
+/**
+ * The scalar-op table: every elementwise primitive defined once, as a function from operand
+ * expressions to an expression. This is the JavaScript spelling, the reference; other renderers
+ * (WebAssembly, WGSL) spread this table and override what their target spells differently.
+ * Results are exact in float64; a renderer rounds float32 and wraps int32 results after each op,
+ * so fused and unfused evaluation agree bit for bit.
+ */
+import type { DType } from '../core/dtype.js';
+
+/** Operand expressions, the operands' dtype, the result's dtype and the op's numeric param. */
+export type Spell = (a: readonly string[], inDtype: DType, outDtype: DType, param: number) => string;
+
+const call = (f: string): Spell => (a) => `${f}(${a.join(', ')})`;
+const infix = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b})`;
+const cmp = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`;
+const int = (d: DType): boolean => d === 'int32';
+
+/** Elementwise primitives by name. Helpers (`h.*`) come with each renderer. */
+export const SCALAR_OPS: Readonly<Record<string, Spell>> = {
+  neg: ([a]) => `(-${a})`,
+  exp: call('Math.exp'), exp2: ([a]) => `(2 ** ${a})`, log: call('Math.log'), log1p: call('Math.log1p'),
+  expm1: call('Math.expm1'), sin: call('Math.sin'), cos: call('Math.cos'), tan: call('Math.tan'),
+  asin: call('Math.asin'), acos: call('Math.acos'), atan: call('Math.atan'), sinh: call('Math.sinh'),
+  cosh: call('Math.cosh'), tanh: call('Math.tanh'), asinh: call('Math.asinh'), acosh: call('Math.acosh'),
+  atanh: call('Math.atanh'), sqrt: call('Math.sqrt'), rsqrt: ([a]) => `(1 / Math.sqrt(${a}))`, cbrt: call('Math.cbrt'),
+  abs: call('Math.abs'), floor: call('Math.floor'), ceil: call('Math.ceil'), sign: call('h.sign'),
+  round: call('h.roundEven'), logistic: call('h.logistic'), erf: call('h.erf'), erfc: call('h.erfc'),
+  erf_inv: call('h.erfInv'), lgamma: call('h.lgamma'), digamma: call('h.digamma'),
+  is_finite: ([a]) => `(Number.isFinite(${a}) ? 1 : 0)`,
+  stop_gradient: ([a]) => a,
+  not: ([a], d) => (d === 'bool' ? `(1 - ${a})` : `(~${a})`),
+  polygamma: ([a], _i, _o, n) => `h.polygamma(${n}, ${a})`,
+  integer_pow: ([a], d, _o, y) => `h.ipow(${a}, ${y}, ${int(d) ? 'Math.imul' : 'h.fmul'})`,
+
+  add: infix('+'), sub: infix('-'),
+  mul: ([a, b], d) => (int(d) ? `Math.imul(${a}, ${b})` : `(${a} * ${b})`),
+  div: ([a, b], d) => (int(d) ? `h.idiv(${a}, ${b})` : `(${a} / ${b})`),
+  rem: ([a, b], d) => (int(d) ? `h.irem(${a}, ${b})` : `(${a} % ${b})`),
+  pow: call('Math.pow'), atan2: call('Math.atan2'),
+  // NaN propagates from either side (XLA's max/min).
+  max: call('h.max'), min: call('h.min'),
+  and: infix('&'), or: infix('|'), xor: infix('^'),
+  eq: cmp('==='), ne: cmp('!=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
+  select: ([p, t, f]) => `(${p} ? ${t} : ${f})`,
+
+  convert_element_type: ([a], from, to) => {
+    if (to === 'bool') return `(${a} !== 0 ? 1 : 0)`; // NaN -> true, as numpy
+    if (to === 'int32' && (from === 'float32' || from === 'float64')) return `h.toInt32(${a})`;
+    return a; // exact, or rounded to float32 by the renderer
+  },
+};
+
+/** Scalar ops whose operand dtype differs from the result's (the renderer needs the operand's). */
+export const isScalarOp = (name: string): boolean => name in SCALAR_OPS;
+
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+
+/** Round half to even (numpy's and XLA's default rounding). */
+export function roundEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function logistic(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Exact integer powers by repeated squaring (what lax.integer_pow computes). */
+export function ipow(x: number, y: number, mul: (a: number, b: number) => number): number {
+  let acc = 1;
+  let base = x;
+  let n = Math.abs(y);
+  while (n > 0) {
+    if (n & 1) acc = mul(acc, base);
+    base = mul(base, base);
+    n >>>= 1;
+  }
+  return y < 0 ? 1 / acc : acc;
+}
+
+/** The JavaScript helpers the table refers to as `h.*` (special functions are the backend's). */
+export const jsHelpers = {
+  sign: (x: number) => (Number.isNaN(x) ? x : x > 0 ? 1 : x < 0 ? -1 : x),
+  max: (a: number, b: number) => (a > b || Number.isNaN(a) ? a : b),
+  min: (a: number, b: number) => (a < b || Number.isNaN(a) ? a : b),
+  fmul: (a: number, b: number) => a * b,
+  idiv: (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b) | 0),
+  irem: (a: number, b: number) => (b === 0 ? 0 : a % b),
+  toInt32: (v: number) => (v !== v ? 0 : v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v | 0),
+  roundEven, logistic, ipow,
+};

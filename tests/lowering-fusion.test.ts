@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { np, nn, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
+import { renderedKernels } from '../lib/backends/cpu/render-js.js';
+
+const stats = (j: Jaxpr) => getBackend('cpu').compile(j).stats;
+
+const chain = (x: np.Array, y: np.Array) => {
+  const a = np.tanh(x).mul(y).add(1.5);
+  const b = np.where(a.greater(1), np.exp(a.neg()), np.sqrt(np.abs(a))).mul(x.square());
+  const c = np.maximum(b, y).sub(np.logistic(x)).div(np.cos(y).add(2));
+  return np.sign(c).mul(np.log1p(np.abs(c))).add(b.astype('float32').astype(x.dtype));
+};
+
+describe('fusion follows the dataflow graph', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`compiles an elementwise chain to one kernel, bit for bit equal to op-by-op evaluation (${dtype})`, () => {
+      const n = 257;
+      const x = np.array(Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 3), { dtype });
+      const y = np.array(Float64Array.from({ length: n }, (_, i) => Math.cos(0.7 * i) * 2), { dtype });
+      const j = makeJaxpr(chain)(x, y).jaxpr;
+      expect(j.eqns.length).toBeGreaterThan(20);
+      expect(stats(j)).toEqual({ kernels: 1, routines: 0, controls: 0 });
+      expect(Array.from(jit(chain)(x, y).dataSync())).toEqual(Array.from(chain(x, y).dataSync()));
+    });
+  }
+
+  it('keeps intermediates of a fused chain out of memory', () => {
+    const x = np.ones([100_000]);
+    const long = jit((a: np.Array) => { let z = a; for (let i = 0; i < 10; i++) z = np.sin(z).mul(1.01).add(0.1); return z; });
+    long(x);
+    const before = memoryStats().liveBytes;
+    resetPeakMemory();
+    long(x);
+    // Only the output is allocated: 800 kB, not 30 intermediates.
+    expect(memoryStats().peakBytes - before).toBe(800_000);
+  });
+
+  it('fuses softmax over the last axis of [128, 10] (broadcasts and two reductions) into one kernel', () => {
+    const x = np.array(Float64Array.from({ length: 1280 }, (_, i) => Math.sin(i) * 5), { shape: [128, 10] });
+    const j = makeJaxpr((a: np.Array) => nn.softmax(a))(x).jaxpr;
+    expect(j.eqns.length).toBeGreaterThan(8);
+    expect(stats(j).kernels).toBeLessThanOrEqual(2);
+    const got = jit((a: np.Array) => nn.softmax(a))(x).js() as number[][];
+    const rows = x.js() as number[][];
+    rows.forEach((r, i) => {
+      const m = Math.max(...r);
+      const e = r.map((v) => Math.exp(v - m));
+      const s = e.reduce((p, v) => p + v, 0);
+      e.forEach((v, k) => expect(got[i][k]).toBeCloseTo(v / s, 15));
+    });
+  });
+
+  it('fuses broadcasts, transposes and slices of inputs into the kernel that reads them', () => {
+    const f = (a: np.Array, b: np.Array) => a.transpose().mul(b.slice([], [1, 4])).add(np.sum(a, 1)).exp();
+    const a = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]).mul(0.1);
+    const b = np.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]).mul(0.01);
+    const j = makeJaxpr(f)(a, b).jaxpr;
+    expect(stats(j).kernels).toBeLessThanOrEqual(2);
+    const A = a.js() as number[][], B = b.js() as number[][];
+    const got = jit(f)(a, b).js() as number[][];
+    for (let i = 0; i < 3; i++) for (let k = 0; k < 3; k++) {
+      expect(got[i][k]).toBeCloseTo(Math.exp(A[k][i] * B[i][k + 1] + (A[k][0] + A[k][1] + A[k][2])), 14);
+    }
+  });
+
+  it('keeps integer and bool arithmetic exact when fused', () => {
+    const f = (x: np.Array, i: np.Array) => [np.sin(x).mul(2).sum().add(1).mul(3), i.add(2147483647).mul(3), i.greater(1).astype('int32').add(i)];
+    const [s, w, g] = jit(f)(np.ones([4]), np.array([1, 2], { dtype: 'int32' })) as np.Array[];
+    expect(s.item()).toBeCloseTo((Math.sin(1) * 2 * 4 + 1) * 3, 13);
+    expect(w.js()).toEqual([((1 + 2147483647) | 0) * 3 | 0, Math.imul((2 + 2147483647) | 0, 3)]);
+    expect(g.js()).toEqual([1, 3]);
+  });
+
+  it('caches kernels by structure: the same computation traced again compiles nothing new', () => {
+    const make = () => jit((a: np.Array) => np.tanh(a).mul(a).add(1).sum());
+    const x = np.ones([33]);
+    make()(x);
+    const n = renderedKernels();
+    for (let i = 0; i < 5; i++) make()(x);
+    expect(renderedKernels()).toBe(n);
+  });
+});
+
+describe('fused reductions', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const n of [2, 5, 8, 1001]) {
+      it(`three reductions of one input share one kernel and match eager evaluation bit for bit (${dtype}, n=${n})`, () => {
+        const x = np.array(Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.3) * 1e3 + 1 / (i + 1)), { dtype });
+        const f = (a: np.Array) => [np.tanh(a).mul(a).add(1).sum(), np.sin(a).mul(3).max(), np.cos(a).sub(a).min()];
+        expect(stats(makeJaxpr(f)(x).jaxpr).kernels).toBe(1);
+        const fused = (jit(f)(x) as np.Array[]).map((r) => r.item());
+        const eager = (f(x) as np.Array[]).map((r) => r.item());
+        expect(fused).toEqual(eager);
+      });
+    }
+  }
+
+  it('reduces over any axes of a transposed, broadcast operand', () => {
+    const x = np.array(Float64Array.from({ length: 24 }, (_, i) => Math.cos(i)), { shape: [2, 3, 4] });
+    const X = x.js() as number[][][];
+    const f = (a: np.Array) => [a.transpose([2, 0, 1]).sum([0, 2]), a.max(1), np.broadcastTo(a.sum(0), [5, 3, 4]).sum(0)];
+    const [s02, m1, b] = jit(f)(x) as np.Array[];
+    for (let i = 0; i < 2; i++) expect((s02.js() as number[])[i]).toBeCloseTo(X[i].flat().reduce((p, v) => p + v, 0), 14);
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 4; k++) expect((m1.js() as number[][])[i][k]).toBe(Math.max(X[i][0][k], X[i][1][k], X[i][2][k]));
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) expect((b.js() as number[][])[j][k]).toBeCloseTo(5 * (X[0][j][k] + X[1][j][k]), 14);
+  });
+
+  it('propagates NaN through fused max/min', () => {
+    const f = jit((a: np.Array) => [np.abs(a).mul(2).max(), np.abs(a).mul(2).min()]);
+    expect((f(np.array([1, NaN, 3])) as np.Array[]).map((r) => r.item())).toEqual([NaN, NaN]);
+  });
+});
