@@ -1,6 +1,6 @@
 /**
  * cotangent: JAX-style differentiable programming for TypeScript.
- * Public exports only; see DESIGN.md §6 for the contract.
+ * Public exports only.
  */
 import './backends/cpu/index.js';
 import * as numpy from './numpy/index.js';

@@ -1,6 +1,6 @@
 /**
  * `scipySpecial`: jax.scipy.special's functions (camelCase), built from numpy ops and the
- * special-function primitives, all differentiable. See DESIGN.md §6.
+ * special-function primitives, all differentiable.
  */
 import type { Array, ArrayLike } from '../core/array.js';
 import * as np from '../numpy/index.js';
