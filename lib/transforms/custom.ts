@@ -9,8 +9,8 @@ import { bind } from '../core/trace.js';
 import { CustomJvpCall, CustomVjpCall } from '../primitives/custom.js';
 import { closedTrace } from './sub.js';
 import { flattenArrays, toArray } from './staging.js';
-import { broadcastTo, convert } from '../numpy/promote.js';
-import { zeros } from '../numpy/creation.js';
+import { convert } from '../primitives/convert.js';
+import { bcast, zerosOf } from '../primitives/ad-util.js';
 
 type Fn = (...args: any[]) => any;
 
@@ -35,7 +35,7 @@ function leavesLike(who: string, what: string, tree: unknown, likeTree: TreeDef,
   return ls.map((l, i) => {
     const a = like[i].aval;
     const x = toArray(who, l, i);
-    if (x.ndim === 0 && a.shape.length) return broadcastTo(convert(x, a.dtype), a.shape);
+    if (x.ndim === 0 && a.shape.length) return bcast(convert(x, a.dtype), a);
     if (x.shape.join() !== a.shape.join()) throw new TypeError(`${who}: ${what} leaf ${i} is ${avalStr(x.aval)} but must be ${avalStr(a)}`);
     return x.dtype === a.dtype ? x : convert(x, a.dtype);
   });
@@ -132,7 +132,7 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
         const n = flatten(diff[k])[0].length;
         const like = xs.slice(off, off + n);
         off += n;
-        if (c === null || c === undefined) return like.map((x) => zeros(x.shape, { dtype: x.dtype }));
+        if (c === null || c === undefined) return like.map((x) => zerosOf(x.aval));
         return leavesLike('customVjp', `bwd's cotangent for argument ${k}`, c, argTrees[k], like);
       });
     }, [...resAvals, ...outs.map((o) => o.aval)], 'inside a customVjp bwd');
