@@ -1,4 +1,4 @@
-/** JAX type promotion and numpy broadcasting (conversions of JS values live in primitives/convert). */
+/** JAX type promotion and numpy broadcasting; the conversions of JS values are re-exported here. */
 import type { Array, ArrayLike } from '../core/array.js';
 import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
