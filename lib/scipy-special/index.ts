@@ -4,7 +4,7 @@
  */
 import type { Array, ArrayLike } from '../core/array.js';
 import * as np from '../numpy/index.js';
-import { customJvp } from '../transforms/custom.js';
+import { customJvp } from '../control/custom.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 
 type Axis = number | readonly number[] | null | undefined;

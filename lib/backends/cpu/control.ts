@@ -2,8 +2,8 @@
 import { typedArrayFor, type TypedArray } from '../../core/dtype.js';
 import { type Jaxpr, size } from '../../core/ir.js';
 import { registerKernels } from './kernels.js';
-import type { ScanParams } from '../../primitives/scan.js';
-import type { WhileParams } from '../../primitives/while.js';
+import type { ScanParams } from '../../control/scan.js';
+import type { WhileParams } from '../../control/while.js';
 
 registerKernels({
   cond: (ins, _in, _out, { branches }: { branches: readonly Jaxpr[] }, ctx) => {
