@@ -3,6 +3,7 @@
  * Public exports only.
  */
 import './backends/cpu/index.js';
+import './primitives/index.js';
 import * as numpy from './numpy/index.js';
 import * as treeUtil from './core/pytree.js';
 

@@ -10,7 +10,7 @@ import { LinearIn } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { elementwiseBatch } from './batching.js';
 import { add, bcast, div, instantiate, isZero, lit, mul, mulT, divT, neg, negT, sub, sumT, unbroadcast, zero } from './ad-util.js';
-import { Log, Floor, Sign, Abs } from './elementwise.js';
+import { abs, floor, log, sign } from './ops.js';
 
 function binaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
   return (avals: readonly Aval[]): ShapeResult => {
@@ -80,7 +80,7 @@ export const Rem: Primitive = binary('rem', NUMERIC, undefined, {
     const out = outOf(Rem, [x, y]);
     // Integer remainder has no derivative (and floor is float-only).
     if (!isFloat(out.aval.dtype)) return [[out], [zero(out.aval)]];
-    const q = () => { const r = div(x, y); return mul(bind1(Sign, [r]), bind1(Floor, [bind1(Abs, [r])])); };
+    const q = () => { const r = div(x, y); return mul(sign(r), floor(abs(r))); };
     return [[out], [sumT(out.aval, dx, isZero(dy) ? dy : neg(mul(dy, q())))]];
   },
 });
@@ -98,7 +98,7 @@ export const Pow: Primitive = binary('pow', FLOATS, undefined, {
     if (!isZero(dy)) {
       const xz = bind1(Eq, [x, lit(0, x.aval)]);
       const safe = bind1(Select, [xz, lit(1, x.aval), x]);
-      ty = mulT(dy, mul(bind1(Log, [safe]), out));
+      ty = mulT(dy, mul(log(safe), out));
     }
     return [[out], [sumT(out.aval, tx, ty)]];
   },

@@ -1,4 +1,4 @@
-/** Elementwise unary primitives. Each declares its shape rule here; jvp/vmap rules sit beside it. */
+/** Elementwise unary primitives, each declared with its shape, jvp and vmap rules. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval } from '../core/ir.js';
 import type { Array } from '../core/array.js';
@@ -6,7 +6,7 @@ import type { JvpRule, TransposeRule } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { elementwiseBatch } from './batching.js';
 import { add, div, isZero, lit, mul, mulT, neg, negT, sub, zero } from './ad-util.js';
-import { Ge, Select } from './binary.js';
+import { ge, select } from './ops.js';
 import { type ShapeResult, FLOATS, INTEGRAL, NUMERIC, checkArity, checkDtype, fail, ok, withShape } from './util.js';
 import type { DType } from '../core/dtype.js';
 
@@ -69,7 +69,7 @@ export const Sqrt = unary('sqrt', FLOATS, (_x, out) => div(0.5, out));
 export const Rsqrt = unary('rsqrt', FLOATS, (x, out) => mul(div(out, x), -0.5));
 export const Cbrt = unary('cbrt', FLOATS, (_x, out) => div(1 / 3, sq(out)));
 /** abs'(0) = +1 (JAX's convention: select(x >= 0, dx, -dx)). */
-export const Abs = unary('abs', NUMERIC, (x) => bind1(Select, [bind1(Ge, [x, lit(0, x.aval)]), lit(1, x.aval), lit(-1, x.aval)]));
+export const Abs = unary('abs', NUMERIC, (x) => select(ge(x, 0), lit(1, x.aval), lit(-1, x.aval)));
 export const Sign = unary('sign', NUMERIC, 'zero');
 export const Floor = unary('floor', FLOATS, 'zero');
 export const Ceil = unary('ceil', FLOATS, 'zero');
