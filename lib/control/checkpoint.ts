@@ -49,7 +49,7 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
     return [res.slice(0, n), res.slice(n)];
   },
   partialEval: (e, unknownIns) => {
-    const { jaxpr, policy } = e.params as CheckpointParams;
+    const { jaxpr, policy } = e.params;
     const s = partialEval(jaxpr, unknownIns);
     const nKnownOut = s.outUnknown.filter((u) => !u).length;
     const residuals = s.unknown.inputs.slice(0, s.nResiduals);
@@ -83,7 +83,7 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
   // Runs in the backward pass: the non-linear (recomputed) part is evaluated right here.
   transpose: (cts, ins, p) => {
     const linear = ins.map((x) => x instanceof LinearIn);
-    const vals = ins.filter((x, i) => !linear[i]) as Array[];
+    const vals = ins.filter((x): x is Array => !(x instanceof LinearIn));
     const r = transposeEval(p.jaxpr, linear, vals, cts);
     let k = 0;
     return linear.map((l) => (l ? r[k++] : null));

@@ -2,7 +2,7 @@
  * Tracing: Tracers record equations into a Builder; `bind` is the single entry point of every
  * primitive application, routing it to the innermost active trace or running it eagerly.
  */
-import { type Aval, type Atom, type Eqn, Jaxpr, type Params, type Var, avalStr, eqn, isVar, literal, newVar } from './ir.js';
+import { type Aval, type Atom, type Eqn, Jaxpr, type NoParams, type Params, type Var, avalStr, eqn, isVar, literal, newVar } from './ir.js';
 import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
@@ -137,6 +137,8 @@ function escapedTracer(t: Tracer): UnexpectedTracerError {
 export const currentBuilder = (): Builder | undefined => stack[stack.length - 1];
 
 /** Applies a primitive: staged into the innermost trace among the inputs, or run eagerly. */
+export function bind<P extends Params>(prim: Primitive<P>, args: readonly Array[], params: P, weak?: boolean): Array[];
+export function bind(prim: Primitive<NoParams>, args: readonly Array[]): Array[];
 export function bind(prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array[] {
   let top: Builder | undefined;
   for (const a of args) {
@@ -162,8 +164,11 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
   return outs.map((v) => new Tracer(top!, v, weak));
 }
 
-export const bind1 = (prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array =>
-  bind(prim, args, params, weak)[0];
+export function bind1<P extends Params>(prim: Primitive<P>, args: readonly Array[], params: P, weak?: boolean): Array;
+export function bind1(prim: Primitive<NoParams>, args: readonly Array[]): Array;
+export function bind1(prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array {
+  return bind(prim, args, params, weak)[0];
+}
 
 // ---- eager execution ---------------------------------------------------------
 

@@ -33,7 +33,7 @@ function extremumJvp(prim: () => Primitive) {
     const hit = eq(x, unreduce(out, x.aval.shape, axes));
     const mask = select(hit, lit(1, x.aval), lit(0, x.aval));
     const count = bind1(ReduceSum, [mask], { axes });
-    const t = div(bind1(ReduceSum, [mul(dx as Array, mask)], { axes }), count);
+    const t = div(bind1(ReduceSum, [mul(dx, mask)], { axes }), count);
     return [[out], [t]];
   };
 }
@@ -54,11 +54,11 @@ export const ReduceSum: Primitive<AxesParams> = definePrimitive<AxesParams>({
   abstractEval: reduceEval('reduce_sum', NUMERIC),
   jvp: ([x], [dx], { axes }) => {
     const out = bind1(ReduceSum, [x], { axes });
-    return [[out], [isZero(dx) ? zero(out.aval) : bind1(ReduceSum, [dx as Array], { axes })]];
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(ReduceSum, [dx], { axes })]];
   },
   vmap: reduceBatch(() => ReduceSum),
   // Transpose: broadcast the cotangent back over the reduced axes.
-  transpose: ([ct], [x], { axes }) => [isZero(ct) || !(x instanceof LinearIn) ? null : unreduce(ct as Array, x.aval.shape, axes)],
+  transpose: ([ct], [x], { axes }) => [isZero(ct) || !(x instanceof LinearIn) ? null : unreduce(ct, x.aval.shape, axes)],
 });
 /**
  * d prod(x) = sum(dx * prod(others)). The product of the other elements is out/x away from zeros;
@@ -80,7 +80,7 @@ export const ReduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
     const pnz = bind1(ReduceProd, [safe], { axes });
     const atZero = select(eq(nzeros, lit(1, x.aval)), pnz, z);
     const others = select(isz, unreduce(atZero, shape, axes), div(unreduce(out, shape, axes), safe));
-    return [[out], [bind1(ReduceSum, [mul(dx as Array, others)], { axes })]];
+    return [[out], [bind1(ReduceSum, [mul(dx, others)], { axes })]];
   },
   vmap: reduceBatch(() => ReduceProd),
 });
@@ -135,9 +135,9 @@ export const Cumsum: Primitive<CumParams> = definePrimitive<CumParams>({
   },
   jvp: ([x], [dx], p) => {
     const out = bind1(Cumsum, [x], p);
-    return [[out], [isZero(dx) ? zero(out.aval) : bind1(Cumsum, [dx as Array], p)]];
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(Cumsum, [dx], p)]];
   },
   vmap: axisBatch<CumParams>(() => Cumsum),
   // The transpose of a (forward) cumulative sum is the reverse cumulative sum.
-  transpose: ([ct], [x], p) => [isZero(ct) || !(x instanceof LinearIn) ? null : bind1(Cumsum, [ct as Array], { ...p, reverse: !p.reverse })],
+  transpose: ([ct], [x], p) => [isZero(ct) || !(x instanceof LinearIn) ? null : bind1(Cumsum, [ct], { ...p, reverse: !p.reverse })],
 });

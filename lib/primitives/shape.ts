@@ -9,7 +9,7 @@ import { bind1 } from '../core/trace.js';
 import { instantiate, isZero, linearT, lit, zero, zerosOf, add, mul, sub } from './ad-util.js';
 import { batchFirst, moveAxis } from './batching.js';
 import { eq, max, min, reduceSum, select } from './ops.js';
-import { type Aval, size } from '../core/ir.js';
+import { type Aval, type NoParams, type Params, size } from '../core/ir.js';
 import { type ShapeResult, ALL, FLOATS, checkArity, checkAxes, fail, fmt, ok, withShape } from './util.js';
 import { type DType, isDType } from '../core/dtype.js';
 
@@ -17,14 +17,13 @@ const shp = (s: readonly number[]) => `[${s.join(',')}]`;
 const validShape = (s: readonly number[]) => s.every((d) => Number.isInteger(d) && d >= 0);
 
 type Dim = number | null;
-type Params0 = { readonly [k: string]: unknown };
 
 const I32: Aval = { shape: [], dtype: 'int32' };
 const isLin = (x: Array | LinearIn): x is LinearIn => x instanceof LinearIn;
 const avalOf = (x: Array | LinearIn): Aval => x.aval;
 
 /** jvp of a primitive linear in its single operand: the same primitive applied to the tangent. */
-function linear1<P extends Params0>(prim: () => Primitive<P>): JvpRule<P> {
+function linear1<P extends Params>(prim: () => Primitive<P>): JvpRule<P> {
   return ([x], [t], p) => {
     const out = bind1(prim(), [x], p);
     return [[out], [linearT(t, out.aval, (u) => bind1(prim(), [u], p))]];
@@ -32,7 +31,7 @@ function linear1<P extends Params0>(prim: () => Primitive<P>): JvpRule<P> {
 }
 
 /** vmap of a unary op whose params are rewritten for a leading batch axis. */
-function unaryBatch<P extends Params0>(prim: () => Primitive<P>, fix: (p: P, size: number, x: Array) => P): VmapRule<P> {
+function unaryBatch<P extends Params>(prim: () => Primitive<P>, fix: (p: P, size: number, x: Array) => P): VmapRule<P> {
   return ([x], [d], p, size) => {
     const xb = moveAxis(x, d!, 0);
     return [[bind1(prim(), [xb], fix(p, size, xb))], [0]];
@@ -112,7 +111,7 @@ export const BroadcastInDim: Primitive<BroadcastParams> = definePrimitive<Broadc
       const k = bd.indexOf(i);
       return k < 0 || (xs[k] === 1 && shape[i] !== 1);
     });
-    return [reshape(reduceSum(ct as Array, axes), xs)];
+    return [reshape(reduceSum(ct, axes), xs)];
   },
 });
 
@@ -128,7 +127,7 @@ export const Reshape: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>(
   },
   jvp: linear1(() => Reshape),
   vmap: unaryBatch(() => Reshape, (p, size) => ({ newSizes: [size, ...p.newSizes] })),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 export interface TransposeParams { readonly [k: string]: unknown; readonly permutation: readonly number[] }
@@ -146,7 +145,7 @@ export const Transpose: Primitive<TransposeParams> = definePrimitive<TransposePa
     if (isZero(ct)) return [null];
     const inv = p.map(() => 0);
     p.forEach((a, i) => { inv[a] = i; });
-    return [bind1(Transpose, [ct as Array], { permutation: inv })];
+    return [bind1(Transpose, [ct], { permutation: inv })];
   },
 });
 
@@ -163,7 +162,7 @@ export const Squeeze: Primitive<DimsParams> = definePrimitive<DimsParams>({
   },
   jvp: linear1(() => Squeeze),
   vmap: unaryBatch(() => Squeeze, shiftDims),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 /** Inserts size-1 axes at `dimensions` (positions in the output). */
@@ -180,7 +179,7 @@ export const ExpandDims: Primitive<DimsParams> = definePrimitive<DimsParams>({
   },
   jvp: linear1(() => ExpandDims),
   vmap: unaryBatch(() => ExpandDims, shiftDims),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 export const Rev: Primitive<DimsParams> = definePrimitive<DimsParams>({
@@ -191,7 +190,7 @@ export const Rev: Primitive<DimsParams> = definePrimitive<DimsParams>({
   },
   jvp: linear1(() => Rev),
   vmap: unaryBatch(() => Rev, shiftDims),
-  transpose: ([ct], _x, p) => [isZero(ct) ? null : bind1(Rev, [ct as Array], p)],
+  transpose: ([ct], _x, p) => [isZero(ct) ? null : bind1(Rev, [ct], p)],
 });
 
 export interface SliceParams {
@@ -227,7 +226,7 @@ export const Slice: Primitive<SliceParams> = definePrimitive<SliceParams>({
   })),
   transpose: ([ct], [x], { startIndices: s, strides: st }) => {
     if (isZero(ct)) return [null];
-    const c = ct as Array;
+    const c = ct;
     const xs = avalOf(x).shape;
     const config = xs.map((dim, i): [number, number, number] => {
       const stride = st ? st[i] : 1;
@@ -272,11 +271,11 @@ export const DynamicSlice: Primitive<DynSliceParams> = definePrimitive<DynSliceP
   },
   transpose: ([ct], [x, ...idx]) => {
     if (isZero(ct) || !isLin(x)) return [null, ...idx.map(() => null)];
-    return [bind1(DynamicUpdateSlice, [zerosOf(x.aval), ct as Array, ...(idx as Array[])]), ...idx.map(() => null)];
+    return [bind1(DynamicUpdateSlice, [zerosOf(x.aval), ct, ...(idx as Array[])]), ...idx.map(() => null)];
   },
 });
 
-export const DynamicUpdateSlice: Primitive = definePrimitive({
+export const DynamicUpdateSlice: Primitive<NoParams> = definePrimitive({
   name: 'dynamic_update_slice',
   abstractEval: ([x, upd, ...idx]) => {
     const e = checkIndexScalars('dynamic_update_slice', idx, x.shape.length);
@@ -303,7 +302,7 @@ export const DynamicUpdateSlice: Primitive = definePrimitive({
   transpose: ([ct], [x, u, ...idx]) => {
     const nulls = idx.map(() => null);
     if (isZero(ct)) return [null, null, ...nulls];
-    const c = ct as Array;
+    const c = ct;
     const ix = idx as Array[];
     const us = avalOf(u);
     return [
@@ -349,7 +348,7 @@ export const Pad: Primitive<PadParams> = definePrimitive<PadParams>({
   },
   transpose: ([ct], [x, v], { config }) => {
     if (isZero(ct)) return [null, null];
-    const c = ct as Array;
+    const c = ct;
     const unpad = config.map(([lo, hi]): [number, number, number] => [-lo, -hi, 0]);
     const unpadded = bind1(Pad, [c, lit(0, c.aval)], { config: unpad });
     const tx = bind1(Slice, [unpadded], {
@@ -386,7 +385,7 @@ export const Concatenate: Primitive<ConcatParams> = definePrimitive<ConcatParams
   vmap: (args, dims, { dimension }, size) => [[bind1(Concatenate, args.map((a, i) => batchFirst(a, dims[i], size)), { dimension: dimension + 1 })], [0]],
   transpose: ([ct], ins, { dimension: d }) => {
     if (isZero(ct)) return ins.map(() => null);
-    const c = ct as Array;
+    const c = ct;
     let off = 0;
     return ins.map((x) => {
       const xs = avalOf(x).shape;
@@ -421,7 +420,7 @@ export const Gather: Primitive<GatherParams> = definePrimitive<GatherParams>({
   },
   transpose: ([ct], [x, idx], p) => {
     if (isZero(ct) || !isLin(x)) return [null, null];
-    return [bind1(ScatterAdd, [zerosOf(x.aval), idx as Array, ct as Array], p), null];
+    return [bind1(ScatterAdd, [zerosOf(x.aval), idx as Array, ct], p), null];
   },
 });
 
@@ -454,7 +453,7 @@ export const ScatterAdd: Primitive<GatherParams> = definePrimitive<GatherParams>
   vmap: scatterVmap(() => ScatterAdd),
   transpose: ([ct], [x, idx, u], p) => {
     if (isZero(ct)) return [null, null, null];
-    return [isLin(x) ? ct : null, null, isLin(u) ? bind1(Gather, [ct as Array, idx as Array], p) : null];
+    return [isLin(x) ? ct : null, null, isLin(u) ? bind1(Gather, [ct, idx as Array], p) : null];
   },
 });
 /**
@@ -499,7 +498,7 @@ export const Iota: Primitive<IotaParams> = definePrimitive<IotaParams>({
     }
     return ok({ shape: Object.freeze([...shape]), dtype });
   },
-  jvp: (_ps: Array[], _ts: Tangent[], p: IotaParams): [Array[], Tangent[]] => {
+  jvp: (_ps, _ts, p) => {
     const out = bind1(Iota, [], p);
     return [[out], [zero(out.aval)]];
   },
@@ -522,6 +521,6 @@ export const ConvertElementType: Primitive<ConvertParams> = definePrimitive<Conv
     return [[out], [linearT(t, out.aval, (u) => bind1(ConvertElementType, [u], p))]];
   },
   vmap: ([x], [d], p) => [[bind1(ConvertElementType, [x], p)], [d]],
-  transpose: ([ct], [x]) => [isZero(ct) ? null : bind1(ConvertElementType, [ct as Array], { newDtype: avalOf(x).dtype })],
+  transpose: ([ct], [x]) => [isZero(ct) ? null : bind1(ConvertElementType, [ct], { newDtype: avalOf(x).dtype })],
 });
 
