@@ -8,6 +8,7 @@ import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
 import { Array, ConcreteArray } from './array.js';
 import { type Backend, getBackend } from './backend.js';
+import { checked } from './check.js';
 
 const stack: Builder[] = [];
 
@@ -248,7 +249,7 @@ export function traceFlat(fn: (...args: Array[]) => Array[], inAvals: readonly A
     stack.splice(stack.indexOf(b), 1);
   }
   return {
-    jaxpr: new Jaxpr(b.constVars, b.inputs, b.eqns, outAtoms),
+    jaxpr: checked(new Jaxpr(b.constVars, b.inputs, b.eqns, outAtoms)),
     consts: b.constVals,
     outWeak,
     valueDependent: b.valueDependent,
