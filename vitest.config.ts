@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'threads',
+    // Typecheck every Jaxpr a builder produces (lib/core/check.ts).
+    env: { COTANGENT_CHECK: '1' },
   },
 });

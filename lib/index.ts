@@ -1,8 +1,9 @@
 /**
  * cotangent: JAX-style differentiable programming for TypeScript.
- * Public exports only; see DESIGN.md §6 for the contract.
+ * Public exports only.
  */
 import './backends/cpu/index.js';
+import './primitives/index.js';
 import * as numpy from './numpy/index.js';
 import * as treeUtil from './core/pytree.js';
 
@@ -41,10 +42,10 @@ export { jacfwd, jacrev, hessian } from './transforms/jac.js';
 export type { JacOptions } from './transforms/jac.js';
 export { stopGradient } from './transforms/stop-gradient.js';
 export * as lax from './lax/index.js';
-export { customJvp, customVjp } from './transforms/custom.js';
-export type { CustomJvpOptions, CustomVjpOptions } from './transforms/custom.js';
-export { checkpoint, remat, checkpointPolicies } from './transforms/checkpoint.js';
-export type { CheckpointOptions } from './transforms/checkpoint.js';
+export { customJvp, customVjp } from './control/custom.js';
+export type { CustomJvpOptions, CustomVjpOptions } from './control/custom.js';
+export { checkpoint, remat, checkpointPolicies } from './control/checkpoint.js';
+export type { CheckpointOptions } from './control/checkpoint.js';
 export * as random from './random/index.js';
 export * as relax from './relax/index.js';
 export * as scipySpecial from './scipy-special/index.js';

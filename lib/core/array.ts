@@ -6,16 +6,75 @@ import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.
 import { type Aval, aval as mkAval, avalStr, size } from './ir.js';
 import { type Backend, type Buffer, type BufferRef, getBackend } from './backend.js';
 import { noteCreated } from './scope.js';
-import type * as NpModule from '../numpy/index.js';
 import { formatArray } from './format.js';
-
-// The numpy module installs itself here at load time: a runtime import would be a cycle.
-let np: typeof NpModule;
-/** @internal */
-export function installNumpy(m: object): void { np = m as typeof NpModule; }
 
 export type ArrayLike = Array | number | boolean;
 export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
+
+type Axes = number | number[] | null;
+type Keep = { keepdims?: boolean };
+
+/**
+ * The array operations the Array methods call. Core sits below the library that implements them
+ * (numpy), so numpy installs its functions here when it loads.
+ * @internal
+ */
+export interface ArrayOps {
+  add(x: Array, y: ArrayLike): Array;
+  subtract(x: Array, y: ArrayLike): Array;
+  multiply(x: Array, y: ArrayLike): Array;
+  divide(x: Array, y: ArrayLike): Array;
+  power(x: Array, y: ArrayLike): Array;
+  remainder(x: Array, y: ArrayLike): Array;
+  negative(x: Array): Array;
+  abs(x: Array): Array;
+  exp(x: Array): Array;
+  log(x: Array): Array;
+  sqrt(x: Array): Array;
+  sin(x: Array): Array;
+  cos(x: Array): Array;
+  tanh(x: Array): Array;
+  square(x: Array): Array;
+  maximum(x: Array, y: ArrayLike): Array;
+  minimum(x: Array, y: ArrayLike): Array;
+  matmul(x: Array, y: Array): Array;
+  dot(x: Array, y: Array): Array;
+  equal(x: Array, y: ArrayLike): Array;
+  notEqual(x: Array, y: ArrayLike): Array;
+  less(x: Array, y: ArrayLike): Array;
+  lessEqual(x: Array, y: ArrayLike): Array;
+  greater(x: Array, y: ArrayLike): Array;
+  greaterEqual(x: Array, y: ArrayLike): Array;
+  sum(x: Array, axis?: Axes, opts?: Keep): Array;
+  mean(x: Array, axis?: Axes, opts?: Keep): Array;
+  prod(x: Array, axis?: Axes, opts?: Keep): Array;
+  max(x: Array, axis?: Axes, opts?: Keep): Array;
+  min(x: Array, axis?: Axes, opts?: Keep): Array;
+  argmax(x: Array, axis?: number | null, opts?: Keep): Array;
+  argmin(x: Array, axis?: number | null, opts?: Keep): Array;
+  cumsum(x: Array, axis?: number | null): Array;
+  var_(x: Array, axis?: Axes, opts?: Keep & { ddof?: number }): Array;
+  std(x: Array, axis?: Axes, opts?: Keep & { ddof?: number }): Array;
+  all(x: Array, axis?: Axes, opts?: Keep): Array;
+  any(x: Array, axis?: Axes, opts?: Keep): Array;
+  reshape(x: Array, shape: number[]): Array;
+  transpose(x: Array, axes?: number[]): Array;
+  squeeze(x: Array, axis?: number | number[]): Array;
+  expandDims(x: Array, axis: number | number[]): Array;
+  astype(x: Array, dtype: DType): Array;
+  broadcastTo(x: Array, shape: number[]): Array;
+  sliceIndex(x: Array, index: readonly Index[]): Array;
+  at(x: Array, index: readonly Index[]): { set(v: ArrayLike): Array; add(v: ArrayLike): Array; get(): Array };
+}
+
+let np: ArrayOps | undefined;
+const ops = (): ArrayOps => {
+  if (!np) throw new Error('Array methods need the numpy module: import the library from its entry point');
+  return np;
+};
+
+/** Numpy installs the functions behind the Array methods when it loads. @internal */
+export function installArrayOps(m: ArrayOps): void { np = m; }
 
 export abstract class Array {
   abstract readonly aval: Aval;
@@ -60,73 +119,73 @@ export abstract class Array {
   /** Iterates over the first axis, as numpy does: `const [key, subkey] = random.split(key)`. */
   *[Symbol.iterator](): Iterator<Array> {
     if (this.ndim === 0) throw new TypeError('iteration over a 0-d array; use x.item() for its value');
-    for (let i = 0; i < this.aval.shape[0]; i++) yield np.sliceIndex(this, [i]);
+    for (let i = 0; i < this.aval.shape[0]; i++) yield ops().sliceIndex(this, [i]);
   }
 
   // ---- arithmetic ----
-  add(y: ArrayLike): Array { return np.add(this, y); }
-  sub(y: ArrayLike): Array { return np.subtract(this, y); }
-  mul(y: ArrayLike): Array { return np.multiply(this, y); }
-  div(y: ArrayLike): Array { return np.divide(this, y); }
-  pow(y: ArrayLike): Array { return np.power(this, y); }
-  mod(y: ArrayLike): Array { return np.remainder(this, y); }
-  neg(): Array { return np.negative(this); }
-  abs(): Array { return np.abs(this); }
-  exp(): Array { return np.exp(this); }
-  log(): Array { return np.log(this); }
-  sqrt(): Array { return np.sqrt(this); }
-  sin(): Array { return np.sin(this); }
-  cos(): Array { return np.cos(this); }
-  tanh(): Array { return np.tanh(this); }
-  square(): Array { return np.square(this); }
-  maximum(y: ArrayLike): Array { return np.maximum(this, y); }
-  minimum(y: ArrayLike): Array { return np.minimum(this, y); }
-  matmul(y: Array): Array { return np.matmul(this, y); }
-  dot(y: Array): Array { return np.dot(this, y); }
+  add(y: ArrayLike): Array { return ops().add(this, y); }
+  sub(y: ArrayLike): Array { return ops().subtract(this, y); }
+  mul(y: ArrayLike): Array { return ops().multiply(this, y); }
+  div(y: ArrayLike): Array { return ops().divide(this, y); }
+  pow(y: ArrayLike): Array { return ops().power(this, y); }
+  mod(y: ArrayLike): Array { return ops().remainder(this, y); }
+  neg(): Array { return ops().negative(this); }
+  abs(): Array { return ops().abs(this); }
+  exp(): Array { return ops().exp(this); }
+  log(): Array { return ops().log(this); }
+  sqrt(): Array { return ops().sqrt(this); }
+  sin(): Array { return ops().sin(this); }
+  cos(): Array { return ops().cos(this); }
+  tanh(): Array { return ops().tanh(this); }
+  square(): Array { return ops().square(this); }
+  maximum(y: ArrayLike): Array { return ops().maximum(this, y); }
+  minimum(y: ArrayLike): Array { return ops().minimum(this, y); }
+  matmul(y: Array): Array { return ops().matmul(this, y); }
+  dot(y: Array): Array { return ops().dot(this, y); }
 
   // ---- comparisons ----
-  equal(y: ArrayLike): Array { return np.equal(this, y); }
-  notEqual(y: ArrayLike): Array { return np.notEqual(this, y); }
-  less(y: ArrayLike): Array { return np.less(this, y); }
-  lessEqual(y: ArrayLike): Array { return np.lessEqual(this, y); }
-  greater(y: ArrayLike): Array { return np.greater(this, y); }
-  greaterEqual(y: ArrayLike): Array { return np.greaterEqual(this, y); }
+  equal(y: ArrayLike): Array { return ops().equal(this, y); }
+  notEqual(y: ArrayLike): Array { return ops().notEqual(this, y); }
+  less(y: ArrayLike): Array { return ops().less(this, y); }
+  lessEqual(y: ArrayLike): Array { return ops().lessEqual(this, y); }
+  greater(y: ArrayLike): Array { return ops().greater(this, y); }
+  greaterEqual(y: ArrayLike): Array { return ops().greaterEqual(this, y); }
 
   // ---- reductions ----
-  sum(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.sum(this, axis, opts); }
-  mean(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.mean(this, axis, opts); }
-  prod(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.prod(this, axis, opts); }
-  max(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.max(this, axis, opts); }
-  min(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.min(this, axis, opts); }
-  argmax(axis?: number | null, opts?: { keepdims?: boolean }): Array { return np.argmax(this, axis, opts); }
-  argmin(axis?: number | null, opts?: { keepdims?: boolean }): Array { return np.argmin(this, axis, opts); }
-  cumsum(axis?: number | null): Array { return np.cumsum(this, axis); }
-  var(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return np.var_(this, axis, opts); }
-  std(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return np.std(this, axis, opts); }
-  all(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.all(this, axis, opts); }
-  any(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return np.any(this, axis, opts); }
+  sum(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().sum(this, axis, opts); }
+  mean(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().mean(this, axis, opts); }
+  prod(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().prod(this, axis, opts); }
+  max(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().max(this, axis, opts); }
+  min(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().min(this, axis, opts); }
+  argmax(axis?: number | null, opts?: { keepdims?: boolean }): Array { return ops().argmax(this, axis, opts); }
+  argmin(axis?: number | null, opts?: { keepdims?: boolean }): Array { return ops().argmin(this, axis, opts); }
+  cumsum(axis?: number | null): Array { return ops().cumsum(this, axis); }
+  var(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return ops().var_(this, axis, opts); }
+  std(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return ops().std(this, axis, opts); }
+  all(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().all(this, axis, opts); }
+  any(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().any(this, axis, opts); }
 
   // ---- shape ----
   reshape(...shape: number[] | [number[]]): Array {
-    return np.reshape(this, (Array.isShapeList(shape) ? shape[0] : shape) as number[]);
+    return ops().reshape(this, (Array.isShapeList(shape) ? shape[0] : shape) as number[]);
   }
   transpose(...axes: number[] | [number[]]): Array {
     const a = Array.isShapeList(axes) ? axes[0] : (axes as number[]);
-    return np.transpose(this, a.length ? a : undefined);
+    return ops().transpose(this, a.length ? a : undefined);
   }
-  get T(): Array { return np.transpose(this); }
-  flatten(): Array { return np.reshape(this, [-1]); }
-  ravel(): Array { return np.reshape(this, [-1]); }
-  squeeze(axis?: number | number[]): Array { return np.squeeze(this, axis); }
-  expandDims(axis: number | number[]): Array { return np.expandDims(this, axis); }
-  astype(dtype: DType): Array { return np.astype(this, dtype); }
-  broadcastTo(shape: number[]): Array { return np.broadcastTo(this, shape); }
+  get T(): Array { return ops().transpose(this); }
+  flatten(): Array { return ops().reshape(this, [-1]); }
+  ravel(): Array { return ops().reshape(this, [-1]); }
+  squeeze(axis?: number | number[]): Array { return ops().squeeze(this, axis); }
+  expandDims(axis: number | number[]): Array { return ops().expandDims(this, axis); }
+  astype(dtype: DType): Array { return ops().astype(this, dtype); }
+  broadcastTo(shape: number[]): Array { return ops().broadcastTo(this, shape); }
 
   /** numpy-style basic indexing, one argument per axis (jax-js convention). */
-  slice(...index: Index[]): Array { return np.sliceIndex(this, index); }
+  slice(...index: Index[]): Array { return ops().sliceIndex(this, index); }
   /** Functional updates: `x.at(i).set(v)`, `.add(v)`, `.mul(v)`, `.get()`. */
   at(...index: Index[]): { set(v: ArrayLike): Array; add(v: ArrayLike): Array; get(): Array } {
-    return np.at(this, index);
+    return ops().at(this, index);
   }
 
   private static isShapeList(a: unknown[]): a is [number[]] {

@@ -49,3 +49,13 @@ export function typecheckJaxpr(j: Jaxpr): E.Either<ShapeError, Jaxpr> {
 export function typecheck(j: Jaxpr): Jaxpr {
   return orThrow(typecheckJaxpr(j));
 }
+
+// Set COTANGENT_CHECK=1 (the test suite does) to typecheck every Jaxpr a builder produces, so a
+// broken rule fails where it is, naming its primitive.
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+const checking = env?.COTANGENT_CHECK === '1';
+
+/** `j`, typechecked first when COTANGENT_CHECK=1. */
+export function checked(j: Jaxpr): Jaxpr {
+  return checking ? typecheck(j) : j;
+}

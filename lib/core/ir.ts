@@ -24,13 +24,17 @@ export interface Literal {
 
 export type Atom = Var | Literal;
 
+/** The static parameters of an equation: plain frozen data (may hold sub-Jaxprs). */
 export type Params = Readonly<Record<string, unknown>>;
 
-export interface Eqn {
-  readonly primitive: Primitive;
+/** The params of a primitive that takes none. */
+export type NoParams = { readonly [k: string]: never };
+
+export interface Eqn<P extends Params = Params> {
+  readonly primitive: Primitive<P>;
   readonly inputs: readonly Atom[];
   readonly outputs: readonly Var[];
-  readonly params: Params;
+  readonly params: P;
 }
 
 let nextVarId = 0;
@@ -53,7 +57,7 @@ export const avalEq = (a: Aval, b: Aval): boolean =>
 
 export const avalStr = (a: Aval): string => `${SHORT[a.dtype]}[${a.shape.join(',')}]`;
 
-export function eqn(primitive: Primitive, inputs: readonly Atom[], outputs: readonly Var[], params: Params): Eqn {
+export function eqn<P extends Params>(primitive: Primitive<P>, inputs: readonly Atom[], outputs: readonly Var[], params: P): Eqn<P> {
   return Object.freeze({ primitive, inputs: Object.freeze([...inputs]), outputs: Object.freeze([...outputs]), params });
 }
 

@@ -1,29 +1,36 @@
 /** Primitive declarations and the registry: each primitive is declared once with its rules. */
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { Aval, Params } from './ir.js';
+import type { Aval, Eqn, Params } from './ir.js';
 import type { ShapeError } from './errors.js';
-import type { JvpRule, PartialEvalRule, TransposeRule, VmapRule } from './rules.js';
+import type { LinearIn, Tangent } from './rules.js';
 import type { Array } from './array.js';
 
-export interface Primitive<P extends Params = any> {
+/**
+ * A primitive with params of type `P`, declared once with its rules.
+ * The rules are methods, so a `Primitive<P>` also serves where any primitive is expected (an
+ * equation in a Jaxpr): each rule reads the params its own primitive was bound with.
+ */
+export interface Primitive<P extends Params = Params> {
   readonly name: string;
   /** Input avals + params -> output avals, or a ShapeError naming the op, the shapes and the fix. */
   abstractEval(avals: readonly Aval[], params: P): Either<ShapeError, Aval[]>;
-  readonly jvp?: JvpRule<P>;
-  readonly vmap?: VmapRule<P>;
+  /** primals + tangents -> [primal outs, tangent outs], written with ordinary ops. */
+  jvp?(primals: Array[], tangents: Tangent[], params: P): [Array[], Tangent[]];
+  /** Inputs and their batch dims -> outputs and their batch dims. */
+  vmap?(args: Array[], dims: (number | null)[], params: P, axisSize: number): [Array[], (number | null)[]];
   /** Linear primitives (in the inputs marked linear by the transform) carry a transpose rule. */
-  readonly transpose?: TransposeRule<P>;
+  transpose?(cts: Tangent[], inputs: (Array | LinearIn)[], params: P): (Tangent | null)[];
   /** Splits the equation for reverse mode (primitives holding sub-Jaxprs). */
-  readonly partialEval?: PartialEvalRule;
+  partialEval?(e: Eqn<P>, unknownIns: readonly boolean[]): { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };
   /** A lowering into other primitives, used by a backend that has no kernel for this one. */
-  readonly decompose?: (args: Array[], params: P) => Array[];
+  decompose?(args: Array[], params: P): Array[];
 }
 
 const registry = new Map<string, Primitive>();
 
 export function definePrimitive<P extends Params>(p: Primitive<P>): Primitive<P> {
   if (registry.has(p.name)) throw new Error(`definePrimitive: '${p.name}' is already registered`);
-  registry.set(p.name, p as Primitive);
+  registry.set(p.name, p);
   return Object.freeze(p);
 }
 

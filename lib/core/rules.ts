@@ -4,6 +4,8 @@ import type { Aval, Eqn, Params } from './ir.js';
 
 /** A symbolic zero tangent/cotangent: carries only its aval, never materialised. */
 export class Zero {
+  /** Makes Zero nominal: an Array (which also has an aval) is not a Zero, so `isZero` narrows. */
+  private declare readonly zeroBrand: never;
   constructor(readonly aval: Aval) {}
 }
 
@@ -22,6 +24,8 @@ export type VmapRule<P extends Params> = (
 
 /** A primal input that is linear (unknown) in the transpose: only its aval is known. */
 export class LinearIn {
+  /** Nominal, like Zero: an Array is not a LinearIn, so `instanceof` narrows both ways. */
+  private declare readonly linearBrand: never;
   constructor(readonly aval: Aval) {}
 }
 
@@ -38,4 +42,4 @@ export type TransposeRule<P extends Params> = (
  * known outputs (and any residuals); `staged` ones compute the unknown outputs and may read known
  * variables, which become residuals.
  */
-export type PartialEvalRule = (e: Eqn, unknownIns: readonly boolean[]) => { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };
+export type PartialEvalRule<P extends Params> = (e: Eqn<P>, unknownIns: readonly boolean[]) => { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };

@@ -2,12 +2,13 @@
  * Tracing: Tracers record equations into a Builder; `bind` is the single entry point of every
  * primitive application, routing it to the innermost active trace or running it eagerly.
  */
-import { type Aval, type Atom, type Eqn, Jaxpr, type Params, type Var, avalStr, eqn, isVar, literal, newVar } from './ir.js';
+import { type Aval, type Atom, type Eqn, Jaxpr, type NoParams, type Params, type Var, avalStr, eqn, isVar, literal, newVar } from './ir.js';
 import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
 import { Array, ConcreteArray } from './array.js';
 import { type Backend, getBackend } from './backend.js';
+import { checked } from './check.js';
 
 const stack: Builder[] = [];
 
@@ -137,6 +138,8 @@ function escapedTracer(t: Tracer): UnexpectedTracerError {
 export const currentBuilder = (): Builder | undefined => stack[stack.length - 1];
 
 /** Applies a primitive: staged into the innermost trace among the inputs, or run eagerly. */
+export function bind<P extends Params>(prim: Primitive<P>, args: readonly Array[], params: P, weak?: boolean): Array[];
+export function bind(prim: Primitive<NoParams>, args: readonly Array[]): Array[];
 export function bind(prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array[] {
   let top: Builder | undefined;
   for (const a of args) {
@@ -162,8 +165,11 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
   return outs.map((v) => new Tracer(top!, v, weak));
 }
 
-export const bind1 = (prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array =>
-  bind(prim, args, params, weak)[0];
+export function bind1<P extends Params>(prim: Primitive<P>, args: readonly Array[], params: P, weak?: boolean): Array;
+export function bind1(prim: Primitive<NoParams>, args: readonly Array[]): Array;
+export function bind1(prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array {
+  return bind(prim, args, params, weak)[0];
+}
 
 // ---- eager execution ---------------------------------------------------------
 
@@ -243,7 +249,7 @@ export function traceFlat(fn: (...args: Array[]) => Array[], inAvals: readonly A
     stack.splice(stack.indexOf(b), 1);
   }
   return {
-    jaxpr: new Jaxpr(b.constVars, b.inputs, b.eqns, outAtoms),
+    jaxpr: checked(new Jaxpr(b.constVars, b.inputs, b.eqns, outAtoms)),
     consts: b.constVals,
     outWeak,
     valueDependent: b.valueDependent,

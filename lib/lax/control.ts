@@ -3,7 +3,7 @@ import type { Array, ArrayLike } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 import { bind } from '../core/trace.js';
-import { Cond } from '../primitives/control.js';
+import { Cond } from '../control/cond.js';
 import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
 import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';

@@ -6,7 +6,7 @@ import type { Array } from '../core/array.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 import { avalStr } from '../core/ir.js';
 import { bind } from '../core/trace.js';
-import { CustomRoot, LinearSolve } from '../primitives/implicit.js';
+import { CustomRoot, LinearSolve } from '../control/implicit.js';
 import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 import { jvp } from '../transforms/jvp.js';

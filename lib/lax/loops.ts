@@ -2,15 +2,15 @@
 import type { Array } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
-import { bindScan, unstacked } from '../primitives/scan.js';
+import { bindScan, unstacked } from '../control/scan.js';
 import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 import { asArray, convert, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
 import { concatenate, flip, reshape } from '../numpy/shape.js';
-import { checkpoint } from '../transforms/checkpoint.js';
+import { checkpoint } from '../control/checkpoint.js';
 import { add, less, notEqual } from '../numpy/math.js';
-import { bindWhile } from '../primitives/while.js';
+import { bindWhile } from '../control/while.js';
 
 export interface ScanOptions {
   /** Number of steps; required when `xs` is null. */

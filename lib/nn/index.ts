@@ -1,6 +1,6 @@
 /**
  * `nn`: jax.nn's activation functions (camelCase), with JAX's conventions (relu'(0) = 0,
- * max-shifted softmax under stopGradient). See DESIGN.md §6.
+ * max-shifted softmax under stopGradient).
  */
 import type { Array, ArrayLike } from '../core/array.js';
 import type { DType } from '../core/dtype.js';

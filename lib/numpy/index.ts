@@ -1,5 +1,5 @@
 /** The numpy API (`np`): functions over Arrays, mirrored by Array methods. */
-import { installNumpy } from '../core/array.js';
+import { installArrayOps } from '../core/array.js';
 import * as creation from './creation.js';
 import * as math from './math.js';
 import * as reductions from './reductions.js';
@@ -18,5 +18,5 @@ export { Array } from '../core/array.js';
 export type { ArrayLike } from '../core/array.js';
 export type { DType } from '../core/dtype.js';
 
-// Array methods call through this table (a runtime import from core would be a cycle).
-installNumpy({ ...creation, ...math, ...reductions, ...shape, ...indexing, ...linalgFns } as never);
+// Array methods call through this table (core sits below numpy and cannot import it).
+installArrayOps({ ...creation, ...math, ...reductions, ...shape, ...indexing, ...linalgFns });

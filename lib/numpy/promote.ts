@@ -1,32 +1,12 @@
-/** Conversion of JS values to arrays, JAX type promotion and numpy broadcasting. */
-import { Array, type ArrayLike, ConcreteArray } from '../core/array.js';
-import { type DType, type TypeInfo, getDefaultFloat, isFloat, promoteTypes, scalarTypeInfo } from '../core/dtype.js';
+/** JAX type promotion and numpy broadcasting; the conversions of JS values are re-exported here. */
+import type { Array, ArrayLike } from '../core/array.js';
+import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
-import { BroadcastInDim, ConvertElementType } from '../primitives/shape.js';
+import { BroadcastInDim } from '../primitives/shape.js';
+import { asArray, typeInfo } from '../primitives/convert.js';
 import { ShapeError } from '../core/errors.js';
 
-export const typeInfo = (x: ArrayLike): TypeInfo =>
-  x instanceof Array ? { dtype: x.dtype, weak: x.weakType } : scalarTypeInfo(x);
-
-/** An Array for `x`: JS numbers become weakly typed 0-d arrays (of `dtype` if given). */
-export function asArray(x: ArrayLike, dtype?: DType): Array {
-  if (x instanceof Array) return dtype && x.dtype !== dtype ? convert(x, dtype, x.weakType) : x;
-  if (typeof x !== 'number' && typeof x !== 'boolean') {
-    throw new TypeError(`expected an Array, a number or a boolean, got ${describe(x)}; wrap data with np.array(...)`);
-  }
-  return ConcreteArray.fromScalar(x, dtype ?? scalarTypeInfo(x).dtype, undefined, true);
-}
-
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (globalThis.Array.isArray(x)) return 'a JS array';
-  return typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-}
-
-export function convert(x: Array, dtype: DType, weak = false): Array {
-  if (x.dtype === dtype) return x;
-  return bind1(ConvertElementType, [x], { newDtype: dtype }, weak);
-}
+export { asArray, convert, describe, typeInfo } from '../primitives/convert.js';
 
 /** Converts all operands to their promoted dtype; returns them and the result's weak bit. */
 export function promote(xs: readonly ArrayLike[], minFloat = false): [Array[], TypeInfo] {

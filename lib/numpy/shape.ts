@@ -177,7 +177,7 @@ export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: 'constant';
   if (widths.length !== a.ndim || widths.some(([lo, hi]) => !(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi >= 0))) {
     throw new ShapeError(`np.pad: padWidth ${JSON.stringify(padWidth)} must give non-negative [before, after] for each of the ${a.ndim} axes`);
   }
-  return bind1(S.Pad, [a, asArray(opts.constantValues ?? 0, a.dtype)], { config: widths.map(([lo, hi]) => [lo, hi, 0]) }, a.weakType);
+  return bind1(S.Pad, [a, asArray(opts.constantValues ?? 0, a.dtype)], { config: widths.map(([lo, hi]) => [lo, hi, 0] as const) }, a.weakType);
 }
 
 /** Lower triangle of the last two axes (zeroing above the k-th diagonal). */

@@ -5,25 +5,18 @@
 import type { Array } from '../core/array.js';
 import type { Aval } from '../core/ir.js';
 import { type Tangent, Zero } from '../core/rules.js';
-import { bind1 } from '../core/trace.js';
-import { scalarArray } from '../core/trace.js';
-import { Add, Mul, Div, Sub } from './binary.js';
-import { Neg } from './elementwise.js';
-import { BroadcastInDim } from './shape.js';
-import { ReduceSum } from './reduce.js';
+import { add, broadcastInDim, div, lit, mul, neg, reduceSum } from './ops.js';
+
+export { add, div, lit, mul, neg, sub } from './ops.js';
 
 export const isZero = (t: Tangent | null | undefined): t is Zero | null | undefined => !t || t instanceof Zero;
 
 export const zero = (a: Aval): Zero => new Zero(a);
 
-export function lit(value: number, like: Aval): Array {
-  return scalarArray(value, { shape: [], dtype: like.dtype });
-}
-
 /** A zero-filled array of `a` (staged as a broadcast of a literal inside traces). */
 export function zerosOf(a: Aval): Array {
   const z = lit(0, a);
-  return a.shape.length ? bind1(BroadcastInDim, [z], { shape: [...a.shape], broadcastDimensions: [] }) : z;
+  return a.shape.length ? broadcastInDim(z, a.shape, []) : z;
 }
 
 export function instantiate(t: Tangent): Array {
@@ -33,19 +26,19 @@ export function instantiate(t: Tangent): Array {
 /** Broadcasts a rank-0 value to `a.shape` (elementwise rules mixing scalars and arrays). */
 export function bcast(x: Array, a: Aval): Array {
   if (x.aval.shape.length === a.shape.length) return x;
-  return bind1(BroadcastInDim, [x], { shape: [...a.shape], broadcastDimensions: [] });
+  return broadcastInDim(x, a.shape, []);
 }
 
 /** Sums a cotangent down to a rank-0 operand's shape (the transpose of scalar broadcasting). */
 export function unbroadcast(ct: Array, a: Aval): Array {
   if (ct.aval.shape.length === a.shape.length) return ct;
-  return bind1(ReduceSum, [ct], { axes: ct.aval.shape.map((_, i) => i) });
+  return reduceSum(ct, ct.aval.shape.map((_, i) => i));
 }
 
 export function addT(a: Tangent, b: Tangent): Tangent {
   if (a instanceof Zero) return b instanceof Zero ? (a.aval.shape.length >= b.aval.shape.length ? a : b) : b;
   if (b instanceof Zero) return a;
-  return bind1(Add, [a, b]);
+  return add(a, b);
 }
 
 /** Adds tangents whose result must have aval `out` (rank-0 tangents are broadcast). */
@@ -55,18 +48,18 @@ export function sumT(out: Aval, ...ts: Tangent[]): Tangent {
   return acc instanceof Zero ? zero(out) : acc;
 }
 
-export const negT = (t: Tangent): Tangent => (t instanceof Zero ? t : bind1(Neg, [t]));
+export const negT = (t: Tangent): Tangent => (t instanceof Zero ? t : neg(t));
 export const subT = (a: Tangent, b: Tangent): Tangent => addT(a, negT(b));
 
 /** t * factor, Zero-preserving; the result has the broadcast shape of the two. */
 export function mulT(t: Tangent, factor: Array): Tangent {
   if (t instanceof Zero) return zero(t.aval.shape.length >= factor.aval.shape.length ? t.aval : { ...t.aval, shape: factor.aval.shape });
-  return bind1(Mul, [t, factor]);
+  return mul(t, factor);
 }
 
 export function divT(t: Tangent, denom: Array): Tangent {
   if (t instanceof Zero) return zero(t.aval.shape.length >= denom.aval.shape.length ? t.aval : { ...t.aval, shape: denom.aval.shape });
-  return bind1(Div, [t, denom]);
+  return div(t, denom);
 }
 
 /** Applies a linear map to a tangent unless it is Zero (then the result is Zero of `out`). */
@@ -74,17 +67,3 @@ export function linearT(t: Tangent, out: Aval, f: (x: Array) => Array): Tangent 
   return t instanceof Zero ? zero(out) : f(t);
 }
 
-
-// ---- small op helpers for rules (primitives cannot import numpy: it imports them) ----
-
-export type Op = Array | number;
-const pair = (a: Op, b: Op): [Array, Array] => {
-  if (typeof a === 'number') { const y = b as Array; return [lit(a, y.aval), y]; }
-  if (typeof b === 'number') return [a, lit(b, a.aval)];
-  return [a, b];
-};
-export const add = (a: Op, b: Op): Array => bind1(Add, pair(a, b));
-export const sub = (a: Op, b: Op): Array => bind1(Sub, pair(a, b));
-export const mul = (a: Op, b: Op): Array => bind1(Mul, pair(a, b));
-export const div = (a: Op, b: Op): Array => bind1(Div, pair(a, b));
-export const neg = (a: Array): Array => bind1(Neg, [a]);

@@ -1,24 +1,24 @@
 /** Batching helpers shared by the vmap rules of the primitive families. */
 import type { Array } from '../core/array.js';
-import { bind, bind1 } from '../core/trace.js';
+import { bind } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import type { Params } from '../core/ir.js';
 import type { VmapRule } from '../core/rules.js';
-import { BroadcastInDim, Transpose } from './shape.js';
+import { broadcastInDim, transpose } from './ops.js';
 
 /** Moves axis `from` of `x` to position `to`. */
 export function moveAxis(x: Array, from: number, to: number): Array {
   if (from === to) return x;
   const perm = x.aval.shape.map((_, i) => i).filter((i) => i !== from);
   perm.splice(to, 0, from);
-  return bind1(Transpose, [x], { permutation: perm });
+  return transpose(x, perm);
 }
 
 /** `x` with its batch axis first; an unbatched `x` is broadcast to `size` along a new axis 0. */
 export function batchFirst(x: Array, dim: number | null, size: number): Array {
   if (dim !== null) return moveAxis(x, dim, 0);
   const s = x.aval.shape;
-  return bind1(BroadcastInDim, [x], { shape: [size, ...s], broadcastDimensions: s.map((_, i) => i + 1) });
+  return broadcastInDim(x, [size, ...s], s.map((_, i) => i + 1));
 }
 
 /**
@@ -37,11 +37,11 @@ export function elementwiseBatch(prim: Primitive): VmapRule<Params> {
       const d = dims[i];
       if (d === null) {
         if (a.aval.shape.length === 0) return a;
-        return bind1(BroadcastInDim, [a], { shape: full, broadcastDimensions: shape.map((_, j) => j + 1) });
+        return broadcastInDim(a, full, shape.map((_, j) => j + 1));
       }
       const b = moveAxis(a, d, 0);
       if (b.aval.shape.length === full.length) return b;
-      return bind1(BroadcastInDim, [b], { shape: full, broadcastDimensions: [0] });
+      return broadcastInDim(b, full, [0]);
     });
     const outs = bind(prim, xs, params);
     return [outs, outs.map(() => 0)];

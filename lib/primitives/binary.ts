@@ -1,7 +1,7 @@
 /** Elementwise binary primitives, comparisons, logical ops and select. */
 import * as E from 'fp-ts/lib/Either.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import type { Aval } from '../core/ir.js';
+import type { Aval, NoParams } from '../core/ir.js';
 import { type ShapeResult, ALL, FLOATS, INTEGRAL, NUMERIC, broadcastScalars, checkArity, checkDtype, fail, fmt, withShape } from './util.js';
 import { type DType, isFloat } from '../core/dtype.js';
 import type { Array } from '../core/array.js';
@@ -10,7 +10,7 @@ import { LinearIn } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { elementwiseBatch } from './batching.js';
 import { add, bcast, div, instantiate, isZero, lit, mul, mulT, divT, neg, negT, sub, sumT, unbroadcast, zero } from './ad-util.js';
-import { Log, Floor, Sign, Abs } from './elementwise.js';
+import { abs, floor, log, sign } from './ops.js';
 
 function binaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
   return (avals: readonly Aval[]): ShapeResult => {
@@ -23,10 +23,10 @@ function binaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
   };
 }
 
-type Extra = { jvp?: JvpRule<{}>; transpose?: TransposeRule<{}> };
+type Extra = { jvp?: JvpRule<NoParams>; transpose?: TransposeRule<NoParams> };
 
-function binary(name: string, allowed: readonly DType[] = NUMERIC, outDtype?: DType, extra: Extra = {}): Primitive {
-  const self: Primitive = definePrimitive({
+function binary(name: string, allowed: readonly DType[] = NUMERIC, outDtype?: DType, extra: Extra = {}): Primitive<NoParams> {
+  const self: Primitive<NoParams> = definePrimitive({
     name,
     abstractEval: binaryEval(name, allowed, outDtype),
     // Comparisons and logical ops have zero derivative (their outputs are bool/int).
@@ -40,29 +40,29 @@ function binary(name: string, allowed: readonly DType[] = NUMERIC, outDtype?: DT
 const outOf = (p: Primitive, ps: Array[]): Array => bind1(p, ps);
 
 /** ct for a linear operand of aval `a` (summing over scalar broadcasting). */
-const ctFor = (ct: Tangent, a: LinearIn | Array): Tangent | null => (isZero(ct) ? null : unbroadcast(ct as Array, a.aval));
+const ctFor = (ct: Tangent, a: LinearIn | Array): Tangent | null => (isZero(ct) ? null : unbroadcast(ct, a.aval));
 
-export const Add: Primitive = binary('add', NUMERIC, undefined, {
+export const Add: Primitive<NoParams> = binary('add', NUMERIC, undefined, {
   jvp: (ps, [dx, dy]) => { const out = outOf(Add, ps); return [[out], [sumT(out.aval, dx, dy)]]; },
   transpose: ([ct], [x, y]) => [x instanceof LinearIn ? ctFor(ct, x) : null, y instanceof LinearIn ? ctFor(ct, y) : null],
 });
-export const Sub: Primitive = binary('sub', NUMERIC, undefined, {
+export const Sub: Primitive<NoParams> = binary('sub', NUMERIC, undefined, {
   jvp: (ps, [dx, dy]) => { const out = outOf(Sub, ps); return [[out], [sumT(out.aval, dx, negT(dy))]]; },
   transpose: ([ct], [x, y]) => [x instanceof LinearIn ? ctFor(ct, x) : null, y instanceof LinearIn ? ctFor(negT(ct), y) : null],
 });
-export const Mul: Primitive = binary('mul', NUMERIC, undefined, {
+export const Mul: Primitive<NoParams> = binary('mul', NUMERIC, undefined, {
   // d(xy) = dx y + x dy
   jvp: ([x, y], [dx, dy]) => { const out = outOf(Mul, [x, y]); return [[out], [sumT(out.aval, mulT(dx, y), mulT(dy, x))]]; },
   transpose: ([ct], [x, y]) => {
     if (isZero(ct)) return [null, null];
     if (x instanceof LinearIn && y instanceof LinearIn) throw new TypeError('transpose: mul of two linear values is not linear');
-    if (x instanceof LinearIn) return [ctFor(mul(ct as Array, y as Array), x), null];
-    if (y instanceof LinearIn) return [null, ctFor(mul(ct as Array, x), y)];
+    if (x instanceof LinearIn) return [ctFor(mul(ct, y as Array), x), null];
+    if (y instanceof LinearIn) return [null, ctFor(mul(ct, x), y)];
     return [null, null];
   },
 });
 /** Float division; on int32 it truncates toward zero (lax.div). */
-export const Div: Primitive = binary('div', NUMERIC, undefined, {
+export const Div: Primitive<NoParams> = binary('div', NUMERIC, undefined, {
   // d(x/y) = dx/y - dy·out/y
   jvp: ([x, y], [dx, dy]) => {
     const out = outOf(Div, [x, y]);
@@ -70,21 +70,21 @@ export const Div: Primitive = binary('div', NUMERIC, undefined, {
   },
   transpose: ([ct], [x, y]) => {
     if (y instanceof LinearIn) throw new TypeError('transpose: division by a linear value is not linear');
-    return [x instanceof LinearIn && !isZero(ct) ? ctFor(div(ct as Array, y), x) : null, null];
+    return [x instanceof LinearIn && !isZero(ct) ? ctFor(div(ct, y), x) : null, null];
   },
 });
 /** Remainder with the sign of the dividend (C fmod, lax.rem). */
-export const Rem: Primitive = binary('rem', NUMERIC, undefined, {
+export const Rem: Primitive<NoParams> = binary('rem', NUMERIC, undefined, {
   // d rem(x, y) = dx - dy·trunc(x/y)
   jvp: ([x, y], [dx, dy]) => {
     const out = outOf(Rem, [x, y]);
     // Integer remainder has no derivative (and floor is float-only).
     if (!isFloat(out.aval.dtype)) return [[out], [zero(out.aval)]];
-    const q = () => { const r = div(x, y); return mul(bind1(Sign, [r]), bind1(Floor, [bind1(Abs, [r])])); };
+    const q = () => { const r = div(x, y); return mul(sign(r), floor(abs(r))); };
     return [[out], [sumT(out.aval, dx, isZero(dy) ? dy : neg(mul(dy, q())))]];
   },
 });
-export const Pow: Primitive = binary('pow', FLOATS, undefined, {
+export const Pow: Primitive<NoParams> = binary('pow', FLOATS, undefined, {
   // d x^y = y x^(y-1) dx + log(x) x^y dy, with JAX's zero guards at y = 0 and x = 0.
   jvp: ([x, y], [dx, dy]) => {
     const out = outOf(Pow, [x, y]);
@@ -98,16 +98,16 @@ export const Pow: Primitive = binary('pow', FLOATS, undefined, {
     if (!isZero(dy)) {
       const xz = bind1(Eq, [x, lit(0, x.aval)]);
       const safe = bind1(Select, [xz, lit(1, x.aval), x]);
-      ty = mulT(dy, mul(bind1(Log, [safe]), out));
+      ty = mulT(dy, mul(log(safe), out));
     }
     return [[out], [sumT(out.aval, tx, ty)]];
   },
 });
 /** maximum: ties split the tangent 0.5/0.5, as in JAX. */
-export const Max: Primitive = binary('max', ALL, undefined, { jvp: minmaxJvp(() => Max, () => Gt) });
-export const Min: Primitive = binary('min', ALL, undefined, { jvp: minmaxJvp(() => Min, () => Lt) });
+export const Max: Primitive<NoParams> = binary('max', ALL, undefined, { jvp: minmaxJvp(() => Max, () => Gt) });
+export const Min: Primitive<NoParams> = binary('min', ALL, undefined, { jvp: minmaxJvp(() => Min, () => Lt) });
 
-function minmaxJvp(self: () => Primitive, wins: () => Primitive): JvpRule<{}> {
+function minmaxJvp(self: () => Primitive, wins: () => Primitive): JvpRule<NoParams> {
   return ([x, y], [dx, dy]) => {
     const out = bind1(self(), [x, y]);
     // Integer/bool max/min have no derivative (and 0.5 is not representable there).
@@ -121,7 +121,7 @@ function minmaxJvp(self: () => Primitive, wins: () => Primitive): JvpRule<{}> {
   };
 }
 
-export const Atan2: Primitive = binary('atan2', FLOATS, undefined, {
+export const Atan2: Primitive<NoParams> = binary('atan2', FLOATS, undefined, {
   // d atan2(x, y) = (y dx - x dy) / (x² + y²)
   jvp: ([x, y], [dx, dy]) => {
     const out = outOf(Atan2, [x, y]);
@@ -141,7 +141,7 @@ export const Gt = binary('gt', ALL, 'bool');
 export const Ge = binary('ge', ALL, 'bool');
 
 /** select(pred, onTrue, onFalse): elementwise choice; pred is bool, rank 0 operands broadcast. */
-export const Select: Primitive = definePrimitive({
+export const Select: Primitive<NoParams> = definePrimitive({
   name: 'select',
   abstractEval: (avals): ShapeResult => {
     const e = checkArity('select', avals, 3);
@@ -161,7 +161,7 @@ export const Select: Primitive = definePrimitive({
   transpose: ([ct], [p, t, f]) => {
     if (p instanceof LinearIn) throw new TypeError('transpose: select predicate cannot be linear');
     if (isZero(ct)) return [null, null, null];
-    const c = ct as Array;
+    const c = ct;
     const z = lit(0, c.aval);
     return [
       null,

@@ -1,12 +1,12 @@
-/** Elementwise unary primitives. Each declares its shape rule here; jvp/vmap rules sit beside it. */
+/** Elementwise unary primitives, each declared with its shape, jvp and vmap rules. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import type { Aval } from '../core/ir.js';
+import type { Aval, NoParams } from '../core/ir.js';
 import type { Array } from '../core/array.js';
 import type { JvpRule, TransposeRule } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { elementwiseBatch } from './batching.js';
 import { add, div, isZero, lit, mul, mulT, neg, negT, sub, zero } from './ad-util.js';
-import { Ge, Select } from './binary.js';
+import { ge, select } from './ops.js';
 import { type ShapeResult, FLOATS, INTEGRAL, NUMERIC, checkArity, checkDtype, fail, ok, withShape } from './util.js';
 import type { DType } from '../core/dtype.js';
 
@@ -21,13 +21,13 @@ function unaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
 /** d out = dx · f'(x, out): the derivative factor is computed from the primal input and output. */
 type Deriv = (x: Array, out: Array) => Array;
 
-function unary(name: string, allowed: readonly DType[] = FLOATS, d?: Deriv | 'zero', extra: { transpose?: TransposeRule<{}> } = {}): Primitive {
-  const jvp: JvpRule<{}> = ([x], [dx]) => {
+function unary(name: string, allowed: readonly DType[] = FLOATS, d?: Deriv | 'zero', extra: { transpose?: TransposeRule<NoParams> } = {}): Primitive<NoParams> {
+  const jvp: JvpRule<NoParams> = ([x], [dx]) => {
     const out = bind1(self, [x]);
     if (d === undefined || d === 'zero' || isZero(dx)) return [[out], [zero(out.aval)]];
     return [[out], [mulT(dx, d(x, out))]];
   };
-  const self: Primitive = definePrimitive({
+  const self: Primitive<NoParams> = definePrimitive({
     name,
     abstractEval: unaryEval(name, allowed, name === 'is_finite' ? 'bool' : undefined),
     jvp,
@@ -40,7 +40,7 @@ function unary(name: string, allowed: readonly DType[] = FLOATS, d?: Deriv | 'ze
 const u = (p: Primitive) => (x: Array) => bind1(p, [x]);
 const sq = (x: Array) => mul(x, x);
 
-export const Neg: Primitive = definePrimitive({
+export const Neg: Primitive<NoParams> = definePrimitive({
   name: 'neg',
   abstractEval: unaryEval('neg', NUMERIC),
   jvp: ([x], [dx]) => [[neg(x)], [negT(dx)]],
@@ -69,7 +69,7 @@ export const Sqrt = unary('sqrt', FLOATS, (_x, out) => div(0.5, out));
 export const Rsqrt = unary('rsqrt', FLOATS, (x, out) => mul(div(out, x), -0.5));
 export const Cbrt = unary('cbrt', FLOATS, (_x, out) => div(1 / 3, sq(out)));
 /** abs'(0) = +1 (JAX's convention: select(x >= 0, dx, -dx)). */
-export const Abs = unary('abs', NUMERIC, (x) => bind1(Select, [bind1(Ge, [x, lit(0, x.aval)]), lit(1, x.aval), lit(-1, x.aval)]));
+export const Abs = unary('abs', NUMERIC, (x) => select(ge(x, 0), lit(1, x.aval), lit(-1, x.aval)));
 export const Sign = unary('sign', NUMERIC, 'zero');
 export const Floor = unary('floor', FLOATS, 'zero');
 export const Ceil = unary('ceil', FLOATS, 'zero');
@@ -85,8 +85,10 @@ export const IsFinite = unary('is_finite', FLOATS, 'zero');
 /** Logical not on bool, bitwise not on int32. */
 export const Not = unary('not', INTEGRAL, 'zero');
 
+export interface PolygammaParams { readonly [k: string]: unknown; readonly n: number }
+
 /** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n >= 1). */
-export const Polygamma: Primitive<{ n: number }> = definePrimitive<{ n: number }>({
+export const Polygamma: Primitive<PolygammaParams> = definePrimitive<PolygammaParams>({
   name: 'polygamma',
   abstractEval: (avals, { n }) => (Number.isInteger(n) && n >= 1 ? unaryEval('polygamma', FLOATS)(avals) : fail(`polygamma: order must be an integer >= 1, got ${n}`)),
   jvp: ([x], [dx], { n }) => {
@@ -96,8 +98,10 @@ export const Polygamma: Primitive<{ n: number }> = definePrimitive<{ n: number }
   vmap: (a, d, p, size) => elementwiseBatch(Polygamma)(a, d, p, size),
 });
 
+export interface IntegerPowParams { readonly [k: string]: unknown; readonly y: number }
+
 /** x ** y for a static integer y (so x**2 stays exact and cheap). */
-export const IntegerPow: Primitive<{ y: number }> = definePrimitive<{ y: number }>({
+export const IntegerPow: Primitive<IntegerPowParams> = definePrimitive<IntegerPowParams>({
   name: 'integer_pow',
   abstractEval: (avals, { y }) => {
     if (!Number.isInteger(y)) return fail(`integer_pow: exponent must be an integer, got ${y}`);

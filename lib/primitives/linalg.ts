@@ -1,6 +1,6 @@
 /** Linear algebra primitives: dot_general, Cholesky, LU, triangular solve. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import type { Aval } from '../core/ir.js';
+import type { Aval, NoParams } from '../core/ir.js';
 import { type ShapeResult, FLOATS, NUMERIC, checkAxes, checkDtype, fail, fmt, ok, withShape } from './util.js';
 import type { Array } from '../core/array.js';
 import { LinearIn, type Tangent } from '../core/rules.js';
@@ -65,13 +65,13 @@ export const DotGeneral: Primitive<DotParams> = definePrimitive<DotParams>({
   // Bilinear: d(x·y) = dx·y + x·dy.
   jvp: ([x, y], [dx, dy], p) => {
     const out = bind1(DotGeneral, [x, y], p);
-    const tx: Tangent = isZero(dx) ? zero(out.aval) : bind1(DotGeneral, [dx as Array, y], p);
-    const ty: Tangent = isZero(dy) ? zero(out.aval) : bind1(DotGeneral, [x, dy as Array], p);
+    const tx: Tangent = isZero(dx) ? zero(out.aval) : bind1(DotGeneral, [dx, y], p);
+    const ty: Tangent = isZero(dy) ? zero(out.aval) : bind1(DotGeneral, [x, dy], p);
     return [[out], [sumT(out.aval, tx, ty)]];
   },
   transpose: ([ct], [x, y], p) => {
     if (isZero(ct)) return [null, null];
-    const g = ct as Array;
+    const g = ct;
     if (x instanceof LinearIn && y instanceof LinearIn) throw new TypeError('transpose: dot_general of two linear values is not linear');
     if (x instanceof LinearIn) return [dotTransposeLhs(g, x.aval, (y as Array).aval.shape.length, y as Array, p, false), null];
     if (y instanceof LinearIn) {
@@ -124,7 +124,7 @@ function checkSquare(name: string, a: Aval): string | undefined {
 }
 
 /** Lower Cholesky factor of a symmetric positive-definite matrix (NaNs if it is not). */
-export const Cholesky: Primitive = definePrimitive({
+export const Cholesky: Primitive<NoParams> = definePrimitive({
   name: 'cholesky',
   abstractEval: ([a]): ShapeResult => {
     const e = checkSquare('cholesky', a);
@@ -134,7 +134,7 @@ export const Cholesky: Primitive = definePrimitive({
   jvp: ([a], [da]) => {
     const l = bind1(Cholesky, [a]);
     if (isZero(da)) return [[l], [zero(l.aval)]];
-    const d = da as Array;
+    const d = da;
     const sym = mul(add(d, mT(d)), lit(0.5, d.aval));
     const s1 = bind1(TriangularSolve, [l, sym], { leftSide: true, lower: true, transposeA: false, unitDiagonal: false });
     const s2 = bind1(TriangularSolve, [l, s1], { leftSide: false, lower: true, transposeA: true, unitDiagonal: false });
@@ -145,7 +145,7 @@ export const Cholesky: Primitive = definePrimitive({
 });
 
 /** LU with partial pivoting: [lu, pivots (i32[..., n]), permutation (i32[..., n])]; P·A = L·U. */
-export const Lu: Primitive = definePrimitive({
+export const Lu: Primitive<NoParams> = definePrimitive({
   name: 'lu',
   abstractEval: ([a]): ShapeResult => {
     const e = checkSquare('lu', a);
@@ -168,7 +168,7 @@ export const Lu: Primitive = definePrimitive({
     const eye = triMask(av, Eq);
     const l = add(mul(lu, triMask(av, Gt)), eye);
     const u = mul(lu, triMask(av, Le));
-    const la = bind1(TriangularSolve, [l, mm(pm, da as Array)], { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
+    const la = bind1(TriangularSolve, [l, mm(pm, da)], { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
     const lau = bind1(TriangularSolve, [u, la], { leftSide: false, lower: false, transposeA: false, unitDiagonal: false });
     const dlu = add(mm(l, mul(lau, triMask(av, Gt))), mm(mul(lau, triMask(av, Le)), u));
     return [outs, [dlu, zero(piv.aval), zero(perm.aval)]];
@@ -200,11 +200,11 @@ export const TriangularSolve: Primitive<TriSolveParams> = definePrimitive<TriSol
   jvp: ([a, b], [da, db], p) => {
     const x = bind1(TriangularSolve, [a, b], p);
     if (isZero(da) && isZero(db)) return [[x], [zero(x.aval)]];
-    let rhs: Array | null = isZero(db) ? null : (db as Array);
+    let rhs: Array | null = isZero(db) ? null : db;
     if (!isZero(da)) {
       // Only the triangle that is read counts (a may hold both factors of an LU).
       const keep = p.lower ? (p.unitDiagonal ? Gt : Ge) : (p.unitDiagonal ? Lt : Le);
-      let dA = mul(da as Array, triMask((da as Array).aval, keep));
+      let dA = mul(da, triMask(da.aval, keep));
       if (p.transposeA) dA = mT(dA);
       const prod = p.leftSide ? mm(dA, x) : mm(x, dA);
       rhs = rhs ? sub(rhs, prod) : mul(prod, lit(-1, prod.aval));
@@ -214,7 +214,7 @@ export const TriangularSolve: Primitive<TriSolveParams> = definePrimitive<TriSol
   transpose: ([ct], [a, b], p) => {
     if (a instanceof LinearIn) throw new TypeError('transpose: triangular_solve is not linear in a');
     if (isZero(ct) || !(b instanceof LinearIn)) return [null, null];
-    return [null, bind1(TriangularSolve, [a, ct as Array], { ...p, transposeA: !p.transposeA })];
+    return [null, bind1(TriangularSolve, [a, ct], { ...p, transposeA: !p.transposeA })];
   },
   vmap: ([a, b], [da, db], p, size) => {
     return [[bind1(TriangularSolve, [batchFirst(a, da, size), batchFirst(b, db, size)], p)], [0]];

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import type { Aval, Params } from '../core/ir.js';
+import type { Aval, Params, NoParams } from '../core/ir.js';
 import type { DType } from '../core/dtype.js';
 import type { JvpRule } from '../core/rules.js';
 import { bind, bind1 } from '../core/trace.js';
@@ -42,7 +42,7 @@ function zeroJvp<P extends Params>(self: () => Primitive<P>): JvpRule<P> {
  * Salmon et al. (Random123) applied elementwise to counter pairs (x0, x1) under key (key0, key1).
  * All operands are int32 holding uint32 bits; rank-0 operands broadcast.
  */
-export const Threefry2x32: Primitive = definePrimitive({
+export const Threefry2x32: Primitive<NoParams> = definePrimitive({
   name: 'threefry2x32',
   abstractEval: intElementwise('threefry2x32', 4, 2),
   jvp: zeroJvp(() => Threefry2x32),
@@ -50,7 +50,7 @@ export const Threefry2x32: Primitive = definePrimitive({
 });
 
 /** x << y on uint32 bits; shift amounts outside [0, 32) give 0 (XLA semantics). */
-export const ShiftLeft: Primitive = definePrimitive({
+export const ShiftLeft: Primitive<NoParams> = definePrimitive({
   name: 'shift_left',
   abstractEval: intElementwise('shift_left', 2, 1),
   jvp: zeroJvp(() => ShiftLeft),
@@ -58,12 +58,14 @@ export const ShiftLeft: Primitive = definePrimitive({
 });
 
 /** x >>> y on uint32 bits (zero fill); shift amounts outside [0, 32) give 0 (XLA semantics). */
-export const ShiftRightLogical: Primitive = definePrimitive({
+export const ShiftRightLogical: Primitive<NoParams> = definePrimitive({
   name: 'shift_right_logical',
   abstractEval: intElementwise('shift_right_logical', 2, 1),
   jvp: zeroJvp(() => ShiftRightLogical),
   vmap: (a, d, p, n) => elementwiseBatch(ShiftRightLogical)(a, d, p, n),
 });
+
+export interface BitcastParams { readonly [k: string]: unknown; readonly newDtype: DType }
 
 const BITS: Partial<Record<DType, number>> = { int32: 32, float32: 32, float64: 64 };
 
@@ -72,7 +74,7 @@ const BITS: Partial<Record<DType, number>> = { int32: 32, float32: 32, float64: 
  * the shape (int32 <-> float32). Widening consumes a trailing axis of 2 words, narrowing adds one
  * (int32[..., 2] <-> float64[...]); words are little-endian: [..., 0] holds the low 32 bits.
  */
-export const BitcastConvertType: Primitive<{ newDtype: DType }> = definePrimitive({
+export const BitcastConvertType: Primitive<BitcastParams> = definePrimitive<BitcastParams>({
   name: 'bitcast_convert_type',
   abstractEval: (avals, { newDtype }): ShapeResult => {
     const e = checkArity('bitcast_convert_type', avals, 1);

@@ -8,13 +8,12 @@ import { LinearIn, type Tangent, type VmapRule } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { moveAxis } from './batching.js';
 import { div, isZero, lit, mul, zero } from './ad-util.js';
-import { BroadcastInDim } from './shape.js';
-import { Eq, Select } from './binary.js';
+import { broadcastInDim, eq, select } from './ops.js';
 
 /** Broadcasts a reduced array back to `shape`, re-inserting the reduced `axes`. */
 function unreduce(y: Array, shape: readonly number[], axes: readonly number[]): Array {
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  return bind1(BroadcastInDim, [y], { shape: [...shape], broadcastDimensions: kept });
+  return broadcastInDim(y, shape, kept);
 }
 
 /** Reductions batch by moving the batch axis first and shifting `axes` by one. */
@@ -31,10 +30,10 @@ function extremumJvp(prim: () => Primitive) {
     const out = bind1(prim(), [x], { axes });
     // Integer/bool extrema (np.any/np.all) have no derivative; the mask arithmetic needs a float.
     if (isZero(dx) || !isFloat(x.aval.dtype)) return [[out], [zero(out.aval)]];
-    const hit = bind1(Eq, [x, unreduce(out, x.aval.shape, axes)]);
-    const mask = bind1(Select, [hit, lit(1, x.aval), lit(0, x.aval)]);
+    const hit = eq(x, unreduce(out, x.aval.shape, axes));
+    const mask = select(hit, lit(1, x.aval), lit(0, x.aval));
     const count = bind1(ReduceSum, [mask], { axes });
-    const t = div(bind1(ReduceSum, [mul(dx as Array, mask)], { axes }), count);
+    const t = div(bind1(ReduceSum, [mul(dx, mask)], { axes }), count);
     return [[out], [t]];
   };
 }
@@ -55,11 +54,11 @@ export const ReduceSum: Primitive<AxesParams> = definePrimitive<AxesParams>({
   abstractEval: reduceEval('reduce_sum', NUMERIC),
   jvp: ([x], [dx], { axes }) => {
     const out = bind1(ReduceSum, [x], { axes });
-    return [[out], [isZero(dx) ? zero(out.aval) : bind1(ReduceSum, [dx as Array], { axes })]];
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(ReduceSum, [dx], { axes })]];
   },
   vmap: reduceBatch(() => ReduceSum),
   // Transpose: broadcast the cotangent back over the reduced axes.
-  transpose: ([ct], [x], { axes }) => [isZero(ct) || !(x instanceof LinearIn) ? null : unreduce(ct as Array, x.aval.shape, axes)],
+  transpose: ([ct], [x], { axes }) => [isZero(ct) || !(x instanceof LinearIn) ? null : unreduce(ct, x.aval.shape, axes)],
 });
 /**
  * d prod(x) = sum(dx * prod(others)). The product of the other elements is out/x away from zeros;
@@ -73,15 +72,15 @@ export const ReduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
     const out = bind1(ReduceProd, [x], { axes });
     if (isZero(dx)) return [[out], [zero(out.aval)]];
     const shape = x.aval.shape;
-    const isz = bind1(Eq, [x, lit(0, x.aval)]);
+    const isz = eq(x, lit(0, x.aval));
     const one = lit(1, x.aval);
     const z = lit(0, x.aval);
-    const safe = bind1(Select, [isz, one, x]);
-    const nzeros = bind1(ReduceSum, [bind1(Select, [isz, one, z])], { axes });
+    const safe = select(isz, one, x);
+    const nzeros = bind1(ReduceSum, [select(isz, one, z)], { axes });
     const pnz = bind1(ReduceProd, [safe], { axes });
-    const atZero = bind1(Select, [bind1(Eq, [nzeros, lit(1, x.aval)]), pnz, z]);
-    const others = bind1(Select, [isz, unreduce(atZero, shape, axes), div(unreduce(out, shape, axes), safe)]);
-    return [[out], [bind1(ReduceSum, [mul(dx as Array, others)], { axes })]];
+    const atZero = select(eq(nzeros, lit(1, x.aval)), pnz, z);
+    const others = select(isz, unreduce(atZero, shape, axes), div(unreduce(out, shape, axes), safe));
+    return [[out], [bind1(ReduceSum, [mul(dx, others)], { axes })]];
   },
   vmap: reduceBatch(() => ReduceProd),
 });
@@ -136,9 +135,9 @@ export const Cumsum: Primitive<CumParams> = definePrimitive<CumParams>({
   },
   jvp: ([x], [dx], p) => {
     const out = bind1(Cumsum, [x], p);
-    return [[out], [isZero(dx) ? zero(out.aval) : bind1(Cumsum, [dx as Array], p)]];
+    return [[out], [isZero(dx) ? zero(out.aval) : bind1(Cumsum, [dx], p)]];
   },
   vmap: axisBatch<CumParams>(() => Cumsum),
   // The transpose of a (forward) cumulative sum is the reverse cumulative sum.
-  transpose: ([ct], [x], p) => [isZero(ct) || !(x instanceof LinearIn) ? null : bind1(Cumsum, [ct as Array], { ...p, reverse: !p.reverse })],
+  transpose: ([ct], [x], p) => [isZero(ct) || !(x instanceof LinearIn) ? null : bind1(Cumsum, [ct], { ...p, reverse: !p.reverse })],
 });

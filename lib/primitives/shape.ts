@@ -1,26 +1,94 @@
-/** Shape primitives: broadcasting, reshaping, slicing, padding, gathers/scatters, iota, casts. */
+/**
+ * Shape primitives: broadcasting, reshaping, slicing, padding, gathers/scatters, iota, casts; each
+ * declared once with its jvp, vmap and transpose rules (JAX semantics).
+ */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Array } from '../core/array.js';
-import { type JvpRule, type Tangent, type TransposeRule, type VmapRule, LinearIn } from '../core/rules.js';
+import { type JvpRule, type Tangent, type VmapRule, LinearIn } from '../core/rules.js';
 import { bind1 } from '../core/trace.js';
 import { instantiate, isZero, linearT, lit, zero, zerosOf, add, mul, sub } from './ad-util.js';
 import { batchFirst, moveAxis } from './batching.js';
-import { ReduceSum } from './reduce.js';
-import { Eq, Max, Min, Select } from './binary.js';
-import { type Aval, size } from '../core/ir.js';
+import { eq, max, min, reduceSum, select } from './ops.js';
+import { type Aval, type NoParams, type Params, size } from '../core/ir.js';
 import { type ShapeResult, ALL, FLOATS, checkArity, checkAxes, fail, fmt, ok, withShape } from './util.js';
 import { type DType, isDType } from '../core/dtype.js';
 
 const shp = (s: readonly number[]) => `[${s.join(',')}]`;
 const validShape = (s: readonly number[]) => s.every((d) => Number.isInteger(d) && d >= 0);
 
+type Dim = number | null;
+
+const I32: Aval = { shape: [], dtype: 'int32' };
+const isLin = (x: Array | LinearIn): x is LinearIn => x instanceof LinearIn;
+const avalOf = (x: Array | LinearIn): Aval => x.aval;
+
+/** jvp of a primitive linear in its single operand: the same primitive applied to the tangent. */
+function linear1<P extends Params>(prim: () => Primitive<P>): JvpRule<P> {
+  return ([x], [t], p) => {
+    const out = bind1(prim(), [x], p);
+    return [[out], [linearT(t, out.aval, (u) => bind1(prim(), [u], p))]];
+  };
+}
+
+/** vmap of a unary op whose params are rewritten for a leading batch axis. */
+function unaryBatch<P extends Params>(prim: () => Primitive<P>, fix: (p: P, size: number, x: Array) => P): VmapRule<P> {
+  return ([x], [d], p, size) => {
+    const xb = moveAxis(x, d!, 0);
+    return [[bind1(prim(), [xb], fix(p, size, xb))], [0]];
+  };
+}
+
+const reshape = (x: Array, shape: readonly number[]): Array =>
+  x.aval.shape.length === shape.length && x.aval.shape.every((d, i) => d === shape[i]) ? x : bind1(Reshape, [x], { newSizes: [...shape] });
+
+const shiftDims = (p: DimsParams): DimsParams => ({ dimensions: p.dimensions.map((d) => d + 1) });
+
+/** Batches a gather/scatter: operand and indices batched first, an iota batch column prepended. */
+function batchIndexed(x: Array, dx: Dim, idx: Array, di: Dim, axes: readonly number[], size: number): [Array, Array, number[]] {
+  const xb = batchFirst(x, dx, size);
+  const ib = batchFirst(idx, di, size);
+  const s = ib.aval.shape;
+  const col = bind1(Iota, [], { dtype: 'int32', shape: [...s.slice(0, -1), 1], dimension: 0 });
+  const idx2 = bind1(Concatenate, [col, ib], { dimension: s.length - 1 });
+  return [xb, idx2, [0, ...axes.map((a) => a + 1)]];
+}
+
+function scatterVmap(prim: () => Primitive<GatherParams>): VmapRule<GatherParams> {
+  return ([x, idx, u], [dx, di, du], { axes }, size) => {
+    const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
+    return [[bind1(prim(), [xb, ib, batchFirst(u, du, size)], { axes: ax })], [0]];
+  };
+}
+
+function scatterJvp(prim: () => Primitive<GatherParams>): JvpRule<GatherParams> {
+  return ([x, idx, u], [tx, , tu], p) => {
+    const out = bind1(prim(), [x, idx, u], p);
+    if (isZero(tx) && isZero(tu)) return [[out], [zero(out.aval)]];
+    return [[out], [bind1(prim(), [instantiate(tx), idx, instantiate(tu)], p)]];
+  };
+}
+
+/**
+ * Batched start indices: the (clamped, as in dynamic_slice) window of every example as explicit
+ * point indices of shape [B, ...sizes, rank+1] (batch coordinate first) for a point gather/scatter.
+ */
+function windowIndices(dims: readonly number[], starts: Array[], sdims: Dim[], sizes: readonly number[], B: number): Array {
+  const full = [B, ...sizes];
+  const col = (a: Array) => reshape(a, [...full, 1]);
+  const cols = [col(bind1(Iota, [], { dtype: 'int32', shape: full, dimension: 0 }))];
+  starts.forEach((st, d) => {
+    const sb = batchFirst(st, sdims[d], B);
+    const c = max(min(sb, dims[d] - sizes[d]), 0);
+    const cb = bind1(BroadcastInDim, [c], { shape: full, broadcastDimensions: [0] });
+    cols.push(col(add(cb, bind1(Iota, [], { dtype: 'int32', shape: full, dimension: d + 1 }))));
+  });
+  return bind1(Concatenate, cols, { dimension: full.length });
+}
+
 export interface BroadcastParams { readonly [k: string]: unknown; readonly shape: readonly number[]; readonly broadcastDimensions: readonly number[] }
 
 /** Operand dim i goes to output dim broadcastDimensions[i]; it must be 1 or equal to it. */
 export const BroadcastInDim: Primitive<BroadcastParams> = definePrimitive<BroadcastParams>({
-  jvp: (ps, ts, p) => BroadcastInDimRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => BroadcastInDimRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => BroadcastInDimRules.transpose(c, i, p),
   name: 'broadcast_in_dim',
   abstractEval: ([x], { shape, broadcastDimensions: bd }) => {
     if (!validShape(shape)) return fail(`broadcast_in_dim: invalid target shape ${shp(shape)}`);
@@ -34,14 +102,22 @@ export const BroadcastInDim: Primitive<BroadcastParams> = definePrimitive<Broadc
     }
     return ok(withShape(x, shape));
   },
+  jvp: linear1(() => BroadcastInDim),
+  vmap: unaryBatch(() => BroadcastInDim, (p, size) => ({ shape: [size, ...p.shape], broadcastDimensions: [0, ...p.broadcastDimensions.map((b) => b + 1)] })),
+  transpose: ([ct], [x], { shape, broadcastDimensions: bd }) => {
+    if (isZero(ct)) return [null];
+    const xs = avalOf(x).shape;
+    const axes = shape.map((_, i) => i).filter((i) => {
+      const k = bd.indexOf(i);
+      return k < 0 || (xs[k] === 1 && shape[i] !== 1);
+    });
+    return [reshape(reduceSum(ct, axes), xs)];
+  },
 });
 
 export interface ReshapeParams { readonly [k: string]: unknown; readonly newSizes: readonly number[] }
 
 export const Reshape: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>({
-  jvp: (ps, ts, p) => ReshapeRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ReshapeRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => ReshapeRules.transpose(c, i, p),
   name: 'reshape',
   abstractEval: ([x], { newSizes }) => {
     if (!validShape(newSizes) || size(newSizes) !== size(x.shape)) {
@@ -49,28 +125,33 @@ export const Reshape: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>(
     }
     return ok(withShape(x, newSizes));
   },
+  jvp: linear1(() => Reshape),
+  vmap: unaryBatch(() => Reshape, (p, size) => ({ newSizes: [size, ...p.newSizes] })),
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 export interface TransposeParams { readonly [k: string]: unknown; readonly permutation: readonly number[] }
 
 export const Transpose: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
-  jvp: (ps, ts, p) => TransposeRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => TransposeRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => TransposeRules.transpose(c, i, p),
   name: 'transpose',
   abstractEval: ([x], { permutation: p }) => {
     const e = p.length !== x.shape.length ? `needs one axis per dimension` : checkAxes('transpose', p, x.shape.length)?.message;
     if (e) return fail(`transpose: permutation [${p}] is not a permutation of the ${x.shape.length} axes of shape ${shp(x.shape)}: ${e}`);
     return ok(withShape(x, p.map((i) => x.shape[i])));
   },
+  jvp: linear1(() => Transpose),
+  vmap: unaryBatch(() => Transpose, (p) => ({ permutation: [0, ...p.permutation.map((i) => i + 1)] })),
+  transpose: ([ct], _x, { permutation: p }) => {
+    if (isZero(ct)) return [null];
+    const inv = p.map(() => 0);
+    p.forEach((a, i) => { inv[a] = i; });
+    return [bind1(Transpose, [ct], { permutation: inv })];
+  },
 });
 
 export interface DimsParams { readonly [k: string]: unknown; readonly dimensions: readonly number[] }
 
 export const Squeeze: Primitive<DimsParams> = definePrimitive<DimsParams>({
-  jvp: (ps, ts, p) => SqueezeRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => SqueezeRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => SqueezeRules.transpose(c, i, p),
   name: 'squeeze',
   abstractEval: ([x], { dimensions }) => {
     const e = checkAxes('squeeze', dimensions, x.shape.length);
@@ -79,13 +160,13 @@ export const Squeeze: Primitive<DimsParams> = definePrimitive<DimsParams>({
     if (bad !== undefined) return fail(`squeeze: cannot squeeze axis ${bad} of shape ${shp(x.shape)}: its size is not 1`);
     return ok(withShape(x, x.shape.filter((_, i) => !dimensions.includes(i))));
   },
+  jvp: linear1(() => Squeeze),
+  vmap: unaryBatch(() => Squeeze, shiftDims),
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 /** Inserts size-1 axes at `dimensions` (positions in the output). */
 export const ExpandDims: Primitive<DimsParams> = definePrimitive<DimsParams>({
-  jvp: (ps, ts, p) => ExpandDimsRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ExpandDimsRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => ExpandDimsRules.transpose(c, i, p),
   name: 'expand_dims',
   abstractEval: ([x], { dimensions }) => {
     const rank = x.shape.length + dimensions.length;
@@ -96,17 +177,20 @@ export const ExpandDims: Primitive<DimsParams> = definePrimitive<DimsParams>({
     for (let i = 0; i < rank; i++) out.push(dimensions.includes(i) ? 1 : x.shape[j++]);
     return ok(withShape(x, out));
   },
+  jvp: linear1(() => ExpandDims),
+  vmap: unaryBatch(() => ExpandDims, shiftDims),
+  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct, avalOf(x).shape)],
 });
 
 export const Rev: Primitive<DimsParams> = definePrimitive<DimsParams>({
-  jvp: (ps, ts, p) => RevRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => RevRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => RevRules.transpose(c, i, p),
   name: 'rev',
   abstractEval: ([x], { dimensions }) => {
     const e = checkAxes('rev', dimensions, x.shape.length);
     return e ? fail(e.message) : ok(x);
   },
+  jvp: linear1(() => Rev),
+  vmap: unaryBatch(() => Rev, shiftDims),
+  transpose: ([ct], _x, p) => [isZero(ct) ? null : bind1(Rev, [ct], p)],
 });
 
 export interface SliceParams {
@@ -118,9 +202,6 @@ export interface SliceParams {
 
 /** Static slice with positive strides: out[i] = x[start + i*stride], start <= limit <= dim. */
 export const Slice: Primitive<SliceParams> = definePrimitive<SliceParams>({
-  jvp: (ps, ts, p) => SliceRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => SliceRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => SliceRules.transpose(c, i, p),
   name: 'slice',
   abstractEval: ([x], { startIndices: s, limitIndices: l, strides: st }) => {
     const n = x.shape.length;
@@ -137,6 +218,24 @@ export const Slice: Primitive<SliceParams> = definePrimitive<SliceParams>({
     }
     return ok(withShape(x, out));
   },
+  jvp: linear1(() => Slice),
+  vmap: unaryBatch(() => Slice, (p, size) => ({
+    startIndices: [0, ...p.startIndices],
+    limitIndices: [size, ...p.limitIndices],
+    strides: p.strides ? [1, ...p.strides] : null,
+  })),
+  transpose: ([ct], [x], { startIndices: s, strides: st }) => {
+    if (isZero(ct)) return [null];
+    const c = ct;
+    const xs = avalOf(x).shape;
+    const config = xs.map((dim, i): [number, number, number] => {
+      const stride = st ? st[i] : 1;
+      const n = c.aval.shape[i];
+      if (n === 0) return [s[i], dim - s[i], 0];
+      return [s[i], dim - (s[i] + (n - 1) * stride + 1), stride - 1];
+    });
+    return [bind1(Pad, [c, lit(0, c.aval)], { config })];
+  },
 });
 
 export interface DynSliceParams { readonly [k: string]: unknown; readonly sliceSizes: readonly number[] }
@@ -149,9 +248,6 @@ function checkIndexScalars(name: string, idx: readonly Aval[], n: number): strin
 
 /** Slice at traced start indices, clamped so the slice stays in bounds (as in JAX). */
 export const DynamicSlice: Primitive<DynSliceParams> = definePrimitive<DynSliceParams>({
-  jvp: (ps, ts, p) => DynamicSliceRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => DynamicSliceRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => DynamicSliceRules.transpose(c, i, p),
   name: 'dynamic_slice',
   abstractEval: ([x, ...idx], { sliceSizes }) => {
     const e = checkIndexScalars('dynamic_slice', idx, x.shape.length);
@@ -161,12 +257,25 @@ export const DynamicSlice: Primitive<DynSliceParams> = definePrimitive<DynSliceP
     }
     return ok(withShape(x, sliceSizes));
   },
+  jvp: ([x, ...idx], [t], p) => {
+    const out = bind1(DynamicSlice, [x, ...idx], p);
+    return [[out], [linearT(t, out.aval, (u) => bind1(DynamicSlice, [u, ...idx], p))]];
+  },
+  vmap: ([x, ...idx], [dx, ...di], { sliceSizes }, size) => {
+    const xb = batchFirst(x, dx, size);
+    if (di.some((d) => d !== null)) {
+      const ix = windowIndices(x.aval.shape.filter((_, i) => i !== dx), idx, di, sliceSizes, size);
+      return [[bind1(Gather, [xb, ix], { axes: xb.aval.shape.map((_, i) => i) })], [0]];
+    }
+    return [[bind1(DynamicSlice, [xb, lit(0, I32), ...idx], { sliceSizes: [size, ...sliceSizes] })], [0]];
+  },
+  transpose: ([ct], [x, ...idx]) => {
+    if (isZero(ct) || !isLin(x)) return [null, ...idx.map(() => null)];
+    return [bind1(DynamicUpdateSlice, [zerosOf(x.aval), ct, ...(idx as Array[])]), ...idx.map(() => null)];
+  },
 });
 
-export const DynamicUpdateSlice: Primitive = definePrimitive({
-  jvp: (ps, ts, p) => DynamicUpdateSliceRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => DynamicUpdateSliceRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => DynamicUpdateSliceRules.transpose(c, i, p),
+export const DynamicUpdateSlice: Primitive<NoParams> = definePrimitive({
   name: 'dynamic_update_slice',
   abstractEval: ([x, upd, ...idx]) => {
     const e = checkIndexScalars('dynamic_update_slice', idx, x.shape.length);
@@ -176,15 +285,38 @@ export const DynamicUpdateSlice: Primitive = definePrimitive({
     }
     return ok(x);
   },
+  jvp: ([x, u, ...idx], [tx, tu]) => {
+    const out = bind1(DynamicUpdateSlice, [x, u, ...idx]);
+    if (isZero(tx) && isZero(tu)) return [[out], [zero(out.aval)]];
+    return [[out], [bind1(DynamicUpdateSlice, [instantiate(tx), instantiate(tu), ...idx])]];
+  },
+  vmap: ([x, u, ...idx], [dx, du, ...di], _p, size) => {
+    const xb = batchFirst(x, dx, size);
+    const ub = batchFirst(u, du, size);
+    if (di.some((d) => d !== null)) {
+      const ix = windowIndices(xb.aval.shape.slice(1), idx, di, ub.aval.shape.slice(1), size);
+      return [[bind1(Scatter, [xb, ix, ub], { axes: xb.aval.shape.map((_, i) => i) })], [0]];
+    }
+    return [[bind1(DynamicUpdateSlice, [xb, ub, lit(0, I32), ...idx])], [0]];
+  },
+  transpose: ([ct], [x, u, ...idx]) => {
+    const nulls = idx.map(() => null);
+    if (isZero(ct)) return [null, null, ...nulls];
+    const c = ct;
+    const ix = idx as Array[];
+    const us = avalOf(u);
+    return [
+      isLin(x) ? bind1(DynamicUpdateSlice, [c, zerosOf(us), ...ix]) : null,
+      isLin(u) ? bind1(DynamicSlice, [c, ...ix], { sliceSizes: [...us.shape] }) : null,
+      ...nulls,
+    ];
+  },
 });
 
 export interface PadParams { readonly [k: string]: unknown; readonly config: readonly (readonly [number, number, number])[] }
 
 /** Pads each axis with [low, high, interior]; low/high may be negative (cropping). */
 export const Pad: Primitive<PadParams> = definePrimitive<PadParams>({
-  jvp: (ps, ts, p) => PadRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => PadRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => PadRules.transpose(c, i, p),
   name: 'pad',
   abstractEval: ([x, v], { config }) => {
     if (!v || v.shape.length !== 0 || v.dtype !== x.dtype) return fail(`pad: padding value must be a scalar of dtype ${x.dtype}, got ${v ? fmt([v]) : 'none'}`);
@@ -198,14 +330,40 @@ export const Pad: Primitive<PadParams> = definePrimitive<PadParams>({
     }
     return ok(withShape(x, out));
   },
+  jvp: ([x, v], [tx, tv], p) => {
+    const out = bind1(Pad, [x, v], p);
+    if (isZero(tx) && isZero(tv)) return [[out], [zero(out.aval)]];
+    return [[out], [bind1(Pad, [instantiate(tx), instantiate(tv)], p)]];
+  },
+  vmap: ([x, v], [dx, dv], p, size) => {
+    const xb = batchFirst(x, dx, size);
+    const config = [[0, 0, 0] as const, ...p.config];
+    if (dv === null) return [[bind1(Pad, [xb, v], { config })], [0]];
+    // Batched padding value: pad with 0, then add (pad of zeros with 1) * v.
+    const z = lit(0, v.aval);
+    const padded = bind1(Pad, [xb, z], { config });
+    const mask = bind1(Pad, [zerosOf(xb.aval), lit(1, v.aval)], { config });
+    const vb = bind1(BroadcastInDim, [moveAxis(v, dv, 0)], { shape: [...padded.aval.shape], broadcastDimensions: [0] });
+    return [[add(padded, mul(mask, vb))], [0]];
+  },
+  transpose: ([ct], [x, v], { config }) => {
+    if (isZero(ct)) return [null, null];
+    const c = ct;
+    const unpad = config.map(([lo, hi]): [number, number, number] => [-lo, -hi, 0]);
+    const unpadded = bind1(Pad, [c, lit(0, c.aval)], { config: unpad });
+    const tx = bind1(Slice, [unpadded], {
+      startIndices: config.map(() => 0),
+      limitIndices: [...unpadded.aval.shape],
+      strides: config.map(([, , it]) => it + 1),
+    });
+    const all = (a: Array) => reduceSum(a, a.aval.shape.map((_, i) => i));
+    return [isLin(x) ? tx : null, isLin(v) ? sub(all(c), all(tx)) : null];
+  },
 });
 
 export interface ConcatParams { readonly [k: string]: unknown; readonly dimension: number }
 
 export const Concatenate: Primitive<ConcatParams> = definePrimitive<ConcatParams>({
-  jvp: (ps, ts, p) => ConcatenateRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ConcatenateRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => ConcatenateRules.transpose(c, i, p),
   name: 'concatenate',
   abstractEval: (avals, { dimension: d }) => {
     if (!avals.length) return fail('concatenate: needs at least one operand');
@@ -219,6 +377,28 @@ export const Concatenate: Primitive<ConcatParams> = definePrimitive<ConcatParams
     }
     return ok(withShape(x, x.shape.map((s, i) => (i === d ? avals.reduce((n, a) => n + a.shape[d], 0) : s))));
   },
+  jvp: (ps, ts, p) => {
+    const out = bind1(Concatenate, ps, p);
+    if (ts.every(isZero)) return [[out], [zero(out.aval)]];
+    return [[out], [bind1(Concatenate, ts.map(instantiate), p)]];
+  },
+  vmap: (args, dims, { dimension }, size) => [[bind1(Concatenate, args.map((a, i) => batchFirst(a, dims[i], size)), { dimension: dimension + 1 })], [0]],
+  transpose: ([ct], ins, { dimension: d }) => {
+    if (isZero(ct)) return ins.map(() => null);
+    const c = ct;
+    let off = 0;
+    return ins.map((x) => {
+      const xs = avalOf(x).shape;
+      const start = off;
+      off += xs[d];
+      if (!isLin(x)) return null;
+      return bind1(Slice, [c], {
+        startIndices: xs.map((_, i) => (i === d ? start : 0)),
+        limitIndices: c.aval.shape.map((n, i) => (i === d ? start + xs[d] : n)),
+        strides: null,
+      });
+    });
+  },
 });
 
 export interface GatherParams { readonly [k: string]: unknown; readonly axes: readonly number[] }
@@ -228,11 +408,20 @@ export interface GatherParams { readonly [k: string]: unknown; readonly axes: re
  * the output is [...batch, ...remaining operand axes]. Out-of-range indices are clamped (JAX).
  */
 export const Gather: Primitive<GatherParams> = definePrimitive<GatherParams>({
-  jvp: (ps, ts, p) => GatherRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => GatherRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => GatherRules.transpose(c, i, p),
   name: 'gather',
   abstractEval: ([x, idx], { axes }) => gatherShape('gather', x, idx, axes),
+  jvp: ([x, idx], [t], p) => {
+    const out = bind1(Gather, [x, idx], p);
+    return [[out], [linearT(t, out.aval, (u) => bind1(Gather, [u, idx], p))]];
+  },
+  vmap: ([x, idx], [dx, di], { axes }, size) => {
+    const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
+    return [[bind1(Gather, [xb, ib], { axes: ax })], [0]];
+  },
+  transpose: ([ct], [x, idx], p) => {
+    if (isZero(ct) || !isLin(x)) return [null, null];
+    return [bind1(ScatterAdd, [zerosOf(x.aval), idx as Array, ct], p), null];
+  },
 });
 
 function gatherShape(name: string, x: Aval, idx: Aval, axes: readonly number[]): ShapeResult {
@@ -258,270 +447,15 @@ function scatterEval(name: string) {
 
 /** Transpose of gather: adds updates at the indexed points (duplicates accumulate; out-of-range dropped). */
 export const ScatterAdd: Primitive<GatherParams> = definePrimitive<GatherParams>({
-  jvp: (ps, ts, p) => ScatterAddRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ScatterAddRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => ScatterAddRules.transpose(c, i, p),
-  name: 'scatter_add', abstractEval: scatterEval('scatter_add') });
-/** Sets updates at the indexed points (last write wins; out-of-range dropped). */
-export const Scatter: Primitive<GatherParams> = definePrimitive<GatherParams>({
-  jvp: (ps, ts, p) => ScatterRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ScatterRules.vmap(a, d, p, n),
-  name: 'scatter', abstractEval: scatterEval('scatter') });
-
-export interface IotaParams { readonly [k: string]: unknown; readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number }
-
-export const Iota: Primitive<IotaParams> = definePrimitive<IotaParams>({
-  jvp: (ps, ts, p) => IotaRules.jvp(ps, ts, p),
-  name: 'iota',
-  abstractEval: (avals, { dtype, shape, dimension }) => {
-    if (avals.length) return fail('iota: takes no operands');
-    if (!isDType(dtype) || !validShape(shape) || checkAxes('iota', [dimension], shape.length)) {
-      return fail(`iota: invalid dtype ${dtype}, shape ${shp(shape)} or dimension ${dimension}`);
-    }
-    return ok({ shape: Object.freeze([...shape]), dtype });
-  },
-});
-
-export interface ConvertParams { readonly [k: string]: unknown; readonly newDtype: DType }
-
-/** Casts: float->int truncates toward zero (NaN -> 0), x->bool is x != 0. */
-export const ConvertElementType: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
-  jvp: (ps, ts, p) => ConvertElementTypeRules.jvp(ps, ts, p),
-  vmap: (a, d, p, n) => ConvertElementTypeRules.vmap(a, d, p, n),
-  transpose: (c, i, p) => ConvertElementTypeRules.transpose(c, i, p),
-  name: 'convert_element_type',
-  abstractEval: (avals, { newDtype }) => {
-    const e = checkArity('convert_element_type', avals, 1);
-    if (e) return fail(e.message);
-    if (!isDType(newDtype)) return fail(`convert_element_type: unknown dtype ${String(newDtype)}; use one of ${ALL.join(', ')}`);
-    return ok(withShape(avals[0], avals[0].shape, newDtype));
-  },
-});
-
-// ---------------------------------------------------------------------------------------------
-// Differentiation, batching and transposition rules (JAX semantics). Rules only bind primitives.
-// ---------------------------------------------------------------------------------------------
-
-type Dim = number | null;
-interface Rules<P> {
-  jvp: JvpRule<P & Params0>;
-  vmap: VmapRule<P & Params0>;
-  transpose: TransposeRule<P & Params0>;
-}
-type Params0 = { readonly [k: string]: unknown };
-
-const I32: Aval = { shape: [], dtype: 'int32' };
-const isLin = (x: Array | LinearIn): x is LinearIn => x instanceof LinearIn;
-const avalOf = (x: Array | LinearIn): Aval => x.aval;
-
-/** jvp of a primitive linear in its single operand: the same primitive applied to the tangent. */
-function linear1<P extends Params0>(prim: () => Primitive<P>): JvpRule<P> {
-  return ([x], [t], p) => {
-    const out = bind1(prim(), [x], p);
-    return [[out], [linearT(t, out.aval, (u) => bind1(prim(), [u], p))]];
-  };
-}
-
-/** vmap of a unary op whose params are rewritten for a leading batch axis. */
-function unaryBatch<P extends Params0>(prim: () => Primitive<P>, fix: (p: P, size: number, x: Array) => P): VmapRule<P> {
-  return ([x], [d], p, size) => {
-    const xb = moveAxis(x, d!, 0);
-    return [[bind1(prim(), [xb], fix(p, size, xb))], [0]];
-  };
-}
-
-const reduceSum = (x: Array, axes: number[]): Array => (axes.length ? bind1(ReduceSum, [x], { axes }) : x);
-const reshape = (x: Array, shape: readonly number[]): Array =>
-  x.aval.shape.length === shape.length && x.aval.shape.every((d, i) => d === shape[i]) ? x : bind1(Reshape, [x], { newSizes: [...shape] });
-
-const BroadcastInDimRules: Rules<BroadcastParams> = {
-  jvp: linear1(() => BroadcastInDim),
-  vmap: unaryBatch(() => BroadcastInDim, (p, size) => ({ shape: [size, ...p.shape], broadcastDimensions: [0, ...p.broadcastDimensions.map((b) => b + 1)] })),
-  transpose: ([ct], [x], { shape, broadcastDimensions: bd }) => {
-    if (isZero(ct)) return [null];
-    const xs = avalOf(x).shape;
-    const axes = shape.map((_, i) => i).filter((i) => {
-      const k = bd.indexOf(i);
-      return k < 0 || (xs[k] === 1 && shape[i] !== 1);
-    });
-    return [reshape(reduceSum(ct as Array, axes), xs)];
-  },
-};
-
-const ReshapeRules: Rules<ReshapeParams> = {
-  jvp: linear1(() => Reshape),
-  vmap: unaryBatch(() => Reshape, (p, size) => ({ newSizes: [size, ...p.newSizes] })),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
-};
-
-const TransposeRules: Rules<TransposeParams> = {
-  jvp: linear1(() => Transpose),
-  vmap: unaryBatch(() => Transpose, (p) => ({ permutation: [0, ...p.permutation.map((i) => i + 1)] })),
-  transpose: ([ct], _x, { permutation: p }) => {
-    if (isZero(ct)) return [null];
-    const inv = p.map(() => 0);
-    p.forEach((a, i) => { inv[a] = i; });
-    return [bind1(Transpose, [ct as Array], { permutation: inv })];
-  },
-};
-
-const shiftDims = (p: DimsParams): DimsParams => ({ dimensions: p.dimensions.map((d) => d + 1) });
-
-const SqueezeRules: Rules<DimsParams> = {
-  jvp: linear1(() => Squeeze),
-  vmap: unaryBatch(() => Squeeze, shiftDims),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
-};
-
-const ExpandDimsRules: Rules<DimsParams> = {
-  jvp: linear1(() => ExpandDims),
-  vmap: unaryBatch(() => ExpandDims, shiftDims),
-  transpose: ([ct], [x]) => [isZero(ct) ? null : reshape(ct as Array, avalOf(x).shape)],
-};
-
-const RevRules: Rules<DimsParams> = {
-  jvp: linear1(() => Rev),
-  vmap: unaryBatch(() => Rev, shiftDims),
-  transpose: ([ct], _x, p) => [isZero(ct) ? null : bind1(Rev, [ct as Array], p)],
-};
-
-const ConvertElementTypeRules: Rules<ConvertParams> = {
-  jvp: ([x], [t], p) => {
-    const out = bind1(ConvertElementType, [x], p);
-    if (!FLOATS.includes(p.newDtype) || !FLOATS.includes(x.aval.dtype)) return [[out], [zero(out.aval)]];
-    return [[out], [linearT(t, out.aval, (u) => bind1(ConvertElementType, [u], p))]];
-  },
-  vmap: ([x], [d], p) => [[bind1(ConvertElementType, [x], p)], [d]],
-  transpose: ([ct], [x]) => [isZero(ct) ? null : bind1(ConvertElementType, [ct as Array], { newDtype: avalOf(x).dtype })],
-};
-
-const SliceRules: Rules<SliceParams> = {
-  jvp: linear1(() => Slice),
-  vmap: unaryBatch(() => Slice, (p, size) => ({
-    startIndices: [0, ...p.startIndices],
-    limitIndices: [size, ...p.limitIndices],
-    strides: p.strides ? [1, ...p.strides] : null,
-  })),
-  transpose: ([ct], [x], { startIndices: s, strides: st }) => {
-    if (isZero(ct)) return [null];
-    const c = ct as Array;
-    const xs = avalOf(x).shape;
-    const config = xs.map((dim, i): [number, number, number] => {
-      const stride = st ? st[i] : 1;
-      const n = c.aval.shape[i];
-      if (n === 0) return [s[i], dim - s[i], 0];
-      return [s[i], dim - (s[i] + (n - 1) * stride + 1), stride - 1];
-    });
-    return [bind1(Pad, [c, lit(0, c.aval)], { config })];
-  },
-};
-
-const ConcatenateRules: Rules<ConcatParams> = {
-  jvp: (ps, ts, p) => {
-    const out = bind1(Concatenate, ps, p);
-    if (ts.every(isZero)) return [[out], [zero(out.aval)]];
-    return [[out], [bind1(Concatenate, ts.map(instantiate), p)]];
-  },
-  vmap: (args, dims, { dimension }, size) => [[bind1(Concatenate, args.map((a, i) => batchFirst(a, dims[i], size)), { dimension: dimension + 1 })], [0]],
-  transpose: ([ct], ins, { dimension: d }) => {
-    if (isZero(ct)) return ins.map(() => null);
-    const c = ct as Array;
-    let off = 0;
-    return ins.map((x) => {
-      const xs = avalOf(x).shape;
-      const start = off;
-      off += xs[d];
-      if (!isLin(x)) return null;
-      return bind1(Slice, [c], {
-        startIndices: xs.map((_, i) => (i === d ? start : 0)),
-        limitIndices: c.aval.shape.map((n, i) => (i === d ? start + xs[d] : n)),
-        strides: null,
-      });
-    });
-  },
-};
-
-const PadRules: Rules<PadParams> = {
-  jvp: ([x, v], [tx, tv], p) => {
-    const out = bind1(Pad, [x, v], p);
-    if (isZero(tx) && isZero(tv)) return [[out], [zero(out.aval)]];
-    return [[out], [bind1(Pad, [instantiate(tx), instantiate(tv)], p)]];
-  },
-  vmap: ([x, v], [dx, dv], p, size) => {
-    const xb = batchFirst(x, dx, size);
-    const config = [[0, 0, 0] as const, ...p.config];
-    if (dv === null) return [[bind1(Pad, [xb, v], { config })], [0]];
-    // Batched padding value: pad with 0, then add (pad of zeros with 1) * v.
-    const z = lit(0, v.aval);
-    const padded = bind1(Pad, [xb, z], { config });
-    const mask = bind1(Pad, [zerosOf(xb.aval), lit(1, v.aval)], { config });
-    const vb = bind1(BroadcastInDim, [moveAxis(v, dv, 0)], { shape: [...padded.aval.shape], broadcastDimensions: [0] });
-    return [[add(padded, mul(mask, vb))], [0]];
-  },
-  transpose: ([ct], [x, v], { config }) => {
-    if (isZero(ct)) return [null, null];
-    const c = ct as Array;
-    const unpad = config.map(([lo, hi]): [number, number, number] => [-lo, -hi, 0]);
-    const unpadded = bind1(Pad, [c, lit(0, c.aval)], { config: unpad });
-    const tx = bind1(Slice, [unpadded], {
-      startIndices: config.map(() => 0),
-      limitIndices: [...unpadded.aval.shape],
-      strides: config.map(([, , it]) => it + 1),
-    });
-    const all = (a: Array) => reduceSum(a, a.aval.shape.map((_, i) => i));
-    return [isLin(x) ? tx : null, isLin(v) ? sub(all(c), all(tx)) : null];
-  },
-};
-
-/** Batches a gather/scatter: operand and indices batched first, an iota batch column prepended. */
-function batchIndexed(x: Array, dx: Dim, idx: Array, di: Dim, axes: readonly number[], size: number): [Array, Array, number[]] {
-  const xb = batchFirst(x, dx, size);
-  const ib = batchFirst(idx, di, size);
-  const s = ib.aval.shape;
-  const col = bind1(Iota, [], { dtype: 'int32', shape: [...s.slice(0, -1), 1], dimension: 0 });
-  const idx2 = bind1(Concatenate, [col, ib], { dimension: s.length - 1 });
-  return [xb, idx2, [0, ...axes.map((a) => a + 1)]];
-}
-
-const GatherRules: Rules<GatherParams> = {
-  jvp: ([x, idx], [t], p) => {
-    const out = bind1(Gather, [x, idx], p);
-    return [[out], [linearT(t, out.aval, (u) => bind1(Gather, [u, idx], p))]];
-  },
-  vmap: ([x, idx], [dx, di], { axes }, size) => {
-    const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
-    return [[bind1(Gather, [xb, ib], { axes: ax })], [0]];
-  },
-  transpose: ([ct], [x, idx], p) => {
-    if (isZero(ct) || !isLin(x)) return [null, null];
-    return [bind1(ScatterAdd, [zerosOf(x.aval), idx as Array, ct as Array], p), null];
-  },
-};
-
-function scatterVmap(prim: () => Primitive<GatherParams>): VmapRule<GatherParams> {
-  return ([x, idx, u], [dx, di, du], { axes }, size) => {
-    const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
-    return [[bind1(prim(), [xb, ib, batchFirst(u, du, size)], { axes: ax })], [0]];
-  };
-}
-
-function scatterJvp(prim: () => Primitive<GatherParams>): JvpRule<GatherParams> {
-  return ([x, idx, u], [tx, , tu], p) => {
-    const out = bind1(prim(), [x, idx, u], p);
-    if (isZero(tx) && isZero(tu)) return [[out], [zero(out.aval)]];
-    return [[out], [bind1(prim(), [instantiate(tx), idx, instantiate(tu)], p)]];
-  };
-}
-
-const ScatterAddRules: Rules<GatherParams> = {
+  name: 'scatter_add',
+  abstractEval: scatterEval('scatter_add'),
   jvp: scatterJvp(() => ScatterAdd),
   vmap: scatterVmap(() => ScatterAdd),
   transpose: ([ct], [x, idx, u], p) => {
     if (isZero(ct)) return [null, null, null];
-    return [isLin(x) ? ct : null, null, isLin(u) ? bind1(Gather, [ct as Array, idx as Array], p) : null];
+    return [isLin(x) ? ct : null, null, isLin(u) ? bind1(Gather, [ct, idx as Array], p) : null];
   },
-};
-
+});
 /**
  * scatter (last write wins) is not linear in its operands as a whole, but with the winning
  * updates known it is: out = select(untouched, x, 0) + scatter_add(0, idx, select(wins, u, 0)).
@@ -536,88 +470,57 @@ function scatterJvpRule([x, idx, u]: Array[], [tx, , tu]: Tangent[], p: GatherPa
   const ids = bind1(BroadcastInDim, [reshape(flat, bshape)], { shape: [...u.aval.shape], broadcastDimensions: bshape.map((_, i) => i) });
   const zi = zerosOf({ shape: x.aval.shape, dtype: 'int32' });
   const scattered = bind1(Scatter, [zi, idx, ids], p);
-  const untouched = bind1(Eq, [scattered, zi]);
-  const wins = bind1(Eq, [ids, bind1(Gather, [scattered, idx], p)]);
+  const untouched = eq(scattered, zi);
+  const wins = eq(ids, bind1(Gather, [scattered, idx], p));
   const tOut = add(
-    bind1(Select, [untouched, instantiate(tx), zerosOf(x.aval)]),
-    bind1(ScatterAdd, [zerosOf(x.aval), idx, bind1(Select, [wins, instantiate(tu), zerosOf(u.aval)])], p),
+    select(untouched, instantiate(tx), zerosOf(x.aval)),
+    bind1(ScatterAdd, [zerosOf(x.aval), idx, select(wins, instantiate(tu), zerosOf(u.aval))], p),
   );
   return [[out], [tOut]];
 }
 
-const ScatterRules = {
+/** Sets updates at the indexed points (last write wins; out-of-range dropped). */
+export const Scatter: Primitive<GatherParams> = definePrimitive<GatherParams>({
+  name: 'scatter',
+  abstractEval: scatterEval('scatter'),
   jvp: scatterJvpRule,
   vmap: scatterVmap(() => Scatter),
-};
+});
 
-/**
- * Batched start indices: the (clamped, as in dynamic_slice) window of every example as explicit
- * point indices of shape [B, ...sizes, rank+1] (batch coordinate first) for a point gather/scatter.
- */
-function windowIndices(dims: readonly number[], starts: Array[], sdims: Dim[], sizes: readonly number[], B: number): Array {
-  const full = [B, ...sizes];
-  const col = (a: Array) => reshape(a, [...full, 1]);
-  const cols = [col(bind1(Iota, [], { dtype: 'int32', shape: full, dimension: 0 }))];
-  starts.forEach((st, d) => {
-    const sb = batchFirst(st, sdims[d], B);
-    const c = bind1(Max, [bind1(Min, [sb, lit(dims[d] - sizes[d], I32)]), lit(0, I32)]);
-    const cb = bind1(BroadcastInDim, [c], { shape: full, broadcastDimensions: [0] });
-    cols.push(col(add(cb, bind1(Iota, [], { dtype: 'int32', shape: full, dimension: d + 1 }))));
-  });
-  return bind1(Concatenate, cols, { dimension: full.length });
-}
+export interface IotaParams { readonly [k: string]: unknown; readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number }
 
-const DynamicSliceRules: Rules<DynSliceParams> = {
-  jvp: ([x, ...idx], [t], p) => {
-    const out = bind1(DynamicSlice, [x, ...idx], p);
-    return [[out], [linearT(t, out.aval, (u) => bind1(DynamicSlice, [u, ...idx], p))]];
-  },
-  vmap: ([x, ...idx], [dx, ...di], { sliceSizes }, size) => {
-    const xb = batchFirst(x, dx, size);
-    if (di.some((d) => d !== null)) {
-      const ix = windowIndices(x.aval.shape.filter((_, i) => i !== dx), idx, di, sliceSizes, size);
-      return [[bind1(Gather, [xb, ix], { axes: xb.aval.shape.map((_, i) => i) })], [0]];
+export const Iota: Primitive<IotaParams> = definePrimitive<IotaParams>({
+  name: 'iota',
+  abstractEval: (avals, { dtype, shape, dimension }) => {
+    if (avals.length) return fail('iota: takes no operands');
+    if (!isDType(dtype) || !validShape(shape) || checkAxes('iota', [dimension], shape.length)) {
+      return fail(`iota: invalid dtype ${dtype}, shape ${shp(shape)} or dimension ${dimension}`);
     }
-    return [[bind1(DynamicSlice, [xb, lit(0, I32), ...idx], { sliceSizes: [size, ...sliceSizes] })], [0]];
+    return ok({ shape: Object.freeze([...shape]), dtype });
   },
-  transpose: ([ct], [x, ...idx]) => {
-    if (isZero(ct) || !isLin(x)) return [null, ...idx.map(() => null)];
-    return [bind1(DynamicUpdateSlice, [zerosOf(x.aval), ct as Array, ...(idx as Array[])]), ...idx.map(() => null)];
-  },
-};
-
-const DynamicUpdateSliceRules: Rules<Params0> = {
-  jvp: ([x, u, ...idx], [tx, tu]) => {
-    const out = bind1(DynamicUpdateSlice, [x, u, ...idx]);
-    if (isZero(tx) && isZero(tu)) return [[out], [zero(out.aval)]];
-    return [[out], [bind1(DynamicUpdateSlice, [instantiate(tx), instantiate(tu), ...idx])]];
-  },
-  vmap: ([x, u, ...idx], [dx, du, ...di], _p, size) => {
-    const xb = batchFirst(x, dx, size);
-    const ub = batchFirst(u, du, size);
-    if (di.some((d) => d !== null)) {
-      const ix = windowIndices(xb.aval.shape.slice(1), idx, di, ub.aval.shape.slice(1), size);
-      return [[bind1(Scatter, [xb, ix, ub], { axes: xb.aval.shape.map((_, i) => i) })], [0]];
-    }
-    return [[bind1(DynamicUpdateSlice, [xb, ub, lit(0, I32), ...idx])], [0]];
-  },
-  transpose: ([ct], [x, u, ...idx]) => {
-    const nulls = idx.map(() => null);
-    if (isZero(ct)) return [null, null, ...nulls];
-    const c = ct as Array;
-    const ix = idx as Array[];
-    const us = avalOf(u);
-    return [
-      isLin(x) ? bind1(DynamicUpdateSlice, [c, zerosOf(us), ...ix]) : null,
-      isLin(u) ? bind1(DynamicSlice, [c, ...ix], { sliceSizes: [...us.shape] }) : null,
-      ...nulls,
-    ];
-  },
-};
-
-const IotaRules = {
-  jvp: (_ps: Array[], _ts: Tangent[], p: IotaParams): [Array[], Tangent[]] => {
+  jvp: (_ps, _ts, p) => {
     const out = bind1(Iota, [], p);
     return [[out], [zero(out.aval)]];
   },
-};
+});
+
+export interface ConvertParams { readonly [k: string]: unknown; readonly newDtype: DType }
+
+/** Casts: float->int truncates toward zero (NaN -> 0), x->bool is x != 0. */
+export const ConvertElementType: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
+  name: 'convert_element_type',
+  abstractEval: (avals, { newDtype }) => {
+    const e = checkArity('convert_element_type', avals, 1);
+    if (e) return fail(e.message);
+    if (!isDType(newDtype)) return fail(`convert_element_type: unknown dtype ${String(newDtype)}; use one of ${ALL.join(', ')}`);
+    return ok(withShape(avals[0], avals[0].shape, newDtype));
+  },
+  jvp: ([x], [t], p) => {
+    const out = bind1(ConvertElementType, [x], p);
+    if (!FLOATS.includes(p.newDtype) || !FLOATS.includes(x.aval.dtype)) return [[out], [zero(out.aval)]];
+    return [[out], [linearT(t, out.aval, (u) => bind1(ConvertElementType, [u], p))]];
+  },
+  vmap: ([x], [d], p) => [[bind1(ConvertElementType, [x], p)], [d]],
+  transpose: ([ct], [x]) => [isZero(ct) ? null : bind1(ConvertElementType, [ct], { newDtype: avalOf(x).dtype })],
+});
+

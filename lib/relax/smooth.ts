@@ -1,7 +1,7 @@
 /** Smooth maxima/minima, soft cuts and the straight-through estimator. */
 import * as np from '../numpy/index.js';
 import type { Array, ArrayLike } from '../core/array.js';
-import { customJvp } from '../transforms/custom.js';
+import { customJvp } from '../control/custom.js';
 import { type Axis, asFloat, lse } from './util.js';
 
 export interface SmoothMaxOptions {

@@ -1,10 +1,10 @@
 /**
  * `scipySpecial`: jax.scipy.special's functions (camelCase), built from numpy ops and the
- * special-function primitives, all differentiable. See DESIGN.md §6.
+ * special-function primitives, all differentiable.
  */
 import type { Array, ArrayLike } from '../core/array.js';
 import * as np from '../numpy/index.js';
-import { customJvp } from '../transforms/custom.js';
+import { customJvp } from '../control/custom.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 
 type Axis = number | readonly number[] | null | undefined;

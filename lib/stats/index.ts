@@ -1,7 +1,6 @@
 /**
  * `stats`: log-densities (differentiable) and a HistFactory-style binned likelihood in the spirit
  * of pyhf, with Newton fits, the profile-likelihood test statistic q̃_μ and asymptotic CLs.
- * See DESIGN.md §6.
  */
 export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 

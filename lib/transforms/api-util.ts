@@ -8,7 +8,7 @@ import { type Aval, Jaxpr } from '../core/ir.js';
 import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../core/backend.js';
-import { asArray, describe } from '../numpy/promote.js';
+import { asArray, describe } from '../primitives/convert.js';
 import { avalsKey, flattenArrays, hasTracer, treeKey } from './staging.js';
 import { simplify } from './passes.js';
 

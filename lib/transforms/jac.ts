@@ -7,8 +7,11 @@
 import type { Array } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
 import { flatten, unflatten } from '../core/pytree.js';
-import { eye } from '../numpy/creation.js';
-import { reshape } from '../numpy/shape.js';
+import type { DType } from '../core/dtype.js';
+import { bind1 } from '../core/trace.js';
+import { Iota, Reshape, Slice } from '../primitives/shape.js';
+import { Eq } from '../primitives/binary.js';
+import { convert } from '../primitives/convert.js';
 import { jvp } from './jvp.js';
 import { vjp } from './grad.js';
 import { vmap } from './vmap.js';
@@ -25,15 +28,33 @@ function checkFloat(who: string, xs: readonly Array[]): void {
   });
 }
 
+const reshape = (x: Array, shape: readonly number[]): Array => bind1(Reshape, [x], { newSizes: [...shape] });
+
+/** The n×n identity matrix (iota == iota). */
+function eye(n: number, dtype: DType): Array {
+  const iota = (dimension: number) => bind1(Iota, [], { dtype: 'int32', shape: [n, n], dimension });
+  return convert(bind1(Eq, [iota(0), iota(1)]), dtype);
+}
+
+/** `x[..., start:stop, ...]` on one axis. */
+function sliceAxis(x: Array, axis: number, start: number, stop: number): Array {
+  const s = x.aval.shape;
+  return bind1(Slice, [x], {
+    startIndices: s.map((_, i) => (i === axis ? start : 0)),
+    limitIndices: s.map((d, i) => (i === axis ? stop : d)),
+    strides: null,
+  });
+}
+
 /** One-hot basis over `n` leaves with total size N: N stacked tangents, one leaf at a time. */
 function basis(xs: readonly Array[]): Array[] {
   const total = xs.reduce((t, x) => t + x.size, 0);
-  const I = eye(total, total, { dtype: xs[0]?.dtype ?? 'float64' });
+  const I = eye(total, xs[0]?.dtype ?? 'float64');
   let off = 0;
   return xs.map((x) => {
-    const cols = I.slice([], [off, off + x.size]);
+    const cols = sliceAxis(I, 1, off, off + x.size);
     off += x.size;
-    return reshape(cols.astype(x.dtype), [total, ...x.shape]);
+    return reshape(convert(cols, x.dtype), [total, ...x.shape]);
   });
 }
 
@@ -42,7 +63,7 @@ function blocks(t: Array, xs: readonly Array[], leadingBasis: boolean): Array[] 
   let off = 0;
   return xs.map((x) => {
     const n = x.size;
-    const part = leadingBasis ? t.slice([off, off + n]) : t.slice(...t.shape.slice(0, -1).map(() => [] as []), [off, off + n]);
+    const part = sliceAxis(t, leadingBasis ? 0 : t.ndim - 1, off, off + n);
     off += n;
     return part;
   });

@@ -4,6 +4,7 @@
  * [residuals, unknown inputs]. Applied to a JVP Jaxpr, the unknown part is the linearization.
  */
 import { type Atom, type Eqn, Jaxpr, type Var, isVar } from '../core/ir.js';
+import { checked } from '../core/check.js';
 
 export interface Split {
   /** [known inputs] -> [known outputs..., residuals...] */
@@ -49,5 +50,5 @@ export function partialEval(j: Jaxpr, unknownIns: readonly boolean[], forceUnkno
   const unknownInVars = all.filter((_, i) => unknownIns[i]);
   const known = new Jaxpr([], knownIns, knownEqns, [...j.outputs.filter((_, i) => !outUnknown[i]), ...res]);
   const unk = new Jaxpr([], [...res, ...unknownInVars], unknownEqns, j.outputs.filter((_, i) => outUnknown[i]));
-  return { known, unknown: unk, outUnknown, nResiduals: res.length };
+  return { known: checked(known), unknown: checked(unk), outUnknown, nResiduals: res.length };
 }

@@ -5,6 +5,7 @@
  */
 import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } from '../core/ir.js';
 import { paramsKey } from '../core/primitive.js';
+import { checked } from '../core/check.js';
 import { bindEager, scalarArray } from '../core/trace.js';
 import type { ConcreteArray } from '../core/array.js';
 
@@ -82,5 +83,5 @@ export function simplify(j: Jaxpr): Jaxpr {
     e.outputs.forEach((v) => def.set(v.id, e));
     eqns.push(e);
   }
-  return dce(new Jaxpr(j.consts, j.inputs, eqns, j.outputs.map(read)));
+  return checked(dce(new Jaxpr(j.consts, j.inputs, eqns, j.outputs.map(read))));
 }

@@ -2,7 +2,7 @@
 import { Array } from '../core/array.js';
 import { type Aval, avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, isPlainObject, treedefStr, unflatten } from '../core/pytree.js';
-import { asArray, describe } from '../numpy/promote.js';
+import { asArray, describe } from '../primitives/convert.js';
 import { Tracer } from '../core/trace.js';
 
 /** A `{ shape, dtype }` leaf, accepted by makeJaxpr/evalShape in place of an array. */

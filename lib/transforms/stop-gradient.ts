@@ -2,8 +2,8 @@
 import { Array } from '../core/array.js';
 import { bind1 } from '../core/trace.js';
 import { map } from '../core/pytree.js';
-import { StopGradient } from '../primitives/custom.js';
-import { asArray } from '../numpy/promote.js';
+import { StopGradient } from '../primitives/stop-gradient.js';
+import { asArray } from '../primitives/convert.js';
 
 export function stopGradient<T>(x: T): T {
   return map((l: unknown) => {

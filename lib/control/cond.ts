@@ -8,11 +8,11 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Eqn, Jaxpr, avalEq, eqn, newVar } from '../core/ir.js';
 import { LinearIn, Zero } from '../core/rules.js';
 import { bind, bind1, evalJaxpr } from '../core/trace.js';
-import { fail, fmt, ok } from './util.js';
-import { instantiate, isZero, lit, zerosOf } from './ad-util.js';
-import { batchFirst } from './batching.js';
-import { Eq, Select } from './binary.js';
-import { BroadcastInDim } from './shape.js';
+import { fail, fmt, ok } from '../primitives/util.js';
+import { instantiate, isZero, lit, zerosOf } from '../primitives/ad-util.js';
+import { batchFirst } from '../primitives/batching.js';
+import { Eq, Select } from '../primitives/binary.js';
+import { BroadcastInDim } from '../primitives/shape.js';
 import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { partialEval } from '../transforms/partial-eval.js';
@@ -50,7 +50,7 @@ export const Cond: Primitive<CondParams> = definePrimitive<CondParams>({
 
   jvp: ([idx, ...ops], [, ...dops], { branches }) => {
     const nz = dops.map((t) => !isZero(t));
-    const tans = dops.filter((t, i) => nz[i]) as Array[];
+    const tans = dops.filter((t): t is Array => !isZero(t));
     const jb = branches.map((b) => closedTrace((...xs) => {
       const ps = xs.slice(0, ops.length);
       let k = ops.length;
@@ -67,20 +67,20 @@ export const Cond: Primitive<CondParams> = definePrimitive<CondParams>({
   transpose: (cts, [idx, ...ops], { branches }) => {
     if (idx instanceof LinearIn) throw new TypeError('transpose: the cond index cannot be linear');
     const linear = ops.map((o) => o instanceof LinearIn);
-    const vals = ops.filter((o, i) => !linear[i]) as Array[];
+    const vals = ops.filter((o): o is Array => !(o instanceof LinearIn));
     const ctArrays = cts.map(instantiate);
     const tb = branches.map((b) => closedTrace((...xs) => {
       const v = xs.slice(0, vals.length);
       const c = xs.slice(vals.length);
       return transposeEval(b, linear, v, c).map(instantiate);
     }, [...vals.map((v) => v.aval), ...ctArrays.map((c) => c.aval)], 'transpose of a cond branch'));
-    const res = bindCond(idx as Array, [...vals, ...ctArrays], tb);
+    const res = bindCond(idx, [...vals, ...ctArrays], tb);
     let k = 0;
     return [null, ...ops.map((_, i) => (linear[i] ? res[k++] : null))];
   },
 
   partialEval: (e, unknownIns) => {
-    const branches = e.params.branches as Jaxpr[];
+    const { branches } = e.params;
     if (unknownIns[0]) return { known: [], staged: [e], outUnknown: e.outputs.map(() => true) };
     const opsU = unknownIns.slice(1);
     const outU = branches.map((b) => partialEval(b, opsU).outUnknown).reduce((a, b) => a.map((x, i) => x || b[i]));

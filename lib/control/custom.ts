@@ -1,30 +1,24 @@
 /**
- * Primitives that change how derivatives flow: stop_gradient, custom_jvp_call (the user's jvp
- * rule replaces differentiation of the function), custom_vjp_call (fwd/bwd), and custom_lin, the
- * linear map whose transpose is the user's bwd. All evaluate the function's own Jaxpr.
+ * Functions whose derivatives the user gives, and the primitives holding them: custom_jvp_call (the
+ * user's jvp rule replaces differentiation of the function), custom_vjp_call (fwd/bwd), and
+ * custom_lin, the linear map whose transpose is the user's bwd. All evaluate the function's own
+ * Jaxpr. The function and its rules are traced into Jaxprs held by the primitive, so they compose
+ * with every transform.
  */
 import type { Array } from '../core/array.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { type Jaxpr, avalEq } from '../core/ir.js';
+import { type Aval, type Jaxpr, avalEq, avalStr } from '../core/ir.js';
+import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import { LinearIn } from '../core/rules.js';
-import { bind, bind1, evalJaxpr } from '../core/trace.js';
-import { cut, fail, fmt, ok } from './util.js';
-import { instantiate, isZero, zero } from './ad-util.js';
-import { batchFirst, moveAxis } from './batching.js';
+import { bind, evalJaxpr } from '../core/trace.js';
+import { cut, fail, fmt, ok } from '../primitives/util.js';
+import { bcast, instantiate, isZero, zero, zerosOf } from '../primitives/ad-util.js';
+import { convert } from '../primitives/convert.js';
+import { batchFirst, moveAxis } from '../primitives/batching.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { vmapEval } from '../transforms/vmap.js';
 import { closedTrace, vmapClosed } from '../transforms/sub.js';
-
-/** Identity on values; its tangent is zero, so no derivative flows through it. */
-export const StopGradient: Primitive = definePrimitive({
-  name: 'stop_gradient',
-  abstractEval: ([x]) => ok(x),
-  jvp: ([x]) => {
-    const out = bind1(StopGradient, [x]);
-    return [[out], [zero(out.aval)]];
-  },
-  vmap: ([x], [d]) => [[bind1(StopGradient, [x])], [d]],
-});
+import { flattenArrays, toArray } from '../transforms/staging.js';
 
 const closureError = (who: string) =>
   new TypeError(`${who}: the function closes over a value that is being differentiated; custom rules only see explicit arguments, so pass that value as an argument (or wrap it in stopGradient if no derivative is wanted)`);
@@ -203,3 +197,136 @@ export const CustomLin: Primitive<CustomLinParams> = definePrimitive<CustomLinPa
   },
 });
 
+// ---- the function-level API ----
+
+type Fn = (...args: any[]) => any;
+
+/** Splits arguments into the static (nondiff) ones and the rest, and rebuilds the full list. */
+function splitArgs(who: string, args: unknown[], nondiff: readonly number[] = []) {
+  const nd = nondiff.map((i) => (i < 0 ? i + args.length : i));
+  for (const i of nd) if (i < 0 || i >= args.length) throw new RangeError(`${who}: nondiffArgnums ${i} is out of range for ${args.length} arguments`);
+  const ndVals = nd.map((i) => args[i]);
+  const diff = args.filter((_, i) => !nd.includes(i));
+  const rebuild = (d: unknown[]): unknown[] => {
+    let k = 0;
+    return args.map((a, i) => (nd.includes(i) ? a : d[k++]));
+  };
+  return { ndVals, diff, rebuild };
+}
+
+
+/** Leaves of `tree` as arrays matching `like` (numbers broadcast; dtype follows `like`). */
+function leavesLike(who: string, what: string, tree: unknown, likeTree: TreeDef, like: readonly { aval: Aval }[]): Array[] {
+  const [ls, t] = flatten(tree);
+  if (treedefStr(t) !== treedefStr(likeTree)) throw new TypeError(`${who}: ${what} has structure ${treedefStr(t)} but must match ${treedefStr(likeTree)}`);
+  return ls.map((l, i) => {
+    const a = like[i].aval;
+    const x = toArray(who, l, i);
+    if (x.ndim === 0 && a.shape.length) return bcast(convert(x, a.dtype), a);
+    if (x.shape.join() !== a.shape.join()) throw new TypeError(`${who}: ${what} leaf ${i} is ${avalStr(x.aval)} but must be ${avalStr(a)}`);
+    return x.dtype === a.dtype ? x : convert(x, a.dtype);
+  });
+}
+
+export interface CustomJvpOptions {
+  /** `jvp(...nondiffArgs, primals, tangents) -> [out, tangentOut]` (primals/tangents: argument arrays). */
+  jvp: Fn;
+  nondiffArgnums?: readonly number[];
+}
+
+/** `customJvp(f, { jvp })`: `f` whose forward (and, by transposition, reverse) derivative is `jvp`. */
+export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
+  if (typeof f !== 'function' || typeof opts?.jvp !== 'function') throw new TypeError('customJvp(f, { jvp }): f and jvp must be functions; jvp(primals, tangents) returns [out, tangentOut]');
+  return (...args: unknown[]) => {
+    const { ndVals, diff, rebuild } = splitArgs('customJvp', args, opts.nondiffArgnums);
+    const [xs, inTree] = flattenArrays('customJvp', diff);
+    const avals = xs.map((x) => x.aval);
+    let outTree: TreeDef | undefined;
+    let outs: Array[] = [];
+    const fun = closedTrace((...zs) => {
+      const [o, t] = flattenArrays('customJvp', f(...rebuild(unflatten(inTree, zs))));
+      outTree = t;
+      outs = o;
+      return o;
+    }, avals, 'inside a customJvp function');
+    const rule = closedTrace((...zs) => {
+      const ps = unflatten<unknown[]>(inTree, zs.slice(0, xs.length));
+      const ts = unflatten<unknown[]>(inTree, zs.slice(xs.length));
+      const r = opts.jvp(...ndVals, ps, ts);
+      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError('customJvp: the jvp rule must return [out, tangentOut]');
+      const o = leavesLike('customJvp', 'the rule\'s primal output', r[0], outTree!, outs);
+      const t = leavesLike('customJvp', 'the rule\'s tangent output', r[1], outTree!, outs);
+      return [...o, ...t];
+    }, [...avals, ...avals], 'inside a customJvp rule');
+    const res = bind(CustomJvpCall, [...fun.consts, ...rule.consts, ...xs], {
+      fun: fun.jaxpr, jvp: rule.jaxpr, nFunConsts: fun.consts.length, nJvpConsts: rule.consts.length,
+    });
+    return unflatten(outTree!, res);
+  };
+}
+
+export interface CustomVjpOptions {
+  /** `fwd(...args) -> [out, residuals]` (residuals: any pytree of arrays). */
+  fwd: Fn;
+  /** `bwd(...nondiffArgs, residuals, ct) -> one cotangent per (differentiable) argument; null = zero`. */
+  bwd: Fn;
+  nondiffArgnums?: readonly number[];
+}
+
+/**
+ * `customVjp(f, { fwd, bwd })`: `f` whose reverse derivative is `bwd`. Works under vmap and nested
+ * grad (when bwd is differentiable); jvp/jacfwd work too, by transposing bwd (linear in ct).
+ */
+export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
+  if (typeof f !== 'function' || typeof opts?.fwd !== 'function' || typeof opts?.bwd !== 'function') {
+    throw new TypeError('customVjp(f, { fwd, bwd }): fwd(...args) returns [out, residuals]; bwd(residuals, ct) returns one cotangent per argument');
+  }
+  return (...args: unknown[]) => {
+    const { ndVals, diff, rebuild } = splitArgs('customVjp', args, opts.nondiffArgnums);
+    const [xs, inTree] = flattenArrays('customVjp', diff);
+    const avals = xs.map((x) => x.aval);
+    let outTree: TreeDef | undefined;
+    let outs: Array[] = [];
+    const fun = closedTrace((...zs) => {
+      const [o, t] = flattenArrays('customVjp', f(...rebuild(unflatten(inTree, zs))));
+      outTree = t;
+      outs = o;
+      return o;
+    }, avals, 'inside a customVjp function');
+    let resTree: TreeDef | undefined;
+    let nRes = 0;
+    const fwd = closedTrace((...zs) => {
+      const r = opts.fwd(...rebuild(unflatten(inTree, zs)));
+      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError('customVjp: fwd must return [out, residuals]');
+      const o = leavesLike('customVjp', 'fwd\'s output', r[0], outTree!, outs);
+      const [res, rt] = flattenArrays('customVjp residuals', r[1]);
+      resTree = rt;
+      nRes = res.length;
+      return [...o, ...res];
+    }, avals, 'inside a customVjp fwd');
+    const resAvals = fwd.jaxpr.outputs.slice(outs.length).map((o) => o.aval);
+    const nArgs = diff.length;
+    const argTrees = diff.map((a) => flatten(a)[1]);
+    const bwd = closedTrace((...zs) => {
+      const res = unflatten(resTree!, zs.slice(0, nRes));
+      const ct = unflatten(outTree!, zs.slice(nRes));
+      const cts = opts.bwd(...ndVals, res, ct);
+      if (!globalThis.Array.isArray(cts) || cts.length !== nArgs) {
+        throw new TypeError(`customVjp: bwd must return an array with one cotangent per differentiable argument (${nArgs}), got ${globalThis.Array.isArray(cts) ? cts.length : typeof cts}`);
+      }
+      let off = 0;
+      return cts.flatMap((c, k) => {
+        const n = flatten(diff[k])[0].length;
+        const like = xs.slice(off, off + n);
+        off += n;
+        if (c === null || c === undefined) return like.map((x) => zerosOf(x.aval));
+        return leavesLike('customVjp', `bwd's cotangent for argument ${k}`, c, argTrees[k], like);
+      });
+    }, [...resAvals, ...outs.map((o) => o.aval)], 'inside a customVjp bwd');
+    const res = bind(CustomVjpCall, [...fun.consts, ...fwd.consts, ...bwd.consts, ...xs], {
+      fun: fun.jaxpr, fwd: fwd.jaxpr, bwd: bwd.jaxpr,
+      nFunConsts: fun.consts.length, nFwdConsts: fwd.consts.length, nBwdConsts: bwd.consts.length,
+    });
+    return unflatten(outTree!, res);
+  };
+}

@@ -1,20 +1,23 @@
 /**
  * checkpoint (remat): holds a body Jaxpr whose intermediates are not kept for the backward pass.
  * Partial evaluation saves only the residuals the policy allows; the staged (linear) part
- * recomputes the others from the body's inputs, inside the backward pass.
+ * recomputes the others from the body's inputs, inside the backward pass. `checkpoint(f, { policy })`
+ * is the function-level API.
  */
 import type { Array } from '../core/array.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Eqn, Jaxpr, avalEq, eqn, newVar } from '../core/ir.js';
+import { type TreeDef, unflatten } from '../core/pytree.js';
 import { LinearIn, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
-import { fail, fmt, ok } from './util.js';
-import { instantiate } from './ad-util.js';
+import { fail, fmt, ok } from '../primitives/util.js';
+import { instantiate } from '../primitives/ad-util.js';
 import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { partialEval } from '../transforms/partial-eval.js';
 import { dce } from '../transforms/passes.js';
 import { closedTrace, pureTrace, vmapClosed } from '../transforms/sub.js';
+import { flattenArrays } from '../transforms/staging.js';
 
 /** Which equations' outputs may be saved for the backward pass. */
 export type SavePolicy = (e: Eqn) => boolean;
@@ -46,7 +49,7 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
     return [res.slice(0, n), res.slice(n)];
   },
   partialEval: (e, unknownIns) => {
-    const { jaxpr, policy } = e.params as CheckpointParams;
+    const { jaxpr, policy } = e.params;
     const s = partialEval(jaxpr, unknownIns);
     const nKnownOut = s.outUnknown.filter((u) => !u).length;
     const residuals = s.unknown.inputs.slice(0, s.nResiduals);
@@ -80,7 +83,7 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
   // Runs in the backward pass: the non-linear (recomputed) part is evaluated right here.
   transpose: (cts, ins, p) => {
     const linear = ins.map((x) => x instanceof LinearIn);
-    const vals = ins.filter((x, i) => !linear[i]) as Array[];
+    const vals = ins.filter((x): x is Array => !(x instanceof LinearIn));
     const r = transposeEval(p.jaxpr, linear, vals, cts);
     let k = 0;
     return linear.map((l) => (l ? r[k++] : null));
@@ -93,3 +96,38 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
   decompose: (ins, p) => evalJaxpr(p.jaxpr, [], ins),
 });
 
+// ---- the function-level API ----
+
+/** What a checkpointed function may keep for the backward pass (JAX's jax.checkpoint_policies). */
+export const checkpointPolicies = {
+  /** Save nothing: recompute every intermediate (the default; least memory). */
+  nothingSaveable: ((): boolean => false) as SavePolicy,
+  /** Save everything: no recomputation (the same as no checkpoint). */
+  everythingSaveable: ((): boolean => true) as SavePolicy,
+  /** Save the results of matrix products, recompute the cheap elementwise work around them. */
+  dotsSaveable: ((e: Eqn): boolean => e.primitive.name === 'dot_general') as SavePolicy,
+};
+
+export interface CheckpointOptions {
+  /** One of `checkpointPolicies`, or a predicate over equations: may its outputs be saved? */
+  policy?: SavePolicy;
+}
+
+/** `checkpoint(f, { policy })`: the same function; its gradient recomputes what it does not save. */
+export function checkpoint<F extends (...args: any[]) => any>(f: F, opts: CheckpointOptions = {}): F {
+  const policy = opts.policy ?? checkpointPolicies.nothingSaveable;
+  if (typeof policy !== 'function') throw new TypeError('checkpoint: policy must be one of checkpointPolicies or a predicate (eqn) => boolean');
+  return ((...args: unknown[]) => {
+    const [xs, inTree] = flattenArrays('checkpoint', args);
+    let outTree: TreeDef | undefined;
+    const body = closedTrace((...zs) => {
+      const [o, t] = flattenArrays('checkpoint', f(...unflatten<unknown[]>(inTree, zs)));
+      outTree = t;
+      return o;
+    }, xs.map((x) => x.aval), 'inside a checkpointed function');
+    return unflatten(outTree!, bind(Checkpoint, [...body.consts, ...xs], { jaxpr: body.jaxpr, policy }));
+  }) as F;
+}
+
+/** JAX's other name for checkpoint. */
+export const remat = checkpoint;

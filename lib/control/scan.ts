@@ -9,9 +9,9 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Aval, type Eqn, Jaxpr, aval, avalEq, eqn, newVar, type Var } from '../core/ir.js';
 import { LinearIn, type Tangent, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
-import { cut, fail, fmt, ok } from './util.js';
-import { add, instantiate, isZero, zerosOf } from './ad-util.js';
-import { batchFirst, moveAxis } from './batching.js';
+import { cut, fail, fmt, ok } from '../primitives/util.js';
+import { add, instantiate, isZero, zerosOf } from '../primitives/ad-util.js';
+import { batchFirst, moveAxis } from '../primitives/batching.js';
 import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { partialEval } from '../transforms/partial-eval.js';
@@ -119,7 +119,7 @@ export const Scan: Primitive<ScanParams> = definePrimitive<ScanParams>({
   },
 
   partialEval: (e, unknownIns) => {
-    const { jaxpr, nConsts, nCarry, length, reverse } = e.params as ScanParams;
+    const { jaxpr, nConsts, nCarry, length, reverse } = e.params;
     const uk = carryFixpoint([...unknownIns], nConsts, nCarry, (f) => partialEval(jaxpr, f).outUnknown);
     const s = partialEval(jaxpr, uk, jaxpr.outputs.map((_, i) => i < nCarry && uk[nConsts + i]));
     const outU = s.outUnknown;
@@ -161,8 +161,8 @@ export const Scan: Primitive<ScanParams> = definePrimitive<ScanParams>({
     // carry to the linear side): it is treated as linear and its cotangent dropped, as in JAX.
     const linC = c.map((v) => v instanceof LinearIn);
     const linX = x.map((v) => v instanceof LinearIn);
-    const cVals = c.filter((_, i) => !linC[i]) as Array[];
-    const xVals = x.filter((_, i) => !linX[i]) as Array[];
+    const cVals = c.filter((v): v is Array => !(v instanceof LinearIn));
+    const xVals = x.filter((v): v is Array => !(v instanceof LinearIn));
     const ctK = cts.slice(0, nCarry).map(instantiate);
     const ctY = cts.slice(nCarry).map(instantiate);
     const acc = c.filter((_, i) => linC[i]).map((v) => zerosOf(v.aval));
