@@ -180,7 +180,7 @@ interface LinearizeProgram {
 }
 
 /** Traces, differentiates and splits `f` once per signature (a repeated call traces nothing). */
-function linearizeProgram(f: (...a: any[]) => unknown, xs: Array[], inTree: TreeDef) {
+function linearizeProgram(f: Parameters<typeof linearize>[0], xs: Array[], inTree: TreeDef) {
   // `staged` is the known part: [consts..., xs...] -> [outputs..., known tangent outputs..., residuals...]
   return cached<LinearizeProgram>(f, 'linearize', xs, inTree, null, () => {
     const u = traceUser('linearize', f, xs, inTree, false);

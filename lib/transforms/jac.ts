@@ -61,6 +61,9 @@ function auxPair(who: string, r: unknown): [unknown, unknown] {
   return [r[0], r[1]];
 }
 
+/** The user's function, typed as the public API takes it. */
+type UserFn = Parameters<typeof jacfwd>[0];
+
 /** The options as part of a cache key (argnums normalised; a one-element list still returns a list). */
 const optsKey = (opts: JacOptions, an: readonly number[]) => ({ argnums: an, list: typeof opts.argnums === 'object', aux: !!opts.hasAux });
 
@@ -81,7 +84,7 @@ export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
 }
 
 /** The Jacobian of `f` at `args` by forward mode (traced once by jacfwd). */
-function jacfwdAt(f: (...args: any[]) => any, opts: JacOptions, an: number[], args: unknown[]): unknown {
+function jacfwdAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): unknown {
   const { sel, g } = selectArgs('jacfwd', f, args, an);
   const { xs, inTree } = userArgs('jacfwd', sel);
   checkFloat('jacfwd', xs);
@@ -105,7 +108,7 @@ function jacfwdAt(f: (...args: any[]) => any, opts: JacOptions, an: number[], ar
 }
 
 /** The Jacobian of `f` at `args` by reverse mode (traced once by jacrev). */
-function jacrevAt(f: (...args: any[]) => any, opts: JacOptions, an: number[], args: unknown[]): unknown {
+function jacrevAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): unknown {
   const { sel, g } = selectArgs('jacrev', f, args, an);
   const { xs, inTree } = userArgs('jacrev', sel);
   checkFloat('jacrev', xs);
