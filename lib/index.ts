@@ -23,6 +23,7 @@ export type { Backend, Buffer, Executable, MemoryStats } from './core/backend.js
 export { devicePut } from './core/device.js';
 export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';
+export { clearCaches } from './core/lru.js';
 
 /** Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`, `structure`, `at`. */
 export const tree = {

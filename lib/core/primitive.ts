@@ -36,11 +36,5 @@ export function definePrimitive<P extends Params>(p: Primitive<P>): Primitive<P>
 
 export const primitives = (): ReadonlyMap<string, Primitive> => registry;
 
-/** A stable string for params, used by caches and CSE (sub-Jaxprs are keyed by their id). */
-export function paramsKey(params: Params): string {
-  return JSON.stringify(params, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && 'eqns' in v && 'id' in v) return `#jaxpr${(v as { id: number }).id}`;
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    return v;
-  });
-}
+/** Params keys for caches and CSE live with the structural keys of Jaxprs. */
+export { paramsKey } from './structural-key.js';

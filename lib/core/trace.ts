@@ -9,6 +9,7 @@ import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js
 import { Array, ConcreteArray } from './array.js';
 import { type Backend, getBackend } from './backend.js';
 import { checked } from './check.js';
+import { LRU, onClearCaches } from './lru.js';
 
 const stack: Builder[] = [];
 
@@ -173,7 +174,9 @@ export function bind1(prim: Primitive, args: readonly Array[], params: Params = 
 
 // ---- eager execution ---------------------------------------------------------
 
-const eagerCache = new Map<string, { jaxpr: Jaxpr; exe: ReturnType<Backend['compile']> }>();
+// Bounded: keys hold avals and params, so a program meeting ever-new shapes would grow it forever.
+const eagerCache = new LRU<string, { jaxpr: Jaxpr; exe: ReturnType<Backend['compile']> }>(512);
+onClearCaches(() => eagerCache.clear());
 
 export function commonDevice(args: readonly Array[], who: string): string {
   let dev: string | undefined;
@@ -229,8 +232,14 @@ export interface TraceOptions {
   inWeak?: readonly boolean[];
 }
 
+let traces = 0;
+
+/** How many times `traceFlat` has run: tests use it to check that a cached call traces nothing. */
+export const traceCount = (): number => traces;
+
 /** Traces a flat function into a Jaxpr. Outputs may be Tracers of this trace or anything capturable. */
 export function traceFlat(fn: (...args: Array[]) => Array[], inAvals: readonly Aval[], opts: TraceOptions = {}): Traced {
+  traces++;
   const inputValues = opts.inputValues?.every((v) => v instanceof ConcreteArray || v instanceof Tracer) ? opts.inputValues : undefined;
   const b = new Builder(opts.device ?? getBackend().name, inputValues, opts.abstractReason ?? 'during abstract tracing');
   stack.push(b);

@@ -8,6 +8,8 @@ import { type Aval, Jaxpr } from '../core/ir.js';
 import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../core/backend.js';
+import { compileShared } from '../core/compile-cache.js';
+import { LRU, onClearCaches } from '../core/lru.js';
 import { asArray, describe } from '../primitives/convert.js';
 import { avalsKey, flattenArrays, hasTracer, treeKey } from './staging.js';
 import { simplify } from './passes.js';
@@ -100,7 +102,7 @@ export function runStaged(st: Staged, args: readonly Array[]): Array[] {
   if (hasTracer(ins) || hasTracer(st.consts)) return evalJaxpr(st.jaxpr, st.consts, ins);
   const device = commonDevice([...st.consts, ...ins], 'transform');
   const backend = getBackend(device);
-  st.exe ??= backend.compile(st.jaxpr);
+  st.exe ??= compileShared(backend, st.jaxpr);
   const bufs = st.exe.run([...st.consts, ...ins].map((a) => (a as ConcreteArray).onDevice(backend).buffer));
   return bufs.map((b) => new ConcreteArray(b, backend));
 }
@@ -115,24 +117,30 @@ export interface Entry {
   valueDependent: boolean;
 }
 
-const caches = new WeakMap<object, Map<string, Entry>>();
+/** Signatures kept per function: a function called with ever-new shapes must not grow without bound. */
+export const PER_FUNCTION = 64;
+let caches = new WeakMap<object, LRU<string, Entry>>();
+onClearCaches(() => { caches = new WeakMap(); });
 
-/** Looks up (or builds and, when reusable, stores) the staged program for this signature. */
-export function cached(
+/**
+ * Looks up (or builds and, when reusable, stores) the staged program for this signature; `X` is
+ * what a transform keeps beside it (one `tag` always builds the same shape of entry).
+ */
+export function cached<X extends object = object>(
   f: object,
   tag: string,
   xs: readonly Array[],
   inTree: TreeDef,
   extra: unknown,
-  build: () => Omit<Entry, 'jaxprOuts'> & { jaxprOuts?: number },
-): Entry {
+  build: () => Omit<Entry, 'jaxprOuts'> & { jaxprOuts?: number } & X,
+): Entry & X {
   let m = caches.get(f);
-  if (!m) { m = new Map(); caches.set(f, m); }
+  if (!m) { m = new LRU(PER_FUNCTION); caches.set(f, m); }
   const key = `${tag}|${commonDevice(xs, tag)}|${treeKey(inTree)}|${avalsKey(xs)}|${JSON.stringify(extra ?? null)}`;
   const hit = m.get(key);
-  if (hit) return hit;
+  if (hit) return hit as Entry & X;
   const b = build();
-  const entry: Entry = { ...b, jaxprOuts: b.jaxprOuts ?? b.nOut + (b.auxTree ? countLeaves(b.auxTree) : 0) };
+  const entry: Entry & X = { ...b, jaxprOuts: b.jaxprOuts ?? b.nOut + (b.auxTree ? countLeaves(b.auxTree) : 0) };
   // Value-dependent traces are specific to these inputs; closures over Tracers to their trace.
   if (!entry.valueDependent && !hasTracer(entry.staged.consts) && !hasTracer(entry.staged.pre)) m.set(key, entry);
   return entry;

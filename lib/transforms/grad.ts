@@ -172,21 +172,40 @@ export function grad(f: (...args: any[]) => any, opts: GradOptions = {}): (...ar
   };
 }
 
+interface LinearizeProgram {
+  /** The linear part: [residuals..., tangents...] -> the unknown tangent outputs */
+  lin: Staged;
+  nKnownOuts: number;
+  tangentUnknown: boolean[];
+}
+
+/** Traces, differentiates and splits `f` once per signature (a repeated call traces nothing). */
+function linearizeProgram(f: Parameters<typeof linearize>[0], xs: Array[], inTree: TreeDef) {
+  // `staged` is the known part: [consts..., xs...] -> [outputs..., known tangent outputs..., residuals...]
+  return cached<LinearizeProgram>(f, 'linearize', xs, inTree, null, () => {
+    const u = traceUser('linearize', f, xs, inTree, false);
+    const jv = jvpJaxpr(u.jaxpr, u.consts, xs.map(() => true));
+    const nKnown = jv.jaxpr.consts.length + u.jaxpr.consts.length + xs.length;
+    const split = partialEval(jv.jaxpr, [...jv.jaxpr.consts, ...jv.jaxpr.inputs].map((_, i) => i >= nKnown));
+    return {
+      staged: { jaxpr: split.known, consts: [], pre: [...jv.consts, ...jv.pre] },
+      lin: { jaxpr: split.unknown, consts: [], pre: [] },
+      nKnownOuts: split.outUnknown.filter((x) => !x).length,
+      tangentUnknown: split.outUnknown.slice(u.jaxpr.outputs.length),
+      outTree: u.outTree, nOut: u.nOut, valueDependent: u.valueDependent,
+    };
+  });
+}
+
 /** `linearize(f, primals)` -> `[out, jvpFn]`; `jvpFn(...tangents)` reuses the linearization. */
 export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (...tangents: unknown[]) => any] {
   const args = asArgList(primals);
   const { xs, inTree } = userArgs('linearize', args);
-  const u = traceUser('linearize', f, xs, inTree, false);
-  const jv = jvpJaxpr(u.jaxpr, u.consts, xs.map(() => true));
-  const nKnown = jv.jaxpr.consts.length + u.jaxpr.consts.length + xs.length;
-  const split = partialEval(jv.jaxpr, [...jv.jaxpr.consts, ...jv.jaxpr.inputs].map((_, i) => i >= nKnown));
-  const nOuts = u.jaxpr.outputs.length;
-  const known = runStaged({ jaxpr: split.known, consts: [], pre: [...jv.consts, ...jv.pre] }, xs);
-  const nKnownOuts = split.outUnknown.filter((x) => !x).length;
-  const out = unflatten(u.outTree, known.slice(0, nOuts));
-  const knownTangentOuts = known.slice(nOuts, nKnownOuts);
-  const res = known.slice(nKnownOuts);
-  const tangentUnknown = split.outUnknown.slice(nOuts);
+  const p = linearizeProgram(f, xs, inTree);
+  const known = runStaged(p.staged, xs);
+  const out = unflatten(p.outTree, known.slice(0, p.nOut));
+  const knownTangentOuts = known.slice(p.nOut, p.nKnownOuts);
+  const res = known.slice(p.nKnownOuts);
   const jvpFn = (...tangents: unknown[]) => {
     const [ts, tTree] = flattenArrays('linearize jvpFn', tangents);
     if (ts.length !== xs.length) throw new TypeError(`linearize jvpFn: expected ${xs.length} tangent leaves, got ${ts.length}`);
@@ -198,11 +217,11 @@ export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (
         throw new TypeError(`linearize jvpFn: tangent ${i} is ${avalStr(t.aval)} but its primal is ${avalStr(xs[i].aval)}`);
       }
     });
-    const lin = runStaged({ jaxpr: split.unknown, consts: [], pre: res }, ts);
+    const lin = runStaged(p.lin, [...res, ...ts]);
     let a = 0;
     let b = 0;
-    const touts = tangentUnknown.map((isU) => (isU ? lin[a++] : knownTangentOuts[b++]));
-    return unflatten(u.outTree, touts);
+    const touts = p.tangentUnknown.map((isU) => (isU ? lin[a++] : knownTangentOuts[b++]));
+    return unflatten(p.outTree, touts);
   };
   return [out, jvpFn];
 }

@@ -2,7 +2,7 @@
  * Jacobians and Hessians of functions of any input/output shapes and pytrees:
  * jacfwd pushes a basis of input tangents through jvp under vmap; jacrev pulls a basis of output
  * cotangents through vjp under vmap. The result's leaf for (output o, input i) has shape
- * [...o.shape, ...i.shape].
+ * [...o.shape, ...i.shape]. Each compiles once per (function, options, argument shapes), like grad.
  */
 import type { Array } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
@@ -16,6 +16,7 @@ import { jvp } from './jvp.js';
 import { vjp } from './grad.js';
 import { vmap } from './vmap.js';
 import { userArgs } from './api-util.js';
+import { stagedApply } from './staged-apply.js';
 
 export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 
@@ -81,30 +82,17 @@ function auxPair(who: string, r: unknown): [unknown, unknown] {
   return [r[0], r[1]];
 }
 
+/** The user's function, typed as the public API takes it. */
+type UserFn = Parameters<typeof jacfwd>[0];
+
+/** The options as part of a cache key (argnums normalised; a one-element list still returns a list). */
+const optsKey = (opts: JacOptions, an: readonly number[]) => ({ argnums: an, list: typeof opts.argnums === 'object', aux: !!opts.hasAux });
+
 /** Forward-mode Jacobian (efficient for few inputs, many outputs). */
 export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   return (...args: unknown[]) => {
     const an = nums(opts.argnums, args.length);
-    const { sel, g } = selectArgs('jacfwd', f, args, an);
-    const { xs, inTree } = userArgs('jacfwd', sel);
-    checkFloat('jacfwd', xs);
-    const B = basis(xs);
-    // Each basis tangent gives one column: out[o][k] = d out_o / d x_k.
-    // With hasAux, f returns [out, aux]: only out is differentiated; aux comes back as it is.
-    const main = opts.hasAux ? (...s: unknown[]) => auxPair('jacfwd', g(...s))[0] : g;
-    const push = (...ts: Array[]) => jvp(main, sel, unflatten<unknown[]>(inTree, ts))[1];
-    const cols = vmap(push, 0, -1)(...B);
-    const full = g(...sel);
-    const [out, aux] = opts.hasAux ? auxPair('jacfwd', full) : [full, undefined];
-    const [outLeaves, outTree] = flatten(out);
-    const [colLeaves] = flatten(cols);
-    const res = (colLeaves as Array[]).map((c, i) => {
-      const o = outLeaves[i] as Array;
-      const per = blocks(c, xs, false).map((p, k) => reshape(p, [...o.shape, ...xs[k].shape]));
-      return unflatten(inTree, per);
-    });
-    const shaped = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
-    return opts.hasAux ? [shaped, aux] : shaped;
+    return stagedApply('jacfwd', f, optsKey(opts, an), args, an, (a) => jacfwdAt(f, opts, an, a));
   };
 }
 
@@ -112,26 +100,55 @@ export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
 export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   return (...args: unknown[]) => {
     const an = nums(opts.argnums, args.length);
-    const { sel, g } = selectArgs('jacrev', f, args, an);
-    const { xs, inTree } = userArgs('jacrev', sel);
-    checkFloat('jacrev', xs);
-    const [out, vjpFn, aux] = vjp(g, sel, { hasAux: !!opts.hasAux });
-    const [outLeaves, outTree] = flatten(out);
-    const os = outLeaves as Array[];
-    os.forEach((o, i) => {
-      if (!isFloat(o.dtype)) throw new TypeError(`jacrev: output leaf ${i} has dtype ${o.dtype}; jacrev needs float outputs (use jacfwd, or convert with astype)`);
-    });
-    const B = basis(os);
-    // Each basis cotangent gives one row of the Jacobian.
-    const pull = (...cts: Array[]) => vjpFn(unflatten(outTree, cts));
-    const rows = vmap(pull)(...B) as unknown[];
-    const [rowLeaves] = flatten(rows);
-    // rowLeaves[k]: [N_out, ...x_k.shape]; split the leading axis per output leaf.
-    const perIn = (rowLeaves as Array[]).map((r) => blocks(r, os, true));
-    const res = os.map((o, i) => unflatten(inTree, xs.map((x, k) => reshape(perIn[k][i], [...o.shape, ...x.shape]))));
-    const jac = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
-    return opts.hasAux ? [jac, aux] : jac;
+    return stagedApply('jacrev', f, optsKey(opts, an), args, an, (a) => jacrevAt(f, opts, an, a));
   };
+}
+
+/** The Jacobian of `f` at `args` by forward mode (traced once by jacfwd). */
+function jacfwdAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): unknown {
+  const { sel, g } = selectArgs('jacfwd', f, args, an);
+  const { xs, inTree } = userArgs('jacfwd', sel);
+  checkFloat('jacfwd', xs);
+  const B = basis(xs);
+  // Each basis tangent gives one column: out[o][k] = d out_o / d x_k.
+  // With hasAux, f returns [out, aux]: only out is differentiated; aux comes back as it is.
+  const main = opts.hasAux ? (...s: unknown[]) => auxPair('jacfwd', g(...s))[0] : g;
+  const push = (...ts: Array[]) => jvp(main, sel, unflatten<unknown[]>(inTree, ts))[1];
+  const cols = vmap(push, 0, -1)(...B);
+  const full = g(...sel);
+  const [out, aux] = opts.hasAux ? auxPair('jacfwd', full) : [full, undefined];
+  const [outLeaves, outTree] = flatten(out);
+  const [colLeaves] = flatten(cols);
+  const res = (colLeaves as Array[]).map((c, i) => {
+    const o = outLeaves[i] as Array;
+    const per = blocks(c, xs, false).map((p, k) => reshape(p, [...o.shape, ...xs[k].shape]));
+    return unflatten(inTree, per);
+  });
+  const shaped = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+  return opts.hasAux ? [shaped, aux] : shaped;
+}
+
+/** The Jacobian of `f` at `args` by reverse mode (traced once by jacrev). */
+function jacrevAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): unknown {
+  const { sel, g } = selectArgs('jacrev', f, args, an);
+  const { xs, inTree } = userArgs('jacrev', sel);
+  checkFloat('jacrev', xs);
+  const [out, vjpFn, aux] = vjp(g, sel, { hasAux: !!opts.hasAux });
+  const [outLeaves, outTree] = flatten(out);
+  const os = outLeaves as Array[];
+  os.forEach((o, i) => {
+    if (!isFloat(o.dtype)) throw new TypeError(`jacrev: output leaf ${i} has dtype ${o.dtype}; jacrev needs float outputs (use jacfwd, or convert with astype)`);
+  });
+  const B = basis(os);
+  // Each basis cotangent gives one row of the Jacobian.
+  const pull = (...cts: Array[]) => vjpFn(unflatten(outTree, cts));
+  const rows = vmap(pull)(...B) as unknown[];
+  const [rowLeaves] = flatten(rows);
+  // rowLeaves[k]: [N_out, ...x_k.shape]; split the leading axis per output leaf.
+  const perIn = (rowLeaves as Array[]).map((r) => blocks(r, os, true));
+  const res = os.map((o, i) => unflatten(inTree, xs.map((x, k) => reshape(perIn[k][i], [...o.shape, ...x.shape]))));
+  const jac = unflatten(outTree, res.map((r) => (typeof opts.argnums === 'object' ? r : (r as unknown[])[0])));
+  return opts.hasAux ? [jac, aux] : jac;
 }
 
 /** Hessian = jacfwd(jacrev(f)): forward-over-reverse (with hasAux, jacrev's [jac, aux] is jacfwd's [out, aux]). */

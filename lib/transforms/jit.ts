@@ -8,6 +8,9 @@ import { type Aval, Jaxpr, aval } from '../core/ir.js';
 import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../core/backend.js';
+import { compileShared } from '../core/compile-cache.js';
+import { LRU, cacheGeneration } from '../core/lru.js';
+import { PER_FUNCTION } from './api-util.js';
 import { isDType } from '../core/dtype.js';
 import { simplify } from './passes.js';
 import { avalsKey, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
@@ -41,9 +44,12 @@ function splitStatic(who: string, args: unknown[], staticArgnums: readonly numbe
 
 /** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): F {
-  const cache = new Map<string, Entry>();
+  const cache = new LRU<string, Entry>(PER_FUNCTION);
+  let generation = cacheGeneration();
   const staticArgnums = opts.staticArgnums ?? [];
   const jitted = (...args: unknown[]) => {
+    // clearCaches() cannot reach this closure; it moves the generation instead.
+    if (generation !== cacheGeneration()) { cache.clear(); generation = cacheGeneration(); }
     const { dyn, key: sKey, rebuild } = splitStatic('jit', args, staticArgnums);
     const [xs, inTree] = flattenArrays('jit', dyn);
     const device = commonDevice(xs, 'jit');
@@ -62,7 +68,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       return unflatten(entry.outTree, evalJaxpr(entry.jaxpr, entry.consts, xs));
     }
     const backend = getBackend(device);
-    entry.exe ??= backend.compile(entry.jaxpr);
+    entry.exe ??= compileShared(backend, entry.jaxpr);
     const ins = [...entry.consts, ...xs].map((a) => (a as ConcreteArray).onDevice(backend).buffer);
     const outs = entry.exe.run(ins).map((b, i) => new ConcreteArray(b, backend, entry!.outWeak[i]));
     return unflatten(entry.outTree, outs);

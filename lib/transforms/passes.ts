@@ -6,6 +6,7 @@
 import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } from '../core/ir.js';
 import { paramsKey } from '../core/primitive.js';
 import { checked } from '../core/check.js';
+import { literalKey } from '../core/structural-key.js';
 import { bindEager, scalarArray } from '../core/trace.js';
 import type { ConcreteArray } from '../core/array.js';
 
@@ -62,7 +63,8 @@ function fold(e: Eqn): Atom | undefined {
   return literal(r.dataSync()[0], r.dtype);
 }
 
-const atomKey = (a: Atom): string => (isVar(a) ? `v${a.id}` : `l${a.aval.dtype}:${a.value}`);
+// Literals by literalKey: `mul x 0` and `mul x -0` differ (the sign of a zero product).
+const atomKey = (a: Atom): string => (isVar(a) ? `v${a.id}` : `l${literalKey(a)}`);
 
 /** One forward pass of identities, constant folding and CSE, then DCE. */
 export function simplify(j: Jaxpr): Jaxpr {
