@@ -11,24 +11,23 @@ import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
 import { SCALAR_OPS, jsHelpers } from '../../lowering/scalar-ops.js';
 import type { View } from '../../lowering/view.js';
+import { LRU, onClearCaches } from '../../core/lru.js';
 import * as sp from './special.js';
 
 const helpers = { ...jsHelpers, erf: sp.erf, erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma };
 
 type Compiled = (h: typeof helpers, ins: readonly TypedArray[], outs: readonly TypedArray[]) => void;
 
-const cache = new Map<string, Compiled>();
-const CACHE_LIMIT = 4096;
+// Keys are structural, so programs traced again hit; the bound covers programs that never repeat.
+const cache = new LRU<string, Compiled>(2048);
+onClearCaches(() => cache.clear());
 
 export function renderJs(k: Kernel): KernelFn<TypedArray> {
   let fn = cache.get(k.key);
-  if (fn) {
-    cache.delete(k.key);
-  } else {
+  if (!fn) {
     fn = new Function('h', 'ins', 'outs', kernelSource(k)) as Compiled;
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(k.key, fn);
   }
-  cache.set(k.key, fn);
   const f = fn;
   return (ins, outs) => f(helpers, ins, outs);
 }
@@ -84,7 +83,6 @@ function kernelSource(k: Kernel): string {
   const dom = simplifyDomain(k, views);
   const outerVars = dom.domain.slice(0, dom.nKept).map((_, i) => `a${i}`);
   const innerVars = dom.domain.slice(dom.nKept).map((_, i) => `c${i}`);
-  const allVars = [...outerVars, ...innerVars];
 
   const lines: string[] = [];
   k.inputs.forEach((_, i) => lines.push(`const x${i} = ins[${i}];`));
@@ -170,7 +168,6 @@ function kernelSource(k: Kernel): string {
     perPoint.push(...b.code, ...outerOuts.map(([o, i]) => `${pad0}o${i}[${offset(o.view, false)}] = ${b.name.get(o.expr.id)};`));
   }
   const opens = dom.domain.slice(0, dom.nKept).map((n, i) => `${'  '.repeat(i)}for (let a${i} = 0; a${i} < ${n}; a${i}++) {`);
-  void allVars;
   return [
     ...lines,
     ...opens,
