@@ -48,8 +48,10 @@ export interface Program {
   /** Slots holding constant data (literals read by routines, constants of decompositions). */
   readonly constants: readonly { readonly slot: number; readonly data: TypedArray }[];
   readonly steps: readonly Step[];
-  /** Intermediate slots whose last reader is step i (freed after it). */
+  /** Intermediate slots whose last reader is step i and whose buffer no later step takes: freed after it. */
   readonly free: readonly (readonly number[])[];
+  /** For each output of step i (kernels only): the dead slot whose buffer it takes over, or -1. */
+  readonly reuse: readonly (readonly number[])[];
   readonly outputs: readonly number[];
 }
 

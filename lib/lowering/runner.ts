@@ -1,7 +1,8 @@
 /**
  * The one Program runner every backend uses. A backend supplies a Runtime (allocation, its
- * rendered kernels, its routines, copies); the runner walks the steps, follows the memory plan,
- * reuses freed buffers of equal size within a run, and runs control steps over sub-Programs.
+ * rendered kernels, its routines, copies); the runner walks the steps, follows the memory plan
+ * (frees dead buffers, hands them to later kernels of equal size), and runs control steps over
+ * sub-Programs.
  */
 import type { TypedArray } from '../core/dtype.js';
 import { type Aval, aval as mkAval, size } from '../core/ir.js';
@@ -32,9 +33,7 @@ export interface Runtime<B> {
 /** Outputs of a run: `owned[i]` false means outs[i] is one of the run's inputs or constants. */
 export interface RunResult<B> { outs: B[]; owned: boolean[] }
 
-const poolKey = (a: Aval): string => `${a.dtype}:${size(a.shape)}`;
-
-type Exec<B> = (env: B[], owned: boolean[], pool: Map<string, B[]>) => void;
+type Exec<B> = (env: B[], owned: boolean[]) => void;
 
 export class ProgramRunner<B> {
   private readonly consts: B[];
@@ -42,7 +41,7 @@ export class ProgramRunner<B> {
 
   constructor(readonly program: Program, private readonly rt: Runtime<B>, private readonly sub: (p: Program) => ProgramRunner<B>) {
     this.consts = program.constants.map((c) => rt.upload(c.data, program.slotAvals[c.slot]));
-    this.execs = program.steps.map((st) => this.prepare(st));
+    this.execs = program.steps.map((st, i) => this.prepare(st, i));
   }
 
   run(inputs: readonly B[]): RunResult<B> {
@@ -52,21 +51,13 @@ export class ProgramRunner<B> {
     const owned = new globalThis.Array<boolean>(p.slotAvals.length).fill(false);
     p.inputs.forEach((s, i) => { env[s] = inputs[i]; });
     p.constants.forEach((c, i) => { env[c.slot] = this.consts[i]; });
-    const pool = new Map<string, B[]>();
-    try {
-      for (let i = 0; i < this.execs.length; i++) {
-        this.execs[i](env, owned, pool);
-        for (const s of p.free[i]) {
-          if (!owned[s]) continue;
-          const k = poolKey(p.slotAvals[s]);
-          const list = pool.get(k);
-          if (list) list.push(env[s]); else pool.set(k, [env[s]]);
-          owned[s] = false;
-          env[s] = undefined as B;
-        }
+    for (let i = 0; i < this.execs.length; i++) {
+      this.execs[i](env, owned);
+      for (const s of p.free[i]) {
+        if (owned[s]) this.rt.free(env[s]);
+        owned[s] = false;
+        env[s] = undefined as B;
       }
-    } finally {
-      for (const list of pool.values()) for (const b of list) this.rt.free(b);
     }
     const given = new Set<number>();
     return {
@@ -79,10 +70,6 @@ export class ProgramRunner<B> {
     };
   }
 
-  private take(a: Aval, pool: Map<string, B[]>): B {
-    return pool.get(poolKey(a))?.pop() ?? this.rt.alloc(a);
-  }
-
   /** An owned result: borrowed buffers (inputs passed through a sub-run) are copied. */
   private own(r: RunResult<B>, avals: readonly Aval[]): B[] {
     return r.outs.map((b, i) => {
@@ -93,7 +80,7 @@ export class ProgramRunner<B> {
     });
   }
 
-  private prepare(st: Step): Exec<B> {
+  private prepare(st: Step, i: number): Exec<B> {
     const rt = this.rt;
     const avals = this.program.slotAvals;
     const outAvals = st.outs.map((s) => avals[s]);
@@ -101,8 +88,17 @@ export class ProgramRunner<B> {
     switch (st.kind) {
       case 'kernel': {
         const fn = rt.kernel(st.kernel);
-        return (env, owned, pool) => {
-          const outs = outAvals.map((a) => this.take(a, pool));
+        const reuse = this.program.reuse[i];
+        return (env, owned) => {
+          // A buffer taken over from a dead slot keeps its allocation (and its accounting).
+          const outs = outAvals.map((a, k) => {
+            const d = reuse[k];
+            if (d < 0 || !owned[d]) return rt.alloc(a);
+            const b = env[d];
+            owned[d] = false;
+            env[d] = undefined as B;
+            return b;
+          });
           fn(st.ins.map((s) => env[s]), outs);
           bindOuts(env, owned, outs);
         };
