@@ -4,7 +4,7 @@
  */
 import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
 import { type Aval, aval as mkAval, avalStr, size } from './ir.js';
-import { type Backend, type Buffer, type BufferRef, getBackend } from './backend.js';
+import { type Backend, type Buffer, type BufferRef, checkDtype, getBackend } from './backend.js';
 import { noteCreated } from './scope.js';
 import { formatArray } from './format.js';
 
@@ -242,12 +242,16 @@ export class ConcreteArray extends Array {
 
   static fromData(data: TypedArray, shape: readonly number[], dtype: DType, backend?: Backend, weak = false): ConcreteArray {
     const b = backend ?? getBackend();
+    checkDtype(b, dtype, 'put');
     const a = mkAval(shape, dtype);
     return new ConcreteArray(b.put(data, a), b, weak);
   }
 
   static fromScalar(value: number | boolean, dtype: DType, backend?: Backend, weak = false): ConcreteArray {
     const b = backend ?? getBackend();
+    // A weak JS scalar (2.5 as float64) takes the other operand's dtype before any kernel reads
+    // it, so it may sit on a device that lacks its default dtype; a strong one may not.
+    if (!weak) checkDtype(b, dtype, 'put');
     const v = castScalar(value, dtype);
     const data = typedArrayFor(dtype, 1);
     data[0] = v;
@@ -256,7 +260,7 @@ export class ConcreteArray extends Array {
 
   readSync(): TypedArray {
     if (!this.backend.readSync) {
-      throw new Error(`dataSync: device '${this.device}' cannot read synchronously; use 'await x.data()'`);
+      throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()', or compute on the 'cpu' device (devicePut(x, 'cpu'))`);
     }
     return this.backend.readSync(this.buffer);
   }

@@ -1,6 +1,7 @@
 /** The pluggable backend contract and the device registry. Core never imports a concrete backend. */
 import type { DType, TypedArray } from './dtype.js';
 import type { Aval, Jaxpr } from './ir.js';
+import { Jaxpr as JaxprClass } from './ir.js';
 
 /**
  * What an Array's finalizer holds to release a buffer: a reference count and whatever the device
@@ -55,10 +56,56 @@ export interface Backend {
 
 const backends = new Map<string, Backend>();
 let current: string | undefined;
+let host: Backend | undefined;
 
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
   current ??= b.name;
+}
+
+/**
+ * Registers `b` (if it is not yet) and makes it the host device: the one that constant folding,
+ * value reads while tracing and other host-side work run on, whatever the default device is.
+ * The CPU backend calls this when it loads; core cannot import it (core imports no backend).
+ */
+export function registerHost(b: Backend): void {
+  if (backends.get(b.name) !== b) registerBackend(b);
+  host = b;
+}
+
+/** The host device (the CPU): host-side work runs here, never on the default device. */
+export function hostBackend(): Backend {
+  if (!host) throw new Error("hostBackend: no host device is registered; import the library from its entry point, which registers the 'cpu' backend as the host");
+  return host;
+}
+
+/**
+ * Rejects a dtype that `b` does not declare in `dtypes`: checked where core hands data (`put`) or
+ * a program (`compile`) to a device, so no backend has to check, and a float64 array never
+ * reaches a float32-only device to fail later inside a kernel.
+ */
+export function checkDtype(b: Backend, dtype: DType, who: string): void {
+  if (b.dtypes.includes(dtype)) return;
+  const alt = dtype === 'float64' && b.dtypes.includes('float32') ? "convert with x.astype('float32') first, or " : '';
+  const cpu = host && host !== b && host.dtypes.includes(dtype) ? `the '${host.name}' device` : 'a device that has it';
+  throw new TypeError(`${who}: device '${b.name}' has no ${dtype} (it has ${b.dtypes.join(', ')}); ${alt}use ${cpu}`);
+}
+
+/** `checkDtype` over every variable and literal of `jaxpr` and of the sub-Jaxprs in its params. */
+export function checkJaxprDtypes(b: Backend, jaxpr: Jaxpr, who: string): void {
+  const seen = new Set<DType>();
+  const visit = (j: Jaxpr): void => {
+    for (const v of [...j.consts, ...j.inputs, ...j.outputs]) seen.add(v.aval.dtype);
+    for (const e of j.eqns) {
+      for (const a of [...e.inputs, ...e.outputs]) seen.add(a.aval.dtype);
+      for (const p of Object.values(e.params)) {
+        if (p instanceof JaxprClass) visit(p);
+        else if (globalThis.Array.isArray(p)) for (const q of p) if (q instanceof JaxprClass) visit(q);
+      }
+    }
+  };
+  visit(jaxpr);
+  for (const d of seen) checkDtype(b, d, who);
 }
 
 /** The names of the registered devices, default first. */

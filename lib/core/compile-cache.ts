@@ -4,7 +4,7 @@
  * it reuses the executable compiled for the first one instead of compiling (and caching kernels
  * for) every copy. Bounded per device, so programs meeting ever-new computations stay flat.
  */
-import type { Backend, Executable } from './backend.js';
+import { type Backend, type Executable, checkJaxprDtypes } from './backend.js';
 import type { Jaxpr } from './ir.js';
 import { LRU, onClearCaches } from './lru.js';
 import { jaxprKey } from './structural-key.js';
@@ -24,6 +24,7 @@ export function compileShared(backend: Backend, jaxpr: Jaxpr): Executable {
   const key = jaxprKey(jaxpr);
   let exe = cache.get(key);
   if (!exe) {
+    checkJaxprDtypes(backend, jaxpr, 'compile');
     exe = backend.compile(jaxpr);
     cache.set(key, exe);
   }

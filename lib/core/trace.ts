@@ -7,7 +7,7 @@ import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
 import { Array, ConcreteArray } from './array.js';
-import { type Backend, getBackend } from './backend.js';
+import { type Backend, checkJaxprDtypes, getBackend, hostBackend } from './backend.js';
 import { checked } from './check.js';
 import { LRU, onClearCaches } from './lru.js';
 
@@ -62,7 +62,7 @@ export class Builder {
 
   /** Evaluates `atom` on the concrete inputs, running only the equations it depends on. */
   concretize(atom: Atom): ConcreteArray {
-    if (!isVar(atom)) return scalarArray(atom.value, atom.aval, this.device);
+    if (!isVar(atom)) return scalarArray(atom.value, atom.aval, hostBackend().name);
     const hit = this.memo.get(atom.id);
     if (hit) return hit;
     const abstract = (): ConcretizationError =>
@@ -92,7 +92,7 @@ export class Builder {
       if (k === undefined) {
         const src = leaf(v);
         if (!src) throw new UnexpectedTracerError(`concretize: variable ${v.id} does not belong to this trace`);
-        this.memo.set(v.id, src instanceof Tracer ? src.concrete() : (src as ConcreteArray));
+        this.memo.set(v.id, toHost(src instanceof Tracer ? src.concrete() : (src as ConcreteArray)));
         continue;
       }
       if (needed.has(k)) continue;
@@ -101,8 +101,8 @@ export class Builder {
     }
     for (const k of [...needed].sort((a, b) => a - b)) {
       const e = this.eqns[k];
-      const ins = e.inputs.map((a) => (isVar(a) ? this.memo.get(a.id)! : scalarArray(a.value, a.aval, this.device)));
-      const outs = bindEager(e.primitive, ins, e.params, false);
+      const ins = e.inputs.map((a) => (isVar(a) ? this.memo.get(a.id)! : scalarArray(a.value, a.aval, hostBackend().name)));
+      const outs = hostEval(e.primitive, ins, e.params);
       e.outputs.forEach((o, i) => this.memo.set(o.id, outs[i]));
     }
     return this.memo.get(atom.id)!;
@@ -150,10 +150,11 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
     }
   }
   // Scalar literal arithmetic folds at trace time, so inlined transforms stay small.
+  // It runs on the host; the result is a host scalar on the default device, as an eager op's is.
   if (!top && args.length && args.every((a) => a instanceof ConcreteArray && a.hostScalar !== undefined)) {
-    const outs = bindEager(prim, args as ConcreteArray[], params, weak);
-    if (outs.every((o) => o.aval.shape.length === 0 && o.backend.readSync)) {
-      return outs.map((o) => ConcreteArray.fromScalar(o.readSync()[0], o.dtype, o.backend, weak));
+    const outs = hostEval(prim, args as ConcreteArray[], params);
+    if (outs.every((o) => o.aval.shape.length === 0)) {
+      return outs.map((o) => ConcreteArray.fromScalar(o.readSync()[0], o.dtype, getBackend(), weak));
     }
   }
   // Omnistaging: inside a trace, other ops on constants are staged (no hidden constant folding).
@@ -190,8 +191,8 @@ export function commonDevice(args: readonly Array[], who: string): string {
   return dev ?? getBackend().name;
 }
 
-export function bindEager(prim: Primitive, args: readonly ConcreteArray[], params: Params, weak: boolean): ConcreteArray[] {
-  const device = commonDevice(args, prim.name);
+/** Runs a primitive now, on `device` (by default the one its array arguments share). */
+export function bindEager(prim: Primitive, args: readonly ConcreteArray[], params: Params, weak: boolean, device = commonDevice(args, prim.name)): ConcreteArray[] {
   const backend = getBackend(device);
   const inAvals = args.map((a) => a.aval);
   const key = `${device}|${prim.name}|${inAvals.map(avalStr).join(',')}|${paramsKey(params)}`;
@@ -201,11 +202,35 @@ export function bindEager(prim: Primitive, args: readonly ConcreteArray[], param
     const outAvals = orThrow(prim.abstractEval(inAvals, params));
     const outs = outAvals.map(newVar);
     const jaxpr = new Jaxpr([], ins, [eqn(prim, ins, outs, params)], outs);
+    checkJaxprDtypes(backend, jaxpr, prim.name);
     entry = { jaxpr, exe: backend.compile(jaxpr) };
     eagerCache.set(key, entry);
   }
   const bufs = entry.exe.run(args.map((a) => a.onDevice(backend).buffer));
   return bufs.map((b) => new ConcreteArray(b, backend, weak));
+}
+
+/**
+ * Runs a primitive on the host device (the CPU) whatever the default device is: constant folding
+ * and value reads while tracing need the value in JS now, which an asynchronous device cannot give.
+ */
+export function hostEval(prim: Primitive, args: readonly ConcreteArray[], params: Params): ConcreteArray[] {
+  // Named explicitly: host scalars alone would otherwise run on the default device.
+  return bindEager(prim, args.map(toHost), params, false, hostBackend().name);
+}
+
+/** `x` on the host: itself, a host scalar re-made there, or a synchronous copy where the device allows. */
+function toHost(x: ConcreteArray): ConcreteArray {
+  const host = hostBackend();
+  if (x.backend === host || x.hostScalar !== undefined) return x.onDevice(host);
+  if (!x.backend.readSync) {
+    throw new ConcretizationError(
+      `A concrete value of ${avalStr(x.aval)} on device '${x.device}' was needed while tracing (e.g. x.item() or ` +
+        `'if (x > 0)' inside a transform), but '${x.device}' cannot read synchronously. Stage the branch with ` +
+        `lax.cond / np.where, read values outside transforms with 'await x.data()', or trace on the 'cpu' device (devicePut(x, 'cpu')).`,
+    );
+  }
+  return x.onDevice(host);
 }
 
 /** A 0-d array holding a JS number; captured into traces as a Literal. */

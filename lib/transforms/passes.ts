@@ -7,8 +7,8 @@ import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } fro
 import { paramsKey } from '../core/primitive.js';
 import { checked } from '../core/check.js';
 import { literalKey } from '../core/structural-key.js';
-import { bindEager, scalarArray } from '../core/trace.js';
-import type { ConcreteArray } from '../core/array.js';
+import { hostEval, scalarArray } from '../core/trace.js';
+import { hostBackend } from '../core/backend.js';
 
 /** Dead-code elimination: drops equations none of whose outputs reach an output. */
 export function dce(j: Jaxpr): Jaxpr {
@@ -58,9 +58,11 @@ function identity(e: Eqn, def: Map<number, Eqn>): Atom | undefined {
 function fold(e: Eqn): Atom | undefined {
   if (e.outputs.length !== 1 || e.outputs[0].aval.shape.length !== 0 || !e.inputs.every((a) => !isVar(a))) return undefined;
   if (e.inputs.length === 0) return undefined;
-  const ins = e.inputs.map((a) => scalarArray((a as { value: number }).value, a.aval));
-  const [r] = bindEager(e.primitive, ins, e.params, false) as ConcreteArray[];
-  return literal(r.dataSync()[0], r.dtype);
+  // On the host: folding needs the value in JS now, which the default device may not give.
+  const host = hostBackend().name;
+  const ins = e.inputs.map((a) => scalarArray((a as { value: number }).value, a.aval, host));
+  const [r] = hostEval(e.primitive, ins, e.params);
+  return literal(r.readSync()[0], r.dtype);
 }
 
 // Literals by literalKey: `mul x 0` and `mul x -0` differ (the sign of a zero product).

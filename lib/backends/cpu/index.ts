@@ -1,5 +1,5 @@
 /** Registers the CPU backend and all of its routines. */
-import { registerBackend } from '../../core/backend.js';
+import { registerHost } from '../../core/backend.js';
 import './reduce.js';
 import './shape.js';
 import './linalg.js';
@@ -7,5 +7,6 @@ import './random.js';
 import { CpuBackend } from './backend.js';
 
 export const cpu = new CpuBackend();
-registerBackend(cpu);
+// The CPU is the default device and the host that constant folding and value reads run on.
+registerHost(cpu);
 export { CpuBackend };
