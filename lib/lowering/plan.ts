@@ -81,6 +81,8 @@ class Planner {
   private readonly vals = new Map<number, Val>();
   private readonly slotOf = new Map<number, number>();
   private readonly usesLeft = new Map<number, number>();
+  /** Variables a routine or control step reads: made concrete as soon as they are defined. */
+  private readonly feedsRoutine = new Set<number>();
   private readonly open: Group[] = [];
   private readonly limit: number;
 
@@ -216,6 +218,9 @@ class Planner {
   run(j: Jaxpr, ins: readonly Val[]): Val[] {
     for (const e of j.eqns) for (const a of e.inputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
     for (const a of j.outputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
+    for (const e of j.eqns) {
+      if (CONTROL.has(e.primitive.name) || this.caps.routines.has(e.primitive.name)) for (const a of e.inputs) if (isVar(a)) this.feedsRoutine.add(a.id);
+    }
     [...j.consts, ...j.inputs].forEach((v, i) => this.vals.set(v.id, ins[i]));
     for (const e of j.eqns) {
       this.eqn(e);
@@ -227,6 +232,8 @@ class Planner {
   private define(v: Var, val: Val): void {
     this.vals.set(v.id, val);
     if (val.group) val.group.bound.push([v, val]);
+    // Later trees then load it rather than recompute it (tanh(x) feeding a matmul and its own jvp).
+    else if (this.feedsRoutine.has(v.id)) this.slotOf.set(v.id, this.materializeVal(val, true));
   }
 
   private eqn(e: Eqn): void {
