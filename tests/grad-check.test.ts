@@ -1,17 +1,34 @@
 /**
- * Every primitive's rules checked numerically from tests/prim-table.ts, in float64:
+ * Every primitive's rules checked numerically from tests/prim-table.ts, on every backend
+ * (tests/backends.ts: cpu in float64, test-f32 in float32, read asynchronously):
  * (a) jvp vs central differences, (b) vjp by <ct, J t> = <Jᵀ ct, t>, (c) vmap vs a loop,
  * (d) typecheck of the jvp and vjp/grad jaxprs. No hand-written expected gradients.
+ * In float32 the finite-difference step and the tolerances follow float32's epsilon (central
+ * differences balance rounding eps/h against truncation h²: h ≈ eps^(1/3)); rows that need
+ * float64 itself say why in `f64Only`.
  */
 import { describe, expect, it } from 'vitest';
 import { type Array, grad, jvp, makeJaxpr, np, primitives, typecheck, vjp, vmap } from '../lib/index.js';
+import { type BackendCase, describeEachBackend } from './backends.js';
 import { type InputSpec, rows } from './prim-table.js';
 import { rng } from './rng.js';
 
-
 const sizeOf = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-const data = (x: Array): number[] => globalThis.Array.from(x.dataSync() as ArrayLike<number | boolean>, Number);
+const data = async (x: Array): Promise<number[]> => globalThis.Array.from((await x.data()) as ArrayLike<number | boolean>, Number);
+const datas = (xs: readonly Array[]): Promise<number[][]> => Promise.all(xs.map(data));
 const isFloatSpec = (s: InputSpec) => (s.dtype ?? 'float64') === 'float64';
+
+/** Tolerances per float dtype: float64 takes each row's own; float32 those of its epsilon. */
+const F32 = { h: 3e-3, tol: 5e-3, vjpTol: 1e-4, vmapTol: 1e-5 };
+
+/** Rows that fail on a device because of a library bug (device -> row name -> the bug). */
+const KNOWN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'test-f32': {
+    // simplify() folds the fixed predicate's constant arithmetic with dataSync on the default
+    // device (lib/transforms/passes.ts fold, reached from jvp/vmap staging).
+    'cond (fixed predicate)': 'passes.ts constant folding calls dataSync on the default device',
+  },
+};
 
 /** Samples `count` values of one input from its domain. */
 function sampleValues(r: () => number, s: InputSpec, count: number): number[] {
@@ -26,9 +43,11 @@ function sampleValues(r: () => number, s: InputSpec, count: number): number[] {
   });
 }
 
+let floatDtype: 'float64' | 'float32' = 'float64';
+
 function make(s: InputSpec, values: number[], batch?: number): Array {
   const shape = batch === undefined ? [...s.shape] : [batch, ...s.shape];
-  const dtype = s.dtype ?? 'float64';
+  const dtype = s.dtype ?? floatDtype;
   return np.array(dtype === 'bool' ? values.map((v) => v !== 0) : values, { dtype, shape });
 }
 
@@ -61,37 +80,51 @@ describe('prim-table completeness', () => {
   });
 });
 
+describeEachBackend('grad-check', (b: BackendCase) => {
+const f32 = b.dtype === 'float32';
+const known = KNOWN[b.device] ?? {};
 describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, index) => {
+  if (f32 && row.f64Only) {
+    it.skip(`float64 only: ${row.f64Only}`, () => {});
+    return;
+  }
+  const t = (name: string, fn: () => Promise<void>) => {
+    const bug = known[row.name];
+    if (bug) it.fails(`${name} (known failure: ${bug})`, async () => { floatDtype = b.dtype; await fn(); });
+    else it(name, async () => { floatDtype = b.dtype; await fn(); });
+  };
   const seed = 1000 + index;
   const floatIdx = row.inputs.map((s, i) => (isFloatSpec(s) ? i : -1)).filter((i) => i >= 0);
 
   if (row.nondiff) {
-    it('jvp tangent is exactly zero', () => {
+    t('jvp tangent is exactly zero', async () => {
       const r = rng(seed);
       const xs = row.inputs.map((s) => sample(r, s));
       const ts = row.inputs.map((s) => tangentFor(r, s));
       const [y, ty] = jvp(row.f, xs, ts) as [Array, Array];
       expect(ty.shape).toEqual(y.shape);
-      expect(data(ty).every((v) => v === 0)).toBe(true);
-      expect(data(y)).toEqual(data(row.f(...xs)));
+      expect((await data(ty)).every((v) => v === 0)).toBe(true);
+      expect(await data(y)).toEqual(await data(row.f(...xs)));
     });
   } else {
-    it('jvp matches central differences', () => {
+    t('jvp matches central differences', async () => {
       const r = rng(seed);
       const xs = row.inputs.map((s) => sample(r, s));
       const ts = row.inputs.map((s) => tangentFor(r, s));
       const [y, ty] = jvp(row.f, xs, ts) as [Array, Array];
-      expect(data(y)).toEqual(data(row.f(...xs)));
-      const h = row.h ?? 1e-6;
-      const shift = (sgn: number) => xs.map((x, i) => (floatIdx.includes(i) ? make(row.inputs[i], data(x).map((v, k) => v + sgn * h * data(ts[i])[k])) : x));
-      const yp = data(row.f(...shift(1)));
-      const ym = data(row.f(...shift(-1)));
+      expect(await data(y)).toEqual(await data(row.f(...xs)));
+      const h = f32 ? row.h32 ?? Math.max(row.h ?? 0, F32.h) : row.h ?? 1e-6;
+      const xv = await datas(xs);
+      const tv = await datas(ts);
+      const shift = (sgn: number) => xs.map((x, i) => (floatIdx.includes(i) ? make(row.inputs[i], xv[i].map((v, k) => v + sgn * h * tv[i][k])) : x));
+      const yp = await data(row.f(...shift(1)));
+      const ym = await data(row.f(...shift(-1)));
       const fd = yp.map((v, k) => (v - ym[k]) / (2 * h));
       expect(ty.shape).toEqual(y.shape);
-      expectClose(data(ty), fd, row.tol ?? 1e-6, 'jvp vs finite differences');
+      expectClose(await data(ty), fd, f32 ? Math.max(row.tol ?? 0, F32.tol) : row.tol ?? 1e-6, 'jvp vs finite differences');
     });
 
-    it('vjp: <ct, J t> = <Jᵀ ct, t>', () => {
+    t('vjp: <ct, J t> = <Jᵀ ct, t>', async () => {
       const r = rng(seed + 1);
       const xs = row.inputs.map((s) => sample(r, s));
       const ts = row.inputs.map((s) => tangentFor(r, s));
@@ -102,16 +135,16 @@ describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, in
         return;
       }
       const [y2, fn] = vjp(row.f, xs);
-      expect(data(y2 as Array)).toEqual(data(y));
+      expect(await data(y2 as Array)).toEqual(await data(y));
       const cts = fn(ct) as Array[];
       expect(cts.length).toBe(xs.length);
       let rhs = 0;
       floatIdx.forEach((i) => {
         expect(cts[i].shape, `cotangent ${i} shape`).toEqual(xs[i].shape);
-        rhs += vdot(data(cts[i]), data(ts[i]));
       });
-      const lhs = vdot(data(ct), data(ty));
-      const vtol = row.vjpTol ?? 1e-10;
+      for (const i of floatIdx) rhs += vdot(await data(cts[i]), await data(ts[i]));
+      const lhs = vdot(await data(ct), await data(ty));
+      const vtol = f32 ? Math.max(row.vjpTol ?? 0, F32.vjpTol) : row.vjpTol ?? 1e-10;
       expect(Math.abs(lhs - rhs), `<ct, J t> = ${lhs}, <Jᵀ ct, t> = ${rhs}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(lhs)));
       // Each float input alone (the others closed over): transposes see non-linear operands.
       if (floatIdx.length > 1) {
@@ -120,8 +153,8 @@ describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, in
           const [, tyi] = jvp(fi, [xs[i]], [ts[i]]) as [Array, Array];
           const [, fni] = vjp(fi, [xs[i]]);
           const [cti] = fni(ct) as Array[];
-          const l = vdot(data(ct), data(tyi));
-          const rr = vdot(data(cti), data(ts[i]));
+          const l = vdot(await data(ct), await data(tyi));
+          const rr = vdot(await data(cti), await data(ts[i]));
           expect(Math.abs(l - rr), `input ${i} alone: <ct, J t> = ${l}, <Jᵀ ct, t> = ${rr}`).toBeLessThanOrEqual(vtol * Math.max(1, Math.abs(l)));
         }
       }
@@ -129,38 +162,42 @@ describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, in
   }
 
   const B = 3;
-  it('vmap(f)(xs)[i] == f(xs[i]) (batch axis 0)', () => {
+  const vmapTol = f32 ? F32.vmapTol : 1e-12;
+  t('vmap(f)(xs)[i] == f(xs[i]) (batch axis 0)', async () => {
     const r = rng(seed + 2);
     const exs = globalThis.Array.from({ length: B }, () => row.inputs.map((s) => sample(r, s)));
-    const stacked = row.inputs.map((s, i) => make(s, exs.flatMap((e) => data(e[i])), B));
+    const exv = await Promise.all(exs.map(datas));
+    const stacked = row.inputs.map((s, i) => make(s, exv.flatMap((e) => e[i]), B));
     const ys = vmap(row.f)(...stacked) as Array;
     const per = exs.map((e) => row.f(...e));
     expect(ys.shape).toEqual([B, ...per[0].shape]);
     expect(ys.dtype).toBe(per[0].dtype);
-    expectClose(data(ys), per.flatMap(data), 1e-12, 'vmap vs per-example');
+    const perv = (await datas(per)).flat();
+    expectClose(await data(ys), perv, vmapTol, 'vmap vs per-example');
     // The same with every batch axis last.
     const last = stacked.map((x) => np.moveaxis(x, 0, x.ndim - 1));
     const ysLast = vmap(row.f, row.inputs.map((s) => s.shape.length))(...last) as Array;
-    expectClose(data(ysLast), per.flatMap(data), 1e-12, 'vmap (batch axes last) vs per-example');
+    expectClose(await data(ysLast), perv, vmapTol, 'vmap (batch axes last) vs per-example');
   });
 
   if (row.inputs.length >= 2) {
-    it('vmap with one input unbatched (inAxes null), each in turn', () => {
+    t('vmap with one input unbatched (inAxes null), each in turn', async () => {
       const r = rng(seed + 3);
       for (let u = 0; u < row.inputs.length; u++) {
         const shared = sample(r, row.inputs[u]);
         const exs = globalThis.Array.from({ length: B }, () => row.inputs.map((s, i) => (i === u ? shared : sample(r, s))));
-        const args = row.inputs.map((s, i) => (i === u ? shared : make(s, exs.flatMap((e) => data(e[i])), B)));
+        const exv = await Promise.all(exs.map(datas));
+        const args = row.inputs.map((s, i) => (i === u ? shared : make(s, exv.flatMap((e) => e[i]), B)));
         const inAxes = row.inputs.map((_, i) => (i === u ? null : 0));
         const ys = vmap(row.f, inAxes)(...args) as Array;
         const per = exs.map((e) => row.f(...e));
         expect(ys.shape).toEqual([B, ...per[0].shape]);
-        expectClose(data(ys), per.flatMap(data), 1e-12, `vmap with input ${u} unbatched`);
+        expectClose(await data(ys), (await datas(per)).flat(), vmapTol, `vmap with input ${u} unbatched`);
       }
     });
   }
 
-  it('typecheck passes on the jvp, vmap and vjp/grad jaxprs', () => {
+  t('typecheck passes on the jvp, vmap and vjp/grad jaxprs', async () => {
     const r = rng(seed + 4);
     const xs = row.inputs.map((s) => sample(r, s));
     const ts = row.inputs.map((s) => tangentFor(r, s));
@@ -173,4 +210,5 @@ describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, in
     const sumF = (...a: Array[]) => np.sum(np.multiply(row.f(...a), ct));
     typecheck(makeJaxpr(grad(sumF, { argnums: floatIdx }))(...xs).jaxpr);
   });
+});
 });

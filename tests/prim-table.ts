@@ -3,7 +3,7 @@
  * Each row applies its primitive directly with `bind1`; integer operands (indices, starts,
  * predicates) are int32/bool constants closed over by `f` and are never differentiated.
  */
-import { type Array, checkpoint, customJvp, customVjp, lax, np, primitives } from '../lib/index.js';
+import { type Array, checkpoint, customJvp, customVjp, getDefaultFloat, lax, np, primitives } from '../lib/index.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import type { Params } from '../lib/core/ir.js';
 import { bind, bind1 } from '../lib/core/trace.js';
@@ -11,7 +11,7 @@ import { bind, bind1 } from '../lib/core/trace.js';
 /** One argument of `f`: its shape, dtype and sampling domain. */
 export interface InputSpec {
   readonly shape: readonly number[];
-  /** float64 unless said; int32/bool inputs appear only in nondiff rows. */
+  /** The test's float (float64 on cpu, float32 on test-f32) unless said; int32/bool inputs appear only in nondiff rows. */
   readonly dtype?: 'float64' | 'int32' | 'bool';
   /** Uniform samples in [lo, hi] (default [-1, 1]). */
   readonly lo?: number;
@@ -36,10 +36,14 @@ export interface Row {
   readonly vjpTol?: number;
   /** Finite-difference step (default 1e-6). */
   readonly h?: number;
+  /** Finite-difference step in float32, where the default (3e-3) would cross a kink or branch. */
+  readonly h32?: number;
   /** Output is integer/bool or the primitive blocks derivatives: the tangent must be exactly zero. */
   readonly nondiff?: true;
   /** Forward mode only by design: reverse mode must raise an error matching this. */
   readonly forwardOnly?: RegExp;
+  /** Why the row runs on float64 devices only (skipped on float32 ones such as test-f32). */
+  readonly f64Only?: string;
 }
 
 /** The registered primitive called `name` (throws for an unknown name so typos fail loudly). */
@@ -51,7 +55,9 @@ export function P(name: string): Primitive {
 
 const i32 = (data: number[] | number, shape?: number[]): Array => np.array(data, { dtype: 'int32', ...(shape ? { shape } : {}) });
 const boolArr = (data: boolean[], shape: number[]): Array => np.array(data, { dtype: 'bool', shape });
-const f64 = (data: number[], shape: number[]): Array => np.array(data, { dtype: 'float64', shape });
+/** Float constants in the test's float dtype, made at call time on the default device. */
+const f64 = (data: number[], shape: number[]): Array => np.array(data, { dtype: getDefaultFloat(), shape });
+const fl = (v: number): Array => np.array(v, { dtype: getDefaultFloat() });
 const eye = (n: number): Array => f64(globalThis.Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), [n, n]);
 
 const F = (shape: number[], dom: Omit<InputSpec, 'shape'> = {}): InputSpec => ({ shape, ...dom });
@@ -96,10 +102,12 @@ const elementwise: Row[] = [
 ];
 
 // ---- binary ---------------------------------------------------------------------------------
-const pred = boolArr([true, false, false, true, true, true, false, false, true, false, true, false], S);
+// Made at call time, on the device the test runs on.
+const pred = (): Array => boolArr([true, false, false, true, true, true, false, false, true, false, true, false], S);
 
 /** Gather/scatter indices into axis 0 of a [4, 3] operand, with a duplicate. */
-const gIdx = i32([1, 3, 1], [3, 1]);
+// Made at call time, on the device the test runs on.
+const gIdx = (): Array => i32([1, 3, 1], [3, 1]);
 
 const binaryRows: Row[] = [
   direct('add', {}, [F(S), F(S)]),
@@ -118,7 +126,7 @@ const binaryRows: Row[] = [
   direct('max', {}, [F(S), F([])], { name: 'max scalar rhs' }),
   direct('max', {}, [F(S, { dtype: 'bool' }), F(S, { dtype: 'bool' })], { name: 'max bool', nondiff: true }),
   direct('min', {}, [F(S, { dtype: 'int32' }), F(S, { dtype: 'int32' })], { name: 'min int32', nondiff: true }),
-  built('select bool branches', 'select', {}, [F(S, { dtype: 'bool' }), F(S, { dtype: 'bool' })], (t, f) => bind1(P('select'), [pred, t, f]), { nondiff: true }),
+  built('select bool branches', 'select', {}, [F(S, { dtype: 'bool' }), F(S, { dtype: 'bool' })], (t, f) => bind1(P('select'), [pred(), t, f]), { nondiff: true }),
   direct('neg', {}, [F(S, { dtype: 'int32' })], { name: 'neg int32', nondiff: true }),
   direct('abs', {}, [F(S, { dtype: 'int32' })], { name: 'abs int32', nondiff: true }),
   direct('sign', {}, [F(S, { dtype: 'int32' })], { name: 'sign int32', nondiff: true }),
@@ -128,11 +136,11 @@ const binaryRows: Row[] = [
   direct('reduce_prod', { axes: [0] }, [F(S, { dtype: 'int32' })], { name: 'reduce_prod int32', nondiff: true }),
   direct('div', {}, [F(S, { dtype: 'int32' }), F(S, { dtype: 'int32', absMin: 1, hi: 4 })], { name: 'div int32', nondiff: true }),
   direct('add', {}, [F(S, { dtype: 'int32' }), F([], { dtype: 'int32' })], { name: 'add int32', nondiff: true }),
-  direct('convert_element_type', { newDtype: 'float64' }, [F(S, { dtype: 'int32' })], { name: 'convert_element_type int32->f64', nondiff: true }),
-  direct('convert_element_type', { newDtype: 'float64' }, [F(S, { dtype: 'bool' })], { name: 'convert_element_type bool->f64', nondiff: true }),
+  direct('convert_element_type', { newDtype: 'float64' }, [F(S, { dtype: 'int32' })], { name: 'convert_element_type int32->f64', nondiff: true, f64Only: 'converts to float64, which a float32 device lacks' }),
+  direct('convert_element_type', { newDtype: 'float64' }, [F(S, { dtype: 'bool' })], { name: 'convert_element_type bool->f64', nondiff: true, f64Only: 'converts to float64, which a float32 device lacks' }),
   direct('concatenate', { dimension: 0 }, [F(S, { dtype: 'int32' }), F([1, 4], { dtype: 'int32' })], { name: 'concatenate int32', nondiff: true }),
-  built('gather int32 operand', 'gather', { axes: [0] }, [F([4, 3], { dtype: 'int32' })], (x) => bind1(P('gather'), [x, gIdx], { axes: [0] }), { nondiff: true }),
-  built('scatter int32 operand', 'scatter', { axes: [0] }, [F([4, 3], { dtype: 'int32' }), F([3, 3], { dtype: 'int32' })], (x, u) => bind1(P('scatter'), [x, gIdx, u], { axes: [0] }), { nondiff: true }),
+  built('gather int32 operand', 'gather', { axes: [0] }, [F([4, 3], { dtype: 'int32' })], (x) => bind1(P('gather'), [x, gIdx()], { axes: [0] }), { nondiff: true }),
+  built('scatter int32 operand', 'scatter', { axes: [0] }, [F([4, 3], { dtype: 'int32' }), F([3, 3], { dtype: 'int32' })], (x, u) => bind1(P('scatter'), [x, gIdx(), u], { axes: [0] }), { nondiff: true }),
   direct('pad', { config: [[1, -1, 1], [0, 1, 0]] }, [F(S, { dtype: 'int32' }), F([], { dtype: 'int32' })], { name: 'pad int32', nondiff: true }),
   built('dot_general int32', 'dot_general', { contracting: [[1], [0]], batch: [[], []] }, [F(S, { dtype: 'int32' }), F([4, 2], { dtype: 'int32' })],
     (a, b) => bind1(P('dot_general'), [a, b], { contracting: [[1], [0]], batch: [[], []] }), { nondiff: true }),
@@ -146,10 +154,10 @@ const binaryRows: Row[] = [
     direct(p, {}, [F(S, { dtype: 'bool' }), F(S, { dtype: 'bool' })], { name: `${p} bool`, nondiff: true }),
     direct(p, {}, [F(S, { dtype: 'int32' }), F(S, { dtype: 'int32' })], { name: `${p} int32`, nondiff: true }),
   ]),
-  built('select fixed pred', 'select', {}, [F(S), F(S)], (t, f) => bind1(P('select'), [pred, t, f])),
+  built('select fixed pred', 'select', {}, [F(S), F(S)], (t, f) => bind1(P('select'), [pred(), t, f])),
   built('select traced pred', 'select', {}, [F(S), F(S)], (t, f) => bind1(P('select'), [bind1(P('gt'), [t, f]), t, f])),
-  built('select traced scalar pred', 'select', {}, [F([]), F(S), F(S)], (c, t, f) => bind1(P('select'), [bind1(P('gt'), [c, np.array(0, { dtype: 'float64' })]), t, f])),
-  built('select scalar branch', 'select', {}, [F([]), F(S)], (t, f) => bind1(P('select'), [pred, t, f])),
+  built('select traced scalar pred', 'select', {}, [F([]), F(S), F(S)], (c, t, f) => bind1(P('select'), [bind1(P('gt'), [c, fl(0)]), t, f])),
+  built('select scalar branch', 'select', {}, [F([]), F(S)], (t, f) => bind1(P('select'), [pred(), t, f])),
 ];
 
 // ---- reductions -----------------------------------------------------------------------------
@@ -172,8 +180,10 @@ const reduceRows: Row[] = [
 ];
 
 // ---- shape ----------------------------------------------------------------------------------
-const gIdx2 = i32([0, 2, 3, 1, 0, 2], [3, 2]);
-const sIdxUnique = i32([2, 0, 3], [3, 1]);
+// Made at call time, on the device the test runs on.
+const gIdx2 = (): Array => i32([0, 2, 3, 1, 0, 2], [3, 2]);
+// Made at call time, on the device the test runs on.
+const sIdxUnique = (): Array => i32([2, 0, 3], [3, 1]);
 const shapeRows: Row[] = [
   direct('broadcast_in_dim', { shape: [2, 3, 4], broadcastDimensions: [1, 2] }, [F([3, 1])]),
   direct('broadcast_in_dim', { shape: [2, 3], broadcastDimensions: [] }, [F([])], { name: 'broadcast_in_dim rank-0' }),
@@ -190,11 +200,11 @@ const shapeRows: Row[] = [
   direct('pad', { config: [[1, -1, 1], [-1, 2, 0]] }, [F(S), F([])], { name: 'pad negative+interior' }),
   direct('pad', { config: [[0, 0, 2], [-2, -1, 1]] }, [F(S), F([])], { name: 'pad crop+interior' }),
   direct('concatenate', { dimension: 1 }, [F([3, 2]), F([3, 1]), F([3, 3])]),
-  built('gather axes [0]', 'gather', { axes: [0] }, [F([4, 3])], (x) => bind1(P('gather'), [x, gIdx], { axes: [0] })),
-  built('gather axes [0,1]', 'gather', { axes: [0, 1] }, [F([4, 3])], (x) => bind1(P('gather'), [x, gIdx2], { axes: [0, 1] })),
-  built('scatter_add duplicates', 'scatter_add', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter_add'), [x, gIdx, u], { axes: [0] })),
-  built('scatter unique', 'scatter', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter'), [x, sIdxUnique, u], { axes: [0] })),
-  built('scatter duplicates', 'scatter', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter'), [x, gIdx, u], { axes: [0] })),
+  built('gather axes [0]', 'gather', { axes: [0] }, [F([4, 3])], (x) => bind1(P('gather'), [x, gIdx()], { axes: [0] })),
+  built('gather axes [0,1]', 'gather', { axes: [0, 1] }, [F([4, 3])], (x) => bind1(P('gather'), [x, gIdx2()], { axes: [0, 1] })),
+  built('scatter_add duplicates', 'scatter_add', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter_add'), [x, gIdx(), u], { axes: [0] })),
+  built('scatter unique', 'scatter', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter'), [x, sIdxUnique(), u], { axes: [0] })),
+  built('scatter duplicates', 'scatter', { axes: [0] }, [F([4, 3]), F([3, 3])], (x, u) => bind1(P('scatter'), [x, gIdx(), u], { axes: [0] })),
   // Indices/starts computed from a float input: batched under vmap (the gather/scatter batching
   // paths), zero tangent through the float->int32 cast (finite differences are 0 away from integers).
   built('gather traced indices', 'gather', { axes: [0] }, [F([4, 3]), F([3, 1], { lo: 0.1, hi: 3.9 })],
@@ -207,12 +217,12 @@ const shapeRows: Row[] = [
     (x, a, b) => bind1(P('dynamic_slice'), [x, toI32(a), toI32(b)], { sliceSizes: [2, 3] })),
   built('dynamic_update_slice traced starts', 'dynamic_update_slice', {}, [F([5, 4]), F([2, 3]), F([], { lo: 0.1, hi: 4.9 }), F([], { lo: -0.9, hi: 2.9 })],
     (x, u, a, b) => bind1(P('dynamic_update_slice'), [x, u, toI32(a), toI32(b)])),
-  built('iota', 'iota', { dtype: 'float64', shape: S, dimension: 1 }, [F(S)], (x) => bind1(P('mul'), [x, bind1(P('iota'), [], { dtype: 'float64', shape: S, dimension: 1 })])),
+  built('iota', 'iota', { dtype: 'float64', shape: S, dimension: 1 }, [F(S)], (x) => bind1(P('mul'), [x, bind1(P('iota'), [], { dtype: 'float64', shape: S, dimension: 1 })]), { f64Only: 'a float64 iota' }),
   built('iota int32', 'iota', { dtype: 'int32', shape: S, dimension: 0 }, [F(S)], () => bind1(P('iota'), [], { dtype: 'int32', shape: S, dimension: 0 }), { nondiff: true }),
   built('convert_element_type f64->f32->f64', 'convert_element_type', { newDtype: 'float32' }, [F(S)],
     (x) => bind1(P('convert_element_type'), [bind1(P('convert_element_type'), [x], { newDtype: 'float32' })], { newDtype: 'float64' }),
     // Tangents and cotangents pass through float32, so both identities hold to float32 precision.
-    { h: 1e-2, tol: 1e-5, vjpTol: 1e-6 }),
+    { h: 1e-2, tol: 1e-5, vjpTol: 1e-6, f64Only: 'round-trips through float64' }),
   direct('convert_element_type', { newDtype: 'int32' }, [F(S, { lo: -3, hi: 3 })], { name: 'convert_element_type f64->int32', nondiff: true }),
 ];
 
@@ -220,17 +230,17 @@ const shapeRows: Row[] = [
 const mm = (a: Array, b: Array): Array => bind1(P('dot_general'), [a, b], { contracting: [[1], [0]], batch: [[], []] });
 const mT = (a: Array): Array => bind1(P('transpose'), [a], { permutation: [1, 0] });
 /** A·Aᵀ + n·I: symmetric positive definite. */
-const spd = (a: Array): Array => bind1(P('add'), [mm(a, mT(a)), bind1(P('mul'), [eye(a.shape[0]), np.array(a.shape[0], { dtype: 'float64' })])]);
+const spd = (a: Array): Array => bind1(P('add'), [mm(a, mT(a)), bind1(P('mul'), [eye(a.shape[0]), fl(a.shape[0])])]);
 /** Batched A·Aᵀ + n·I for a [b, n, n] input. */
 const spdB = (a: Array): Array => {
   const n = a.shape[1];
   const aat = bind1(P('dot_general'), [a, a], { contracting: [[2], [2]], batch: [[0], [0]] });
-  const nI = bind1(P('broadcast_in_dim'), [bind1(P('mul'), [eye(n), np.array(n, { dtype: 'float64' })])], { shape: [...a.shape], broadcastDimensions: [1, 2] });
+  const nI = bind1(P('broadcast_in_dim'), [bind1(P('mul'), [eye(n), fl(n)])], { shape: [...a.shape], broadcastDimensions: [1, 2] });
   return bind1(P('add'), [aat, nI]);
 };
 /** A fixed permutation matrix, so LU's pivoting is not the identity. */
-const perm3 = f64([0, 0, 1, 1, 0, 0, 0, 1, 0], [3, 3]);
-const wellCond = (a: Array, base: Array): Array => bind1(P('add'), [a, bind1(P('mul'), [base, np.array(3, { dtype: 'float64' })])]);
+const perm3 = (): Array => f64([0, 0, 1, 1, 0, 0, 0, 1, 0], [3, 3]);
+const wellCond = (a: Array, base: Array): Array => bind1(P('add'), [a, bind1(P('mul'), [base, fl(3)])]);
 
 const triRows: Row[] = [];
 for (const leftSide of [true, false]) {
@@ -252,13 +262,13 @@ const linalgRows: Row[] = [
   direct('dot_general', { contracting: [[2, 0], [0, 3]], batch: [[1], [2]] }, [F([3, 2, 4]), F([4, 5, 2, 3])], { name: 'dot_general non-leading batch, 2 contracting' }),
   direct('dot_general', { contracting: [[], []], batch: [[], []] }, [F([2]), F([3])], { name: 'dot_general outer' }),
   built('cholesky of A·Aᵀ + nI', 'cholesky', {}, [F([3, 3])], (a) => bind1(P('cholesky'), [spd(a)])),
-  built('lu (lu output)', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3)])[0]),
-  built('lu pivots', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3)])[1], { nondiff: true }),
-  built('lu permutation', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3)])[2], { nondiff: true }),
+  built('lu (lu output)', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3())])[0]),
+  built('lu pivots', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3())])[1], { nondiff: true }),
+  built('lu permutation', 'lu', {}, [F([3, 3])], (a) => bind(P('lu'), [wellCond(a, perm3())])[2], { nondiff: true }),
   built('cholesky batched [2,3,3]', 'cholesky', {}, [F([2, 3, 3])], (a) => bind1(P('cholesky'), [spdB(a)])),
   built('triangular_solve batched [2,3,3]', 'triangular_solve', { leftSide: true, lower: true, transposeA: true, unitDiagonal: false },
     [F([2, 3, 3]), F([2, 3, 2])],
-    (a, b) => bind1(P('triangular_solve'), [bind1(P('add'), [a, bind1(P('broadcast_in_dim'), [bind1(P('mul'), [eye(3), np.array(3, { dtype: 'float64' })])], { shape: [2, 3, 3], broadcastDimensions: [1, 2] })]), b],
+    (a, b) => bind1(P('triangular_solve'), [bind1(P('add'), [a, bind1(P('broadcast_in_dim'), [bind1(P('mul'), [eye(3), fl(3)])], { shape: [2, 3, 3], broadcastDimensions: [1, 2] })]), b],
       { leftSide: true, lower: true, transposeA: true, unitDiagonal: false })),
   ...triRows,
 ];
@@ -297,7 +307,9 @@ const controlRows: Row[] = [
   { name: 'cond (traced predicate, closure)', prim: 'cond', params: {}, inputs: [F([3], { lo: 0.2, hi: 1 }), F([3])],
     f: (x, y) => lax.cond(x.sum().greater(1.5), (a: Array) => np.exp(a).mul(y), (a: Array) => a.mul(y).mul(y), x) },
   { name: 'switch (3 branches, traced index)', prim: 'cond', params: {}, inputs: [F([2], { lo: 0.2, hi: 1 }), F([2])],
-    f: (x, y) => lax.switch(x.slice(0).mul(3).astype('int32'), [(a: Array) => a.mul(y), (a: Array) => np.tanh(a).add(y), (a: Array) => a.mul(a).mul(y)], x) },
+    f: (x, y) => lax.switch(x.slice(0).mul(3).astype('int32'), [(a: Array) => a.mul(y), (a: Array) => np.tanh(a).add(y), (a: Array) => a.mul(a).mul(y)], x),
+    // The branch index floor(3·x0) jumps at 1/3 and 2/3: float32's default step would cross it.
+    h32: 1e-4 },
   { name: 'scan (carry, xs, closed-over const)', prim: 'scan', params: {}, inputs: [F([2]), F([4, 2]), F([2])],
     f: (c0, xs, w) => {
       const [c, ys] = lax.scan((c: Array, x: Array) => { const n = np.sin(c).mul(x).add(w); return [n, n.mul(c)]; }, c0, xs);
@@ -329,8 +341,8 @@ const randomRows: Row[] = [
   built('bitcast_convert_type int32->float32', 'bitcast_convert_type', { newDtype: 'float32' }, [i32S],
     (x) => bind1(P('bitcast_convert_type'), [bind1(P('and'), [x, i32(0x3fffffff)])], { newDtype: 'float32' }), { nondiff: true }),
   built('bitcast_convert_type int32[..,2]->float64', 'bitcast_convert_type', { newDtype: 'float64' }, [F([3, 2], { dtype: 'int32' })],
-    (x) => bind1(P('bitcast_convert_type'), [bind1(P('and'), [x, i32(0x3fffffff)])], { newDtype: 'float64' }), { nondiff: true }),
-  built('bitcast_convert_type float64->int32', 'bitcast_convert_type', { newDtype: 'int32' }, [F(S)], (x) => bind1(P('bitcast_convert_type'), [x], { newDtype: 'int32' }), { nondiff: true }),
+    (x) => bind1(P('bitcast_convert_type'), [bind1(P('and'), [x, i32(0x3fffffff)])], { newDtype: 'float64' }), { nondiff: true, f64Only: 'reinterprets int32 pairs as float64 bits' }),
+  built('bitcast_convert_type float64->int32', 'bitcast_convert_type', { newDtype: 'int32' }, [F(S)], (x) => bind1(P('bitcast_convert_type'), [x], { newDtype: 'int32' }), { nondiff: true, f64Only: 'splits float64 bits into int32 pairs' }),
 ];
 
 export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows, ...randomRows];

@@ -1,0 +1,200 @@
+/**
+ * `test-f32`: a test-only device built on the shared lowering and runner with a configuration
+ * unlike the CPU's — float32/int32/bool only, no `readSync`, a `read` that resolves on a later
+ * macrotask, opaque buffers, and a fusion limit small enough that kernels get split. It reuses the
+ * CPU's JS renderer and routines: the point is not new kernels but to make every synchronous
+ * readback and every CPU-only assumption in the library fail loudly before a GPU backend exists.
+ * Registered by tests/setup.ts only; lib/ never imports it.
+ */
+import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../lib/core/backend.js';
+import { type DType, type TypedArray, typedArrayFor } from '../../lib/core/dtype.js';
+import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
+import { type Capabilities, lower } from '../../lib/lowering/plan.js';
+import { type Program, programStats } from '../../lib/lowering/program.js';
+import { ProgramRunner, type RoutineFn, type Runtime } from '../../lib/lowering/runner.js';
+import { getRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
+import { renderJs } from '../../lib/backends/cpu/render-js.js';
+
+export const TEST_F32 = 'test-f32';
+/** Small on purpose: a softmax or an MLP layer's epilogue no longer fits one kernel. */
+export const TEST_F32_FUSION_LIMIT = 3;
+
+const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+function checkDtype(d: DType, where: string): void {
+  if (!DTYPES.includes(d)) {
+    throw new TypeError(`${TEST_F32}.${where}: device '${TEST_F32}' has no ${d}; convert with astype('float32') or use the 'cpu' device`);
+  }
+}
+
+class F32Ref implements BufferRef {
+  refs = 1;
+  constructor(readonly bytes: number) {}
+}
+
+/**
+ * A device buffer whose data only the backend can reach (a private field): nothing outside can
+ * read it synchronously, as with GPU memory.
+ */
+export class TestF32Buffer implements Buffer {
+  readonly ref: F32Ref;
+  readonly #data: TypedArray;
+  constructor(readonly aval: Aval, data: TypedArray) {
+    this.#data = data;
+    this.ref = new F32Ref(data.byteLength);
+  }
+  /** Backend-internal access (static so that it does not appear on instances). */
+  static data(b: Buffer): TypedArray {
+    if (!(b instanceof TestF32Buffer)) throw new TypeError(`${TEST_F32}: not a ${TEST_F32} buffer`);
+    return b.#data;
+  }
+}
+
+const dataOf = TestF32Buffer.data;
+
+export class TestF32Backend implements Backend {
+  readonly name = TEST_F32;
+  readonly dtypes = DTYPES;
+  private live = 0;
+  private peak = 0;
+  private count = 0;
+  private readonly caps: Capabilities = { routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT };
+  private readonly programs = new WeakMap<Jaxpr, Program>();
+  private readonly runners = new WeakMap<Program, ProgramRunner<TypedArray>>();
+  private readonly executables = new WeakMap<Jaxpr, TestF32Executable>();
+  private readonly runtime: Runtime<TypedArray>;
+
+  constructor() {
+    this.runtime = {
+      name: TEST_F32,
+      alloc: (a) => this.alloc(typedArrayFor(a.dtype, size(a.shape))),
+      free: (b) => this.free(b.byteLength),
+      // Program constants live on the device for the runner's lifetime, like compiled code.
+      upload: (data, a) => {
+        checkDtype(a.dtype, 'compile');
+        const d = typedArrayFor(a.dtype, size(a.shape));
+        d.set(data);
+        return d;
+      },
+      kernel: renderJs,
+      routine: (name) => {
+        const k = getRoutine(name);
+        if (!k) return undefined;
+        const fn: RoutineFn<TypedArray> = (ins, inAvals, outAvals, params) => k(ins, inAvals, outAvals, params).map((o) => this.alloc(o));
+        return fn;
+      },
+      // Device-side: the runtime reads its own memory for cond/while predicates, as a GPU
+      // runtime would with a tiny mapped readback; the host API still has no synchronous read.
+      readScalar: (b) => b[0],
+      slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
+      write: (dst, offset, src) => dst.set(src, offset),
+    };
+  }
+
+  private alloc<T extends TypedArray>(d: T): T {
+    this.live += d.byteLength;
+    this.count++;
+    if (this.live > this.peak) this.peak = this.live;
+    return d;
+  }
+  private free(bytes: number): void {
+    this.live -= bytes;
+    this.count--;
+  }
+
+  program(j: Jaxpr): Program {
+    let p = this.programs.get(j);
+    if (!p) {
+      for (const v of [...j.consts, ...j.inputs]) checkDtype(v.aval.dtype, 'compile');
+      p = lower(j, this.caps, (s) => this.program(s));
+      for (const a of p.slotAvals) checkDtype(a.dtype, 'compile');
+      this.programs.set(j, p);
+    }
+    return p;
+  }
+
+  private runner(p: Program): ProgramRunner<TypedArray> {
+    let r = this.runners.get(p);
+    if (!r) {
+      r = new ProgramRunner(p, this.runtime, (s) => this.runner(s));
+      this.runners.set(p, r);
+    }
+    return r;
+  }
+
+  compile(jaxpr: Jaxpr): Executable {
+    let exe = this.executables.get(jaxpr);
+    if (!exe) {
+      exe = new TestF32Executable(this.runner(this.program(jaxpr)), this);
+      this.executables.set(jaxpr, exe);
+    }
+    return exe;
+  }
+
+  put(data: TypedArray, aval: Aval): Buffer {
+    checkDtype(aval.dtype, 'put');
+    const n = size(aval.shape);
+    if (data.length !== n) throw new Error(`${TEST_F32}.put: ${data.length} elements for shape [${aval.shape}]`);
+    const copy = typedArrayFor(aval.dtype, n);
+    copy.set(data);
+    return this.adopt(copy, aval);
+  }
+
+  /** Wraps freshly allocated data as a buffer and counts it. */
+  adopt(data: TypedArray, aval: Aval): TestF32Buffer {
+    return new TestF32Buffer(aval, this.alloc(data));
+  }
+
+  /** Wraps data the runner already counted. */
+  wrap(data: TypedArray, aval: Aval): TestF32Buffer {
+    return new TestF32Buffer(aval, data);
+  }
+
+  async read(buf: Buffer): Promise<TypedArray> {
+    // Snapshot now (the result reflects the buffer at the call), deliver on a later macrotask,
+    // as a GPU's mapAsync would: code that forgets to await sees a Promise, not data.
+    const copy = dataOf(buf).slice();
+    await new Promise<void>((r) => setTimeout(r, 0));
+    return copy;
+  }
+  // No readSync: the point of this device.
+
+  retain(ref: BufferRef): void {
+    ref.refs++;
+  }
+  release(ref: BufferRef): void {
+    if (ref.refs <= 0) throw new Error(`${TEST_F32}: a buffer was released more often than retained`);
+    if (--ref.refs === 0) this.free((ref as F32Ref).bytes);
+  }
+  memory(): MemoryStats {
+    return { liveBytes: this.live, peakBytes: this.peak, buffers: this.count };
+  }
+  resetPeakMemory(): void {
+    this.peak = this.live;
+  }
+}
+
+class TestF32Executable implements Executable {
+  readonly stats: ExecutableStats;
+  constructor(private readonly runner: ProgramRunner<TypedArray>, private readonly backend: TestF32Backend) {
+    this.stats = programStats(runner.program);
+  }
+
+  get program(): Program { return this.runner.program; }
+
+  run(inputs: readonly Buffer[]): Buffer[] {
+    const datas = inputs.map(dataOf);
+    const r = this.runner.run(datas);
+    const made = new Map<TypedArray, TestF32Buffer>();
+    return r.outs.map((data, i) => {
+      const aval = this.runner.program.slotAvals[this.runner.program.outputs[i]];
+      const j = datas.indexOf(data);
+      const given = made.get(data) ?? (j >= 0 ? inputs[j] : undefined);
+      if (given) { this.backend.retain(given.ref); return given; }
+      // An owned output's allocation is already counted; constants and inputs are copied out.
+      const b = r.owned[i] ? this.backend.wrap(data, aval) : this.backend.adopt(data.slice(), aval);
+      made.set(data, b);
+      return b;
+    });
+  }
+}
