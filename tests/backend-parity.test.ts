@@ -7,10 +7,6 @@
 import { expect, it } from 'vitest';
 import { type Array, defaultDevice, getDefaultFloat, grad, jit, lax, nn, np, random, setDefaultFloat, vmap } from '../lib/index.js';
 import { describeEachBackend } from './backends.js';
-import { TEST_F32 } from './backends/test-f32.js';
-
-/** Known library bug on test-f32: passes.ts folds constants through the device's dataSync. */
-const FOLD_SYNC = { [TEST_F32]: 'passes.ts constant folding calls dataSync on the default device' };
 import { rng } from './rng.js';
 
 type Values = number | number[];
@@ -99,14 +95,14 @@ describeEachBackend('backend parity', (b) => {
 
   // test-f32: simplify's constant folding reads a folded constant with dataSync on the default
   // device (lib/transforms/passes.ts fold; host-evaluator work in progress elsewhere).
-  b.it(FOLD_SYNC, 'jit of an MLP loss and of its gradient', async () => {
+  b.it({}, 'jit of an MLP loss and of its gradient', async () => {
     await parity(jit(mlpLoss), mlpInputs);
     const g = jit(grad(mlpLoss));
     await parity((...a) => g(...a) as Array, mlpInputs);
   });
 
   // test-f32: vmap's staging runs simplify, whose constant folding calls dataSync (as above).
-  b.it(FOLD_SYNC, 'vmap of per-example MLP gradients', async () => {
+  b.it({}, 'vmap of per-example MLP gradients', async () => {
     const perEx = (w1: Array, b1: Array, w2: Array, x: Array, y: Array): Array =>
       vmap((xi: Array, yi: Array) => grad(mlpLoss)(w1, b1, w2, np.expandDims(xi, 0), np.expandDims(yi, 0)) as Array, [0, 0])(x, y) as Array;
     await parity(perEx, mlpInputs);

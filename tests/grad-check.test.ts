@@ -23,11 +23,8 @@ const F32 = { h: 3e-3, tol: 5e-3, vjpTol: 1e-4, vmapTol: 1e-5 };
 
 /** Rows that fail on a device because of a library bug (device -> row name -> the bug). */
 const KNOWN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'test-f32': {
-    // simplify() folds the fixed predicate's constant arithmetic with dataSync on the default
-    // device (lib/transforms/passes.ts fold, reached from jvp/vmap staging).
-    'cond (fixed predicate)': 'passes.ts constant folding calls dataSync on the default device',
-  },
+  // Constant folding once read values on the default device; it runs on the host now.
+  'test-f32': {},
 };
 
 /** Samples `count` values of one input from its domain. */

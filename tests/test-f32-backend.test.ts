@@ -13,7 +13,7 @@ describe('test-f32 device', () => {
   it('has no synchronous readback; read resolves on a later macrotask', async () => {
     const x = np.array([1, 2, 3], { dtype: 'float32', device: dev });
     expect(getBackend(dev).readSync).toBeUndefined();
-    expect(() => x.dataSync()).toThrow(/cannot read synchronously; use 'await x.data\(\)'/);
+    expect(() => x.dataSync()).toThrow(/cannot read f32\[3\] synchronously; read it with 'await x.data\(\)'/);
     let resolved = false;
     const p = x.data().then((d) => { resolved = true; return d; });
     await Promise.resolve();

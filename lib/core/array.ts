@@ -260,7 +260,7 @@ export class ConcreteArray extends Array {
 
   readSync(): TypedArray {
     if (!this.backend.readSync) {
-      throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()', or compute on the 'cpu' device (devicePut(x, 'cpu'))`);
+      throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()', or create the array on the 'cpu' device`);
     }
     return this.backend.readSync(this.buffer);
   }
