@@ -8,7 +8,7 @@
  * Read results with `await b.read(x)`: `dataSync` throws on test-f32, which is the point.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Array, defaultDevice, devicePut, getDefaultFloat, np, setDefaultFloat } from '../lib/index.js';
+import { type Array, defaultDevice, devicePut, getDefaultFloat, jit, np, setDefaultFloat } from '../lib/index.js';
 import type { DType } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
 
@@ -28,6 +28,12 @@ export interface BackendCase {
    * is `it.fails`: the test documents the bug and starts failing loudly once it is fixed.
    */
   it(knownFailures: Readonly<Record<string, string>>, name: string, fn: () => Promise<void> | void): void;
+  /**
+   * Runs `fn` compiled for this device and resolves its outputs. Use it for programs whose
+   * control flow reads a device value (lax.cond / lax.switch on an array predicate,
+   * lax.whileLoop): a device without synchronous readback runs those only asynchronously.
+   */
+  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<R>;
 }
 
 export const BACKEND_CASES: readonly Pick<BackendCase, 'device' | 'dtype' | 'tol'>[] = [
@@ -71,6 +77,7 @@ export function describeEachBackend(name: string, fn: (b: BackendCase) => void):
         read,
         array: (values, shape) => devicePut(np.array(values, { dtype: c.dtype, device: c.device, ...(shape ? { shape } : {}) }), c.device),
         expectClose: expectClose(c.tol),
+        call: async (f, ...args) => jit(f)(...args),
         it: (known, testName, body) => {
           const bug = known[c.device];
           if (bug) it.fails(`${testName} (known failure: ${bug})`, body);
