@@ -77,7 +77,7 @@ export function describeEachBackend(name: string, fn: (b: BackendCase) => void):
         read,
         array: (values, shape) => devicePut(np.array(values, { dtype: c.dtype, device: c.device, ...(shape ? { shape } : {}) }), c.device),
         expectClose: expectClose(c.tol),
-        call: async (f, ...args) => jit(f)(...args),
+        call: (f, ...args) => jit(f).async(...args),
         it: (known, testName, body) => {
           const bug = known[c.device];
           if (bug) it.fails(`${testName} (known failure: ${bug})`, body);

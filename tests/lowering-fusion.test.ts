@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { np, nn, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
+import { np, nn, lax, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
 import { renderedKernels } from '../lib/backends/cpu/render-js.js';
 
 const stats = (j: Jaxpr) => getBackend('cpu').compile(j).stats;
@@ -92,6 +92,23 @@ describe('fusion follows the dataflow graph', () => {
     const n = renderedKernels();
     for (let i = 0; i < 5; i++) make()(x);
     expect(renderedKernels()).toBe(n);
+  });
+});
+
+describe('control steps', () => {
+  it('jit(f).async runs cond and while nested in scan, as the synchronous call does', async () => {
+    const body = (c: np.Array, x: np.Array): [np.Array, np.Array] => {
+      const n = lax.cond(x.greater(0), (v: np.Array) => v.add(x), (v: np.Array) => v.mul(0.5), c) as np.Array;
+      const m = lax.whileLoop((v: np.Array) => v.less(10), (v: np.Array) => v.mul(2), n.add(1)) as np.Array;
+      return [n, m];
+    };
+    const f = jit((c: np.Array, xs: np.Array) => lax.scan(body, c, xs));
+    const xs = np.array([1, -2, 3, 0.5, -1]);
+    const [c1, ys1] = f(np.array(0.25), xs) as np.Array[];
+    const [c2, ys2] = await f.async(np.array(0.25), xs) as np.Array[];
+    expect(c2.item()).toBe(c1.item());
+    expect(ys2.js()).toEqual(ys1.js());
+    expect(stats(makeJaxpr((c: np.Array, x: np.Array) => lax.scan(body, c, x))(np.array(0.25), xs).jaxpr)).toEqual({ kernels: 0, routines: 0, controls: 1 });
   });
 });
 

@@ -30,6 +30,11 @@ export interface Executable {
   readonly stats: ExecutableStats;
   /** Runs on buffers for `[...jaxpr.consts, ...jaxpr.inputs]`; returns one new reference per output. */
   run(inputs: readonly Buffer[]): Buffer[];
+  /**
+   * The same, awaiting what the device must read back on the way: predicates of data-dependent
+   * control flow on a device without synchronous reads. `run` throws there, naming this.
+   */
+  runAsync(inputs: readonly Buffer[]): Promise<Buffer[]>;
 }
 
 export interface MemoryStats {

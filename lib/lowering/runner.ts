@@ -22,8 +22,12 @@ export interface Runtime<B> {
   upload(data: TypedArray, a: Aval): B;
   kernel(k: Kernel): KernelFn<B>;
   routine(name: string): RoutineFn<B> | undefined;
-  /** The first element, read synchronously (predicates of cond and while). */
-  readScalar(b: B): number;
+  /**
+   * The first element, read synchronously (predicates of cond and while), where the device can.
+   * Without it, programs with data-dependent control flow run only through `runAsync`.
+   */
+  readScalar?(b: B): number;
+  readScalarAsync(b: B): Promise<number>;
   /** A view of `n` elements of `b` from element `offset`, for scan's per-step slices. */
   slice(b: B, offset: number, a: Aval): B;
   /** Copies all of `src` into `dst` from element `offset`. */
@@ -33,7 +37,16 @@ export interface Runtime<B> {
 /** Outputs of a run: `owned[i]` false means outs[i] is one of the run's inputs or constants. */
 export interface RunResult<B> { outs: B[]; owned: boolean[] }
 
-type Exec<B> = (env: B[], owned: boolean[]) => void;
+/**
+ * A step. Control steps are generators: they yield the buffer whose first element they need
+ * (a predicate) and resume with its value, so one runner serves the synchronous and the
+ * asynchronous driver alike.
+ */
+type Exec<B> = (env: B[], owned: boolean[]) => void | Generator<B, void, number>;
+
+/** A program is asynchronous-only on a device without synchronous scalar reads if it branches on data. */
+const branches = (p: Program): boolean =>
+  p.steps.some((st) => st.kind === 'cond' || st.kind === 'while' || (st.kind === 'scan' && branches(st.body)));
 
 export class ProgramRunner<B> {
   private readonly consts: B[];
@@ -44,7 +57,31 @@ export class ProgramRunner<B> {
     this.execs = program.steps.map((st, i) => this.prepare(st, i));
   }
 
+  /** Runs synchronously; data-dependent control flow needs `readScalar`. */
   run(inputs: readonly B[]): RunResult<B> {
+    const g = this.steps(inputs);
+    let r = g.next();
+    while (!r.done) {
+      if (!this.rt.readScalar) {
+        throw new Error(`${this.rt.name}: this program's control flow (lax.cond, lax.switch or lax.whileLoop) depends on a value on device '${this.rt.name}', which cannot be read synchronously; run it with 'await jit(f).async(...args)', or compute the predicate from JS values or on the 'cpu' device`);
+      }
+      r = g.next(this.rt.readScalar(r.value));
+    }
+    return r.value;
+  }
+
+  /** Runs, awaiting each predicate the device reads back. */
+  async runAsync(inputs: readonly B[]): Promise<RunResult<B>> {
+    const g = this.steps(inputs);
+    let r = g.next();
+    while (!r.done) r = g.next(await this.rt.readScalarAsync(r.value));
+    return r.value;
+  }
+
+  /** True when running needs predicate reads (cond / while, also inside scan bodies). */
+  get branches(): boolean { return branches(this.program); }
+
+  *steps(inputs: readonly B[]): Generator<B, RunResult<B>, number> {
     const p = this.program;
     if (inputs.length !== p.inputs.length) throw new Error(`${this.rt.name} program: expected ${p.inputs.length} inputs, got ${inputs.length}`);
     const env = new globalThis.Array<B>(p.slotAvals.length);
@@ -52,7 +89,8 @@ export class ProgramRunner<B> {
     p.inputs.forEach((s, i) => { env[s] = inputs[i]; });
     p.constants.forEach((c, i) => { env[c.slot] = this.consts[i]; });
     for (let i = 0; i < this.execs.length; i++) {
-      this.execs[i](env, owned);
+      const g = this.execs[i](env, owned);
+      if (g) yield* g;
       for (const s of p.free[i]) {
         if (owned[s]) this.rt.free(env[s]);
         owned[s] = false;
@@ -110,9 +148,10 @@ export class ProgramRunner<B> {
       }
       case 'cond': {
         const branches = st.branches.map(this.sub);
-        return (env, owned) => {
-          const i = Math.min(Math.max(rt.readScalar(env[st.ins[0]]), 0), branches.length - 1);
-          bindOuts(env, owned, this.own(branches[i].run(st.ins.slice(1).map((s) => env[s])), outAvals));
+        const self = this;
+        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
+          const i = Math.min(Math.max(yield env[st.ins[0]], 0), branches.length - 1);
+          bindOuts(env, owned, self.own(yield* branches[i].steps(st.ins.slice(1).map((s) => env[s])), outAvals));
         };
       }
       case 'scan': {
@@ -122,7 +161,8 @@ export class ProgramRunner<B> {
         const xSlice = xAvals.map((a) => mkAval(a.shape.slice(1), a.dtype));
         const yAvals = outAvals.slice(nCarry);
         const carryAvals = outAvals.slice(0, nCarry);
-        return (env, owned) => {
+        const self = this;
+        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
           const consts = st.ins.slice(0, nConsts).map((s) => env[s]);
           let carry = st.ins.slice(nConsts, nConsts + nCarry).map((s) => env[s]);
           let mine = carry.map(() => false);
@@ -131,8 +171,8 @@ export class ProgramRunner<B> {
           for (let t = 0; t < length; t++) {
             const i = reverse ? length - 1 - t : t;
             const slices = xs.map((x, j) => rt.slice(x, i * size(xSlice[j].shape), xSlice[j]));
-            const r = body.run([...consts, ...carry, ...slices]);
-            const next = this.own({ outs: r.outs.slice(0, nCarry), owned: r.owned.slice(0, nCarry) }, carryAvals);
+            const r = yield* body.steps([...consts, ...carry, ...slices]);
+            const next = self.own({ outs: r.outs.slice(0, nCarry), owned: r.owned.slice(0, nCarry) }, carryAvals);
             carry.forEach((c, j) => { if (mine[j]) rt.free(c); });
             carry = next;
             mine = carry.map(() => true);
@@ -142,7 +182,7 @@ export class ProgramRunner<B> {
               if (r.owned[nCarry + j]) rt.free(v);
             });
           }
-          const out = carry.map((c, j) => (mine[j] ? c : this.own({ outs: [c], owned: [false] }, [carryAvals[j]])[0]));
+          const out = carry.map((c, j) => (mine[j] ? c : self.own({ outs: [c], owned: [false] }, [carryAvals[j]])[0]));
           bindOuts(env, owned, [...out, ...ys]);
         };
       }
@@ -150,22 +190,23 @@ export class ProgramRunner<B> {
         const cond = this.sub(st.cond);
         const body = this.sub(st.body);
         const { nCondConsts: nc, nBodyConsts: nb } = st;
-        return (env, owned) => {
+        const self = this;
+        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
           const cc = st.ins.slice(0, nc).map((s) => env[s]);
           const bc = st.ins.slice(nc, nc + nb).map((s) => env[s]);
           let carry = st.ins.slice(nc + nb).map((s) => env[s]);
           let mine = carry.map(() => false);
           for (;;) {
-            const c = cond.run([...cc, ...carry]);
-            const go = rt.readScalar(c.outs[0]);
+            const c = yield* cond.steps([...cc, ...carry]);
+            const go = yield c.outs[0];
             if (c.owned[0]) rt.free(c.outs[0]);
             if (!go) break;
-            const next = this.own(body.run([...bc, ...carry]), outAvals);
+            const next = self.own(yield* body.steps([...bc, ...carry]), outAvals);
             carry.forEach((b, j) => { if (mine[j]) rt.free(b); });
             carry = next;
             mine = carry.map(() => true);
           }
-          bindOuts(env, owned, carry.map((b, j) => (mine[j] ? b : this.own({ outs: [b], owned: [false] }, [outAvals[j]])[0])));
+          bindOuts(env, owned, carry.map((b, j) => (mine[j] ? b : self.own({ outs: [b], owned: [false] }, [outAvals[j]])[0])));
         };
       }
     }

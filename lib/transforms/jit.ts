@@ -7,7 +7,7 @@ import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr, aval } from '../core/ir.js';
 import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
-import { type Executable, getBackend } from '../core/backend.js';
+import { type Backend, type Buffer, type Executable, getBackend } from '../core/backend.js';
 import { compileShared } from '../core/compile-cache.js';
 import { LRU, cacheGeneration } from '../core/lru.js';
 import { PER_FUNCTION } from './api-util.js';
@@ -42,12 +42,22 @@ function splitStatic(who: string, args: unknown[], staticArgnums: readonly numbe
   return { dyn, key, rebuild };
 }
 
+/**
+ * A jitted function. `f.async(...args)` runs the same compiled program and resolves when every
+ * value its control flow reads back is in: the way to run data-dependent `lax.cond`,
+ * `lax.switch` and `lax.whileLoop` on a device without synchronous readback (WebGPU).
+ */
+export type Jitted<F extends (...args: any[]) => any> = F & {
+  async(...args: Parameters<F>): Promise<ReturnType<F>>;
+};
+
 /** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
-export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): F {
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   const cache = new LRU<string, Entry>(PER_FUNCTION);
   let generation = cacheGeneration();
   const staticArgnums = opts.staticArgnums ?? [];
-  const jitted = (...args: unknown[]) => {
+  /** The compiled program for these arguments, or the result itself when it was inlined into a trace. */
+  const prepare = (args: unknown[]): { done: unknown } | { entry: Entry; backend: Backend; ins: Buffer[] } => {
     // clearCaches() cannot reach this closure; it moves the generation instead.
     if (generation !== cacheGeneration()) { cache.clear(); generation = cacheGeneration(); }
     const { dyn, key: sKey, rebuild } = splitStatic('jit', args, staticArgnums);
@@ -65,15 +75,24 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       if (!hasTracer(t.consts)) cache.set(key, entry);
     }
     if (hasTracer(xs) || hasTracer(entry.consts)) {
-      return unflatten(entry.outTree, evalJaxpr(entry.jaxpr, entry.consts, xs));
+      return { done: unflatten(entry.outTree, evalJaxpr(entry.jaxpr, entry.consts, xs)) };
     }
     const backend = getBackend(device);
     entry.exe ??= compileShared(backend, entry.jaxpr);
     const ins = [...entry.consts, ...xs].map((a) => (a as ConcreteArray).onDevice(backend).buffer);
-    const outs = entry.exe.run(ins).map((b, i) => new ConcreteArray(b, backend, entry!.outWeak[i]));
-    return unflatten(entry.outTree, outs);
+    return { entry, backend, ins };
   };
-  return jitted as F;
+  const finish = (e: Entry, backend: Backend, bufs: Buffer[]): unknown =>
+    unflatten(e.outTree, bufs.map((b, i) => new ConcreteArray(b, backend, e.outWeak[i])));
+  const jitted = (...args: unknown[]) => {
+    const p = prepare(args);
+    return 'done' in p ? p.done : finish(p.entry, p.backend, p.entry.exe!.run(p.ins));
+  };
+  jitted.async = async (...args: unknown[]) => {
+    const p = prepare(args);
+    return 'done' in p ? p.done : finish(p.entry, p.backend, await p.entry.exe!.runAsync(p.ins));
+  };
+  return jitted as unknown as Jitted<F>;
 }
 
 /** The result of makeJaxpr: the traced Jaxpr, its constants and the output structure. */

@@ -11,7 +11,7 @@ import { type DType, type TypedArray, typedArrayFor } from '../../lib/core/dtype
 import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
 import { type Capabilities, lower } from '../../lib/lowering/plan.js';
 import { type Program, programStats } from '../../lib/lowering/program.js';
-import { ProgramRunner, type RoutineFn, type Runtime } from '../../lib/lowering/runner.js';
+import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
 import { getRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
 import { renderJs } from '../../lib/backends/cpu/render-js.js';
 
@@ -83,9 +83,13 @@ export class TestF32Backend implements Backend {
         const fn: RoutineFn<TypedArray> = (ins, inAvals, outAvals, params) => k(ins, inAvals, outAvals, params).map((o) => this.alloc(o));
         return fn;
       },
-      // Device-side: the runtime reads its own memory for cond/while predicates, as a GPU
-      // runtime would with a tiny mapped readback; the host API still has no synchronous read.
-      readScalar: (b) => b[0],
+      // No synchronous predicate reads either, as on a GPU: cond and while run only through
+      // runAsync (jit(f).async), awaiting each predicate.
+      readScalarAsync: async (b) => {
+        const v = b[0];
+        await new Promise<void>((r) => setTimeout(r, 0));
+        return v;
+      },
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
@@ -183,8 +187,15 @@ class TestF32Executable implements Executable {
   get program(): Program { return this.runner.program; }
 
   run(inputs: readonly Buffer[]): Buffer[] {
+    return this.wrap(inputs, this.runner.run(inputs.map(dataOf)));
+  }
+
+  async runAsync(inputs: readonly Buffer[]): Promise<Buffer[]> {
+    return this.wrap(inputs, await this.runner.runAsync(inputs.map(dataOf)));
+  }
+
+  private wrap(inputs: readonly Buffer[], r: RunResult<TypedArray>): Buffer[] {
     const datas = inputs.map(dataOf);
-    const r = this.runner.run(datas);
     const made = new Map<TypedArray, TestF32Buffer>();
     return r.outs.map((data, i) => {
       const aval = this.runner.program.slotAvals[this.runner.program.outputs[i]];

@@ -8,7 +8,7 @@ import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../core/backend.js';
 import { type Capabilities, lower } from '../../lowering/plan.js';
 import { type Program, programStats } from '../../lowering/program.js';
-import { ProgramRunner, type RoutineFn, type Runtime } from '../../lowering/runner.js';
+import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lowering/runner.js';
 import { getRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
 
@@ -80,6 +80,7 @@ export class CpuBackend implements Backend {
         return fn;
       },
       readScalar: (b) => b[0],
+      readScalarAsync: async (b) => b[0],
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
@@ -159,8 +160,15 @@ export class CpuExecutable implements Executable {
   get program(): Program { return this.runner.program; }
 
   run(inputs: readonly Buffer[]): Buffer[] {
-    const bufs = inputs as readonly CpuBuffer[];
-    const r = this.runner.run(bufs.map((b) => b.data));
+    return this.wrap(inputs as readonly CpuBuffer[], this.runner.run((inputs as readonly CpuBuffer[]).map((b) => b.data)));
+  }
+
+  async runAsync(inputs: readonly Buffer[]): Promise<Buffer[]> {
+    return this.wrap(inputs as readonly CpuBuffer[], await this.runner.runAsync((inputs as readonly CpuBuffer[]).map((b) => b.data)));
+  }
+
+  /** Outputs as buffers: inputs passed through are shared (retained), constants copied. */
+  private wrap(bufs: readonly CpuBuffer[], r: RunResult<TypedArray>): Buffer[] {
     const made = new Map<TypedArray, CpuBuffer>();
     return r.outs.map((data, i) => {
       const aval = this.runner.program.slotAvals[this.runner.program.outputs[i]];
