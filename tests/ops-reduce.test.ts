@@ -1,5 +1,8 @@
-/** CPU reduction kernels vs. naive multi-index references, over seeded-random shapes. */
-import { describe, expect, it } from 'vitest';
+/**
+ * Reduction primitives, bound eagerly on each backend's kernels, vs. naive multi-index references
+ * over seeded-random shapes. On test-f32 the dtypes drawn are its own (no float64).
+ */
+import { expect } from 'vitest';
 import '../lib/backends/cpu/index.js';
 import { ConcreteArray } from '../lib/core/array.js';
 import { bind } from '../lib/core/trace.js';
@@ -8,6 +11,7 @@ import type { DType, TypedArray } from '../lib/core/dtype.js';
 import type { Primitive } from '../lib/core/primitive.js';
 import * as R from '../lib/primitives/reduce.js';
 import { type Rng, flat, indices, pick, prod, randInt, rng as mulberry32 } from './rng.js';
+import { describeEachBackend } from './backends.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -33,10 +37,15 @@ function randArr(r: Rng, shape: number[], dtype: DType, nanRate = 0.03, wide = f
   return { shape, dtype, data: CTOR[dtype].from(a) };
 }
 
-function run(prim: Primitive, x: Arr, params: Record<string, unknown>): Arr {
+/** Binds `prim` eagerly on the default device and reads the result asynchronously. */
+async function run(prim: Primitive, x: Arr, params: Record<string, unknown>): Promise<Arr> {
   const [y] = bind(prim, [ConcreteArray.fromData(x.data, x.shape, x.dtype)], params);
-  return { shape: [...y.shape], dtype: y.dtype, data: y.concrete().readSync() };
+  return { shape: [...y.shape], dtype: y.dtype, data: await y.concrete().read() };
 }
+
+/** The dtypes of `ds` a device whose float is `f` holds (float32 devices have no float64). */
+const onDevice = (f: DType, ds: DType[]): DType[] => (f === 'float64' ? ds : ds.filter((d) => d !== 'float64'));
+
 
 function expectClose(got: Arr, shape: number[], dtype: DType, want: number[], tol: number, what: string): void {
   expect(got.shape, `${what}: shape`).toEqual(shape);
@@ -74,11 +83,12 @@ function refReduce(op: Red, x: Arr, axes: number[]): { shape: number[]; data: nu
 
 const CASES = 80;
 
-describe('cpu reductions', () => {
+describeEachBackend('reductions', (b) => {
+  const F = b.dtype;
   for (const op of ['sum', 'prod', 'max', 'min'] as Red[]) {
-    it(`reduce_${op} over random axes`, () => {
+    b.it({}, `reduce_${op} over random axes`, async () => {
       const r = mulberry32(op.length * 7 + op.charCodeAt(1));
-      const dts: DType[] = op === 'sum' || op === 'prod' ? ['float64', 'float32', 'int32'] : ['float64', 'float32', 'int32', 'bool'];
+      const dts: DType[] = onDevice(F, op === 'sum' || op === 'prod' ? ['float64', 'float32', 'int32'] : ['float64', 'float32', 'int32', 'bool']);
       for (let t = 0; t < CASES; t++) {
         const dtype = pick(r, dts);
         const x = randArr(r, randShape(r, t % 2 === 0), dtype, t % 4 === 0 ? 0.3 : 0.02, t % 3 === 0);
@@ -87,40 +97,40 @@ describe('cpu reductions', () => {
         const want = refReduce(op, x, axes);
         // Products of many floats under/overflow differently per order; keep them short-ish.
         const tol = op === 'prod' ? tolFor(dtype) * 100 : tolFor(dtype) * Math.max(1, prod(x.shape) / 100);
-        expectClose(run(PRIM[op], x, { axes }), want.shape, dtype, want.data, tol, `reduce_${op} ${dtype}${JSON.stringify(x.shape)} axes ${axes}`);
+        expectClose(await run(PRIM[op], x, { axes }), want.shape, dtype, want.data, tol, `reduce_${op} ${dtype}${JSON.stringify(x.shape)} axes ${axes}`);
       }
     });
   }
 
-  it('empty reductions give the identity', () => {
+  b.it({}, 'empty reductions give the identity', async () => {
     const cases: [Red, DType, number][] = [
-      ['sum', 'float64', 0], ['prod', 'int32', 1], ['max', 'float32', -Infinity], ['max', 'int32', -(2 ** 31)],
-      ['max', 'bool', 0], ['min', 'float64', Infinity], ['min', 'int32', 2 ** 31 - 1], ['min', 'bool', 1],
+      ['sum', F, 0], ['prod', 'int32', 1], ['max', 'float32', -Infinity], ['max', 'int32', -(2 ** 31)],
+      ['max', 'bool', 0], ['min', F, Infinity], ['min', 'int32', 2 ** 31 - 1], ['min', 'bool', 1],
     ];
     for (const [op, dtype, v] of cases) {
-      const got = run(PRIM[op], { shape: [3, 0], dtype, data: new CTOR[dtype](0) }, { axes: [1] });
+      const got = await run(PRIM[op], { shape: [3, 0], dtype, data: new CTOR[dtype](0) }, { axes: [1] });
       expectClose(got, [3], dtype, [v, v, v], 0, `empty reduce_${op} ${dtype}`);
     }
   });
 
-  it('reduce_max / reduce_min propagate NaN wherever it is', () => {
+  b.it({}, 'reduce_max / reduce_min propagate NaN wherever it is', async () => {
     for (const pos of [0, 1, 5, 6]) {
-      const d = new Float64Array([1, 2, 3, 4, 5, 6, 7]);
+      const d = new CTOR[F]([1, 2, 3, 4, 5, 6, 7]);
       d[pos] = NaN;
       for (const op of ['max', 'min'] as Red[]) {
-        expectClose(run(PRIM[op], { shape: [7], dtype: 'float64', data: d }, { axes: [0] }), [], 'float64', [NaN], 0, `${op} NaN@${pos}`);
+        expectClose(await run(PRIM[op], { shape: [7], dtype: F, data: d }, { axes: [0] }), [], F, [NaN], 0, `${op} NaN@${pos}`);
         // Column-wise (leading axis reduced) takes the elementwise-accumulate path.
-        const col = { shape: [7, 2], dtype: 'float64' as DType, data: Float64Array.from([...d].flatMap((v) => [v, -v])) };
-        expectClose(run(PRIM[op], col, { axes: [0] }), [2], 'float64', [NaN, NaN], 0, `${op} column NaN@${pos}`);
+        const col = { shape: [7, 2], dtype: F as DType, data: CTOR[F].from([...d].flatMap((v) => [v, -v])) };
+        expectClose(await run(PRIM[op], col, { axes: [0] }), [2], F, [NaN, NaN], 0, `${op} column NaN@${pos}`);
       }
     }
   });
 
-  it('int32 sums and products wrap', () => {
+  b.it({}, 'int32 sums and products wrap', async () => {
     const x: Arr = { shape: [2, 3], dtype: 'int32', data: Int32Array.from([2 ** 31 - 1, 1, 1, 65536, 65536, 3]) };
-    expectClose(run(R.ReduceSum, x, { axes: [1] }), [2], 'int32', [-(2 ** 31) + 1, 131075], 0, 'sum wrap');
-    expectClose(run(R.ReduceProd, x, { axes: [1] }), [2], 'int32', [2 ** 31 - 1, 0], 0, 'prod wrap');
-    expectClose(run(R.ReduceSum, x, { axes: [0] }), [3], 'int32', [-2147418113, 65537, 4], 0, 'sum wrap columns');
+    expectClose(await run(R.ReduceSum, x, { axes: [1] }), [2], 'int32', [-(2 ** 31) + 1, 131075], 0, 'sum wrap');
+    expectClose(await run(R.ReduceProd, x, { axes: [1] }), [2], 'int32', [2 ** 31 - 1, 0], 0, 'prod wrap');
+    expectClose(await run(R.ReduceSum, x, { axes: [0] }), [3], 'int32', [-2147418113, 65537, 4], 0, 'sum wrap columns');
   });
 });
 
@@ -141,32 +151,33 @@ function refArg(x: Arr, axis: number, max: boolean): { shape: number[]; data: nu
   return { shape, data };
 }
 
-describe('cpu arg-reductions and cumsum', () => {
+describeEachBackend('arg-reductions and cumsum', (b) => {
+  const F = b.dtype;
   for (const [name, prim, max] of [['argmax', R.Argmax, true], ['argmin', R.Argmin, false]] as const) {
-    it(`${name}: first extremum, first NaN wins`, () => {
+    b.it({}, `${name}: first extremum, first NaN wins`, async () => {
       const r = mulberry32(max ? 41 : 42);
       for (let t = 0; t < CASES; t++) {
         const shape = randShape(r, t % 2 === 0);
         if (shape.length === 0) shape.push(3);
         const axis = randInt(r, 0, shape.length - 1);
         if (shape[axis] === 0) shape[axis] = 2;
-        const x = randArr(r, shape, pick(r, ['float64', 'float32', 'int32', 'bool'] as DType[]), t % 3 === 0 ? 0.2 : 0);
+        const x = randArr(r, shape, pick(r, onDevice(F, ['float64', 'float32', 'int32', 'bool'])), t % 3 === 0 ? 0.2 : 0);
         const want = refArg(x, axis, max);
-        expectClose(run(prim, x, { axis }), want.shape, 'int32', want.data, 0, `${name} ${x.dtype}${JSON.stringify(shape)} axis ${axis}`);
+        expectClose(await run(prim, x, { axis }), want.shape, 'int32', want.data, 0, `${name} ${x.dtype}${JSON.stringify(shape)} axis ${axis}`);
       }
-      const nan: Arr = { shape: [5], dtype: 'float64', data: Float64Array.from([1, 9, NaN, 9, NaN]) };
-      expectClose(run(prim, nan, { axis: 0 }), [], 'int32', [2], 0, `${name} first NaN`);
+      const nan: Arr = { shape: [5], dtype: F, data: CTOR[F].from([1, 9, NaN, 9, NaN]) };
+      expectClose(await run(prim, nan, { axis: 0 }), [], 'int32', [2], 0, `${name} first NaN`);
     });
   }
 
-  it('cumsum forward and reverse', () => {
+  b.it({}, 'cumsum forward and reverse', async () => {
     const r = mulberry32(51);
     for (let t = 0; t < CASES; t++) {
       const shape = randShape(r, t % 2 === 0);
       if (shape.length === 0) shape.push(4);
       const axis = randInt(r, 0, shape.length - 1);
       const reverse = r() < 0.5;
-      const dtype = pick(r, ['float64', 'float32', 'int32'] as DType[]);
+      const dtype = pick(r, onDevice(F, ['float64', 'float32', 'int32']));
       const x = randArr(r, shape, dtype, 0.01, t % 5 === 0);
       const want = [...indices(shape)].map((o) => {
         let s = dtype === 'int32' ? 0n : 0;
@@ -178,15 +189,16 @@ describe('cpu arg-reductions and cumsum', () => {
         return typeof s === 'bigint' ? Number(BigInt.asIntN(32, s)) : s;
       });
       const tol = tolFor(dtype) * Math.max(1, shape[axis] ?? 1);
-      expectClose(run(R.Cumsum, x, { axis, reverse }), shape, dtype, want, tol, `cumsum ${dtype}${JSON.stringify(shape)} axis ${axis} rev ${reverse}`);
+      expectClose(await run(R.Cumsum, x, { axis, reverse }), shape, dtype, want, tol, `cumsum ${dtype}${JSON.stringify(shape)} axis ${axis} rev ${reverse}`);
     }
   });
 });
 
-describe('reduce primitives reject bad params', () => {
-  const f: Arr = { shape: [2, 3], dtype: 'float64', data: new Float64Array(6) };
+describeEachBackend('reduce primitives reject bad params', (bk) => {
+  const F = bk.dtype;
+  const f: Arr = { shape: [2, 3], dtype: F, data: new CTOR[F](6) };
   const b: Arr = { shape: [2, 3], dtype: 'bool', data: new Uint8Array(6) };
-  const e: Arr = { shape: [2, 0], dtype: 'float64', data: new Float64Array(0) };
+  const e: Arr = { shape: [2, 0], dtype: F, data: new CTOR[F](0) };
   const bad: [Primitive, Arr, Record<string, unknown>][] = [
     [R.ReduceSum, f, { axes: [2] }],
     [R.ReduceSum, b, { axes: [0] }],
@@ -198,9 +210,9 @@ describe('reduce primitives reject bad params', () => {
     [R.Cumsum, f, { axis: 2, reverse: false }],
   ];
   for (const [prim, x, params] of bad) {
-    it(`${prim.name} ${x.dtype} ${JSON.stringify(params)}`, () => {
-      expect(() => run(prim, x, params)).toThrow(ShapeError);
-      expect(() => run(prim, x, params)).toThrow(prim.name);
+    bk.it({}, `${prim.name} ${x.dtype} ${JSON.stringify(params)}`, async () => {
+      await expect(run(prim, x, params)).rejects.toThrow(ShapeError);
+      await expect(run(prim, x, params)).rejects.toThrow(prim.name);
     });
   }
 });
