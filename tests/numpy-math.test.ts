@@ -199,8 +199,8 @@ describeEachBackend('binary helpers', (be) => {
 
   it('hypot does not overflow or underflow', async () => {
     // Magnitudes whose squares over/underflow the device's float (1e200 is out of float32's range).
-    const [big, tiny] = be.dtype === 'float64' ? [1e200, 1e-200] : [1e30, 1e-30];
-    await close(be, np.hypot(np.array([3, big, 3 * tiny, 0, -5]), np.array([4, big, 4 * tiny, 0, 12])), [5, Math.SQRT2 * big, 5 * tiny, 0, 13], { f32: { rtol: 1e-6, atol: 0 } });
+    const [big, t3, t4, t5] = be.dtype === 'float64' ? [1e200, 3e-200, 4e-200, 5e-200] : [1e30, 3e-30, 4e-30, 5e-30];
+    await close(be, np.hypot(np.array([3, big, t3, 0, -5]), np.array([4, big, t4, 0, 12])), [5, Math.SQRT2 * big, t5, 0, 13], { f32: { rtol: 1e-6, atol: 0 } });
     await close(be, np.hypot(i32([3]), i32([4])), [5], { dtype: 'float64' });
     // C99 / numpy / JAX: an infinite leg gives inf even when the other is inf or NaN.
     await close(be, np.hypot(np.array([Infinity, Infinity, -Infinity, NaN]), np.array([NaN, Infinity, 1, 2])), [Infinity, Infinity, Infinity, NaN]);
