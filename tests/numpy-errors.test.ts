@@ -1,6 +1,7 @@
 /** Bad inputs to np functions throw errors that name the function and the offending shapes/values. */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ShapeError, np } from '../lib/index.js';
+import { describeEachBackend } from './backends.js';
 import { i32 } from './numpy-helpers.js';
 
 /** Asserts `f` throws an instance of `type` whose message matches every pattern. */
@@ -11,7 +12,7 @@ function expectError(f: () => unknown, type: new (...args: never[]) => Error, ..
   for (const p of patterns) expect((err as Error).message).toMatch(p);
 }
 
-describe('broadcasting and elementwise', () => {
+describeEachBackend('broadcasting and elementwise', (be) => {
   it('incompatible shapes name the function and both shapes', () => {
     expectError(() => np.add(np.zeros([2, 3]), np.zeros([4])), ShapeError, /np\.add/, /\[2,3\]/, /\[4\]/);
     expectError(() => np.multiply(np.zeros([2, 3]), np.zeros([3, 2])), ShapeError, /np\.multiply/, /\[2,3\]/, /\[3,2\]/);
@@ -29,7 +30,7 @@ describe('broadcasting and elementwise', () => {
   });
 });
 
-describe('creation', () => {
+describeEachBackend('creation', (be) => {
   it('ragged nested arrays', () => {
     expectError(() => np.array([[1, 2], [3]]), ShapeError, /np\.array/, /ragged/, /\[2,2\]/);
     expectError(() => np.array([[1, 2], 3] as never), ShapeError, /np\.array/, /ragged/);
@@ -54,7 +55,7 @@ describe('creation', () => {
   });
 });
 
-describe('shape ops', () => {
+describeEachBackend('shape ops', (be) => {
   it('reshape size mismatch', () => {
     expectError(() => np.reshape(np.zeros([2, 3]), [4, 2]), ShapeError, /np\.reshape/, /\[2,3\]/, /\[4,2\]/);
     expectError(() => np.zeros([2, 3]).reshape(4, -1), ShapeError, /np\.reshape/, /\[2,3\]/, /\[4,-1\]/);
@@ -90,7 +91,7 @@ describe('shape ops', () => {
   });
 });
 
-describe('reductions', () => {
+describeEachBackend('reductions', (be) => {
   it('max / min / argmax of empty arrays', () => {
     expectError(() => np.max(np.zeros([0])), ShapeError, /np\.max/, /\[0\]/);
     expectError(() => np.min(np.zeros([2, 0]), 1), ShapeError, /np\.min/, /\[2,0\]/);
@@ -102,7 +103,7 @@ describe('reductions', () => {
   });
 });
 
-describe('indexing', () => {
+describeEachBackend('indexing', (be) => {
   it('too many indices names the rank and the shape', () => {
     expectError(() => np.zeros([2, 3]).slice(0, 1, 2), ShapeError, /slice/, /too many indices/, /\[2,3\]/);
     expectError(() => np.zeros([2]).at(0, 1).set(1), ShapeError, /at/, /too many indices/, /\[2\]/);
@@ -116,7 +117,7 @@ describe('indexing', () => {
 
   it('bad slices and index dtypes', () => {
     expectError(() => np.zeros([5]).slice([0, 4, 0]), ShapeError, /slice/, /step/);
-    expectError(() => np.zeros([5]).slice(np.array([1]) as never), TypeError, /slice/, /int32/, /float64/);
+    expectError(() => np.zeros([5]).slice(np.array([1]) as never), TypeError, /slice/, /int32/, new RegExp(be.dtype));
     expectError(() => np.take(np.zeros([3]), np.array([1])), TypeError, /np\.take/, /int32/);
     expectError(() => np.zeros([3, 4]).at([0, 2], i32([1])).set(1), ShapeError, /at/, /partial slice/, /\[3,4\]/);
     expectError(() => np.zeros([3, 4]).slice(null, i32([1])), ShapeError, /slice/, /new axis/, /\[3,4\]/);
@@ -125,7 +126,7 @@ describe('indexing', () => {
   });
 });
 
-describe('linear algebra', () => {
+describeEachBackend('linear algebra', (be) => {
   it('matmul / dot / tensordot contraction mismatches', () => {
     expectError(() => np.matmul(np.zeros([2, 3]), np.zeros([4, 5])), ShapeError, /np\.matmul/, /\[2,3\]/, /\[4,5\]/);
     expectError(() => np.matmul(np.zeros([2, 2, 3]), np.zeros([3, 3, 5])), ShapeError, /np\.matmul/, /\[2,2,3\]/, /\[3,3,5\]/);

@@ -1,5 +1,10 @@
+/**
+ * The linear-algebra routines (dot_general, cholesky, lu, triangular_solve) bound directly as
+ * primitives, on every backend (tests/backends.ts) in every dtype it holds, read asynchronously.
+ */
 import { describe, expect, it } from 'vitest';
 import '../lib/backends/cpu/index.js';
+import { describeEachBackend } from './backends.js';
 import { ConcreteArray } from '../lib/core/array.js';
 import { bind } from '../lib/core/trace.js';
 import { ShapeError } from '../lib/core/errors.js';
@@ -113,19 +118,23 @@ const cases: Case[] = [
   ['zero-size free axis', [0, 5], [5, 4], [[1], [0]], [[], []]],
 ];
 
-describe('dot_general', () => {
-  let seed = 1;
-  for (const dtype of ['float64', 'float32', 'int32'] as const) {
-    for (const [name, xs, ys, [ca, cb], [ba, bb]] of cases) {
-      it(`${name} (${dtype})`, () => {
-        const r = rng(seed++);
+/** The dtypes of `all` that a backend of default float `float` holds (float64 only on float64 devices). */
+const held = <D extends DType>(all: readonly D[], float: DType): D[] => all.filter((d) => d !== 'float64' || float === 'float64');
+
+describeEachBackend('dot_general', (be) => {
+  const dtypes = ['float64', 'float32', 'int32'] as const;
+  for (const dtype of held(dtypes, be.dtype)) {
+    for (const [ci, [name, xs, ys, [ca, cb], [ba, bb]]] of cases.entries()) {
+      it(`${name} (${dtype})`, async () => {
+        // The same seed for a case and dtype on every backend.
+        const r = rng(1 + dtypes.indexOf(dtype) * cases.length + ci);
         const x = randData(xs, dtype, r);
         const y = randData(ys, dtype, r);
         const [z] = bind(DotGeneral, [arr(x, xs, dtype), arr(y, ys, dtype)], { contracting: [ca, cb], batch: [ba, bb] });
         const { out, outShape } = refDot(x, xs, y, ys, ca, cb, ba, bb, dtype);
         expect(z.shape).toEqual(outShape);
         expect(z.dtype).toBe(dtype);
-        const got = z.dataSync();
+        const got = await z.data();
         expect(got.constructor).toBe(x.constructor);
         if (dtype === 'int32') expect(Array.from(got)).toEqual(out);
         else expectClose(got, out, TOL[dtype] * (xs.length ? 10 : 1));
@@ -133,29 +142,25 @@ describe('dot_general', () => {
     }
   }
 
-  it('has the WebAssembly SIMD GEMM kernel available', () => {
-    expect(wasmGemmAvailable()).toBe(true);
-  });
-
-  it('is exact on small integers in float64', () => {
-    const a = arr(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3], 'float64');
+  it('is exact on small integers in the device float (float64 on cpu)', async () => {
+    const a = arr(typed([1, 2, 3, 4, 5, 6], be.dtype), [2, 3], be.dtype);
     const [y] = bind(DotGeneral, [a, a], { contracting: [[1], [1]], batch: [[], []] });
     expect(y.shape).toEqual([2, 2]);
-    expect(Array.from(y.dataSync())).toEqual([14, 32, 32, 77]);
+    expect(Array.from(await y.data())).toEqual([14, 32, 32, 77]);
   });
 
-  it('does not modify or alias its inputs', () => {
-    const x = new Float64Array(64 * 64).map((_, i) => i % 7);
-    const a = arr(x, [64, 64], 'float64');
-    const before = Array.from(a.dataSync());
+  it('does not modify or alias its inputs', async () => {
+    const x = typed(Array.from({ length: 64 * 64 }, (_, i) => i % 7), be.dtype);
+    const a = arr(x, [64, 64], be.dtype);
+    const before = Array.from(await a.data());
     const [y] = bind(DotGeneral, [a, a], { contracting: [[1], [0]], batch: [[], []] });
-    expect(Array.from(a.dataSync())).toEqual(before);
-    expect(y.dataSync()[0]).toBe(before.slice(0, 64).reduce((s, v, k) => s + v * before[k * 64], 0));
+    expect(Array.from(await a.data())).toEqual(before);
+    expect((await y.data())[0]).toBe(before.slice(0, 64).reduce((s, v, k) => s + v * before[k * 64], 0));
   });
 
   it('raises a ShapeError for mismatched contracting dimensions', () => {
-    const a = arr(new Float64Array(6), [2, 3], 'float64');
-    const b = arr(new Float64Array(8), [4, 2], 'float64');
+    const a = arr(typed(new Array<number>(6).fill(0), be.dtype), [2, 3], be.dtype);
+    const b = arr(typed(new Array<number>(8).fill(0), be.dtype), [4, 2], be.dtype);
     expect(() => bind(DotGeneral, [a, b], { contracting: [[1], [0]], batch: [[], []] })).toThrow(ShapeError);
     expect(() => bind(DotGeneral, [a, b], { contracting: [[1], [0]], batch: [[], []] })).toThrow(/contracting dimensions differ/);
   });
@@ -195,9 +200,18 @@ const typed = (v: number[], dtype: DType): TypedArray => (dtype === 'float32' ? 
 
 // ---- cholesky ------------------------------------------------------------------------
 
-describe('cholesky', () => {
-  for (const dtype of ['float64', 'float32'] as const) {
-    it(`reconstructs L·Lᵀ = A over batch dims (${dtype})`, () => {
+// CPU-only: the CPU backend's WebAssembly GEMM kernel.
+describe('dot_general on the cpu', () => {
+  it('has the WebAssembly SIMD GEMM kernel available', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+  });
+});
+
+describeEachBackend('cholesky', (be) => {
+  /** float64 tolerance on float64 devices, a float32 one elsewhere. */
+  const exactTol = be.dtype === 'float64' ? 1e-15 : 1e-7;
+  for (const dtype of held(['float64', 'float32'] as const, be.dtype)) {
+    it(`reconstructs L·Lᵀ = A over batch dims (${dtype})`, async () => {
       const r = rng(11);
       const n = 7;
       const batch = [2, 3];
@@ -205,7 +219,7 @@ describe('cholesky', () => {
       const [l] = bind(Cholesky, [arr(a, [...batch, n, n], dtype)]);
       expect(l.shape).toEqual([...batch, n, n]);
       expect(l.dtype).toBe(dtype);
-      const L = l.dataSync();
+      const L = await l.data();
       for (let b = 0; b < 6; b++) {
         const Lb = Array.from(L.subarray(b * n * n, (b + 1) * n * n));
         for (let i = 0; i < n; i++) {
@@ -217,53 +231,54 @@ describe('cholesky', () => {
     });
   }
 
-  it('reads only the lower triangle', () => {
+  it('reads only the lower triangle', async () => {
     const n = 5;
     const a = spd(1, n, rng(3));
     const garbage = a.slice();
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) garbage[i * n + j] = 1e6;
-    const [l1] = bind(Cholesky, [arr(Float64Array.from(a), [n, n], 'float64')]);
-    const [l2] = bind(Cholesky, [arr(Float64Array.from(garbage), [n, n], 'float64')]);
-    expect(Array.from(l2.dataSync())).toEqual(Array.from(l1.dataSync()));
+    const [l1] = bind(Cholesky, [arr(typed(a, be.dtype), [n, n], be.dtype)]);
+    const [l2] = bind(Cholesky, [arr(typed(garbage, be.dtype), [n, n], be.dtype)]);
+    expect(Array.from(await l2.data())).toEqual(Array.from(await l1.data()));
   });
 
-  it('fills a non-positive-definite matrix with NaN, leaving the rest of the batch alone', () => {
+  it('fills a non-positive-definite matrix with NaN, leaving the rest of the batch alone', async () => {
     const good = [4, 2, 2, 3];
     const bad = [1, 2, 2, 1]; // eigenvalues 3 and -1
-    const [l] = bind(Cholesky, [arr(Float64Array.from([...good, ...bad]), [2, 2, 2], 'float64')]);
-    const L = Array.from(l.dataSync());
-    expectClose(L.slice(0, 4), [2, 0, 1, Math.sqrt(2)], 1e-15);
+    const [l] = bind(Cholesky, [arr(typed([...good, ...bad], be.dtype), [2, 2, 2], be.dtype)]);
+    const L = Array.from(await l.data());
+    expectClose(L.slice(0, 4), [2, 0, 1, Math.sqrt(2)], exactTol);
     expect(L.slice(4).every(Number.isNaN)).toBe(true);
   });
 });
 
 // ---- lu ------------------------------------------------------------------------------
 
-describe('lu', () => {
-  it('matches the LAPACK convention on a 2x2 example', () => {
-    const [lu, piv, perm] = bind(Lu, [arr(Float64Array.from([1, 2, 3, 4]), [2, 2], 'float64')]);
-    expectClose(lu.dataSync(), [3, 4, 1 / 3, 2 / 3], 1e-15);
-    expect(Array.from(piv.dataSync())).toEqual([1, 1]);
-    expect(Array.from(perm.dataSync())).toEqual([1, 0]);
+describeEachBackend('lu', (be) => {
+  const exactTol = be.dtype === 'float64' ? 1e-15 : 1e-7;
+  it('matches the LAPACK convention on a 2x2 example', async () => {
+    const [lu, piv, perm] = bind(Lu, [arr(typed([1, 2, 3, 4], be.dtype), [2, 2], be.dtype)]);
+    expectClose(await lu.data(), [3, 4, 1 / 3, 2 / 3], exactTol);
+    expect(Array.from(await piv.data())).toEqual([1, 1]);
+    expect(Array.from(await perm.data())).toEqual([1, 0]);
     expect(piv.dtype).toBe('int32');
     expect(perm.dtype).toBe('int32');
   });
 
-  it('breaks pivot ties toward the first row, like idamax', () => {
-    const [lu, piv, perm] = bind(Lu, [arr(Float64Array.from([1, 2, -1, 3]), [2, 2], 'float64')]);
-    expect(Array.from(piv.dataSync())).toEqual([0, 1]);
-    expect(Array.from(perm.dataSync())).toEqual([0, 1]);
-    expect(Array.from(lu.dataSync())).toEqual([1, 2, -1, 5]);
+  it('breaks pivot ties toward the first row, like idamax', async () => {
+    const [lu, piv, perm] = bind(Lu, [arr(typed([1, 2, -1, 3], be.dtype), [2, 2], be.dtype)]);
+    expect(Array.from(await piv.data())).toEqual([0, 1]);
+    expect(Array.from(await perm.data())).toEqual([0, 1]);
+    expect(Array.from(await lu.data())).toEqual([1, 2, -1, 5]);
   });
 
-  it('leaves a zero pivot column unscaled on singular input', () => {
-    const [lu, piv] = bind(Lu, [arr(Float64Array.from([0, 1, 0, 2]), [2, 2], 'float64')]);
-    expect(Array.from(lu.dataSync())).toEqual([0, 1, 0, 2]);
-    expect(Array.from(piv.dataSync())).toEqual([0, 1]);
+  it('leaves a zero pivot column unscaled on singular input', async () => {
+    const [lu, piv] = bind(Lu, [arr(typed([0, 1, 0, 2], be.dtype), [2, 2], be.dtype)]);
+    expect(Array.from(await lu.data())).toEqual([0, 1, 0, 2]);
+    expect(Array.from(await piv.data())).toEqual([0, 1]);
   });
 
-  for (const dtype of ['float64', 'float32'] as const) {
-    it(`satisfies A[perm] = L·U with consistent pivots over batch dims (${dtype})`, () => {
+  for (const dtype of held(['float64', 'float32'] as const, be.dtype)) {
+    it(`satisfies A[perm] = L·U with consistent pivots over batch dims (${dtype})`, async () => {
       const r = rng(5);
       const n = 9;
       const batch = [3, 2];
@@ -273,9 +288,9 @@ describe('lu', () => {
       expect(lu.shape).toEqual([...batch, n, n]);
       expect(piv.shape).toEqual([...batch, n]);
       expect(perm.shape).toEqual([...batch, n]);
-      const LU = lu.dataSync();
-      const P = piv.dataSync();
-      const Q = perm.dataSync();
+      const LU = await lu.data();
+      const P = await piv.data();
+      const Q = await perm.data();
       for (let b = 0; b < count; b++) {
         const f = LU.subarray(b * n * n, (b + 1) * n * n);
         const L = new Array<number>(n * n).fill(0);
@@ -305,16 +320,16 @@ describe('lu', () => {
 
 // ---- triangular_solve ------------------------------------------------------------------
 
-describe('triangular_solve', () => {
+describeEachBackend('triangular_solve', (be) => {
   const m = 6;
   const k = 4;
-  for (const dtype of ['float64', 'float32'] as const) {
+  for (const dtype of held(['float64', 'float32'] as const, be.dtype)) {
     for (let flags = 0; flags < 16; flags++) {
       const leftSide = !!(flags & 1);
       const lower = !!(flags & 2);
       const transposeA = !!(flags & 4);
       const unitDiagonal = !!(flags & 8);
-      it(`leftSide=${leftSide} lower=${lower} transposeA=${transposeA} unitDiagonal=${unitDiagonal} (${dtype})`, () => {
+      it(`leftSide=${leftSide} lower=${lower} transposeA=${transposeA} unitDiagonal=${unitDiagonal} (${dtype})`, async () => {
         const r = rng(100 + flags);
         const batch = 2;
         // the unused triangle (and the diagonal when unitDiagonal) hold garbage that must be ignored
@@ -330,7 +345,7 @@ describe('triangular_solve', () => {
         const [x] = bind(TriangularSolve, [arr(typed(a, dtype), [batch, m, m], dtype), arr(typed(bv, dtype), bShape, dtype)], { leftSide, lower, transposeA, unitDiagonal });
         expect(x.shape).toEqual(bShape);
         expect(x.dtype).toBe(dtype);
-        const X = x.dataSync();
+        const X = await x.data();
         const A32 = typed(a, dtype); // the values the kernel saw
         for (let t = 0; t < batch; t++) {
           const T = new Array<number>(m * m).fill(0);
@@ -348,10 +363,10 @@ describe('triangular_solve', () => {
     }
   }
 
-  it('solves a lower system exactly on a hand example', () => {
-    const a = arr(Float64Array.from([2, 0, 1, 4]), [2, 2], 'float64');
-    const b = arr(Float64Array.from([2, 9]), [2, 1], 'float64');
+  it('solves a lower system exactly on a hand example', async () => {
+    const a = arr(typed([2, 0, 1, 4], be.dtype), [2, 2], be.dtype);
+    const b = arr(typed([2, 9], be.dtype), [2, 1], be.dtype);
     const [x] = bind(TriangularSolve, [a, b], { leftSide: true, lower: true, transposeA: false, unitDiagonal: false });
-    expect(Array.from(x.dataSync())).toEqual([1, 2]);
+    expect(Array.from(await x.data())).toEqual([1, 2]);
   });
 });
