@@ -1,16 +1,8 @@
 import { expect } from 'vitest';
-import { defaultDevice, getDefaultFloat, np, grad, jvp, jacfwd, jacrev, setDefaultFloat } from '../lib/index.js';
+import { np, grad, jvp, jacfwd, jacrev } from '../lib/index.js';
 import { poissonLikelihood } from '../benchmarks/modes.js';
 import { describeEachBackend } from './backends.js';
-import { values } from './values.js';
-
-/** Runs `f` on the CPU in float64 (the finite-difference reference), whatever the test's device. */
-async function onCpu<T>(f: () => Promise<T>): Promise<T> {
-  const [d, fl] = [defaultDevice(), getDefaultFloat()];
-  defaultDevice('cpu');
-  setDefaultFloat('float64');
-  try { return await f(); } finally { defaultDevice(d); setDefaultFloat(fl); }
-}
+import { onCpu, values } from './values.js';
 
 describeEachBackend('forward vs reverse mode on a binned Poisson likelihood', (b) => {
   const { num, vals } = values(b);

@@ -4,7 +4,7 @@
  * a float32 backend both become the backend's float32 tolerance (or the written one if looser).
  */
 import { expect } from 'vitest';
-import type { Array } from '../lib/index.js';
+import { type Array, defaultDevice, getDefaultFloat, setDefaultFloat } from '../lib/index.js';
 import type { BackendCase } from './backends.js';
 
 export interface Values {
@@ -54,4 +54,16 @@ export function values(b: BackendCase): Values {
     same,
     f: b.dtype === 'float64' ? 'f64' : 'f32',
   };
+}
+
+/**
+ * Runs `f` with the CPU in float64 as the default device and float, whatever the test's backend:
+ * for references such as finite differences, which float32 cannot take. Arrays `f` uses must be
+ * created inside it.
+ */
+export async function onCpu<T>(f: () => Promise<T> | T): Promise<T> {
+  const [d, fl] = [defaultDevice(), getDefaultFloat()];
+  defaultDevice('cpu');
+  setDefaultFloat('float64');
+  try { return await f(); } finally { defaultDevice(d); setDefaultFloat(fl); }
 }
