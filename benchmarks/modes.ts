@@ -7,9 +7,10 @@ import { np, jit, jacfwd, jacrev } from '../lib/index.js';
 
 /** log L(θ) = Σ_b n_b log λ_b - λ_b - log Γ(n_b + 1), λ = θ·T for P templates over B bins. */
 export function poissonLikelihood(p: number, bins = 64) {
-  const t = Float64Array.from({ length: p * bins }, (_, i) => 1 + Math.sin(i) ** 2);
+  const t = Array.from({ length: p * bins }, (_, i) => 1 + Math.sin(i) ** 2);
+  // Plain number lists, so the arrays take the default float type and device (as in the tests).
   const templates = np.array(t, { shape: [p, bins] });
-  const counts = np.array(Float64Array.from({ length: bins }, (_, b) => Math.round(p * (1.5 + Math.cos(b)))));
+  const counts = np.array(Array.from({ length: bins }, (_, b) => Math.round(p * (1.5 + Math.cos(b)))));
   return (theta: np.Array): np.Array => {
     const lam = np.matmul(theta, templates);
     return counts.mul(np.log(lam)).sub(lam).sub(np.lgamma(counts.add(1))).sum();

@@ -1,31 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { np, lax, grad, jit, jvp, vmap, checkpoint, checkpointPolicies, makeJaxpr, typecheck, memoryStats, resetPeakMemory } from '../lib/index.js';
 import { finalX } from '../examples/particle-tracking.js';
+import { describeEachBackend } from './backends.js';
+import { values } from './values.js';
 
-describe('checkpoint', () => {
-  const w = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [0.7, -0.8, 0.9]]);
-  const mlp = (x: np.Array) => np.tanh(np.matmul(np.tanh(np.matmul(x, w)), w)).sum();
-  const x = np.array([[1, 2, 3], [-1, 0.5, 2]]);
+// Peak memory is read from the test's device (memoryStats() of the default device): both the CPU
+// and test-f32 count their live and peak buffer bytes.
+describeEachBackend('checkpoint', (b) => {
+  const { exact, num, vals } = values(b);
+  const weights = () => np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [0.7, -0.8, 0.9]]);
+  const mlpOf = (w: np.Array) => (x: np.Array) => np.tanh(np.matmul(np.tanh(np.matmul(x, w)), w)).sum();
+  const input = () => np.array([[1, 2, 3], [-1, 0.5, 2]]);
 
-  it('gives bit-identical gradients under every policy', () => {
-    const ref = grad(mlp)(x).js();
+  b.it({}, 'gives bit-identical gradients under every policy', async () => {
+    const mlp = mlpOf(weights());
+    const x = input();
+    const ref = await vals(grad(mlp)(x));
     for (const [name, policy] of Object.entries(checkpointPolicies)) {
-      expect(grad(checkpoint(mlp, { policy }))(x).js(), name).toEqual(ref);
+      await exact(grad(checkpoint(mlp, { policy }))(x), ref, name);
     }
-    expect(grad(checkpoint(mlp, { policy: (e) => e.primitive.name === 'tanh' }))(x).js()).toEqual(ref);
+    await exact(grad(checkpoint(mlp, { policy: (e) => e.primitive.name === 'tanh' }))(x), ref);
   });
 
-  it('composes with grad of grad, jvp and vmap', () => {
+  b.it({}, 'composes with grad of grad, jvp and vmap', async () => {
     const f = checkpoint((y: np.Array) => np.sin(y).mul(y));
-    expect(grad(grad(f))(np.array(0.5)).item()).toBe(grad(grad((y: np.Array) => np.sin(y).mul(y)))(np.array(0.5)).item());
-    expect(jvp(f, [np.array(0.5)], [np.array(1)])[1].item()).toBe(grad(f)(np.array(0.5)).item());
-    expect(vmap(grad(f))(np.array([0.5, 1])).js()).toEqual([grad(f)(np.array(0.5)).item(), grad(f)(np.array(1)).item()]);
+    await exact(grad(grad(f))(np.array(0.5)), await num(grad(grad((y: np.Array) => np.sin(y).mul(y)))(np.array(0.5))));
+    await exact(jvp(f, [np.array(0.5)], [np.array(1)])[1], await num(grad(f)(np.array(0.5))));
+    await exact(vmap(grad(f))(np.array([0.5, 1])), [await num(grad(f)(np.array(0.5))), await num(grad(f)(np.array(1)))]);
     typecheck(makeJaxpr(grad(f))(np.array(0.5)).jaxpr);
   });
 
-  it('saves fewer residuals: a chain of checkpointed blocks needs less peak memory', () => {
+  b.it({}, 'saves fewer residuals: a chain of checkpointed blocks needs less peak memory', async () => {
     const block = (z: np.Array) => { for (let i = 0; i < 8; i++) z = np.sin(z).mul(1.1); return z; };
-    const run = (b: (z: np.Array) => np.Array) => (y: np.Array) => { let z = y; for (let k = 0; k < 4; k++) z = b(z); return z.sum(); };
+    const run = (bl: (z: np.Array) => np.Array) => (y: np.Array) => { let z = y; for (let k = 0; k < 4; k++) z = bl(z); return z.sum(); };
     const peak = (f: (y: np.Array) => np.Array) => {
       const g = grad(f);
       const y = np.ones([20000]);
@@ -39,30 +46,38 @@ describe('checkpoint', () => {
     const ckpt = peak(run(checkpoint(block)));
     // Plain keeps ~32 residual arrays; checkpointed keeps 4 block inputs plus one block's worth.
     expect(ckpt).toBeLessThan(plain * 0.6);
-    expect(grad(run(checkpoint(block)))(np.ones([3])).js()).toEqual(grad(run(block))(np.ones([3])).js());
+    await exact(grad(run(checkpoint(block)))(np.ones([3])), await vals(grad(run(block))(np.ones([3]))));
   });
 });
 
-describe('scan checkpointing', () => {
+describeEachBackend('scan checkpointing', (b) => {
+  const { num, vals, same } = values(b);
   const step = (c: np.Array, x: np.Array): [np.Array, np.Array] => { const n = np.sin(c).mul(x).add(c.mul(0.5)); return [n, n.mul(n)]; };
   const L = (opts: object) => (c0: np.Array, xs: np.Array) => { const [c, ys] = lax.scan(step, c0, xs, opts); return c.add(ys.sum()); };
-  const xs = np.linspace(0.1, 1.3, 23);
+  /** Equal to rounding: within 1e-13 in float64, within the backend's tolerance in float32. */
+  const near = (got: number[], want: number[]) => {
+    if (b.dtype === 'float64') got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-13));
+    else b.expectClose(got, want);
+  };
 
-  it('gives the same values and gradients for any segment length (to rounding)', () => {
+  b.it({}, 'gives the same values and gradients for any segment length (to rounding)', async () => {
+    const xs = np.linspace(0.1, 1.3, 23);
     const [g0, gx] = grad(L({}), { argnums: [0, 1] })(np.array(0.3), xs) as np.Array[];
     for (const checkpoint of [1, 4, 5, 23, 50, 'sqrt'] as const) {
       for (const reverse of [false, true]) {
         const [r0, rx] = grad(L({ checkpoint, reverse }), { argnums: [0, 1] })(np.array(0.3), xs) as np.Array[];
         const [p0, px] = grad(L({ reverse }), { argnums: [0, 1] })(np.array(0.3), xs) as np.Array[];
-        expect(Math.abs((r0.item() as number) - (p0.item() as number))).toBeLessThan(1e-13);
-        (rx.js() as number[]).forEach((v, i) => expect(Math.abs(v - (px.js() as number[])[i])).toBeLessThan(1e-13));
+        near([await num(r0)], [await num(p0)]);
+        const [rv, pv] = [await vals(rx), await vals(px)];
+        expect(rv.length).toBe(pv.length);
+        near(rv, pv);
       }
     }
-    expect(L({ checkpoint: 5 })(np.array(0.3), xs).item()).toBe(L({})(np.array(0.3), xs).item());
+    same(await num(L({ checkpoint: 5 })(np.array(0.3), xs)), await num(L({})(np.array(0.3), xs)));
     expect(g0.ndim + gx.ndim).toBe(1);
   });
 
-  it('keeps peak memory of a long simulation gradient near sqrt(N)', () => {
+  b.it({}, 'keeps peak memory of a long simulation gradient near sqrt(N)', () => {
     const peak = (n: number, checkpoint?: 'sqrt') => {
       const g = jit(grad(finalX(n, checkpoint ? { checkpoint } : {})));
       g(np.array(2));
