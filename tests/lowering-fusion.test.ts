@@ -112,6 +112,17 @@ describe('control steps', () => {
   });
 });
 
+describe('static branches', () => {
+  it('a cond on a JS value picks its branch while lowering: no control step, no predicate read', () => {
+    const f = (x: np.Array) => lax.switch(1, [(v: np.Array) => v.neg(), (v: np.Array) => v.mul(3), (v: np.Array) => v.exp()], x) as np.Array;
+    const j = makeJaxpr(f)(np.ones([4])).jaxpr;
+    expect(j.eqns.map((e) => e.primitive.name)).toContain('cond');
+    expect(stats(j)).toEqual({ kernels: 1, routines: 0, controls: 0 });
+    expect(jit(f)(np.array([1, 2])).js()).toEqual([3, 6]);
+    expect(f(np.array([1, 2])).js()).toEqual([3, 6]);
+  });
+});
+
 describe('fused reductions', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     for (const n of [2, 5, 8, 1001]) {

@@ -1,13 +1,13 @@
 /** Staged control flow: lax.cond and lax.switch. */
-import type { Array, ArrayLike } from '../core/array.js';
+import { type Array, type ArrayLike, ConcreteArray } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
-import { bind } from '../core/trace.js';
+import { bind, currentBuilder, evalJaxpr } from '../core/trace.js';
 import { Cond } from '../control/cond.js';
 import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
 import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';
-import { flatFn, flattenArrays } from '../transforms/staging.js';
+import { flatFn, flattenArrays, hasTracer } from '../transforms/staging.js';
 
 function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[], names = fns.map((_, k) => `branch ${k}`)): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
   const [xs, inTree] = flattenArrays(who, operands);
@@ -28,6 +28,21 @@ function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], 
 }
 
 /**
+ * Binds cond, except that outside any trace an index known on the host (a JS number, or an array
+ * made from one) picks its branch here: eager code never waits for a device to send back a
+ * predicate the host already has. Under a trace the cond is staged; the lowering resolves a
+ * literal index the same way.
+ */
+function bindCond(idx: Array, xs: readonly Array[], closed: Closed[]): Array[] {
+  const u = unifyBranches(closed);
+  const ops = [...xs, ...u.consts];
+  if (idx instanceof ConcreteArray && idx.hostScalar !== undefined && !currentBuilder() && !hasTracer(ops)) {
+    return evalJaxpr(u.jaxprs[Math.min(Math.max(idx.hostScalar, 0), u.jaxprs.length - 1)], [], ops);
+  }
+  return bind(Cond, [idx, ...ops], { branches: u.jaxprs });
+}
+
+/**
  * `lax.switch(index, branches, ...operands)`: applies `branches[index]` (index clamped to range).
  * Both the index and the operands may be traced; every branch is traced once, abstractly.
  */
@@ -37,8 +52,7 @@ export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => u
   if (i.ndim !== 0) throw new TypeError(`lax.switch: the index must be a scalar, got shape [${i.shape}]; under vmap the index is batched automatically`);
   const { closed, xs, outTree } = traceBranches('lax.switch', branches, operands);
   const idx = clip(convert(i, 'int32'), 0, branches.length - 1);
-  const u = unifyBranches(closed);
-  return unflatten(outTree, bind(Cond, [convert(idx, 'int32'), ...xs, ...u.consts], { branches: u.jaxprs }));
+  return unflatten(outTree, bindCond(convert(idx, 'int32'), xs, closed));
 }
 
 /** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
@@ -47,6 +61,5 @@ export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn:
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);
   const idx = convert(p.dtype === 'bool' ? p : notEqual(p, 0), 'int32');
   const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands, ['falseFn', 'trueFn']);
-  const u = unifyBranches(closed);
-  return unflatten(outTree, bind(Cond, [idx, ...xs, ...u.consts], { branches: u.jaxprs }));
+  return unflatten(outTree, bindCond(idx, xs, closed));
 }

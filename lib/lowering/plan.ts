@@ -340,6 +340,15 @@ class Planner {
   }
 
   private control(e: Eqn): void {
+    const idx = e.inputs[0];
+    if (e.primitive.name === 'cond' && !isVar(idx)) {
+      // A literal index (a JS value at trace time): the branch is known now, so no predicate is read back.
+      const branches = (e.params as { branches: readonly Jaxpr[] }).branches;
+      const k = Math.min(Math.max(idx.value, 0), branches.length - 1);
+      const outs = this.run(branches[k], e.inputs.slice(1).map((a) => this.valOf(a)));
+      e.outputs.forEach((v, i) => this.define(v, outs[i]));
+      return;
+    }
     const ins = e.inputs.map((a) => this.materialize(a, true));
     const outs = e.outputs.map((v) => this.slot(v.aval));
     e.outputs.forEach((v, i) => this.slotOf.set(v.id, outs[i]));
