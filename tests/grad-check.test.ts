@@ -82,7 +82,12 @@ const f32 = b.dtype === 'float32';
 const known = KNOWN[b.device] ?? {};
 describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, index) => {
   if (f32 && row.f64Only) {
-    it.skip(`float64 only: ${row.f64Only}`, () => {});
+    // The row needs float64 (${row.f64Only}): the device must refuse it with the dtype error.
+    it(`is refused with a dtype error naming the fix (float64 only: ${row.f64Only})`, () => {
+      floatDtype = b.dtype;
+      const r = rng(1000 + index);
+      expect(() => row.f(...row.inputs.map((s) => sample(r, s)))).toThrow(/has no float64.*astype\('float32'\)/);
+    });
     return;
   }
   const t = (name: string, fn: () => Promise<void>) => {

@@ -7,8 +7,8 @@ const closeRel = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b), 
 const lnPois = (k: number, mu: number) => (k === 0 ? 0 : k * Math.log(mu)) - mu - sp.lgamma(k + 1);
 
 /** Known failures on test-f32 (library bugs, see the report in the commit message). */
-const CODE4_BUG = { 'test-f32': 'stats.code4Coefficients reads np.linalg.solve(...).js() synchronously on the default device (lib/stats/histfactory.ts:96)' };
-const FIT_BUG = { 'test-f32': "stats.fit/qmu/clsAsymptotic build float64 arrays on the default device and read them synchronously (lib/stats/infer.ts:49 astype('float64'), :85-95 .item()/.js())" };
+const CODE4_BUG = {};
+const FIT_BUG = {};
 
 // pyhf's code4 (src/pyhf/interpolators/code4.py): a = A⁻¹ b with A⁻¹ written out for α0 = 1.
 const Ainv = [

@@ -204,35 +204,55 @@ export class ConcreteArray extends Array {
   );
   readonly aval: Aval;
   #buffer: Buffer | undefined;
+  /** A host scalar's buffer is made on first use: most meet other operands on their device. */
+  #pending: boolean;
+  #disposed = false;
 
   constructor(
-    buffer: Buffer,
+    buffer: Buffer | Aval,
     readonly backend: Backend,
     readonly weakType = false,
     /** Set for 0-d arrays made from a JS number: traces embed it as a Literal. */
     readonly hostScalar?: number,
   ) {
     super();
-    this.#buffer = buffer;
-    this.aval = buffer.aval;
-    ConcreteArray.registry.register(this, { backend, ref: buffer.ref }, this);
+    const pending = !('ref' in buffer);
+    if (pending && hostScalar === undefined) throw new Error('ConcreteArray: only host scalars may defer their buffer');
+    this.#pending = pending;
+    this.aval = pending ? buffer : buffer.aval;
+    if (!pending) this.adopt(buffer);
     noteCreated(this);
   }
 
-  get buffer(): Buffer {
-    if (!this.#buffer) {
-      throw new ReferenceError(`Array ${avalStr(this.aval)} on '${this.device}' was disposed (by x.dispose(), 'using' or the end of a scope); return it from the scope, or stop using it after disposing`);
-    }
-    return this.#buffer;
+  private adopt(b: Buffer): void {
+    this.#buffer = b;
+    ConcreteArray.registry.register(this, { backend: this.backend, ref: b.ref }, this);
   }
 
-  override get isDisposed(): boolean { return this.#buffer === undefined; }
+  get buffer(): Buffer {
+    if (this.#disposed) {
+      throw new ReferenceError(`Array ${avalStr(this.aval)} on '${this.device}' was disposed (by x.dispose(), 'using' or the end of a scope); return it from the scope, or stop using it after disposing`);
+    }
+    if (this.#pending) {
+      this.#pending = false;
+      checkDtype(this.backend, this.aval.dtype, 'put');
+      const data = typedArrayFor(this.aval.dtype, 1);
+      data[0] = this.hostScalar!;
+      this.adopt(this.backend.put(data, this.aval));
+    }
+    return this.#buffer!;
+  }
+
+  override get isDisposed(): boolean { return this.#disposed; }
 
   /** Releases the buffer now (idempotent); later use of this Array throws. */
   override dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#pending = false;
     const b = this.#buffer;
-    if (!b) return;
     this.#buffer = undefined;
+    if (!b) return;
     ConcreteArray.registry.unregister(this);
     this.backend.release(b.ref);
   }
@@ -248,14 +268,9 @@ export class ConcreteArray extends Array {
   }
 
   static fromScalar(value: number | boolean, dtype: DType, backend?: Backend, weak = false): ConcreteArray {
-    const b = backend ?? getBackend();
-    // A weak JS scalar (2.5 as float64) takes the other operand's dtype before any kernel reads
-    // it, so it may sit on a device that lacks its default dtype; a strong one may not.
-    if (!weak) checkDtype(b, dtype, 'put');
-    const v = castScalar(value, dtype);
-    const data = typedArrayFor(dtype, 1);
-    data[0] = v;
-    return new ConcreteArray(b.put(data, mkAval([], dtype)), b, weak, v);
+    // The buffer (and the device's dtype check) waits for a kernel on that device to read it: a
+    // scalar usually meets its other operands on their device, or folds on the host.
+    return new ConcreteArray(mkAval([], dtype), backend ?? getBackend(), weak, castScalar(value, dtype));
   }
 
   readSync(): TypedArray {

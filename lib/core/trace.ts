@@ -7,11 +7,12 @@ import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
 import { ConcretizationError, UnexpectedTracerError, orThrow } from './errors.js';
 import { Array, ConcreteArray } from './array.js';
-import { type Backend, checkJaxprDtypes, getBackend, hostBackend } from './backend.js';
+import { type Backend, checkJaxprDtypes, defaultDevice, getBackend, hostBackend } from './backend.js';
 import { checked } from './check.js';
 import { LRU, onClearCaches } from './lru.js';
 
-const stack: Builder[] = [];
+/** Active traces, innermost last; `null` marks a host frame (onHost), where nothing is staged. */
+const stack: (Builder | null)[] = [];
 
 /** Collects the equations of one trace. Nesting is a stack: inner traces capture outer Tracers. */
 export class Builder {
@@ -136,7 +137,24 @@ function escapedTracer(t: Tracer): UnexpectedTracerError {
   );
 }
 
-export const currentBuilder = (): Builder | undefined => stack[stack.length - 1];
+export const currentBuilder = (): Builder | undefined => stack[stack.length - 1] ?? undefined;
+
+/**
+ * Runs `fn` outside any trace, with the host (the CPU) as the default device: constants that
+ * depend only on JS values — spec numbers, shapes — computed with the array API and read back at
+ * once, even while a transform is tracing on another device.
+ */
+export function onHost<T>(fn: () => T): T {
+  const prev = defaultDevice();
+  stack.push(null);
+  defaultDevice(hostBackend().name);
+  try {
+    return fn();
+  } finally {
+    defaultDevice(prev);
+    stack.splice(stack.lastIndexOf(null), 1);
+  }
+}
 
 /** Applies a primitive: staged into the innermost trace among the inputs, or run eagerly. */
 export function bind<P extends Params>(prim: Primitive<P>, args: readonly Array[], params: P, weak?: boolean): Array[];
@@ -171,6 +189,16 @@ export function bind1<P extends Params>(prim: Primitive<P>, args: readonly Array
 export function bind1(prim: Primitive<NoParams>, args: readonly Array[]): Array;
 export function bind1(prim: Primitive, args: readonly Array[], params: Params = {}, weak = false): Array {
   return bind(prim, args, params, weak)[0];
+}
+
+/**
+ * Binds a primitive with no operands (iota): staged inside a trace, otherwise made on `device`,
+ * which callers set to the device of the arrays the result will meet (the default device when
+ * unset), so internal index arrays never land on another device than their data.
+ */
+export function bindSource<P extends Params>(prim: Primitive<P>, params: P, device?: string): Array {
+  if (currentBuilder()) return bind(prim, [], params)[0];
+  return bindEager(prim, [], params, false, device ?? getBackend().name)[0];
 }
 
 // ---- eager execution ---------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Array creation: from JS data, constants, ranges and identity matrices. */
 import { Array, ConcreteArray } from '../core/array.js';
 import { type DType, type TypedArray, dtypeOfTypedArray, getDefaultFloat, isDType, typedArrayFor, castScalar } from '../core/dtype.js';
-import { bind1 } from '../core/trace.js';
+import { bindSource } from '../core/trace.js';
 import { Iota } from '../primitives/shape.js';
 import { getBackend } from '../core/backend.js';
 import { ShapeError } from '../core/errors.js';
@@ -83,9 +83,10 @@ function fullImpl(who: string, shape: number | readonly number[], value: number 
 
 export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.zeros', shape, 0, opts);
 export const ones = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.ones', shape, 1, opts);
-export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.zerosLike', x.shape, 0, { dtype: x.dtype, ...opts });
-export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.onesLike', x.shape, 1, { dtype: x.dtype, ...opts });
-export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => fullImpl('np.fullLike', x.shape, v, { dtype: x.dtype, ...opts });
+// `*Like` takes the prototype's dtype and device, as JAX's does.
+export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.zerosLike', x.shape, 0, { dtype: x.dtype, device: x.device, ...opts });
+export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.onesLike', x.shape, 1, { dtype: x.dtype, device: x.device, ...opts });
+export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => fullImpl('np.fullLike', x.shape, v, { dtype: x.dtype, device: x.device, ...opts });
 export const empty = zeros;
 
 /** `arange(stop)`, `arange(start, stop, step?)`; integer arguments give int32, like numpy. */
@@ -113,8 +114,8 @@ export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt &
 }
 
 /** Values along `dimension` of `shape` (lax.iota broadcast), staged when inside a trace. */
-export function iota(dtype: DType, shape: readonly number[], dimension = 0): Array {
-  return bind1(Iota, [], { dtype, shape: [...shape], dimension });
+export function iota(dtype: DType, shape: readonly number[], dimension = 0, opts: { device?: string } = {}): Array {
+  return bindSource(Iota, { dtype, shape: [...shape], dimension }, opts.device);
 }
 
 export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Array {

@@ -3,7 +3,7 @@
  * `x.at(...).set/add`, `take` and `takeAlongAxis`.
  */
 import { Array, type ArrayLike, ConcreteArray, type Index } from '../core/array.js';
-import { bind1 } from '../core/trace.js';
+import { bind1, bindSource } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import * as S from '../primitives/shape.js';
 import { asArray, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
@@ -233,6 +233,6 @@ export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number): Array
   const shape = broadcastShapes('np.takeAlongAxis', a.shape.map((d, i) => (i === ax ? 1 : d)), indices.shape.map((d, i) => (i === ax ? 1 : d)));
   shape[ax] = indices.shape[ax];
   const idx = normIndex(broadcastTo(indices, shape), a.shape[ax]);
-  const coords = shape.map((_, d) => (d === ax ? idx : bind1(S.Iota, [], { dtype: 'int32', shape, dimension: d })));
+  const coords = shape.map((_, d) => (d === ax ? idx : bindSource(S.Iota, { dtype: 'int32', shape, dimension: d }, a.device)));
   return bind1(S.Gather, [a, stack(coords, -1)], { axes: a.shape.map((_, i) => i) }, a.weakType);
 }

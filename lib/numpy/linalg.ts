@@ -139,7 +139,7 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): Array {
       const first = ls.indexOf(ls[dup]);
       const n = cur.shape[first];
       const shape = cur.shape.map((_, i) => (i === first || i === dup ? n : 1));
-      const mask = reshape(eye(n, n, { dtype: cur.dtype }), shape);
+      const mask = reshape(eye(n, n, { dtype: cur.dtype, device: cur.device }), shape);
       cur = sum(multiply(cur, mask), dup);
       ls = ls.filter((_, i) => i !== dup);
     }
@@ -217,7 +217,7 @@ export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
 export function inv(x: ArrayLike): Array {
   const a = asFloatMatrix('np.linalg.inv', x);
   const n = a.shape[a.ndim - 1];
-  return solve(a, broadcastTo(eye(n, n, { dtype: a.dtype }), a.shape));
+  return solve(a, broadcastTo(eye(n, n, { dtype: a.dtype, device: a.device }), a.shape));
 }
 
 function pivotSign(piv: Array): Array {

@@ -1,6 +1,6 @@
 /** Shape manipulation: reshape, transpose, axes, broadcasting, joining, tiling and padding. */
 import type { Array, ArrayLike } from '../core/array.js';
-import { bind1 } from '../core/trace.js';
+import { bind1, bindSource } from '../core/trace.js';
 import type { DType } from '../core/dtype.js';
 import { isDType } from '../core/dtype.js';
 import * as S from '../primitives/shape.js';
@@ -188,8 +188,8 @@ function triMask(x: ArrayLike, k: number, lower: boolean): Array {
   const a = asArray(x);
   if (a.ndim < 2) throw new ShapeError(`np.${lower ? 'tril' : 'triu'}: input must be at least 2-D, got shape [${a.shape}]`);
   const [n, m] = a.shape.slice(-2);
-  const rows = bind1(S.Iota, [], { dtype: 'int32', shape: [n, m], dimension: 0 });
-  const cols = bind1(S.Iota, [], { dtype: 'int32', shape: [n, m], dimension: 1 });
+  const rows = bindSource(S.Iota, { dtype: 'int32', shape: [n, m], dimension: 0 }, a.device);
+  const cols = bindSource(S.Iota, { dtype: 'int32', shape: [n, m], dimension: 1 }, a.device);
   const diff = subtract(cols, rows);
   const mask = lower ? lessEqual(diff, k) : greaterEqual(diff, k);
   return where(mask, a, asArray(0, a.dtype));

@@ -94,14 +94,19 @@ export const logit = (x: ArrayLike): Array => { const a = asF(x); return np.log(
  */
 export const ndtr = (x: ArrayLike): Array => np.multiply(np.erfc(np.multiply(asF(x), -SQRT1_2)), 0.5);
 
-/** log ndtr(x) where erfc does not underflow (x >= -37); the asymptotic series below that. */
+/**
+ * log ndtr(x) where erfc does not underflow; the asymptotic series below that: x < -37 in float64,
+ * x < -13 in float32 (where ndtr leaves float32's normal range; ten terms of the series are
+ * exact to ~1e-13 there).
+ */
 function logNdtrImpl(x: Array): Array {
-  // x > 0: log1p of the small upper tail. -37 <= x <= 0: log of the (relatively accurate) CDF.
+  const cut = x.dtype === 'float32' ? -13 : -37;
+  // x > 0: log1p of the small upper tail. cut <= x <= 0: log of the (relatively accurate) CDF.
   const upper = np.log1p(np.multiply(np.erfc(np.multiply(np.maximum(x, 0), SQRT1_2)), -0.5));
-  const xm = np.clip(x, -37, 0);
+  const xm = np.clip(x, cut, 0);
   const mid = np.log(np.multiply(np.erfc(np.multiply(xm, -SQRT1_2)), 0.5));
-  // x < -37: -x²/2 - log(-x) - log√(2π) + log(1 + Σ_k (-1)^k (2k-1)!! / x^(2k)).
-  const xl = np.minimum(x, -37);
+  // x < cut: -x²/2 - log(-x) - log√(2π) + log(1 + Σ_k (-1)^k (2k-1)!! / x^(2k)).
+  const xl = np.minimum(x, cut);
   const x2 = np.multiply(xl, xl);
   let term: Array = np.onesLike(xl);
   let sum: Array = np.zerosLike(xl);
@@ -110,7 +115,7 @@ function logNdtrImpl(x: Array): Array {
     sum = np.add(sum, term);
   }
   const low = np.add(np.subtract(np.subtract(np.multiply(x2, -0.5), np.log(np.negative(xl))), HALF_LN_2PI), np.log1p(sum));
-  return np.where(np.greater(x, 0), upper, np.where(np.less(x, -37), low, mid));
+  return np.where(np.greater(x, 0), upper, np.where(np.less(x, cut), low, mid));
 }
 
 /** log of the normal CDF, accurate for all x; d/dx = φ(x)/Φ(x) = exp(-x²/2 - log√(2π) - logNdtr(x)). */

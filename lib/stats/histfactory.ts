@@ -19,6 +19,7 @@ import type { Array, ArrayLike as CoreArrayLike } from '../core/array.js';
 /** Arrays, numbers, or plain JS number lists. */
 type ArrayLike = CoreArrayLike | readonly number[];
 import * as np from '../numpy/index.js';
+import { onHost } from '../core/trace.js';
 import { normalLogPdf, poissonLogPmf } from './dists.js';
 
 export type Modifier =
@@ -93,7 +94,8 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
     rows.push([1, 2, 3, 4, 5, 6].map((i) => i * a ** (i - 1))); rhs.push(d1);
     rows.push([1, 2, 3, 4, 5, 6].map((i) => i * (i - 1) * (i >= 2 ? a ** (i - 2) : 0))); rhs.push(d2);
   }
-  return np.linalg.solve(np.array(rows), np.array(rhs)).js() as number[];
+  // Constants of the model: solved on the host in float64, never staged into a trace.
+  return onHost(() => np.linalg.solve(np.array(rows, { dtype: 'float64' }), np.array(rhs, { dtype: 'float64' })).js() as number[]);
 }
 
 /** Code 1: hi^α for α >= 0, lo^-α for α < 0 (hi, lo relative to nominal). */
@@ -188,7 +190,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     const perChannel = spec.channels.map((ch) => {
       let total: Array | null = null;
       for (const s of ch.samples) {
-        let rate: Array = np.array(s.data, { dtype: p.dtype });
+        let rate: Array = np.array(s.data, { dtype: p.dtype, device: p.device });
         for (const m of s.modifiers) {
           const set = sets.get(m.name)!;
           if (m.type === 'normfactor') rate = np.multiply(rate, scalar(p, set.offset));
@@ -201,7 +203,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
         }
         total = total ? np.add(total, rate) : rate;
       }
-      return total ?? np.zeros([0], { dtype: p.dtype });
+      return total ?? np.zeros([0], { dtype: p.dtype, device: p.device });
     });
     return perChannel.length === 1 ? perChannel[0] : np.concatenate(perChannel);
   }
@@ -209,7 +211,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   /** Per constrained set: [expected aux, constraint log-density given observed aux]. */
   function constraintTerms(p: Array, aux: Array | null): { expected: Array[]; logp: Array } {
     const expected: Array[] = [];
-    let logp: Array = np.zeros([], { dtype: p.dtype });
+    let logp: Array = np.zeros([], { dtype: p.dtype, device: p.device });
     let a = 0;
     for (const s of ordered) {
       if (!s.constrained) continue;
@@ -222,7 +224,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
         const idx = s.mask!.map((k, i) => (k ? i : -1)).filter((i) => i >= 0);
         if (!idx.length) continue;
         const gammas = np.stack(idx.map((i) => p.slice(s.offset + i)));
-        const tau = np.array(idx.map((i) => s.tau![i]), { dtype: p.dtype });
+        const tau = np.array(idx.map((i) => s.tau![i]), { dtype: p.dtype, device: p.device });
         const rate = np.multiply(gammas, tau);
         expected.push(rate);
         if (aux) logp = np.add(logp, np.sum(poissonLogPmf(aux.slice([a, a + idx.length]), rate)));
@@ -235,7 +237,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   function expectedAuxdata(parsIn: ArrayLike): Array {
     const p = asPars(parsIn);
     const { expected } = constraintTerms(p, null);
-    return expected.length ? np.concatenate(expected) : np.zeros([0], { dtype: p.dtype });
+    return expected.length ? np.concatenate(expected) : np.zeros([0], { dtype: p.dtype, device: p.device });
   }
 
   function logpdf(parsIn: ArrayLike, dataIn: ArrayLike): Array {
@@ -246,7 +248,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
       throw new Error(`histfactory: data must have ${nMain} (main) or ${nMain + nAux} (main + aux) entries, got shape [${d.shape.join(', ')}]`);
     }
     const main = d.shape[0] === nMain + nAux ? d.slice([0, nMain]) : d;
-    const aux = d.shape[0] === nMain + nAux ? d.slice([nMain, nMain + nAux]) : np.array(auxdata, { dtype: p.dtype });
+    const aux = d.shape[0] === nMain + nAux ? d.slice([nMain, nMain + nAux]) : np.array(auxdata, { dtype: p.dtype, device: p.device });
     const mainTerm = np.sum(poissonLogPmf(main, expectedData(p)));
     return nAux ? np.add(mainTerm, constraintTerms(p, aux).logp) : mainTerm;
   }

@@ -3,7 +3,7 @@
  * the profile-likelihood test statistic q̃_μ, and asymptotic CLs (Cowan, Cranmer, Gross, Vitells,
  * arXiv:1007.1727), following pyhf's AsymptoticCalculator with its default 'qtilde' statistic.
  */
-import type { Array, ArrayLike as CoreArrayLike } from '../core/array.js';
+import { Array as ArrayClass, type Array, type ArrayLike as CoreArrayLike } from '../core/array.js';
 
 /** Arrays, numbers, or plain JS number lists. */
 type ArrayLike = CoreArrayLike | readonly number[];
@@ -13,6 +13,13 @@ import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
 import { ndtr } from '../scipy-special/index.js';
 import type { HistFactoryModel } from './histfactory.js';
+import { devicePut } from '../core/device.js';
+
+/**
+ * Fits and test statistics are host-side Newton iterations in float64 (pyhf's precision): their
+ * arrays live on the CPU whatever the default device, and values are read back every step.
+ */
+const HOST = { dtype: 'float64', device: 'cpu' } as const;
 
 export interface FitOptions {
   /** Parameters held fixed, by flat name ('mu', 'gamma[1]') or set name (all its components). */
@@ -46,8 +53,8 @@ function getCompiled(model: HistFactoryModel): Compiled {
 }
 
 function toFullData(model: HistFactoryModel, data: ArrayLike): Array {
-  const d = np.asarray(data).astype('float64');
-  if (d.ndim === 1 && d.shape[0] === model.nMain) return np.array(model.fullData(d.js() as number[]), { dtype: 'float64' });
+  const d = (data instanceof ArrayClass ? devicePut(data, 'cpu') : np.array(data as number[], HOST)).astype('float64');
+  if (d.ndim === 1 && d.shape[0] === model.nMain) return np.array(model.fullData(d.js() as number[]), HOST);
   if (d.ndim !== 1 || d.shape[0] !== model.nMain + model.nAux) {
     throw new Error(`stats: data must have ${model.nMain} (main) or ${model.nMain + model.nAux} (main + aux) entries`);
   }
@@ -82,13 +89,13 @@ export function fit(model: HistFactoryModel, data: ArrayLike, opts: FitOptions =
   const d = toFullData(model, data);
   const c = getCompiled(model);
   let x = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, P.bounds[i]));
-  const nllAt = (p: number[]) => c.value(np.array(p, { dtype: 'float64' }), d).item() as number;
+  const nllAt = (p: number[]) => c.value(np.array(p, HOST), d).item() as number;
   const maxIter = opts.maxIter ?? 100;
   let converged = false;
   let it = 0;
   let fx = Infinity;
   for (; it < maxIter; it++) {
-    const pa = np.array(x, { dtype: 'float64' });
+    const pa = np.array(x, HOST);
     const [v, gA] = c.vg(pa, d);
     fx = v.item() as number;
     const g = gA.js() as number[];
@@ -104,7 +111,7 @@ export function fit(model: HistFactoryModel, data: ArrayLike, opts: FitOptions =
     const gAct = act.map((i) => g[i]);
     let step: number[];
     try {
-      step = (np.linalg.solve(np.array(act.map((i) => act.map((j) => H[i][j])), { dtype: 'float64' }), np.array(gAct.map((v) => -v), { dtype: 'float64' })).js() as number[]);
+      step = (np.linalg.solve(np.array(act.map((i) => act.map((j) => H[i][j])), HOST), np.array(gAct.map((v) => -v), HOST)).js() as number[]);
     } catch {
       step = [];
     }
@@ -134,13 +141,13 @@ export function fit(model: HistFactoryModel, data: ArrayLike, opts: FitOptions =
     fx = fn;
     if (moved < 1e-13 || (tiny && moved < 1e-10)) { converged = true; it++; break; }
   }
-  const pa = np.array(x, { dtype: 'float64' });
+  const pa = np.array(x, HOST);
   const H = c.hess(pa, d).js() as number[][];
   const free = P.names.map((_, i) => i).filter((i) => !isFixed[i]);
   const unc = P.names.map(() => 0);
   if (free.length) {
     try {
-      const inv = np.linalg.inv(np.array(free.map((i) => free.map((j) => H[i][j])), { dtype: 'float64' })).js() as number[][];
+      const inv = np.linalg.inv(np.array(free.map((i) => free.map((j) => H[i][j])), HOST)).js() as number[][];
       free.forEach((i, k) => { unc[i] = Math.sqrt(inv[k][k]); });
     } catch {
       free.forEach((i) => { unc[i] = NaN; }); // singular Hessian: not identifiable
@@ -193,15 +200,15 @@ export function clsAsymptotic(model: HistFactoryModel, data: ArrayLike, mu: numb
   const poi = poiName(model);
   const full = toFullData(model, data);
   const bonly = fit(model, full, { ...opts, fixed: { ...opts.fixed, [poi]: 0 } });
-  const asimov = model.expectedFull(bonly.bestfit);
+  const asimov = model.expectedFull(np.array(bonly.bestfit, HOST));
   const q = qmuDetail(model, full, mu, opts).q;
   const qA = qmuDetail(model, asimov, mu, opts).q;
   const sq = Math.sqrt(q);
   const sqA = Math.sqrt(qA);
   const t = sq < sqA ? sq - sqA : (q - qA) / (2 * sqA);
   const pvals = (ts: number) => {
-    const clsb = ndtr(-(ts + sqA)).item() as number;
-    const clb = ndtr(-ts).item() as number;
+    const clsb = ndtr(np.array(-(ts + sqA), HOST)).item() as number;
+    const clb = ndtr(np.array(-ts, HOST)).item() as number;
     return { clsb, clb, cls: clsb / clb };
   };
   const obs = pvals(t);
