@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { np, nn, lax, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
 import { renderedKernels } from '../lib/backends/cpu/render-js.js';
+import type { Program } from '../lib/lowering/program.js';
 
 const stats = (j: Jaxpr) => getBackend('cpu').compile(j).stats;
 
@@ -37,16 +38,37 @@ describe('fusion follows the dataflow graph', () => {
 
   it('frees each intermediate after its last reader and hands dead buffers to later kernels', () => {
     const w = np.array(Float64Array.from({ length: 10_000 }, (_, i) => Math.sin(i) / 100), { shape: [100, 100] });
-    const f = (x: np.Array) => { let a = x; for (let i = 0; i < 6; i++) a = np.tanh(np.matmul(a, w)).mul(2); return a; };
-    const g = jit(f);
-    const x = np.ones([100, 100]);
-    g(x);
-    const before = memoryStats().liveBytes;
-    resetPeakMemory();
-    g(x);
-    expect(stats(makeJaxpr(f)(x).jaxpr)).toEqual({ kernels: 6, routines: 6, controls: 0 });
+    // Centring after each layer keeps the activation a kernel of its own (a reduction is no epilogue).
+    const f = (x: np.Array) => { let a = x; for (let i = 0; i < 6; i++) { a = np.tanh(np.matmul(a, w)).mul(2); a = a.sub(a.mean()); } return a; };
+    const peak = (fn: (x: np.Array) => np.Array) => {
+      const g = jit(fn);
+      const x = np.ones([100, 100]);
+      g(x);
+      const before = memoryStats().liveBytes;
+      resetPeakMemory();
+      g(x);
+      return memoryStats().peakBytes - before;
+    };
+    expect(stats(makeJaxpr(f)(np.ones([100, 100])).jaxpr)).toEqual({ kernels: 6, routines: 6, controls: 0 });
     // Twelve 80 kB results, at most two alive at once: a product and the activation it feeds.
-    expect(memoryStats().peakBytes - before).toBe(160_000);
+    expect(peak(f)).toBe(160_000);
+    // With the activation as the product's epilogue the CPU runs it after the GEMM: three at once.
+    expect(peak((x) => { let a = x; for (let i = 0; i < 6; i++) a = np.tanh(np.matmul(a, w)).mul(2); return a; })).toBe(240_000);
+  });
+
+  it('gives dot_general its elementwise epilogue (bias + activation): the product is never a buffer', () => {
+    const x = np.array(Float64Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i)), { shape: [64, 32] });
+    const W = np.array(Float64Array.from({ length: 32 * 16 }, (_, i) => Math.cos(i) / 4), { shape: [32, 16] });
+    const b = np.array(Float64Array.from({ length: 16 }, (_, i) => i / 16));
+    const layer = (x: np.Array, W: np.Array, b: np.Array) => np.tanh(np.matmul(x, W).add(b));
+    const j = makeJaxpr(layer)(x, W, b).jaxpr;
+    expect(stats(j)).toEqual({ kernels: 0, routines: 1, controls: 0 });
+    const p = (getBackend('cpu') as unknown as { program(j: Jaxpr): Program }).program(j);
+    expect(p.steps[0].kind === 'routine' && p.steps[0].epilogue?.kernel.outputs.length).toBe(1);
+    expect(Array.from(jit(layer)(x, W, b).dataSync())).toEqual(Array.from(layer(x, W, b).dataSync()));
+    // A product read twice keeps its buffer: the epilogue is only for a sole reader.
+    const twice = (x: np.Array, W: np.Array) => { const y = np.matmul(x, W); return [np.tanh(y), y.sum()]; };
+    expect(stats(makeJaxpr(twice)(x, W).jaxpr)).toEqual({ kernels: 1, routines: 1, controls: 0 });
   });
 
   it('fuses softmax over the last axis of [128, 10] (broadcasts and two reductions) into one kernel', () => {

@@ -20,7 +20,7 @@ import { traceFlat } from '../core/trace.js';
 import { type Expr, type ReduceOp, Interner, countNodes, mapLeaves, phase, topo, litStr } from './expr.js';
 import { type View, broadcastView, contiguous, isContiguous, reshapeView, revView, sliceView, transposeView, viewKey } from './view.js';
 import { SCALAR_OPS } from './scalar-ops.js';
-import type { Kernel, Program, Step } from './program.js';
+import { type Kernel, type Program, type Step, stepReads } from './program.js';
 
 /** What a backend declares to the lowering. */
 export interface Capabilities {
@@ -128,17 +128,19 @@ class Planner {
       d[0] = a.value;
       return this.constSlot(d, a.aval);
     }
-    let s = this.slotOf.get(a.id);
-    if (s !== undefined) return s;
-    s = this.materializeVal(this.valOf(a), now);
-    this.slotOf.set(a.id, s);
-    return s;
+    const s = this.slotOf.get(a.id);
+    return s ?? this.materializeVal(this.valOf(a), now, a);
   }
 
-  private materializeVal(v: Val, now: boolean): number {
+  /** A slot for `v`, recorded as `owner`'s before its group closes (which would store it again). */
+  private materializeVal(v: Val, now: boolean, owner?: Var): number {
     const e = v.expr;
-    if (e.kind === 'load' && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) return e.input;
+    if (e.kind === 'load' && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) {
+      if (owner) this.slotOf.set(owner.id, e.input);
+      return e.input;
+    }
     const s = this.slot(mkAval(v.shape, v.dtype));
+    if (owner) this.slotOf.set(owner.id, s);
     if (v.group) {
       v.group.outputs.push({ slot: s, expr: e, space: v.space!, dtype: v.dtype });
       if (now) this.close(v.group);
@@ -233,7 +235,7 @@ class Planner {
     this.vals.set(v.id, val);
     if (val.group) val.group.bound.push([v, val]);
     // Later trees then load it rather than recompute it (tanh(x) feeding a matmul and its own jvp).
-    else if (this.feedsRoutine.has(v.id)) this.slotOf.set(v.id, this.materializeVal(val, true));
+    else if (this.feedsRoutine.has(v.id)) this.materializeVal(val, true, v);
   }
 
   private eqn(e: Eqn): void {
@@ -442,8 +444,42 @@ export function lower(j: Jaxpr, caps: Capabilities, sub: (j: Jaxpr) => Program):
   p.run(j, [...j.consts, ...j.inputs].map((v) => p.valOf(v)));
   const outputs = j.outputs.map((a) => p.materialize(a, false));
   p.closeAll();
-  const plan = memoryPlan(p.steps, p.slotAvals, [...inSlots, ...p.constants.map((c) => c.slot), ...outputs]);
-  return { slotAvals: p.slotAvals, inputs: inSlots, constants: p.constants, steps: p.steps, ...plan, outputs };
+  const keep = [...inSlots, ...p.constants.map((c) => c.slot), ...outputs];
+  const steps = fuseEpilogues(p.steps, p.slotAvals, keep);
+  const plan = memoryPlan(steps, p.slotAvals, keep);
+  return { slotAvals: p.slotAvals, inputs: inSlots, constants: p.constants, steps, ...plan, outputs };
+}
+
+/** Routines that take an elementwise epilogue. */
+const EPILOGUE_ROUTINES = new Set(['dot_general']);
+
+/**
+ * Folds an elementwise kernel into the matmul before it when the kernel is the only reader of the
+ * product, reads it element for element, and needs nothing the matmul's position lacks: the
+ * product never exists as a buffer of its own (bias + activation ride on the GEMM).
+ */
+function fuseEpilogues(steps: readonly Step[], avals: readonly Aval[], keep: readonly number[]): Step[] {
+  const made = new Map<number, number>();
+  steps.forEach((st, i) => st.outs.forEach((o) => made.set(o, i)));
+  const readers = new Map<number, number[]>();
+  steps.forEach((st, i) => stepReads(st).forEach((s) => readers.set(s, [...(readers.get(s) ?? []), i])));
+  const out: (Step | undefined)[] = [...steps];
+  steps.forEach((r, i) => {
+    if (r.kind !== 'routine' || !EPILOGUE_ROUTINES.has(r.name) || r.outs.length !== 1 || r.epilogue) return;
+    const res = r.outs[0];
+    const rd = readers.get(res) ?? [];
+    if (keep.includes(res) || rd.length !== 1) return;
+    const k = steps[rd[0]];
+    if (k.kind !== 'kernel' || k.kernel.reductions.length || k.kernel.nKept !== k.kernel.domain.length) return;
+    const shape = avals[res].shape;
+    if (k.kernel.domain.length !== shape.length || k.kernel.domain.some((d, j) => d !== shape[j])) return;
+    const at = k.ins.indexOf(res);
+    const elementwise = topo([...k.kernel.outputs.map((o) => o.expr)]).every((n) => n.kind !== 'load' || n.input !== at || viewKey(n.view) === viewKey(contiguous(shape)));
+    if (!elementwise || k.ins.some((s) => s !== res && (made.get(s) ?? -1) > i)) return;
+    out[i] = { ...r, outs: k.outs, epilogue: { kernel: k.kernel, ins: k.ins.map((s) => (s === res ? 'result' : s)) } };
+    out[rd[0]] = undefined;
+  });
+  return out.filter((st): st is Step => st !== undefined);
 }
 
 /**
@@ -457,7 +493,7 @@ function memoryPlan(steps: readonly Step[], avals: readonly Aval[], keep: readon
   const last = new Int32Array(n).fill(-1);
   const made = new Int32Array(n).fill(-1);
   steps.forEach((st, i) => {
-    for (const s of st.ins) last[s] = i;
+    for (const s of stepReads(st)) last[s] = i;
     for (const s of st.outs) made[s] = i;
   });
   const kept = new Set(keep);

@@ -24,12 +24,21 @@ export interface Kernel {
   readonly key: string;
 }
 
+/** An epilogue's input: a program slot, or the routine's own result. */
+export type Input = number | 'result';
+
 export type Step =
   | { readonly kind: 'kernel'; readonly kernel: Kernel; readonly ins: readonly number[]; readonly outs: readonly number[] }
   | {
     readonly kind: 'routine'; readonly name: string; readonly params: Params;
     readonly inAvals: readonly Aval[]; readonly outAvals: readonly Aval[];
     readonly ins: readonly number[]; readonly outs: readonly number[];
+    /**
+     * An elementwise kernel over the routine's single result (a matmul's bias and activation):
+     * `outs` are then the epilogue's outputs, and the result itself is never a slot of the
+     * program. A backend may run both as one kernel; otherwise the runner runs them in turn.
+     */
+    readonly epilogue?: { readonly kernel: Kernel; readonly ins: readonly Input[] };
   }
   | { readonly kind: 'cond'; readonly branches: readonly Program[]; readonly ins: readonly number[]; readonly outs: readonly number[] }
   | {
@@ -53,6 +62,12 @@ export interface Program {
   /** For each output of step i (kernels only): the dead slot whose buffer it takes over, or -1. */
   readonly reuse: readonly (readonly number[])[];
   readonly outputs: readonly number[];
+}
+
+/** The slots a step reads. */
+export function stepReads(st: Step): number[] {
+  if (st.kind === 'routine' && st.epilogue) return [...st.ins, ...st.epilogue.ins.filter((s): s is number => s !== 'result')];
+  return [...st.ins];
 }
 
 /** Counts for tests and profiles. */

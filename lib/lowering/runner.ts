@@ -144,7 +144,17 @@ export class ProgramRunner<B> {
       case 'routine': {
         const fn = rt.routine(st.name);
         if (!fn) throw new Error(`${rt.name}: no routine '${st.name}'`);
-        return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
+        const ep = st.epilogue;
+        if (!ep) return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
+        // A backend without a fused form runs the epilogue right after, while the result is hot.
+        const kernel = rt.kernel(ep.kernel);
+        return (env, owned) => {
+          const [res] = fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params);
+          const outs = outAvals.map((a) => rt.alloc(a));
+          kernel(ep.ins.map((s) => (s === 'result' ? res : env[s])), outs);
+          rt.free(res);
+          bindOuts(env, owned, outs);
+        };
       }
       case 'cond': {
         const branches = st.branches.map(this.sub);
