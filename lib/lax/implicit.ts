@@ -3,6 +3,7 @@
  * solvers usable as their `solve` / `tangentSolve`: denseSolve, cgSolve and a fixedPoint helper.
  */
 import type { Array } from '../core/array.js';
+import type { DType } from '../core/dtype.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 import { avalStr } from '../core/ir.js';
 import { bind } from '../core/trace.js';
@@ -87,9 +88,12 @@ export function denseSolve(g: Fn, y: Array): Array {
   return reshape(denseLinalgSolve(transpose(cols), reshape(y, [n])), y.shape);
 }
 
+/** The default stopping tolerance: one the dtype can reach (float32 resolves ~1e-7 near 1). */
+const defaultTol = (d: DType): number => (d === 'float32' ? 1e-5 : 1e-12);
+
 /** Conjugate gradient for a symmetric positive-definite g, wrapped so it is differentiated implicitly. */
 export function cgSolve(g: Fn, y: Array, opts: { tol?: number; maxIter?: number } = {}): Array {
-  const tol = opts.tol ?? 1e-12;
+  const tol = opts.tol ?? defaultTol(y.dtype);
   const maxIter = opts.maxIter ?? 10 * y.size + 10;
   const cg = (mv: Fn, b: Array): Array => {
     const bb = sum(multiply(b, b));
@@ -114,7 +118,7 @@ export function cgSolve(g: Fn, y: Array, opts: { tol?: number; maxIter?: number 
  * implicitly with respect to what f closes over: a customRoot of f(x) - x with a dense tangent solve.
  */
 export function fixedPoint(f: (x: Array) => Array, x0: Array, opts: { tol?: number; maxIter?: number } = {}): Array {
-  const tol = opts.tol ?? 1e-12;
+  const tol = opts.tol ?? defaultTol(x0.dtype);
   const maxIter = opts.maxIter ?? 1000;
   const iterate = (_res: Fn, guess: Array): Array => {
     const [x] = whileLoop(

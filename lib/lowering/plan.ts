@@ -16,7 +16,7 @@
 import { type DType, typedArrayFor, type TypedArray } from '../core/dtype.js';
 import { type Atom, type Aval, type Eqn, type Jaxpr, type Var, aval as mkAval, isVar } from '../core/ir.js';
 import { ConcreteArray } from '../core/array.js';
-import { traceFlat } from '../core/trace.js';
+import { onHost, traceFlat } from '../core/trace.js';
 import { type Expr, type ReduceOp, Interner, countNodes, mapLeaves, phase, topo, litStr } from './expr.js';
 import { type View, broadcastView, contiguous, isContiguous, reshapeView, revView, sliceView, transposeView, viewKey } from './view.js';
 import { SCALAR_OPS } from './scalar-ops.js';
@@ -373,7 +373,9 @@ class Planner {
   /** A primitive without kernel or routine: its `decompose` rule, traced and planned inline. */
   private decompose(e: Eqn): void {
     const rule = e.primitive.decompose!;
-    const t = traceFlat((...xs) => rule(xs, e.params), e.inputs.map((a) => a.aval), { abstractReason: `while lowering ${e.primitive.name}` });
+    // Constants the rule makes (np.array of JS values) are made on the host, whose data the
+    // lowering reads now whatever device the program is for.
+    const t = onHost(() => traceFlat((...xs) => rule(xs, e.params), e.inputs.map((a) => a.aval), { abstractReason: `while lowering ${e.primitive.name}` }));
     const consts = t.consts.map((c, i): Val => {
       const a = t.jaxpr.consts[i].aval;
       if (!(c instanceof ConcreteArray)) throw new Error(`lower: the decomposition of '${e.primitive.name}' captured a traced value`);
