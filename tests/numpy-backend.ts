@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import type { Array } from '../lib/index.js';
 import type { BackendCase } from './backends.js';
-import { type CloseOpts, type Nested, Ref, shapeOf, toNested } from './numpy-helpers.js';
+import { type CloseOpts, type Nested, Ref, expectValues, shapeOf, toNested } from './numpy-helpers.js';
 
 /** float32 tolerances: inputs rounded to float32 and float32 results (eps 1.2e-7). */
 export const F32_RTOL = 1e-5;
@@ -42,16 +42,7 @@ export async function close(b: BackendCase, actual: Array, expected: Nested | Re
   const shape = opts.shape ?? (expected instanceof Ref ? expected.shape : shapeOf(exp));
   expect(actual.shape).toEqual(shape);
   if (opts.dtype) expect(actual.dtype).toBe(dt(b, opts.dtype));
-  const got = (await readFlat(actual)).map(Number);
-  const want = flat(exp).map(Number);
-  expect(got.length).toBe(want.length);
-  const bad: string[] = [];
-  want.forEach((w, i) => {
-    const g = got[i];
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= atol + rtol * Math.abs(w);
-    if (!ok && bad.length < 5) bad.push(`[${i}] got ${g}, want ${w}`);
-  });
-  expect(bad, `values differ: ${bad.join('; ')}`).toEqual([]);
+  expectValues((await readFlat(actual)).map(Number), flat(exp).map(Number), rtol, atol);
 }
 
 /** expectExact from numpy-helpers (dtype, shape and nested values equal), read asynchronously. */

@@ -68,8 +68,11 @@ export function expectClose(actual: Array, expected: Nested | Ref, opts: CloseOp
   const shape = opts.shape ?? (expected instanceof Ref ? expected.shape : shapeOf(exp));
   expect(actual.shape).toEqual(shape);
   if (opts.dtype) expect(actual.dtype).toBe(opts.dtype);
-  const got = globalThis.Array.from(actual.dataSync() as ArrayLike<number>);
-  const want = flat(exp).map(Number);
+  expectValues(globalThis.Array.from(actual.dataSync() as ArrayLike<number>), flat(exp).map(Number), rtol, atol);
+}
+
+/** got ≈ want elementwise (|g - w| <= atol + rtol |w|; NaN and infinities exactly), naming the first misses. */
+export function expectValues(got: readonly number[], want: readonly number[], rtol: number, atol: number): void {
   expect(got.length).toBe(want.length);
   const bad: string[] = [];
   want.forEach((w, i) => {

@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import { type Array, np } from '../lib/index.js';
 import { type BackendCase, describeEachBackend } from './backends.js';
-import { type CloseOpts, type Nested, Ref, i32, matmulRef, multiIndices, range, shapeOf, toNested } from './numpy-helpers.js';
+import { type CloseOpts, type Nested, Ref, i32, matmulRef, multiIndices, range, toNested } from './numpy-helpers.js';
+import { close as closeOn, exact as exactOn } from './numpy-backend.js';
 
 /** out[outIdx] = sum over `sumShape` of f(outIdx, sumIdx). */
 const contract = (outShape: number[], sumShape: number[], f: (o: number[], s: number[]) => number): Ref =>
@@ -58,41 +59,17 @@ const spd = (n: number, seed: number) => {
   return matmulRef(m, m.map((_, i) => m.map((r) => r[i]))).map((row, i) => row.map((v, j) => v + (i === j ? n : 0)));
 };
 
-const flatten = (x: Nested): number[] => (globalThis.Array.isArray(x) ? x.flatMap(flatten) : [Number(x)]);
-
 /**
- * numpy-helpers' expectClose and expectExact, reading asynchronously. On float64 the tolerances
- * are as written; on a float32 device they widen to float32's (rtol and atol b.tol, the float
- * dtype expected is the device's default float).
+ * numpy-backend's close and exact; on a float32 device linear algebra's tolerances widen to
+ * b.tol (rtol and atol), the float dtype expected being the device's default float.
  */
 function checks(b: BackendCase) {
   const f32 = b.dtype !== 'float64';
-  async function close(actual: Array, expected: Nested | Ref, opts: CloseOpts = {}): Promise<void> {
-    const rtol = f32 ? Math.max(opts.rtol ?? 1e-12, b.tol) : opts.rtol ?? 1e-12;
-    const atol = f32 ? Math.max(opts.atol ?? 0, b.tol) : opts.atol ?? 0;
-    const exp = expected instanceof Ref ? expected.nested() : expected;
-    const shape = opts.shape ?? (expected instanceof Ref ? expected.shape : shapeOf(exp));
-    expect(actual.shape).toEqual(shape);
-    if (opts.dtype) expect(actual.dtype).toBe(opts.dtype === 'float64' ? b.dtype : opts.dtype);
-    const d = await b.read(actual);
-    const got = typeof d === 'number' ? [d] : d;
-    const want = flatten(exp);
-    expect(got.length).toBe(want.length);
-    const bad: string[] = [];
-    want.forEach((w, i) => {
-      const g = got[i];
-      const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= atol + rtol * Math.abs(w);
-      if (!ok && bad.length < 5) bad.push(`[${i}] got ${g}, want ${w}`);
-    });
-    expect(bad, `values differ: ${bad.join('; ')}`).toEqual([]);
-  }
-  async function exact(actual: Array, expected: Nested, dtype?: string): Promise<void> {
-    if (dtype) expect(actual.dtype).toBe(dtype);
-    expect(actual.shape).toEqual(shapeOf(expected));
-    const d = await b.read(actual);
-    expect(typeof d === 'number' ? d : toNested(actual.shape, d)).toEqual(expected);
-  }
-  return { close, exact };
+  return {
+    close: (actual: Array, expected: Nested | Ref, opts: CloseOpts = {}): Promise<void> =>
+      closeOn(b, actual, expected, f32 ? { ...opts, f32: { rtol: Math.max(opts.rtol ?? 1e-12, b.tol), atol: Math.max(opts.atol ?? 0, b.tol) } } : opts),
+    exact: (actual: Array, expected: Nested, dtype?: string): Promise<void> => exactOn(b, actual, expected, dtype),
+  };
 }
 
 describeEachBackend('dot / matmul / outer / inner / tensordot', (bk) => {

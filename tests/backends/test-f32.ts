@@ -9,7 +9,7 @@
 import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../lib/core/backend.js';
 import { type DType, type TypedArray, typedArrayFor } from '../../lib/core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
-import { type Capabilities, lower } from '../../lib/lowering/plan.js';
+import { Programs } from '../../lib/lowering/programs.js';
 import { type Program, programStats } from '../../lib/lowering/program.js';
 import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
 import { getRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
@@ -58,14 +58,11 @@ export class TestF32Backend implements Backend {
   private live = 0;
   private peak = 0;
   private count = 0;
-  private readonly caps: Capabilities = { routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT };
-  private readonly programs = new WeakMap<Jaxpr, Program>();
-  private readonly runners = new WeakMap<Program, ProgramRunner<TypedArray>>();
   private readonly executables = new WeakMap<Jaxpr, TestF32Executable>();
-  private readonly runtime: Runtime<TypedArray>;
+  private readonly programs: Programs<TypedArray>;
 
   constructor() {
-    this.runtime = {
+    const runtime: Runtime<TypedArray> = {
       name: TEST_F32,
       alloc: (a) => this.alloc(typedArrayFor(a.dtype, size(a.shape))),
       free: (b) => this.free(b.byteLength),
@@ -93,6 +90,7 @@ export class TestF32Backend implements Backend {
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
+    this.programs = new Programs({ routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT }, runtime);
   }
 
   private alloc<T extends TypedArray>(d: T): T {
@@ -107,29 +105,17 @@ export class TestF32Backend implements Backend {
   }
 
   program(j: Jaxpr): Program {
-    let p = this.programs.get(j);
-    if (!p) {
-      for (const v of [...j.consts, ...j.inputs]) checkDtype(v.aval.dtype, 'compile');
-      p = lower(j, this.caps, (s) => this.program(s));
-      for (const a of p.slotAvals) checkDtype(a.dtype, 'compile');
-      this.programs.set(j, p);
-    }
+    for (const v of [...j.consts, ...j.inputs]) checkDtype(v.aval.dtype, 'compile');
+    const p = this.programs.program(j);
+    for (const a of p.slotAvals) checkDtype(a.dtype, 'compile');
     return p;
-  }
-
-  private runner(p: Program): ProgramRunner<TypedArray> {
-    let r = this.runners.get(p);
-    if (!r) {
-      r = new ProgramRunner(p, this.runtime, (s) => this.runner(s));
-      this.runners.set(p, r);
-    }
-    return r;
   }
 
   compile(jaxpr: Jaxpr): Executable {
     let exe = this.executables.get(jaxpr);
     if (!exe) {
-      exe = new TestF32Executable(this.runner(this.program(jaxpr)), this);
+      this.program(jaxpr);
+      exe = new TestF32Executable(this.programs.runner(jaxpr), this);
       this.executables.set(jaxpr, exe);
     }
     return exe;

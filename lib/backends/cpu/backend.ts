@@ -6,7 +6,7 @@
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../core/backend.js';
-import { type Capabilities, lower } from '../../lowering/plan.js';
+import { Programs } from '../../lowering/programs.js';
 import { type Program, programStats } from '../../lowering/program.js';
 import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lowering/runner.js';
 import { getRoutine, routineNames } from './routines.js';
@@ -47,15 +47,12 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
   private readonly mem = new Memory();
-  private readonly caps: Capabilities = { routines: new Set(routineNames()) };
-  private readonly programs = new WeakMap<Jaxpr, Program>();
-  private readonly runners = new WeakMap<Program, ProgramRunner<TypedArray>>();
   private readonly executables = new WeakMap<Jaxpr, CpuExecutable>();
-  private readonly runtime: Runtime<TypedArray>;
+  private readonly programs: Programs<TypedArray>;
 
   constructor() {
     const mem = this.mem;
-    this.runtime = {
+    const runtime: Runtime<TypedArray> = {
       name: 'cpu',
       alloc: (a) => {
         const d = typedArrayFor(a.dtype, size(a.shape));
@@ -84,31 +81,18 @@ export class CpuBackend implements Backend {
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
+    this.programs = new Programs({ routines: new Set(routineNames()) }, runtime);
   }
 
   /** The lowered Program of a Jaxpr (cached per Jaxpr). */
   program(j: Jaxpr): Program {
-    let p = this.programs.get(j);
-    if (!p) {
-      p = lower(j, this.caps, (s) => this.program(s));
-      this.programs.set(j, p);
-    }
-    return p;
-  }
-
-  private runner(p: Program): ProgramRunner<TypedArray> {
-    let r = this.runners.get(p);
-    if (!r) {
-      r = new ProgramRunner(p, this.runtime, (s) => this.runner(s));
-      this.runners.set(p, r);
-    }
-    return r;
+    return this.programs.program(j);
   }
 
   compile(jaxpr: Jaxpr): CpuExecutable {
     let exe = this.executables.get(jaxpr);
     if (!exe) {
-      exe = new CpuExecutable(this.runner(this.program(jaxpr)), this);
+      exe = new CpuExecutable(this.programs.runner(jaxpr), this);
       this.executables.set(jaxpr, exe);
     }
     return exe;
