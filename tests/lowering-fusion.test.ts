@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { np, nn, lax, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
 import { renderedKernels } from '../lib/backends/cpu/render-js.js';
 import type { Program } from '../lib/lowering/program.js';
+import { describeEachBackend } from './backends.js';
 
 const stats = (j: Jaxpr) => getBackend('cpu').compile(j).stats;
 
@@ -172,5 +173,60 @@ describe('fused reductions', () => {
   it('propagates NaN through fused max/min', () => {
     const f = jit((a: np.Array) => [np.abs(a).mul(2).max(), np.abs(a).mul(2).min()]);
     expect((f(np.array([1, NaN, 3])) as np.Array[]).map((r) => r.item())).toEqual([NaN, NaN]);
+  });
+});
+
+// The same programs on every backend: on test-f32 a fusion limit of three operations splits
+// these kernels, and splitting must not change a bit either.
+describeEachBackend('fused and split kernels agree with op-by-op evaluation', (b) => {
+  const data = async (x: np.Array) => Array.from(await x.data());
+  const vec = (n: number, f: (i: number) => number) => np.array(Array.from({ length: n }, (_, i) => f(i)));
+
+  it('an elementwise chain, bit for bit', async () => {
+    const x = vec(257, (i) => Math.sin(i) * 3);
+    const y = vec(257, (i) => Math.cos(0.7 * i) * 2);
+    expect(await data(jit(chain)(x, y))).toEqual(await data(chain(x, y)));
+  });
+
+  it('three reductions of one input, bit for bit', async () => {
+    const x = vec(1001, (i) => Math.sin(i * 1.3) * 1e3 + 1 / (i + 1));
+    const f = (a: np.Array) => [np.tanh(a).mul(a).add(1).sum(), np.sin(a).mul(3).max(), np.cos(a).sub(a).min()];
+    const fused = await Promise.all((jit(f)(x) as np.Array[]).map(data));
+    const eager = await Promise.all((f(x) as np.Array[]).map(data));
+    expect(fused).toEqual(eager);
+  });
+
+  it('softmax and a matmul with its bias and activation, bit for bit', async () => {
+    const x = np.array(Array.from({ length: 1280 }, (_, i) => Math.sin(i) * 5)).reshape([128, 10]);
+    expect(await data(jit((a: np.Array) => nn.softmax(a))(x))).toEqual(await data(nn.softmax(x)));
+    const W = np.array(Array.from({ length: 160 }, (_, i) => Math.cos(i) / 4)).reshape([10, 16]);
+    const bias = vec(16, (i) => i / 16);
+    const layer = (a: np.Array, w: np.Array, c: np.Array) => np.tanh(np.matmul(a, w).add(c));
+    expect(await data(jit(layer)(x, W, bias))).toEqual(await data(layer(x, W, bias)));
+  });
+
+  it('reductions over any axes of transposed and broadcast operands', async () => {
+    const X = Array.from({ length: 24 }, (_, i) => Math.cos(i));
+    const at = (i: number, j: number, k: number) => X[i * 12 + j * 4 + k];
+    const f = (a: np.Array) => [a.transpose([2, 0, 1]).sum([0, 2]), a.max(1), np.broadcastTo(a.sum(0), [5, 3, 4]).sum(0)];
+    const [s02, m1, bs] = await Promise.all((jit(f)(np.array(X).reshape([2, 3, 4])) as np.Array[]).map(data));
+    for (let i = 0; i < 2; i++) b.expectClose(s02[i], [0, 1, 2].reduce((p, j) => p + [0, 1, 2, 3].reduce((q, k) => q + at(i, j, k), 0), 0));
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 4; k++) b.expectClose(m1[i * 4 + k], Math.max(at(i, 0, k), at(i, 1, k), at(i, 2, k)));
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) b.expectClose(bs[j * 4 + k], 5 * (at(0, j, k) + at(1, j, k)));
+  });
+
+  it('cond and while nested in scan, and a switch on a JS value', async () => {
+    const body = (c: np.Array, x: np.Array): [np.Array, np.Array] => {
+      const n = lax.cond(x.greater(0), (v: np.Array) => v.add(x), (v: np.Array) => v.mul(0.5), c) as np.Array;
+      return [n, lax.whileLoop((v: np.Array) => v.less(10), (v: np.Array) => v.mul(2), n.add(1)) as np.Array];
+    };
+    const xs = [1, -2, 3, 0.5, -1];
+    const [c, ys] = await b.call((c0: np.Array, x: np.Array) => lax.scan(body, c0, x), np.array(0.25), np.array(xs));
+    let cr = 0.25;
+    const yr = xs.map((x) => { cr = x > 0 ? cr + x : cr * 0.5; let m = cr + 1; while (m < 10) m *= 2; return m; });
+    b.expectClose(await b.read(c), cr);
+    b.expectClose(await b.read(ys), yr);
+    const sw = (x: np.Array) => lax.switch(1, [(v: np.Array) => v.neg(), (v: np.Array) => v.mul(3)], x) as np.Array;
+    expect(await data(sw(np.array([1, 2])))).toEqual([3, 6]);
   });
 });

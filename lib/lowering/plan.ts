@@ -20,7 +20,9 @@ import { onHost, traceFlat } from '../core/trace.js';
 import { type Expr, type ReduceOp, Interner, countNodes, mapLeaves, phase, topo, litStr } from './expr.js';
 import { type View, broadcastView, contiguous, isContiguous, reshapeView, revView, sliceView, transposeView, viewKey } from './view.js';
 import { SCALAR_OPS } from './scalar-ops.js';
-import { type Kernel, type Program, type Step, stepReads } from './program.js';
+import type { Kernel, Program, Step } from './program.js';
+import { fuseEpilogues } from './epilogues.js';
+import { memoryPlan } from './memory.js';
 
 /** What a backend declares to the lowering. */
 export interface Capabilities {
@@ -450,74 +452,4 @@ export function lower(j: Jaxpr, caps: Capabilities, sub: (j: Jaxpr) => Program):
   const steps = fuseEpilogues(p.steps, p.slotAvals, keep);
   const plan = memoryPlan(steps, p.slotAvals, keep);
   return { slotAvals: p.slotAvals, inputs: inSlots, constants: p.constants, steps, ...plan, outputs };
-}
-
-/** Routines that take an elementwise epilogue. */
-const EPILOGUE_ROUTINES = new Set(['dot_general']);
-
-/**
- * Folds an elementwise kernel into the matmul before it when the kernel is the only reader of the
- * product, reads it element for element, and needs nothing the matmul's position lacks: the
- * product never exists as a buffer of its own (bias + activation ride on the GEMM).
- */
-function fuseEpilogues(steps: readonly Step[], avals: readonly Aval[], keep: readonly number[]): Step[] {
-  const made = new Map<number, number>();
-  steps.forEach((st, i) => st.outs.forEach((o) => made.set(o, i)));
-  const readers = new Map<number, number[]>();
-  steps.forEach((st, i) => stepReads(st).forEach((s) => readers.set(s, [...(readers.get(s) ?? []), i])));
-  const out: (Step | undefined)[] = [...steps];
-  steps.forEach((r, i) => {
-    if (r.kind !== 'routine' || !EPILOGUE_ROUTINES.has(r.name) || r.outs.length !== 1 || r.epilogue) return;
-    const res = r.outs[0];
-    const rd = readers.get(res) ?? [];
-    if (keep.includes(res) || rd.length !== 1) return;
-    const k = steps[rd[0]];
-    if (k.kind !== 'kernel' || k.kernel.reductions.length || k.kernel.nKept !== k.kernel.domain.length) return;
-    const shape = avals[res].shape;
-    if (k.kernel.domain.length !== shape.length || k.kernel.domain.some((d, j) => d !== shape[j])) return;
-    const at = k.ins.indexOf(res);
-    const elementwise = topo([...k.kernel.outputs.map((o) => o.expr)]).every((n) => n.kind !== 'load' || n.input !== at || viewKey(n.view) === viewKey(contiguous(shape)));
-    if (!elementwise || k.ins.some((s) => s !== res && (made.get(s) ?? -1) > i)) return;
-    out[i] = { ...r, outs: k.outs, epilogue: { kernel: k.kernel, ins: k.ins.map((s) => (s === res ? 'result' : s)) } };
-    out[rd[0]] = undefined;
-  });
-  return out.filter((st): st is Step => st !== undefined);
-}
-
-/**
- * The memory plan. Liveness: an intermediate slot dies after the last step that reads it. A
- * kernel output takes over the buffer of a dead slot of the same dtype and size when one is
- * waiting (routines and control steps allocate their own); a dead slot nobody takes is freed at
- * once.
- */
-function memoryPlan(steps: readonly Step[], avals: readonly Aval[], keep: readonly number[]): { free: number[][]; reuse: number[][] } {
-  const n = avals.length;
-  const last = new Int32Array(n).fill(-1);
-  const made = new Int32Array(n).fill(-1);
-  steps.forEach((st, i) => {
-    for (const s of stepReads(st)) last[s] = i;
-    for (const s of st.outs) made[s] = i;
-  });
-  const kept = new Set(keep);
-  const dies: number[][] = steps.map(() => []);
-  for (let s = 0; s < n; s++) if (!kept.has(s) && made[s] >= 0) dies[Math.max(last[s], made[s])].push(s);
-  const key = (s: number) => `${avals[s].dtype}:${avals[s].shape.reduce((p, d) => p * d, 1)}`;
-  const waiting = new Map<string, number[]>();
-  const taken = new Set<number>();
-  const reuse: number[][] = [];
-  // A slot becomes available only after the step it dies at.
-  steps.forEach((st, i) => {
-    reuse[i] = st.outs.map((o) => {
-      if (st.kind !== 'kernel') return -1;
-      const d = waiting.get(key(o))?.pop();
-      if (d === undefined) return -1;
-      taken.add(d);
-      return d;
-    });
-    for (const s of dies[i]) {
-      const list = waiting.get(key(s));
-      if (list) list.push(s); else waiting.set(key(s), [s]);
-    }
-  });
-  return { free: dies.map((list) => list.filter((s) => !taken.has(s))), reuse };
 }
