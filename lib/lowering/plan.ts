@@ -35,6 +35,8 @@ export interface Capabilities {
 const REDUCE: Readonly<Record<string, ReduceOp>> = { reduce_sum: 'sum', reduce_prod: 'prod', reduce_max: 'max', reduce_min: 'min' };
 const MOVEMENT = new Set(['broadcast_in_dim', 'reshape', 'squeeze', 'expand_dims', 'transpose', 'slice', 'rev']);
 const CONTROL = new Set(['cond', 'scan', 'while']);
+/** The one numeric param a scalar op carries into its kernel. */
+const SCALAR_PARAM: Readonly<Record<string, string>> = { integer_pow: 'y', polygamma: 'n' };
 
 type Space = 'full' | 'outer';
 
@@ -47,6 +49,10 @@ interface Val {
   readonly space?: Space;
 }
 
+/**
+ * One kernel in the making: a domain of shape S whose `axes` are reduced. Values live in the full
+ * space (shape S) or, after a reduction, in the outer space O (the kept axes of S).
+ */
 class Group {
   readonly kept: number[];
   readonly O: number[];
@@ -262,7 +268,7 @@ class Planner {
     const out = e.outputs[0].aval;
     const ins = e.inputs.map((a) => this.valOf(a));
     const inDtype = (ins.find((v) => v.dtype !== 'bool') ?? ins[0]).dtype;
-    const param = Number((e.params as { y?: number; n?: number }).y ?? (e.params as { n?: number }).n ?? 0);
+    const param = Number((e.params as Record<string, unknown>)[SCALAR_PARAM[e.primitive.name]] ?? 0);
     const build = (args: Expr[]): Expr => this.it.op(e.primitive.name, args, e.primitive.name === 'select' ? ins[1].dtype : inDtype, out.dtype, param);
     const bound = ins.find((v) => v.group && !v.group.closed);
     if (bound) {
