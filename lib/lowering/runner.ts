@@ -44,10 +44,6 @@ export interface RunResult<B> { outs: B[]; owned: boolean[] }
  */
 type Exec<B> = (env: B[], owned: boolean[]) => void | Generator<B, void, number>;
 
-/** A program is asynchronous-only on a device without synchronous scalar reads if it branches on data. */
-const branches = (p: Program): boolean =>
-  p.steps.some((st) => st.kind === 'cond' || st.kind === 'while' || (st.kind === 'scan' && branches(st.body)));
-
 export class ProgramRunner<B> {
   private readonly consts: B[];
   private readonly execs: Exec<B>[];
@@ -77,9 +73,6 @@ export class ProgramRunner<B> {
     while (!r.done) r = g.next(await this.rt.readScalarAsync(r.value));
     return r.value;
   }
-
-  /** True when running needs predicate reads (cond / while, also inside scan bodies). */
-  get branches(): boolean { return branches(this.program); }
 
   *steps(inputs: readonly B[]): Generator<B, RunResult<B>, number> {
     const p = this.program;
