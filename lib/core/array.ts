@@ -64,7 +64,7 @@ export interface ArrayOps {
   astype(x: Array, dtype: DType): Array;
   broadcastTo(x: Array, shape: number[]): Array;
   sliceIndex(x: Array, index: readonly Index[]): Array;
-  at(x: Array, index: readonly Index[]): { set(v: ArrayLike): Array; add(v: ArrayLike): Array; get(): Array };
+  at(x: Array, index: readonly Index[]): { set(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array };
 }
 
 let np: ArrayOps | undefined;
@@ -184,7 +184,7 @@ export abstract class Array {
   /** numpy-style basic indexing, one argument per axis (jax-js convention). */
   slice(...index: Index[]): Array { return ops().sliceIndex(this, index); }
   /** Functional updates: `x.at(i).set(v)`, `.add(v)`, `.mul(v)`, `.get()`. */
-  at(...index: Index[]): { set(v: ArrayLike): Array; add(v: ArrayLike): Array; get(): Array } {
+  at(...index: Index[]): { set(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array } {
     return ops().at(this, index);
   }
 

@@ -22,6 +22,47 @@ function checkShape(who: string, shape: number | readonly number[]): number[] {
   return s;
 }
 
+// V8's cap on a typed array's length (2^32 elements on 64-bit Node 20; measured, not configurable).
+const MAX_ELEMENTS = 2 ** 32;
+const ITEM_BYTES: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
+
+function fmtBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = b;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${b} bytes (${v.toFixed(v < 10 && u > 0 ? 1 : 0)} ${units[u]})`;
+}
+
+/**
+ * A host buffer for `shape`; a size past the typed-array limit or a failed allocation becomes an error
+ * naming the function, shape and bytes instead of V8's bare RangeError.
+ */
+function allocate(who: string, dtype: DType, shape: readonly number[]): TypedArray {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const bytes = n * ITEM_BYTES[dtype];
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(`${who}: shape [${shape}] (${dtype}) has ${n} elements, ${fmtBytes(bytes)}; a host array holds at most ${MAX_ELEMENTS} elements (2^32, the JavaScript typed-array limit); use a smaller shape or split the work`);
+  }
+  try {
+    return typedArrayFor(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`${who}: could not allocate shape [${shape}] (${dtype}), ${fmtBytes(bytes)}: the host is out of memory (${e.message}); the limit is the machine's free memory (at most ${MAX_ELEMENTS} elements per array); use a smaller shape or a smaller dtype`);
+  }
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** castScalar, except that an int32 that would wrap is an error (JAX raises OverflowError too). */
+function castChecked(who: string, v: number | boolean, dtype: DType): number {
+  if (dtype === 'int32' && typeof v === 'number' && !Number.isNaN(v) && (Math.trunc(v) < INT32_MIN || Math.trunc(v) > INT32_MAX)) {
+    throw new RangeError(`${who}: value ${v} does not fit in int32 (range [${INT32_MIN}, ${INT32_MAX}]); it would wrap around silently; use { dtype: 'float64' } (exact integers up to 2^53) or 'float32'`);
+  }
+  return castScalar(v, dtype);
+}
+
 /** The shape of nested JS arrays; throws on ragged nesting. */
 function nestedShape(data: unknown, who: string): number[] {
   const shape: number[] = [];
@@ -60,8 +101,8 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   const shape = nestedShape(data, 'np.array');
   const flat = (shape.length ? (data as unknown[]).flat(Infinity) : [data]) as (number | boolean)[];
   const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat());
-  const buf = typedArrayFor(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) buf[i] = castScalar(flat[i], dt);
+  const buf = allocate('np.array', dt, shape);
+  for (let i = 0; i < flat.length; i++) buf[i] = castChecked('np.array', flat[i], dt);
   return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend);
 }
 
@@ -75,9 +116,8 @@ function fullImpl(who: string, shape: number | readonly number[], value: number 
   const s = checkShape(who, shape);
   const dtype = checkDtype(who, opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
   if (value instanceof Array) return broadcastTo(convert(value, dtype), s, who);
-  const n = s.reduce((p, d) => p * d, 1);
-  const buf = typedArrayFor(dtype, n);
-  buf.fill(castScalar(value, dtype));
+  const buf = allocate(who, dtype, s);
+  buf.fill(castChecked(who, value, dtype));
   return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device));
 }
 
@@ -96,7 +136,9 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
   const allInt = [start, stop, step].every(Number.isInteger);
   const dtype = checkDtype('np.arange', opts.dtype) ?? (allInt ? 'int32' : getDefaultFloat());
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const buf = typedArrayFor(dtype, n);
+  // The range is monotone, so checking its two ends covers every element.
+  if (n > 0) { castChecked('np.arange', start, dtype); castChecked('np.arange', start + (n - 1) * step, dtype); }
+  const buf = allocate('np.arange', dtype, [n]);
   for (let i = 0; i < n; i++) buf[i] = castScalar(start + i * step, dtype);
   return ConcreteArray.fromData(buf, [n], dtype, getBackend(opts.device));
 }
@@ -106,7 +148,8 @@ export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt &
   const dtype = checkDtype('np.linspace', opts.dtype) ?? getDefaultFloat();
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
-  const buf = typedArrayFor(dtype, num);
+  const buf = allocate('np.linspace', dtype, [num]);
+  if (num > 0) { castChecked('np.linspace', start, dtype); castChecked('np.linspace', stop, dtype); }
   const step = div > 0 ? (stop - start) / div : 0;
   for (let i = 0; i < num; i++) buf[i] = castScalar(start + i * step, dtype);
   if (endpoint && num > 1) buf[num - 1] = castScalar(stop, dtype);
@@ -122,7 +165,7 @@ export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {})
   const cols = m ?? n;
   const k = opts.k ?? 0;
   const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat();
-  const buf = typedArrayFor(dtype, n * cols);
+  const buf = allocate('np.eye', dtype, [n, cols]);
   for (let i = 0; i < n; i++) { const j = i + k; if (j >= 0 && j < cols) buf[i * cols + j] = 1; }
   return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device));
 }

@@ -7,8 +7,40 @@ import { bind1, bindSource } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import * as S from '../primitives/shape.js';
 import { asArray, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
-import { add, less, where } from './math.js';
-import { expandDims, moveaxis, reshape, squeeze, stack, flip, ravel, transpose } from './shape.js';
+import { add, clip, greaterEqual, less, logicalAnd, logicalNot, mod, where } from './math.js';
+import { any } from './reductions.js';
+import { concatenate, expandDims, moveaxis, reshape, squeeze, stack, flip, ravel, transpose } from './shape.js';
+import type { DType } from '../core/dtype.js';
+
+/**
+ * Out-of-range index handling, JAX's modes: `fill` returns a fill value for reads, `drop` skips
+ * writes, `clip` clamps to the nearest valid index, `wrap` takes the index modulo the axis size,
+ * `promise_in_bounds` skips every check (an out-of-range index then reads a clamped element).
+ * Negative indices in [-n, 0) count from the end in every mode but `wrap`.
+ */
+export type GatherMode = 'fill' | 'clip' | 'wrap' | 'promise_in_bounds';
+export type ScatterMode = 'drop' | 'clip' | 'promise_in_bounds';
+
+function checkMode<M extends string>(who: string, mode: unknown, allowed: readonly M[]): M {
+  if (!allowed.includes(mode as M)) throw new TypeError(`${who}: unknown mode ${JSON.stringify(mode)}; use one of ${allowed.map((m) => `'${m}'`).join(', ')}`);
+  return mode as M;
+}
+
+/** JAX's default fill for out-of-range reads: NaN for floats, the most negative int32, true for bool. */
+function defaultFill(dtype: DType): number | boolean {
+  return dtype === 'int32' ? -(2 ** 31) : dtype === 'bool' ? true : NaN;
+}
+
+/** Indices into an axis of size n, made valid by `mode`, and the mask of those that were in range. */
+function modeIndex(i: Array, n: number, mode: GatherMode | ScatterMode): { idx: Array; valid: Array | null } {
+  const ii = convert(i, 'int32');
+  if (mode === 'wrap') return { idx: mod(ii, n), valid: null };
+  const norm = where(less(ii, 0), add(ii, n), ii);
+  if (mode === 'promise_in_bounds') return { idx: norm, valid: null };
+  const clamped = clip(norm, 0, Math.max(n - 1, 0));
+  if (mode === 'clip') return { idx: clamped, valid: null };
+  return { idx: clamped, valid: logicalAnd(greaterEqual(norm, 0), less(norm, n)) };
+}
 
 /** One resolved per-axis index. */
 type AxisIndex =
@@ -30,7 +62,7 @@ function sliceIndices(n: number, start: number | null, stop: number | null, step
   return [start === null ? n - 1 : norm(start, -1, n - 1), stop === null ? -1 : norm(stop, -1, n - 1), step];
 }
 
-function resolve(who: string, x: Array, index: readonly (Index | Array)[]): Resolved {
+function resolve(who: string, x: Array, index: readonly (Index | Array)[], oob: 'raise' | ScatterMode = 'raise'): Resolved {
   const consumed = index.filter((e) => e !== null).length;
   if (consumed > x.ndim) throw new ShapeError(`${who}: too many indices for an array of rank ${x.ndim} (shape [${x.shape}]; got ${consumed})`);
   const axes: AxisIndex[] = [];
@@ -41,8 +73,11 @@ function resolve(who: string, x: Array, index: readonly (Index | Array)[]): Reso
     const n = x.shape[d];
     if (e === null) { newAxes.push(pos++); continue; }
     if (typeof e === 'number') {
-      if (!Number.isInteger(e) || e < -n || e >= n) throw new ShapeError(`${who}: index ${e} is out of bounds for axis ${d} with size ${n} (shape [${x.shape}])`);
-      axes.push({ kind: 'int', i: e < 0 ? e + n : e });
+      if (!Number.isInteger(e)) throw new ShapeError(`${who}: index ${e} is not an integer (axis ${d}, shape [${x.shape}])`);
+      if ((e < -n || e >= n) && (oob === 'raise' || n === 0)) throw new ShapeError(`${who}: index ${e} is out of bounds for axis ${d} with size ${n} (shape [${x.shape}])`);
+      const ie = e < 0 ? e + n : e;
+      // Under `drop` the out-of-range int stays as it is, so that the update is skipped below.
+      axes.push({ kind: 'int', i: oob === 'drop' ? (e < -n || e >= n ? e : ie) : oob === 'clip' ? Math.min(Math.max(ie, 0), n - 1) : ie });
     } else if (e instanceof Array) {
       if (!isIntArray(e) || e.dtype === 'bool') throw new TypeError(`${who}: array indices must be int32, got ${e.dtype} for axis ${d}`);
       axes.push(e.ndim === 0 ? { kind: 'dyn', i: e } : { kind: 'adv', i: e });
@@ -118,12 +153,14 @@ function normIndex(i: Array, n: number): Array {
  */
 interface AdvPlan { coords: Array; k: number; nb: number; pos: number; perm: number[]; sliceAxes: number[] }
 
-function advancedPlan(x: Array, axes: AxisIndex[], who: string): AdvPlan {
+function advancedPlan(x: Array, axes: AxisIndex[], who: string, normalize = true): AdvPlan {
   const idxAxes = axes.flatMap((a, d) => (a.kind === 'slice' ? [] : [d]));
   const sliceAxes = axes.flatMap((a, d) => (a.kind === 'slice' ? [d] : []));
   const idx = idxAxes.map((d) => {
     const a = axes[d];
-    return normIndex(a.kind === 'int' ? asArray(a.i, 'int32') : (a as { i: Array }).i, x.shape[d]);
+    const i = a.kind === 'int' ? asArray(a.i, 'int32') : (a as { i: Array }).i;
+    // Raw indices for a moded scatter, which normalises them itself and must see the out-of-range ones.
+    return normalize ? normIndex(i, x.shape[d]) : convert(i, 'int32');
   });
   const shape = broadcastShapes(who, ...idx.map((i) => i.shape));
   const coords = stack(idx.map((i) => broadcastTo(i, shape)), -1);
@@ -144,7 +181,7 @@ function advancedGather(x: Array, axes: AxisIndex[], newAxes: number[]): Array {
 }
 
 /** Coordinates [...selected shape, ndim] of the elements a basic index selects. */
-function basicCoords(x: Array, axes: AxisIndex[]): Array {
+function basicCoords(x: Array, axes: AxisIndex[], normalize = true): Array {
   const cols = axes.map((a, d) => {
     if (a.kind === 'int') return [a.i];
     if (a.kind === 'slice') return globalThis.Array.from({ length: sliceLen(a) }, (_, j) => a.start + j * a.step);
@@ -162,23 +199,58 @@ function basicCoords(x: Array, axes: AxisIndex[]): Array {
   }
   let coords = arrayOf(data, [...shape, x.ndim]);
   if (axes.some((a) => a.kind === 'dyn')) {
-    const offs = axes.map((a, d) => (a.kind === 'dyn' ? normIndex(a.i, x.shape[d]) : asArray(0, 'int32')));
+    const offs = axes.map((a, d) => (a.kind === 'dyn' ? (normalize ? normIndex(a.i, x.shape[d]) : convert(a.i, 'int32')) : asArray(0, 'int32')));
     coords = add(coords, stack(offs));
   }
   return coords;
 }
 
+/** A static int index clamped into its axis (only the shape of what it selects is needed). */
+function clampStatic(x: Array, index: readonly (Index | Array)[], j: number, e: number): number {
+  const axis = index.slice(0, j).filter((f) => f !== null).length;
+  const n = x.shape[axis];
+  if (n === undefined || n === 0) return e;
+  const ie = e < 0 ? e + n : e;
+  return Math.min(Math.max(ie, 0), n - 1);
+}
+
 const arrayOf = (data: Int32Array, shape: number[]): Array => ConcreteArray.fromData(data, shape, 'int32');
+
+export interface AtOptions { mode?: ScatterMode }
 
 export interface AtRef {
   get(): Array;
-  set(v: ArrayLike): Array;
-  add(v: ArrayLike): Array;
+  /** Out-of-range updates are dropped (JAX's default); `{ mode: 'clip' }` clamps them instead. */
+  set(v: ArrayLike, opts?: AtOptions): Array;
+  add(v: ArrayLike, opts?: AtOptions): Array;
+}
+
+/**
+ * Scatter with out-of-range coordinates: every coordinate row with an invalid component is sent
+ * to an extra slot appended to axis 0, which is cut off afterwards, so no valid entry is touched.
+ */
+function scatterModed(prim: typeof S.Scatter, x: Array, coords: Array, u: Array, mode: ScatterMode, weak: boolean): Array {
+  const k = coords.shape[coords.ndim - 1];
+  if (mode === 'promise_in_bounds' || x.shape[0] === 0) return bind1(prim, [x, coords, u], { axes: iotaList(k) }, weak);
+  const cols = iotaList(k).map((d) => modeIndex(takeLast(coords, d), x.shape[d], mode));
+  let c = stack(cols.map((m) => m.idx), -1);
+  if (mode === 'clip') return bind1(prim, [x, c, u], { axes: iotaList(k) }, weak);
+  const bad = any(stack(cols.map((m) => logicalNot(m.valid!)), -1), -1);
+  const dump = stack(iotaList(k).map((d) => where(bad, d === 0 ? x.shape[0] : 0, takeLast(c, d))), -1);
+  c = dump;
+  const padded = concatenate([x, sliceIndex(x, [[0, 1]])], 0);
+  const out = bind1(prim, [padded, c, u], { axes: iotaList(k) }, weak);
+  return sliceIndex(out, [[0, x.shape[0]]]);
+}
+
+/** coords[..., d] as an int32 array of the batch shape. */
+function takeLast(coords: Array, d: number): Array {
+  return sliceIndex(coords, [...coords.shape.slice(0, -1).map((): [] => []), d]);
 }
 
 /** Scatter for index arrays: the index axes go in front of x and of the values, then back. */
-function advancedScatter(x: Array, axes: AxisIndex[], vals: Array, scatterAdd: boolean): Array {
-  const plan = advancedPlan(x, axes, 'at');
+function advancedScatter(x: Array, axes: AxisIndex[], vals: Array, scatterAdd: boolean, mode: ScatterMode): Array {
+  const plan = advancedPlan(x, axes, 'at', mode === 'promise_in_bounds');
   const partial = plan.sliceAxes.find((d) => {
     const a = axes[d] as { start: number; stop: number; step: number };
     return !(a.start === 0 && a.stop === x.shape[d] && a.step === 1);
@@ -187,52 +259,77 @@ function advancedScatter(x: Array, axes: AxisIndex[], vals: Array, scatterAdd: b
     throw new ShapeError(`at: integer-array indices combined with a partial slice (axis ${partial} of shape [${x.shape}]) are not supported; index that axis with [] or apply the slice separately`);
   }
   const u = plan.pos > 0 && plan.nb > 0 ? moveaxis(vals, iotaList(plan.nb, plan.pos), iotaList(plan.nb)) : vals;
-  const out = bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [transpose(x, plan.perm), plan.coords, u], { axes: iotaList(plan.k) }, x.weakType);
+  const out = scatterModed(scatterAdd ? S.ScatterAdd : S.Scatter, transpose(x, plan.perm), plan.coords, u, mode, x.weakType);
   return transpose(out, plan.perm.map((_, d) => plan.perm.indexOf(d)));
 }
 
 /** JAX's `x.at[idx]`: functional updates returning a new array. */
 export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
-  const update = (v: ArrayLike, scatterAdd: boolean): Array => {
-    const { axes, newAxes } = resolve('at', x, index);
+  const update = (v: ArrayLike, scatterAdd: boolean, opts: AtOptions = {}): Array => {
+    const who = scatterAdd ? 'at(...).add' : 'at(...).set';
+    const mode = checkMode(who, opts.mode ?? 'drop', ['drop', 'clip', 'promise_in_bounds'] as const);
+    const { axes, newAxes } = resolve('at', x, index, mode);
     const isAdv = axes.some((a) => a.kind === 'adv');
-    const target = sliceIndex(x, index);
+    // The target's shape, with static ints clamped so that an out-of-range one still has a shape.
+    const shapeIndex = index.map((e, j) => (typeof e === 'number' ? clampStatic(x, index, j, e) : e));
+    const target = sliceIndex(x, shapeIndex);
     const vals = broadcastTo(convert(asArray(v), x.dtype), target.shape, 'at');
-    if (isAdv) return advancedScatter(x, axes, vals, scatterAdd);
-    const coords = basicCoords(x, axes);
+    if (isAdv) return advancedScatter(x, axes, vals, scatterAdd, mode);
+    const prim = scatterAdd ? S.ScatterAdd : S.Scatter;
+    const ints = axes.flatMap((a, d) => (a.kind === 'int' ? [[a.i, x.shape[d]]] : []));
+    // A static int out of range selects nothing, so the whole update is dropped.
+    if (ints.some(([i, n]) => i < 0 || i >= n)) return x;
+    const coords = basicCoords(x, axes, mode === 'promise_in_bounds');
     const u = reshape(newAxes.length ? squeeze(vals, newAxes) : vals, coords.shape.slice(0, -1));
-    return bind1(scatterAdd ? S.ScatterAdd : S.Scatter, [x, coords, u], { axes: iotaList(x.ndim) }, x.weakType);
+    if (!axes.some((a) => a.kind === 'dyn')) return bind1(prim, [x, coords, u], { axes: iotaList(x.ndim) }, x.weakType);
+    return scatterModed(prim, x, coords, u, mode, x.weakType);
   };
   return {
     get: () => sliceIndex(x, index),
-    set: (v) => update(v, false),
-    add: (v) => update(v, true),
+    set: (v, opts) => update(v, false, opts),
+    add: (v, opts) => update(v, true, opts),
   };
 }
 
-/** `take(x, indices, axis)`: elements along `axis` (the flattened array by default); indices clamp. */
-export function take(x: ArrayLike, indices: ArrayLike | readonly number[], axis?: number | null): Array {
+export interface TakeOptions { mode?: GatherMode; fillValue?: number | boolean }
+
+/** Gathered values where `valid`, the mode's fill value elsewhere (whose cotangent is zero). */
+function fillInvalid(g: Array, valid: Array | null, opts: TakeOptions): Array {
+  if (!valid) return g;
+  const v = broadcastTo(valid, g.shape);
+  return where(v, g, convert(asArray(opts.fillValue ?? defaultFill(g.dtype)), g.dtype));
+}
+
+/**
+ * `take(x, indices, axis, { mode, fillValue })`: elements along `axis` (the flattened array by
+ * default). Out-of-range indices follow `mode`: 'fill' (default, as in JAX: NaN for floats, the most
+ * negative int32 for ints, true for bool, or `fillValue`), 'clip', 'wrap' or 'promise_in_bounds'.
+ */
+export function take(x: ArrayLike, indices: ArrayLike | readonly number[], axis?: number | null, opts: TakeOptions = {}): Array {
+  const mode = checkMode('np.take', opts.mode ?? 'fill', ['fill', 'clip', 'wrap', 'promise_in_bounds'] as const);
   let a = asArray(x);
   if (axis === null || axis === undefined) { a = ravel(a); axis = 0; }
   const ax = normAxis('np.take', axis, a.ndim);
   const idx = indices instanceof Array ? indices : typeof indices === 'number' ? asArray(indices, 'int32') : arrayOf(Int32Array.from(indices as number[]), [(indices as number[]).length]);
   if (idx.dtype !== 'int32') throw new TypeError(`np.take: indices must be int32, got ${idx.dtype}; convert with astype('int32')`);
-  const norm = normIndex(idx, a.shape[ax]);
-  const g = bind1(S.Gather, [a, expandDims(norm, -1)], { axes: [ax] }, a.weakType);
+  const { idx: norm, valid } = modeIndex(idx, a.shape[ax], mode);
+  let g = bind1(S.Gather, [a, expandDims(norm, -1)], { axes: [ax] }, a.weakType);
+  if (valid) g = fillInvalid(g, reshape(valid, [...valid.shape, ...g.shape.slice(valid.ndim).map(() => 1)]), opts);
   // gather puts the index dims first; numpy puts them where `axis` was.
   if (ax === 0 || idx.ndim === 0) return g;
   const src = [...globalThis.Array(idx.ndim).keys()];
   return moveaxis(g, src, src.map((i) => i + ax));
 }
 
-/** numpy's take_along_axis: `indices` has x's rank and picks along `axis`. */
-export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number): Array {
+/** numpy's take_along_axis: `indices` has x's rank and picks along `axis`; out-of-range indices as in `take`. */
+export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number, opts: TakeOptions = {}): Array {
+  const mode = checkMode('np.takeAlongAxis', opts.mode ?? 'fill', ['fill', 'clip', 'wrap', 'promise_in_bounds'] as const);
   const a = asArray(x);
   if (indices.ndim !== a.ndim) throw new ShapeError(`np.takeAlongAxis: indices (shape [${indices.shape}]) must have the same rank as x (shape [${a.shape}])`);
   const ax = normAxis('np.takeAlongAxis', axis, a.ndim);
   const shape = broadcastShapes('np.takeAlongAxis', a.shape.map((d, i) => (i === ax ? 1 : d)), indices.shape.map((d, i) => (i === ax ? 1 : d)));
   shape[ax] = indices.shape[ax];
-  const idx = normIndex(broadcastTo(indices, shape), a.shape[ax]);
+  const { idx, valid } = modeIndex(broadcastTo(indices, shape), a.shape[ax], mode);
   const coords = shape.map((_, d) => (d === ax ? idx : bindSource(S.Iota, { dtype: 'int32', shape, dimension: d }, a.device)));
-  return bind1(S.Gather, [a, stack(coords, -1)], { axes: a.shape.map((_, i) => i) }, a.weakType);
+  return fillInvalid(bind1(S.Gather, [a, stack(coords, -1)], { axes: a.shape.map((_, i) => i) }, a.weakType), valid, opts);
 }

@@ -4,7 +4,8 @@ import { bind, bind1 } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import { DotGeneral, Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
 import { asArray, broadcastShapes, broadcastTo, convert, normAxes, normAxis, promote } from './promote.js';
-import { abs, log, multiply, notEqual, power, sign, sqrt, subtract } from './math.js';
+import { abs, add, equal, less, lessEqual, log, multiply, negative, notEqual, power, sign, sqrt, subtract } from './math.js';
+import { customJvp } from '../control/custom.js';
 import { max, min, prod, sum } from './reductions.js';
 import { expandDims, reshape, transpose, ravel } from './shape.js';
 import { eye, iota } from './creation.js';
@@ -100,9 +101,9 @@ export function diagonal(x: ArrayLike, offset = 0): Array {
   const r0 = offset < 0 ? -offset : 0;
   const c0 = offset > 0 ? offset : 0;
   const rowIdx = broadcastTo(reshape(rows.add(r0), [len, 1]), [...a.shape.slice(0, -2), len, 1]);
-  const picked = takeAlongAxis(a, broadcastTo(rowIdx, [...a.shape.slice(0, -2), len, m]), -2);
+  const picked = takeAlongAxis(a, broadcastTo(rowIdx, [...a.shape.slice(0, -2), len, m]), -2, { mode: 'promise_in_bounds' });
   const colIdx = broadcastTo(reshape(rows.add(c0), [len, 1]), [...a.shape.slice(0, -2), len, 1]);
-  return reshape(takeAlongAxis(picked, colIdx, -1), [...a.shape.slice(0, -2), len]);
+  return reshape(takeAlongAxis(picked, colIdx, -1, { mode: 'promise_in_bounds' }), [...a.shape.slice(0, -2), len]);
 }
 
 // ---- einsum ----------------------------------------------------------------------
@@ -208,7 +209,7 @@ export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
   const a2 = broadcastTo(a, [...batch, n, n]);
   b = broadcastTo(b, [...batch, n, b.shape[b.ndim - 1]]);
   const [lu, , perm] = luFactor(a2);
-  const pb = takeAlongAxis(b, broadcastTo(expandDims(perm, -1), b.shape), -2);
+  const pb = takeAlongAxis(b, broadcastTo(expandDims(perm, -1), b.shape), -2, { mode: 'promise_in_bounds' });
   const y = bind1(TriangularSolve, [lu, pb], { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
   const x = bind1(TriangularSolve, [lu, y], { leftSide: true, lower: false, transposeA: false, unitDiagonal: false });
   return vec ? reshape(x, x.shape.slice(0, -1)) : x;
@@ -226,10 +227,64 @@ function pivotSign(piv: Array): Array {
   return subtract(1, multiply(2, swaps.mod(2)));
 }
 
+function detFromLu(lu: Array, piv: Array): Array {
+  return multiply(prod(diagonal(lu), -1), convert(pivotSign(piv), lu.dtype));
+}
+
+/** A [n] float one-hot vector at k. */
+const oneHot = (n: number, k: number, like: Array): Array => convert(equal(iota('int32', [n], 0, { device: like.device }), k), like.dtype);
+
+/**
+ * adj(U) of an upper-triangular U by bordering, k = 0..n-1:
+ * adj([[U, v], [0, d]]) = [[d·adj(U), −adj(U)·v], [0, det U]]. It never divides, so a zero pivot
+ * (a singular matrix) gives the exact adjugate where det·U⁻¹ would give NaN.
+ */
+function adjUpper(u: Array): Array {
+  const n = u.shape[u.ndim - 1];
+  const batch = u.shape.slice(0, -2);
+  const whole = batch.map((): [] => []);
+  const rows = iota('int32', [n], 0, { device: u.device });
+  let m = broadcastTo(convert(asArray(0), u.dtype), u.shape);
+  let d = broadcastTo(convert(asArray(1), u.dtype), batch);
+  for (let k = 0; k < n; k++) {
+    const v = multiply(u.slice(...whole, [], k), convert(less(rows, k), u.dtype));
+    const c = negative(reshape(matmul(m, expandDims(v, -1)), [...batch, n]));
+    const ek = oneHot(n, k, u);
+    const ukk = u.slice(...whole, k, k);
+    const col = add(c, multiply(expandDims(d, -1), ek));
+    m = add(multiply(m, expandDims(ukk, [-1, -2])), multiply(expandDims(col, -1), ek));
+    d = multiply(d, ukk);
+  }
+  return m;
+}
+
+/**
+ * The cofactor matrix adj(A)ᵀ = ∂det/∂A, finite at singular A. With P·A = L·U,
+ * adj(A) = adj(U)·adj(L)·adj(Pᵀ) = sign(P)·adj(U)·L⁻¹·P; L is unit-triangular even when a pivot is 0.
+ */
+function cofactor(a: Array): Array {
+  const [lu, piv, perm] = luFactor(a);
+  const n = a.shape[a.ndim - 1];
+  const rows = iota('int32', [n, n], 0, { device: a.device });
+  const cols = iota('int32', [n, n], 1, { device: a.device });
+  const u = multiply(lu, convert(lessEqual(rows, cols), a.dtype));
+  const p = convert(equal(expandDims(perm, -1), cols), a.dtype);
+  const linvP = bind1(TriangularSolve, [lu, broadcastTo(p, a.shape)], { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
+  const adj = multiply(matmul(adjUpper(u), linvP), expandDims(convert(pivotSign(piv), a.dtype), [-1, -2]));
+  return transpose(adj, [...range(a.ndim - 2), a.ndim - 1, a.ndim - 2]);
+}
+
+// d det(A) = tr(adj(A)·dA) (Jacobi's formula), with the adjugate taken from LU without dividing by
+// the pivots, so the gradient at a singular matrix is the adjugate (JAX's answer), not NaN.
+const detWithJvp = customJvp((a: Array): Array => detFromLu(...(luFactor(a).slice(0, 2) as [Array, Array])), {
+  jvp: ([a]: Array[], [da]: Array[]): [Array, Array] => {
+    const [lu, piv] = luFactor(a);
+    return [detFromLu(lu, piv), sum(multiply(cofactor(a), da), [-2, -1])];
+  },
+});
+
 export function det(x: ArrayLike): Array {
-  const a = asFloatMatrix('np.linalg.det', x);
-  const [lu, piv] = luFactor(a);
-  return multiply(prod(diagonal(lu), -1), convert(pivotSign(piv), a.dtype));
+  return detWithJvp(asFloatMatrix('np.linalg.det', x)) as Array;
 }
 
 /** [sign, log|det|], stable for large or tiny determinants. */
