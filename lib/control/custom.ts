@@ -240,7 +240,7 @@ export function ruleLeaves(who: string, what: string, tree: unknown, likeTree: T
   });
 }
 
-/** Checks nondiffArgnums: distinct integer positions among `n` arguments, at least one left to differentiate. */
+/** Checks nondiffArgnums: distinct integer positions (negative from the end) among the call's `n` arguments. */
 function checkNondiff(who: string, nondiff: readonly number[] | undefined, n: number): number[] {
   if (nondiff === undefined) return [];
   if (!globalThis.Array.isArray(nondiff)) throw new TypeError(`${who}: nondiffArgnums must be an array of argument positions, got ${typeof nondiff}`);
