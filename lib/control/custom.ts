@@ -6,13 +6,14 @@
  * with every transform.
  */
 import type { Array } from '../core/array.js';
+import { isFloat } from '../core/dtype.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { type Aval, type Jaxpr, avalEq, avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import { LinearIn } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
 import { cut, fail, fmt, ok } from '../primitives/util.js';
-import { bcast, instantiate, isZero, zero, zerosOf } from '../primitives/ad-util.js';
+import { instantiate, isZero, zero, zerosOf } from '../primitives/ad-util.js';
 import { convert } from '../primitives/convert.js';
 import { batchFirst, moveAxis } from '../primitives/batching.js';
 import { transposeEval } from '../transforms/transpose.js';
@@ -201,31 +202,56 @@ export const CustomLin: Primitive<CustomLinParams> = definePrimitive<CustomLinPa
 
 type Fn = (...args: any[]) => any;
 
+const describeValue = (v: unknown): string => (v === null ? 'null'
+  : globalThis.Array.isArray(v) ? `a list of ${v.length}` : typeof v === 'object' ? `an object (${v.constructor?.name ?? 'Object'})` : typeof v);
+
+/** How messages name the user's function: its own name when it has one. */
+const fnName = (f: Fn): string => (f.name && f.name !== 'anonymous' ? f.name : 'f');
+
 /** Splits arguments into the static (nondiff) ones and the rest, and rebuilds the full list. */
-function splitArgs(who: string, args: unknown[], nondiff: readonly number[] = []) {
-  const nd = nondiff.map((i) => (i < 0 ? i + args.length : i));
-  for (const i of nd) if (i < 0 || i >= args.length) throw new RangeError(`${who}: nondiffArgnums ${i} is out of range for ${args.length} arguments`);
+function splitArgs(who: string, args: unknown[], nondiff?: readonly number[]) {
+  const nd = checkNondiff(who, nondiff, args.length);
   const ndVals = nd.map((i) => args[i]);
   const diff = args.filter((_, i) => !nd.includes(i));
+  const diffPos = args.map((_, i) => i).filter((i) => !nd.includes(i));
   const rebuild = (d: unknown[]): unknown[] => {
     let k = 0;
     return args.map((a, i) => (nd.includes(i) ? a : d[k++]));
   };
-  return { ndVals, diff, rebuild };
+  return { ndVals, diff, diffPos, rebuild };
 }
 
 
-/** Leaves of `tree` as arrays matching `like` (numbers broadcast; dtype follows `like`). */
-function leavesLike(who: string, what: string, tree: unknown, likeTree: TreeDef, like: readonly { aval: Aval }[]): Array[] {
+/**
+ * Leaves of a user rule's output `tree`, which must have `likeTree`'s structure and exactly the
+ * avals `like` (JAX's check): a broadcast or a cast here would silently change the derivative. Only
+ * a weakly typed leaf (a JS number) of the right shape takes the dtype it stands for.
+ */
+export function ruleLeaves(who: string, what: string, tree: unknown, likeTree: TreeDef, like: readonly Aval[], fix: string): Array[] {
   const [ls, t] = flatten(tree);
-  if (treedefStr(t) !== treedefStr(likeTree)) throw new TypeError(`${who}: ${what} has structure ${treedefStr(t)} but must match ${treedefStr(likeTree)}`);
+  if (treedefStr(t) !== treedefStr(likeTree)) throw new TypeError(`${who}: ${what} has structure ${treedefStr(t)} but must have structure ${treedefStr(likeTree)}; ${fix}`);
   return ls.map((l, i) => {
-    const a = like[i].aval;
+    const a = like[i];
     const x = toArray(who, l, i);
-    if (x.ndim === 0 && a.shape.length) return bcast(convert(x, a.dtype), a);
-    if (x.shape.join() !== a.shape.join()) throw new TypeError(`${who}: ${what} leaf ${i} is ${avalStr(x.aval)} but must be ${avalStr(a)}`);
-    return x.dtype === a.dtype ? x : convert(x, a.dtype);
+    const sameShape = x.shape.length === a.shape.length && x.shape.every((d, k) => d === a.shape[k]);
+    if (sameShape && x.dtype === a.dtype) return x;
+    if (sameShape && x.weakType && (isFloat(a.dtype) || !isFloat(x.dtype))) return convert(x, a.dtype);
+    throw new TypeError(`${who}: ${what} leaf ${i} is ${avalStr(x.aval)} but must be ${avalStr(a)} (nothing is broadcast or cast); ${fix}`);
   });
+}
+
+/** Checks nondiffArgnums: distinct integer positions (negative from the end) among the call's `n` arguments. */
+function checkNondiff(who: string, nondiff: readonly number[] | undefined, n: number): number[] {
+  if (nondiff === undefined) return [];
+  if (!globalThis.Array.isArray(nondiff)) throw new TypeError(`${who}: nondiffArgnums must be an array of argument positions, got ${typeof nondiff}`);
+  const nd = nondiff.map((i) => {
+    if (!Number.isInteger(i)) throw new TypeError(`${who}: nondiffArgnums must hold integer argument positions, got ${String(i)}`);
+    const j = i < 0 ? i + n : i;
+    if (j < 0 || j >= n) throw new RangeError(`${who}: nondiffArgnums ${i} is out of range for a call with ${n} argument${n === 1 ? '' : 's'}; pass that argument, or drop ${i} from nondiffArgnums`);
+    return j;
+  });
+  if (new Set(nd).size !== nd.length) throw new TypeError(`${who}: nondiffArgnums [${nondiff.join(', ')}] names an argument twice (for ${n} arguments); list each position once`);
+  return nd;
 }
 
 export interface CustomJvpOptions {
@@ -239,6 +265,7 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
   if (typeof f !== 'function' || typeof opts?.jvp !== 'function') throw new TypeError('customJvp(f, { jvp }): f and jvp must be functions; jvp(primals, tangents) returns [out, tangentOut]');
   return (...args: unknown[]) => {
     const { ndVals, diff, rebuild } = splitArgs('customJvp', args, opts.nondiffArgnums);
+    const fname = fnName(f);
     const [xs, inTree] = flattenArrays('customJvp', diff);
     const avals = xs.map((x) => x.aval);
     let outTree: TreeDef | undefined;
@@ -253,9 +280,12 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
       const ps = unflatten<unknown[]>(inTree, zs.slice(0, xs.length));
       const ts = unflatten<unknown[]>(inTree, zs.slice(xs.length));
       const r = opts.jvp(...ndVals, ps, ts);
-      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError('customJvp: the jvp rule must return [out, tangentOut]');
-      const o = leavesLike('customJvp', 'the rule\'s primal output', r[0], outTree!, outs);
-      const t = leavesLike('customJvp', 'the rule\'s tangent output', r[1], outTree!, outs);
+      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`customJvp: the jvp rule of ${fname} must return [out, tangentOut], got ${describeValue(r)}`);
+      const outAvals = outs.map((o) => o.aval);
+      const o = ruleLeaves('customJvp', 'the rule\'s primal output', r[0], outTree!, outAvals,
+        `the jvp rule must return [out, tangentOut] with out equal to ${fname}(...primals): the same structure, shapes and dtypes`);
+      const t = ruleLeaves('customJvp', 'the rule\'s tangent output', r[1], outTree!, outAvals,
+        `each tangent must have the shape and dtype of ${fname}'s output at its place; broadcast (np.broadcastTo) or cast (astype) inside the rule if that is what you mean`);
       return [...o, ...t];
     }, [...avals, ...avals], 'inside a customJvp rule');
     const res = bind(CustomJvpCall, [...fun.consts, ...rule.consts, ...xs], {
@@ -282,7 +312,8 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     throw new TypeError('customVjp(f, { fwd, bwd }): fwd(...args) returns [out, residuals]; bwd(residuals, ct) returns one cotangent per argument');
   }
   return (...args: unknown[]) => {
-    const { ndVals, diff, rebuild } = splitArgs('customVjp', args, opts.nondiffArgnums);
+    const { ndVals, diff, diffPos, rebuild } = splitArgs('customVjp', args, opts.nondiffArgnums);
+    const fname = fnName(f);
     const [xs, inTree] = flattenArrays('customVjp', diff);
     const avals = xs.map((x) => x.aval);
     let outTree: TreeDef | undefined;
@@ -297,8 +328,9 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     let nRes = 0;
     const fwd = closedTrace((...zs) => {
       const r = opts.fwd(...rebuild(unflatten(inTree, zs)));
-      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError('customVjp: fwd must return [out, residuals]');
-      const o = leavesLike('customVjp', 'fwd\'s output', r[0], outTree!, outs);
+      if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`customVjp: fwd of ${fname} must return [out, residuals], got ${describeValue(r)}`);
+      const o = ruleLeaves('customVjp', 'fwd\'s output', r[0], outTree!, outs.map((x) => x.aval),
+        `fwd must return [out, residuals] with out equal to ${fname}(...args): the same structure, shapes and dtypes`);
       const [res, rt] = flattenArrays('customVjp residuals', r[1]);
       resTree = rt;
       nRes = res.length;
@@ -312,7 +344,10 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
       const ct = unflatten(outTree!, zs.slice(nRes));
       const cts = opts.bwd(...ndVals, res, ct);
       if (!globalThis.Array.isArray(cts) || cts.length !== nArgs) {
-        throw new TypeError(`customVjp: bwd must return an array with one cotangent per differentiable argument (${nArgs}), got ${globalThis.Array.isArray(cts) ? cts.length : typeof cts}`);
+        const got = globalThis.Array.isArray(cts) ? `${cts.length} cotangent${cts.length === 1 ? '' : 's'}` : describeValue(cts);
+        const nd = args.length - nArgs;
+        const which = nd ? `the differentiable arguments are ${diffPos.join(', ')} (nondiffArgnums ${args.map((_, i) => i).filter((i) => !diffPos.includes(i)).join(', ')} get none); ` : '';
+        throw new TypeError(`customVjp: bwd must return an array with one cotangent per differentiable argument (${nArgs}) of ${fname}, got ${got}; ${which}use null for a zero cotangent`);
       }
       let off = 0;
       return cts.flatMap((c, k) => {
@@ -320,7 +355,8 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
         const like = xs.slice(off, off + n);
         off += n;
         if (c === null || c === undefined) return like.map((x) => zerosOf(x.aval));
-        return leavesLike('customVjp', `bwd's cotangent for argument ${k}`, c, argTrees[k], like);
+        return ruleLeaves('customVjp', `bwd's cotangent for argument ${diffPos[k]}`, c, argTrees[k], like.map((x) => x.aval),
+          `bwd must return one cotangent per differentiable argument of ${fname}, with exactly that argument's shape and dtype (null for a zero cotangent)`);
       });
     }, [...resAvals, ...outs.map((o) => o.aval)], 'inside a customVjp bwd');
     const res = bind(CustomVjpCall, [...fun.consts, ...fwd.consts, ...bwd.consts, ...xs], {

@@ -1,5 +1,5 @@
 /** Staged control flow: lax.cond and lax.switch. */
-import { type Array, type ArrayLike, ConcreteArray } from '../core/array.js';
+import { type Array, Array as ArrayClass, type ArrayLike, ConcreteArray } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 import { bind, currentBuilder, evalJaxpr } from '../core/trace.js';
@@ -42,14 +42,29 @@ function bindCond(idx: Array, xs: readonly Array[], closed: Closed[]): Array[] {
   return bind(Cond, [idx, ...ops], { branches: u.jaxprs });
 }
 
+/** `x` if it can be a branch selector (an Array, a number or a boolean); a TypeError naming `who` otherwise. */
+function checkScalarArg(who: string, what: string, x: unknown): ArrayLike {
+  if (x instanceof ArrayClass || typeof x === 'number' || typeof x === 'boolean') return x;
+  const got = x === null ? 'null' : x === undefined ? 'undefined' : typeof x === 'function' ? 'a function' : globalThis.Array.isArray(x) ? `a JS list of ${x.length}` : typeof x;
+  const fix = what === 'index' ? 'pass an integer or an int32 Array scalar' : 'pass a boolean, a number or a scalar Array (e.g. x.gt(0))';
+  throw new TypeError(`${who}: the ${what} must be a scalar, got ${got}; ${fix}`);
+}
+
 /**
  * `lax.switch(index, branches, ...operands)`: applies `branches[index]` (index clamped to range).
  * Both the index and the operands may be traced; every branch is traced once, abstractly.
  */
 export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
-  if (!branches.length) throw new TypeError('lax.switch: needs at least one branch');
-  const i = asArray(index);
+  if (!globalThis.Array.isArray(branches) || !branches.length) throw new TypeError('lax.switch(index, branches, ...operands): branches must be a non-empty list of functions');
+  const i = asArray(checkScalarArg('lax.switch', 'index', index));
   if (i.ndim !== 0) throw new TypeError(`lax.switch: the index must be a scalar, got shape [${i.shape}]; under vmap the index is batched automatically`);
+  // As in JAX, only an integer picks a branch: a fractional or NaN index has no branch to round to.
+  if (typeof index === 'number' && !Number.isInteger(index)) {
+    throw new TypeError(`lax.switch: the index must be an integer, got ${index}; round it first (Math.floor, Math.round) or use lax.cond for a condition`);
+  }
+  if (typeof index !== 'number' && i.dtype !== 'int32') {
+    throw new TypeError(`lax.switch: the index must be an integer scalar (int32), got ${avalStr(i.aval)}; convert it with np.floor(i).astype('int32') (or np.round), or use lax.cond for a boolean`);
+  }
   const { closed, xs, outTree } = traceBranches('lax.switch', branches, operands);
   const idx = clip(convert(i, 'int32'), 0, branches.length - 1);
   return unflatten(outTree, bindCond(convert(idx, 'int32'), xs, closed));
@@ -57,7 +72,8 @@ export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => u
 
 /** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
 export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
-  const p = asArray(pred);
+  // JAX takes a boolean or any number (nonzero is true, NaN included); nothing else.
+  const p = asArray(checkScalarArg('lax.cond', 'predicate', pred));
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);
   const idx = convert(p.dtype === 'bool' ? p : notEqual(p, 0), 'int32');
   const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands, ['falseFn', 'trueFn']);

@@ -4,10 +4,10 @@
  */
 import type { Array } from '../core/array.js';
 import type { DType } from '../core/dtype.js';
-import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
-import { avalStr } from '../core/ir.js';
+import { type TreeDef, unflatten } from '../core/pytree.js';
 import { bind } from '../core/trace.js';
 import { CustomRoot, LinearSolve } from '../control/implicit.js';
+import { ruleLeaves } from '../control/custom.js';
 import { closedTrace } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 import { jvp } from '../transforms/jvp.js';
@@ -22,13 +22,9 @@ import { whileLoop } from './loops.js';
 
 type Fn = (x: any) => any;
 
-/** Leaves of `out`, which must have the structure and avals of `like`. */
-function leavesOf(who: string, what: string, out: unknown, tree: TreeDef, like: readonly Array[]): Array[] {
-  const [ls, t] = flattenArrays(who, out);
-  const got = `${treedefStr(t)} (${ls.map((l) => avalStr(l.aval)).join(', ')})`;
-  const want = `${treedefStr(tree)} (${like.map((l) => avalStr(l.aval)).join(', ')})`;
-  if (got !== want) throw new TypeError(`${who}: ${what} returns ${got} but must match x: ${want}`);
-  return ls;
+/** Leaves of a callback's output, which must have the structure and avals of `like` exactly. */
+function leavesOf(who: string, what: string, out: unknown, tree: TreeDef, like: readonly Array[], fix: string): Array[] {
+  return ruleLeaves(who, what, out, tree, like.map((l) => l.aval), fix);
 }
 
 /**
@@ -42,12 +38,12 @@ export function customRoot(f: Fn, initialGuess: unknown, solve: (f: Fn, guess: a
   const [gs, tree] = flattenArrays(who, initialGuess);
   const avals = gs.map((g) => g.aval);
   const asX = (zs: Array[]) => unflatten(tree, zs);
-  const fj = closedTrace((...zs) => leavesOf(who, 'f', f(asX(zs)), tree, gs), avals, `inside ${who} f`);
-  const sj = closedTrace((...zs) => leavesOf(who, 'solve', solve(f, asX(zs)), tree, gs), avals, `inside ${who} solve`);
+  const fj = closedTrace((...zs) => leavesOf(who, 'f\'s output', f(asX(zs)), tree, gs, 'f(x) must return a residual with the structure, shapes and dtypes of x (the initial guess)'), avals, `inside ${who} f`);
+  const sj = closedTrace((...zs) => leavesOf(who, 'solve\'s output', solve(f, asX(zs)), tree, gs, 'solve(f, guess) must return a root x with the structure, shapes and dtypes of the initial guess'), avals, `inside ${who} solve`);
   const tj = closedTrace((...zs) => {
     const x = asX(zs.slice(0, gs.length));
     const g = (v: unknown) => jvp((xx: unknown) => f(xx), [x], [v])[1];
-    return leavesOf(who, 'tangentSolve', tangentSolve(g, asX(zs.slice(gs.length))), tree, gs);
+    return leavesOf(who, 'tangentSolve\'s output', tangentSolve(g, asX(zs.slice(gs.length))), tree, gs, 'tangentSolve(g, y) must return the u with g(u) = y, with the structure, shapes and dtypes of y (those of the initial guess)');
   }, [...avals, ...avals], `inside ${who} tangentSolve`);
   return asX(bind(CustomRoot, [...fj.consts, ...sj.consts, ...tj.consts, ...gs], {
     f: fj.jaxpr, solve: sj.jaxpr, tangentSolve: tj.jaxpr, nF: fj.consts.length, nSolve: sj.consts.length, nTangent: tj.consts.length,
@@ -65,11 +61,11 @@ export function customLinearSolve(matvec: Fn, b: unknown, solve: (matvec: Fn, b:
   const [bs, tree] = flattenArrays(who, b);
   const avals = bs.map((x) => x.aval);
   const asX = (zs: Array[]) => unflatten(tree, zs);
-  const mj = closedTrace((...zs) => leavesOf(who, 'matvec', matvec(asX(zs)), tree, bs), avals, `inside ${who} matvec`);
-  const sj = closedTrace((...zs) => leavesOf(who, 'solve', solve(matvec, asX(zs)), tree, bs), avals, `inside ${who} solve`);
+  const mj = closedTrace((...zs) => leavesOf(who, 'matvec\'s output', matvec(asX(zs)), tree, bs, 'matvec(x) must return A·x with the structure, shapes and dtypes of b (a square linear map)'), avals, `inside ${who} matvec`);
+  const sj = closedTrace((...zs) => leavesOf(who, 'solve\'s output', solve(matvec, asX(zs)), tree, bs, 'solve(matvec, b) must return x = A⁻¹b with the structure, shapes and dtypes of b'), avals, `inside ${who} solve`);
   const vecmat = (y: unknown) => linearTranspose(matvec, [unflatten(tree, bs.map((x) => zeros(x.shape, { dtype: x.dtype })))])(y)[0];
   const tj = transposeSolve
-    ? closedTrace((...zs) => leavesOf(who, 'transposeSolve', transposeSolve(vecmat, asX(zs)), tree, bs), avals, `inside ${who} transposeSolve`)
+    ? closedTrace((...zs) => leavesOf(who, 'transposeSolve\'s output', transposeSolve(vecmat, asX(zs)), tree, bs, 'transposeSolve(vecmat, b) must return x = A⁻ᵀb with the structure, shapes and dtypes of b'), avals, `inside ${who} transposeSolve`)
     : null;
   return asX(bind(LinearSolve, [...mj.consts, ...sj.consts, ...(tj?.consts ?? []), ...bs], {
     matvec: mj.jaxpr, solve: sj.jaxpr, transposeSolve: tj?.jaxpr ?? null, symmetric: !!opts.symmetric,
