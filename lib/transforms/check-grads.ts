@@ -37,7 +37,9 @@ export class GradCheckError extends Error {
   override name = 'GradCheckError';
 }
 
-type Fn = (...args: any[]) => any;
+/** A user function of any argument types (typed parameters stay assignable). */
+type Fn = (...args: never[]) => unknown;
+const call = (f: Fn, args: readonly unknown[]): unknown => (f as (...a: readonly unknown[]) => unknown)(...args);
 
 interface Resolved { eps: number; atol: number; rtol: number; next: () => number }
 
@@ -101,7 +103,7 @@ function numericalJvp(f: Fn, args: readonly unknown[], xs: readonly Array[], ts:
   const { inTree } = userArgs('checkGrads', args);
   const at = (sign: number) => {
     const moved = xs.map((x, k) => { const h = hostOf(x); return arrayLike(x, h.map((v, i) => v + sign * r.eps * ts[k][i])); });
-    return outLeaves('the function', f(...unflatten<unknown[]>(inTree, moved))).filter((o) => isFloat(o.dtype)).map(hostOf);
+    return outLeaves('the function', call(f, unflatten<unknown[]>(inTree, moved))).filter((o) => isFloat(o.dtype)).map(hostOf);
   };
   const plus = at(1);
   const minus = at(-1);
@@ -115,7 +117,7 @@ function checkJvp(f: Fn, args: readonly unknown[], what: string, r: Resolved): v
   const tArrays = xs.map((x, k) => arrayLike(x, ts[k]));
   const [out, tOut] = jvp(f, args, unflatten<unknown[]>(inTree, tArrays));
   const outs = outLeaves('jvp', out);
-  const want = outLeaves('the function', f(...args)).filter((o) => isFloat(o.dtype)).map(hostOf);
+  const want = outLeaves('the function', call(f, args)).filter((o) => isFloat(o.dtype)).map(hostOf);
   assertClose(`${what}: primal output of jvp vs f`, outs.filter((o) => isFloat(o.dtype)).map(hostOf), want, r);
   const tOuts = outLeaves('jvp', tOut).filter((_, i) => isFloat(outs[i].dtype)).map(hostOf);
   assertClose(`${what}: jvp tangent vs central differences`, tOuts, numericalJvp(f, args, xs, ts, r), r);
