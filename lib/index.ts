@@ -53,3 +53,5 @@ export * as scipySpecial from './scipy-special/index.js';
 export * as nn from './nn/index.js';
 export * as stats from './stats/index.js';
 export * as optimize from './optimize/index.js';
+export { checkGrads, GradCheckError } from './transforms/check-grads.js';
+export type { CheckGradsOptions, GradMode } from './transforms/check-grads.js';
