@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { np, grad, jvp, vmap, jacfwd, hessian, customJvp, customVjp, makeJaxpr, typecheck, jit } from '../lib/index.js';
 import { describeEachBackend } from './backends.js';
 import { values } from './values.js';
@@ -72,5 +72,19 @@ describeEachBackend('customVjp', (b) => {
       .toThrow(/closes over a value that is being differentiated.*pass that value as an argument/);
     const bad = customVjp((x: np.Array) => x, { fwd: (x: np.Array) => [x, null], bwd: () => [] });
     expect(() => grad(bad)(np.array(1))).toThrow(/bwd must return an array with one cotangent per differentiable argument \(1\)/);
+  });
+});
+
+describe('a customJvp rule that calls the function itself', () => {
+  // The common pattern `exp.defjvp(lambda p, t: (exp(x), t * exp(x)))`: once recursed forever.
+  it('evaluates, differentiates to any order and composes with jvp', () => {
+    const exp: (x: np.Array) => np.Array = customJvp((x: np.Array) => np.exp(x), {
+      jvp: ([x]: np.Array[], [t]: np.Array[]) => [exp(x), t.mul(exp(x))],
+    });
+    const e = Math.exp(0.5);
+    expect(exp(np.array(0.5)).item()).toBe(e);
+    expect(grad(exp)(np.array(0.5)).item()).toBe(e);
+    expect(grad(grad(exp))(np.array(0.5)).item()).toBe(e);
+    expect((jvp(exp, [np.array(0.5)], [np.array(2)])[1] as np.Array).item()).toBe(2 * e);
   });
 });

@@ -181,3 +181,12 @@ describe('astype (float64)', () => {
     expect(np.astype(y, 'float64').dataSync()[0]).toBe(Math.fround(0.1));
   });
 });
+
+describe('np.broadcastShapes', () => {
+  // It once took an internal label first, so [1, 2] was read as a name and [3, 1] returned.
+  it('takes only shapes, as numpy does, and names itself in errors', () => {
+    expect(np.broadcastShapes([1, 2], [3, 1])).toEqual([3, 2]);
+    expect(np.broadcastShapes([5, 1, 4], [3, 1])).toEqual([5, 3, 4]);
+    expect(() => np.broadcastShapes([2], [3])).toThrow(/np\.broadcastShapes: shapes \[2\], \[3\] cannot be broadcast/);
+  });
+});

@@ -263,7 +263,11 @@ export interface CustomJvpOptions {
 /** `customJvp(f, { jvp })`: `f` whose forward (and, by transposition, reverse) derivative is `jvp`. */
 export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
   if (typeof f !== 'function' || typeof opts?.jvp !== 'function') throw new TypeError('customJvp(f, { jvp }): f and jvp must be functions; jvp(primals, tangents) returns [out, tangentOut]');
-  return (...args: unknown[]) => {
+  // A rule may call the function itself (`[exp(x), t.mul(exp(x))]`): inside its own rule the
+  // function is plain f, so tracing the rule does not trace the rule again forever.
+  let inRule = 0;
+  const custom = (...args: unknown[]) => {
+    if (inRule > 0) return f(...args);
     const { ndVals, diff, rebuild } = splitArgs('customJvp', args, opts.nondiffArgnums);
     const fname = fnName(f);
     const [xs, inTree] = flattenArrays('customJvp', diff);
@@ -279,7 +283,9 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
     const rule = closedTrace((...zs) => {
       const ps = unflatten<unknown[]>(inTree, zs.slice(0, xs.length));
       const ts = unflatten<unknown[]>(inTree, zs.slice(xs.length));
-      const r = opts.jvp(...ndVals, ps, ts);
+      inRule++;
+      let r: unknown;
+      try { r = opts.jvp(...ndVals, ps, ts); } finally { inRule--; }
       if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`customJvp: the jvp rule of ${fname} must return [out, tangentOut], got ${describeValue(r)}`);
       const outAvals = outs.map((o) => o.aval);
       const o = ruleLeaves('customJvp', 'the rule\'s primal output', r[0], outTree!, outAvals,
@@ -293,6 +299,7 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
     });
     return unflatten(outTree!, res);
   };
+  return custom;
 }
 
 export interface CustomVjpOptions {

@@ -13,7 +13,7 @@ export * from './reductions.js';
 export * from './shape.js';
 export * from './indexing.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
-export { broadcastShapes } from './promote.js';
+export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';
 export type { ArrayLike } from '../core/array.js';
 export type { DType } from '../core/dtype.js';

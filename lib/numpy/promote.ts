@@ -15,6 +15,9 @@ export function promote(xs: readonly ArrayLike[], minFloat = false): [Array[], T
   return [xs.map((x) => asArray(x, t.dtype)), t];
 }
 
+/** numpy's `broadcast_shapes(...shapes)`: the shape all of them broadcast to. */
+export const broadcastShapesOf = (...shapes: (readonly number[])[]): number[] => broadcastShapes('np.broadcastShapes', ...shapes);
+
 export function broadcastShapes(who: string, ...shapes: (readonly number[])[]): number[] {
   const n = Math.max(0, ...shapes.map((s) => s.length));
   const out = new globalThis.Array<number>(n).fill(1);

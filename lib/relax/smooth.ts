@@ -1,5 +1,6 @@
 /** Smooth maxima/minima, soft cuts and the straight-through estimator. */
 import * as np from '../numpy/index.js';
+import { broadcastShapes } from '../numpy/promote.js';
 import type { Array, ArrayLike } from '../core/array.js';
 import { customJvp } from '../control/custom.js';
 import { type Axis, asFloat, lse } from './util.js';
@@ -67,7 +68,7 @@ const passThrough = customJvp((hard: Array, _surrogate: Array) => hard, {
 export function straightThrough(hard: ArrayLike, surrogate: ArrayLike): Array {
   const s = asFloat(surrogate);
   let h = np.asarray(hard);
-  const shape = np.broadcastShapes('relax.straightThrough', h.shape, s.shape);
+  const shape = broadcastShapes('relax.straightThrough', h.shape, s.shape);
   if (h.dtype !== s.dtype) h = h.astype(s.dtype);
   return passThrough(np.broadcastTo(h, shape), np.broadcastTo(s, shape));
 }

@@ -4,6 +4,7 @@
  */
 import type { Array, ArrayLike } from '../core/array.js';
 import * as np from '../numpy/index.js';
+import { broadcastShapes } from '../numpy/promote.js';
 import { customJvp } from '../control/custom.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 
@@ -72,7 +73,7 @@ function floatArgs2(f: (x: Array, y: Array) => Array): (x: ArrayLike, y: ArrayLi
   return (x, y) => {
     const [a, b] = [asF(x), asF(y)];
     const dt = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : a.dtype;
-    const shape = np.broadcastShapes('xlogy', a.shape, b.shape);
+    const shape = broadcastShapes('xlogy', a.shape, b.shape);
     const cast = (v: Array) => np.broadcastTo(v.dtype === dt ? v : v.astype(dt), shape);
     return f(cast(a), cast(b));
   };
