@@ -59,6 +59,10 @@ const CASES: readonly Case[] = [
   { call: "np.cumsum(x, 'a')", run: () => np.cumsum(m23(), loose('a')), error: TypeError, says: [/np\.cumsum/, /string "a"/, /integer/] },
   // shape
   { call: 'np.reshape(zeros([2, 3]), [4, 2])', run: () => np.reshape(m23(), [4, 2]), error: ShapeError, says: [/np\.reshape/, /\[2,3\]/, /\[4,2\]/] },
+  { call: "np.reshape(x, '6')", run: () => np.reshape(m23(), loose('6')), error: TypeError, says: [/np\.reshape/, /string "6"/, /\[2, -1\]/] },
+  { call: 'np.reshape(x, undefined)', run: () => np.reshape(m23(), loose(undefined)), error: TypeError, says: [/np\.reshape/, /got undefined/, /integer or a JS array/] },
+  { call: "np.transpose(x, '10')", run: () => np.transpose(m23(), loose('10')), error: TypeError, says: [/np\.transpose/, /string "10"/, /\[1, 0\]/] },
+  { call: 'np.concatenate(x)', run: () => np.concatenate(loose(m23())), error: TypeError, says: [/np\.concatenate/, /Array f64\[2,3\]/, /np\.concatenate\(\[x, y\]\)/] },
   { call: 'np.transpose(zeros([2, 3]), [0])', run: () => np.transpose(m23(), [0]), error: ShapeError, says: [/np\.transpose/, /\[2,3\]/, /\[0\]/] },
   { call: 'np.concatenate([zeros([2, 3]), zeros([2, 4])])', run: () => np.concatenate([m23(), np.zeros([2, 4])]), error: ShapeError, says: [/np\.concatenate/, /\[2,3\]/, /\[2,4\]/] },
   { call: 'np.stack([zeros([2]), zeros([3])])', run: () => np.stack([np.zeros([2]), np.zeros([3])]), error: ShapeError, says: [/np\.stack/, /\[2\]/, /\[3\]/] },
@@ -82,6 +86,7 @@ const CASES: readonly Case[] = [
   { call: 'vmap(f, 0, [0, 0, 0])(x) with two outputs', run: () => vmap((a: Array) => [a, a], 0, [0, 0, 0])(x3()), error: TypeError, says: [/vmap/, /outAxes is \[0,0,0\]/, /f returns \[Array f64\[\], Array f64\[\]\]/, /same keys\/length/] },
   { call: 'vmap(add)(zeros([3]), zeros([4]))', run: () => vmap(np.add)(np.zeros([3]), np.zeros([4])), error: TypeError, says: [/vmap/, /different sizes/, /f64\[3\]/, /f64\[4\]/, /null in inAxes/] },
   { call: 'vmap(f, 2)(zeros([3]))', run: () => vmap((a: Array) => a, 2)(np.zeros([3])), error: RangeError, says: [/vmap/, /inAxes 2/, /\[3\]/, /valid axes are -1 to 0/] },
+  { call: 'vmap(3)', run: () => vmap(loose(3))(x3()), error: TypeError, says: [/vmap/, /number/, /vmap\(f, inAxes\)/] },
   { call: 'vmap(f, null)(x)', run: () => vmap((a: Array) => a, null)(x3()), error: TypeError, says: [/vmap/, /no argument is mapped/, /axisSize/] },
   { call: 'vmap(a => matmul(a, zeros([3, 3])))(zeros([4, 2]))', run: () => vmap((a: Array) => np.matmul(a, np.zeros([3, 3])))(np.zeros([4, 2])), error: ShapeError, says: [/np\.matmul/, /\[2\] @ \[3,3\]/] },
   { call: 'jit(x => x.sum() > 0 ? ...)', run: () => jit((x: Array) => (Number(x.sum().item()) > 0 ? x : x.neg()))(x3()), error: ConcretizationError, says: [/jit/, /lax\.cond/] },
@@ -97,6 +102,8 @@ const CASES: readonly Case[] = [
   { call: 'grad(lax.whileLoop ...)', run: () => grad((x: Array) => lax.whileLoop((c: Array) => np.less(c, 10), (c: Array) => c.mul(2), x))(np.array(1.0)), error: TypeError, says: [/whileLoop/, /scan|foriLoop/] },
   { call: 'lax.foriLoop(body changing dtype)', run: () => lax.foriLoop(0, 3, (_i: Array, c: Array) => c.astype('int32'), np.zeros([2])), error: TypeError, says: [/foriLoop|whileLoop|scan/, /f64\[2\]/, /i32\[2\]/] },
   // random keys
+  { call: "random.key('a')", run: () => random.key(loose('a')), error: TypeError, says: [/random\.key/, /string "a"/, /random\.key\(0\)/] },
+  { call: "random.foldIn(key, 'a')", run: () => random.foldIn(random.key(0), loose('a')), error: TypeError, says: [/random\.foldIn/, /string "a"/, /int32 scalar/] },
   { call: 'random.normal(0, [2])', run: () => random.normal(loose(0), [2]), error: TypeError, says: [/random\.normal/, /the number 0/, /random\.key\(seed\)/] },
   { call: 'random.uniform(np.array([0, 0]), [2])', run: () => random.uniform(np.array([0, 0]), [2]), error: TypeError, says: [/random\.uniform/, /Array f64\[2\]/, /random\.key\(seed\)/] },
   { call: 'random.normal(split(key, 3), [2])', run: () => random.normal(random.split(random.key(0), 3), [2]), error: TypeError, says: [/random\.normal/, /\[3,2\]/, /vmap/] },

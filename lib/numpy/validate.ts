@@ -51,3 +51,10 @@ export function checkOperand<T>(who: string, x: T): T {
   const fix = globalThis.Array.isArray(x) ? '; wrap JS data with np.array(...)' : '; pass an Array (np.array(...)), a number or a boolean';
   throw new TypeError(`${who}: expected an Array, a number or a boolean, got ${describeValue(x)}${fix}`);
 }
+
+/** A list argument (shape, axes, arrays to join) must be a JS array; an Array or a string is a TypeError. */
+export function checkList<T>(who: string, what: string, xs: readonly T[], expected = 'a JS array'): readonly T[] {
+  if (globalThis.Array.isArray(xs)) return xs;
+  const fix = xs instanceof Array && what === 'the arrays' ? `; pass a JS array of them, e.g. ${who}([x, y])` : xs instanceof Array ? '; pass x.shape to use an array\'s shape' : '';
+  throw new TypeError(`${who}: ${what} must be ${expected}, got ${describeValue(xs)}${fix}`);
+}

@@ -58,7 +58,9 @@ const halves = (key: Array): [Array, Array] => [key.slice(0), key.slice(1)];
  * 2^32 + 5 -> [1, 5]. Pass a bigint for exact 64-bit seeds beyond 2^53.
  */
 export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array {
-  if (typeof seed === 'number' && !Number.isInteger(seed)) throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
+  if ((typeof seed !== 'number' || !Number.isInteger(seed)) && typeof seed !== 'bigint') {
+    throw new TypeError(`random.key: seed must be an integer or a bigint, got ${describeValue(seed)}; e.g. random.key(0)`);
+  }
   const s = BigInt(seed);
   if (s < -(2n ** 63n) || s >= 2n ** 64n) throw new RangeError(`random.key: seed ${s} does not fit in 64 bits`);
   const u = BigInt.asUintN(64, s);
@@ -127,6 +129,9 @@ export function split(k: Array, num: Shape = 2): Array {
 export function foldIn(k: Array, data: number | Array): Array {
   checkKey('foldIn', k);
   let d: Array;
+  if (!(data instanceof ArrayClass) && typeof data !== 'number') {
+    throw new TypeError(`random.foldIn: data must be an integer or an int32 scalar Array, got ${describeValue(data)}`);
+  }
   if (typeof data === 'number') {
     if (!Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${data}`);
     d = i32(Number(BigInt.asUintN(32, BigInt(data))) | 0);

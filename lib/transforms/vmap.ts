@@ -98,6 +98,7 @@ function firstMismatch(spec: unknown, tree: unknown, shown: unknown, path: strin
  * Axes are pytree prefixes of the arguments/outputs; null = not mapped; negative axes count from the end.
  */
 export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: { axisSize?: number } = {}): (...args: any[]) => any {
+  if (typeof f !== 'function') throw new TypeError(`vmap: the first argument must be the function to map, got ${typeof f}; write vmap(f, inAxes)(...args)`);
   return (...args: unknown[]) => {
     const { xs, inTree } = userArgs('vmap', args);
     const axes = (isAxisSpec(inAxes) ? xs.map(() => inAxes) : axesPrefix(inAxes, args, 'inAxes', 'arguments')) as Dim[];
