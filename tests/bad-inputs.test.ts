@@ -49,6 +49,7 @@ const CASES: readonly Case[] = [
   { call: 'np.subtract(bools, bools)', run: () => np.subtract(np.array([true]), np.array([false])), error: TypeError, says: [/np\.subtract/, /bool/, /logicalXor|astype/] },
   { call: 'np.add([1, 2], 1)', run: () => np.add(loose([1, 2]), 1), error: TypeError, says: [/np\.add/, /a JS array of length 2/, /np\.array/] },
   { call: "np.sin('x')", run: () => np.sin(loose('x')), error: TypeError, says: [/np\.sin/, /string "x"/, /np\.array/] },
+  { call: "np.clip(x, 'a', 1)", run: () => np.clip(x3(), loose('a'), 1), error: TypeError, says: [/np\.clip/, /string "a"/, /np\.array/] },
   { call: 'np.where(zeros([2]), zeros([3]), 1)', run: () => np.where(np.zeros([2]), np.zeros([3]), 1), error: ShapeError, says: [/np\.where/, /\[2\]/, /\[3\]/] },
   // reductions
   { call: "x.sum('0')", run: () => x3().sum(loose('0')), error: TypeError, says: [/np\.sum/, /string "0"/, /rank 1/, /write 0 without quotes/] },

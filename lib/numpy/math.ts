@@ -212,8 +212,8 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolea
 
 /** Clips to [lo, hi]; either bound may be null. */
 export function clip(x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): Array {
-  let r = asArray(x);
-  if (lo !== null && lo !== undefined) r = maximum(r, lo);
-  if (hi !== null && hi !== undefined) r = minimum(r, hi);
+  let r = asArray(checkOperand('np.clip', x));
+  if (lo !== null && lo !== undefined) r = maximum(r, checkOperand('np.clip', lo));
+  if (hi !== null && hi !== undefined) r = minimum(r, checkOperand('np.clip', hi));
   return r;
 }
