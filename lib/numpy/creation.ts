@@ -6,6 +6,7 @@ import { Iota } from '../primitives/shape.js';
 import { getBackend } from '../core/backend.js';
 import { ShapeError } from '../core/errors.js';
 import { asArray, broadcastTo, convert, describe } from './promote.js';
+import { checkShapeArg } from './validate.js';
 import { lessEqual, subtract } from './math.js';
 
 export interface DTypeOpt { dtype?: DType; device?: string }
@@ -17,9 +18,7 @@ function checkDtype(who: string, dtype: unknown): DType | undefined {
 }
 
 function checkShape(who: string, shape: number | readonly number[]): number[] {
-  const s = typeof shape === 'number' ? [shape] : [...shape];
-  if (!s.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError(`${who}: invalid shape [${s}]; dimensions must be non-negative integers`);
-  return s;
+  return checkShapeArg(who, shape);
 }
 
 // V8's cap on a typed array's length (2^32 elements on 64-bit Node 20; measured, not configurable).
@@ -162,7 +161,7 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0, opts
 }
 
 export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Array {
-  const cols = m ?? n;
+  const [, cols] = checkShape('np.eye', [n, m ?? n]);
   const k = opts.k ?? 0;
   const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat();
   const buf = allocate('np.eye', dtype, [n, cols]);

@@ -24,7 +24,7 @@ export function dot(x: ArrayLike, y: ArrayLike): Array {
   if (a.ndim === 0 || b.ndim === 0) return multiply(a, b);
   const cb = b.ndim === 1 ? 0 : b.ndim - 2;
   if (a.shape[a.ndim - 1] !== b.shape[cb]) {
-    throw new ShapeError(`np.dot: shapes [${a.shape}] and [${b.shape}] not aligned: ${a.shape[a.ndim - 1]} (axis ${a.ndim - 1}) != ${b.shape[cb]} (axis ${cb})`);
+    throw new ShapeError(`np.dot: shapes [${a.shape}] and [${b.shape}] not aligned: ${a.shape[a.ndim - 1]} (axis ${a.ndim - 1}) != ${b.shape[cb]} (axis ${cb}); the last axis of the first must equal the ${b.ndim === 1 ? 'length of the second' : 'second-to-last axis of the second'}`);
   }
   return dotGeneral(a, b, [[a.ndim - 1], [cb]], [[], []], t.weak);
 }
@@ -35,18 +35,22 @@ export function matmul(x: ArrayLike, y: ArrayLike): Array {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError('np.matmul: operands must be at least 1-D; use np.multiply for scalars');
   const va = a.ndim === 1;
   const vb = b.ndim === 1;
+  // Errors quote these, the shapes the user passed, not the promoted [1,k] / [k,1] operands.
+  const sa = `[${a.shape}]`;
+  const sb = `[${b.shape}]`;
   if (va) a = expandDims(a, 0);
   if (vb) b = expandDims(b, -1);
   const [m, k] = a.shape.slice(-2);
   const [k2, n] = b.shape.slice(-2);
   if (k !== k2) {
-    throw new ShapeError(`np.matmul: contraction mismatch: [${a.shape}] @ [${b.shape}] (${k} != ${k2}); the last axis of the first must equal the second-to-last of the second`);
+    const second = vb ? 'the length of the second (a vector)' : 'the second-to-last axis of the second';
+    throw new ShapeError(`np.matmul: contraction mismatch: ${sa} @ ${sb} (${k} != ${k2}); the last axis of the first must equal ${second}; transpose an operand or use np.dot/np.einsum to contract other axes`);
   }
   let batch: number[];
   try {
     batch = broadcastShapes('np.matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   } catch {
-    throw new ShapeError(`np.matmul: batch axes of [${asArray(x).shape}] and [${asArray(y).shape}] cannot be broadcast together ([${a.shape.slice(0, -2)}] vs [${b.shape.slice(0, -2)}])`);
+    throw new ShapeError(`np.matmul: batch axes of [${asArray(x).shape}] and [${asArray(y).shape}] cannot be broadcast together ([${a.shape.slice(0, -2)}] vs [${b.shape.slice(0, -2)}]); the axes before the last two must broadcast`);
   }
   a = broadcastTo(a, [...batch, m, k]);
   b = broadcastTo(b, [...batch, k, n]);

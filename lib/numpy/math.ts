@@ -6,37 +6,38 @@ import { getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import * as B from '../primitives/binary.js';
 import * as U from '../primitives/elementwise.js';
 import { asArray, broadcastArrays, convert, promote, typeInfo } from './promote.js';
+import { checkOperand } from './validate.js';
 
 function binop(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike, minFloat = false): Array {
-  const [[a, b], t] = promote([x, y], minFloat);
+  const [[a, b], t] = promote([checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)], minFloat);
   const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
   return bind1(prim, [a2, b2], {}, t.weak);
 }
 
 function cmp(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike): Array {
-  const [[a, b]] = promote([x, y]);
+  const [[a, b]] = promote([checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)]);
   const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
   return bind1(prim, [a2, b2]);
 }
 
 /** Float-only functions promote integer/bool input to the default float (as numpy does). */
-function floatUnary(prim: Primitive) {
+function floatUnary(prim: Primitive, name: string) {
   return (x: ArrayLike): Array => {
-    const a = asArray(x);
+    const a = asArray(checkOperand(`np.${name}`, x));
     const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType);
     return bind1(prim, [f], {}, f.weakType);
   };
 }
 
-const sameUnary = (prim: Primitive) => (x: ArrayLike): Array => {
-  const a = asArray(x);
+const sameUnary = (prim: Primitive, name: string) => (x: ArrayLike): Array => {
+  const a = asArray(checkOperand(`np.${name}`, x));
   return bind1(prim, [a], {}, a.weakType);
 };
 
 // ---- arithmetic ----
 /** On bools, add is logical or and multiply logical and (numpy and JAX). */
 const boolAware = (prim: Primitive, boolPrim: Primitive, name: string) => (x: ArrayLike, y: ArrayLike): Array => {
-  const t = [x, y].map(typeInfo).reduce(promoteTypes);
+  const t = [checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)].map(typeInfo).reduce(promoteTypes);
   return binop(t.dtype === 'bool' ? boolPrim : prim, name, x, y);
 };
 
@@ -94,54 +95,54 @@ export function power(x: ArrayLike, y: ArrayLike): Array {
 }
 export const pow = power;
 
-export const negative = sameUnary(U.Neg);
+export const negative = sameUnary(U.Neg, 'negative');
 export const positive = (x: ArrayLike): Array => asArray(x);
-export const abs = sameUnary(U.Abs);
+export const abs = sameUnary(U.Abs, 'abs');
 export const absolute = abs;
-export const sign = sameUnary(U.Sign);
+export const sign = sameUnary(U.Sign, 'sign');
 export const square = (x: ArrayLike): Array => power(x, 2);
 export const reciprocal = (x: ArrayLike): Array => divide(1, x);
 
 // ---- transcendental ----
-export const exp = floatUnary(U.Exp);
-export const exp2 = floatUnary(U.Exp2);
-export const expm1 = floatUnary(U.Expm1);
-export const log = floatUnary(U.Log);
-export const log1p = floatUnary(U.Log1p);
+export const exp = floatUnary(U.Exp, 'exp');
+export const exp2 = floatUnary(U.Exp2, 'exp2');
+export const expm1 = floatUnary(U.Expm1, 'expm1');
+export const log = floatUnary(U.Log, 'log');
+export const log1p = floatUnary(U.Log1p, 'log1p');
 export const log2 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN2);
 export const log10 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN10);
-export const sqrt = floatUnary(U.Sqrt);
-export const rsqrt = floatUnary(U.Rsqrt);
-export const cbrt = floatUnary(U.Cbrt);
-export const sin = floatUnary(U.Sin);
-export const cos = floatUnary(U.Cos);
-export const tan = floatUnary(U.Tan);
-export const arcsin = floatUnary(U.Asin);
-export const arccos = floatUnary(U.Acos);
-export const arctan = floatUnary(U.Atan);
-export const sinh = floatUnary(U.Sinh);
-export const cosh = floatUnary(U.Cosh);
-export const tanh = floatUnary(U.Tanh);
-export const arcsinh = floatUnary(U.Asinh);
-export const arccosh = floatUnary(U.Acosh);
-export const arctanh = floatUnary(U.Atanh);
+export const sqrt = floatUnary(U.Sqrt, 'sqrt');
+export const rsqrt = floatUnary(U.Rsqrt, 'rsqrt');
+export const cbrt = floatUnary(U.Cbrt, 'cbrt');
+export const sin = floatUnary(U.Sin, 'sin');
+export const cos = floatUnary(U.Cos, 'cos');
+export const tan = floatUnary(U.Tan, 'tan');
+export const arcsin = floatUnary(U.Asin, 'arcsin');
+export const arccos = floatUnary(U.Acos, 'arccos');
+export const arctan = floatUnary(U.Atan, 'arctan');
+export const sinh = floatUnary(U.Sinh, 'sinh');
+export const cosh = floatUnary(U.Cosh, 'cosh');
+export const tanh = floatUnary(U.Tanh, 'tanh');
+export const arcsinh = floatUnary(U.Asinh, 'arcsinh');
+export const arccosh = floatUnary(U.Acosh, 'arccosh');
+export const arctanh = floatUnary(U.Atanh, 'arctanh');
 export { arcsin as asin, arccos as acos, arctan as atan, arcsinh as asinh, arccosh as acosh, arctanh as atanh };
-export const floor = floatUnary(U.Floor);
-export const ceil = floatUnary(U.Ceil);
+export const floor = floatUnary(U.Floor, 'floor');
+export const ceil = floatUnary(U.Ceil, 'ceil');
 /** Rounds half to even, like numpy. */
 export const round = (x: ArrayLike, decimals = 0): Array => {
-  if (decimals === 0) return floatUnary(U.Round)(x);
+  if (decimals === 0) return floatUnary(U.Round, 'round')(x);
   const s = 10 ** decimals;
-  return divide(floatUnary(U.Round)(multiply(x, s)), s);
+  return divide(floatUnary(U.Round, 'round')(multiply(x, s)), s);
 };
 export const rint = (x: ArrayLike): Array => round(x);
 export const trunc = (x: ArrayLike): Array => multiply(sign(x), floor(abs(x)));
-export const logistic = floatUnary(U.Logistic);
-export const erf = floatUnary(U.Erf);
-export const erfc = floatUnary(U.Erfc);
-export const erfinv = floatUnary(U.ErfInv);
-export const lgamma = floatUnary(U.Lgamma);
-export const digamma = floatUnary(U.Digamma);
+export const logistic = floatUnary(U.Logistic, 'logistic');
+export const erf = floatUnary(U.Erf, 'erf');
+export const erfc = floatUnary(U.Erfc, 'erfc');
+export const erfinv = floatUnary(U.ErfInv, 'erfinv');
+export const lgamma = floatUnary(U.Lgamma, 'lgamma');
+export const digamma = floatUnary(U.Digamma, 'digamma');
 
 /** sqrt(x² + y²) without overflow: scale by the larger magnitude; inf if either is infinite (even with NaN). */
 export function hypot(x: ArrayLike, y: ArrayLike): Array {
@@ -199,7 +200,7 @@ export const logicalXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'l
 export const bitwiseAnd = (x: ArrayLike, y: ArrayLike): Array => binop(B.And, 'bitwiseAnd', x, y);
 export const bitwiseOr = (x: ArrayLike, y: ArrayLike): Array => binop(B.Or, 'bitwiseOr', x, y);
 export const bitwiseXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'bitwiseXor', x, y);
-export const invert = (x: ArrayLike): Array => sameUnary(U.Not)(x);
+export const invert = (x: ArrayLike): Array => sameUnary(U.Not, 'invert')(x);
 
 /** Elementwise choice: `where(cond, x, y)` broadcasts all three; cond is cast to bool. */
 export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolean): Array {
@@ -211,8 +212,8 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolea
 
 /** Clips to [lo, hi]; either bound may be null. */
 export function clip(x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): Array {
-  let r = asArray(x);
-  if (lo !== null && lo !== undefined) r = maximum(r, lo);
-  if (hi !== null && hi !== undefined) r = minimum(r, hi);
+  let r = asArray(checkOperand('np.clip', x));
+  if (lo !== null && lo !== undefined) r = maximum(r, checkOperand('np.clip', lo));
+  if (hi !== null && hi !== undefined) r = minimum(r, checkOperand('np.clip', hi));
   return r;
 }

@@ -5,6 +5,7 @@ import { bind1 } from '../core/trace.js';
 import { BroadcastInDim } from '../primitives/shape.js';
 import { asArray, typeInfo } from '../primitives/convert.js';
 import { ShapeError } from '../core/errors.js';
+import { checkAxisArg } from './validate.js';
 
 export { asArray, convert, describe, typeInfo } from '../primitives/convert.js';
 
@@ -27,7 +28,7 @@ export function broadcastShapes(who: string, ...shapes: (readonly number[])[]): 
       const d = s[i];
       if (out[j] === 1) out[j] = d;
       else if (d !== 1 && d !== out[j]) {
-        throw new ShapeError(`${who}: shapes ${shapes.map((x) => `[${x}]`).join(', ')} cannot be broadcast together (axis ${j - n} has sizes ${out[j]} and ${d})`);
+        throw new ShapeError(`${who}: shapes ${shapes.map((x) => `[${x}]`).join(', ')} cannot be broadcast together (axis ${j - n} has sizes ${out[j]} and ${d}); trailing axes must be equal or 1: reshape or np.expandDims an operand to line them up`);
       }
     }
   }
@@ -55,8 +56,9 @@ export function broadcastArrays(who: string, xs: readonly Array[]): Array[] {
 
 /** Normalises a possibly negative axis; throws a ShapeError naming `who` when out of range. */
 export function normAxis(who: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new ShapeError(`${who}: axis ${axis} is out of bounds for an array of rank ${ndim}`);
+  checkAxisArg(who, axis, ndim);
+  if (axis < -ndim || axis >= ndim) {
+    throw new ShapeError(`${who}: axis ${axis} is out of bounds for an array of rank ${ndim}; valid axes are ${-ndim} to ${ndim - 1}`);
   }
   return axis < 0 ? axis + ndim : axis;
 }
@@ -64,8 +66,9 @@ export function normAxis(who: string, axis: number, ndim: number): number {
 /** `null`/`undefined` = all axes; otherwise normalised, sorted, unique. */
 export function normAxes(who: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (axis === null || axis === undefined) return [...globalThis.Array(ndim).keys()];
-  const list = typeof axis === 'number' ? [axis] : axis;
-  const out = list.map((a) => normAxis(who, a, ndim));
-  if (new Set(out).size !== out.length) throw new ShapeError(`${who}: repeated axis in [${list}]`);
+  // Checked here, not by the types alone: `x.sum('0')` from untyped callers must not reach `.map`.
+  const list: readonly unknown[] = globalThis.Array.isArray(axis) ? axis : [checkAxisArg(who, axis, ndim)];
+  const out = list.map((a) => normAxis(who, checkAxisArg(who, a, ndim), ndim));
+  if (new Set(out).size !== out.length) throw new ShapeError(`${who}: repeated axis in [${list}] (rank ${ndim}); name each axis once`);
   return out.sort((a, b) => a - b);
 }

@@ -7,10 +7,11 @@ import * as S from '../primitives/shape.js';
 import { ShapeError } from '../core/errors.js';
 import { asArray, broadcastTo as bcastTo, convert, normAxes, normAxis, promote } from './promote.js';
 import { greaterEqual, lessEqual, subtract, where } from './math.js';
+import { checkList } from './validate.js';
 
 export function reshape(x: ArrayLike, shape: number | readonly number[]): Array {
   const a = asArray(x);
-  const s = typeof shape === 'number' ? [shape] : [...shape];
+  const s = typeof shape === 'number' ? [shape] : [...checkList('np.reshape', 'shape', shape, 'an integer or a JS array of integers such as [2, -1]')];
   const unknown = s.filter((d) => d === -1).length;
   if (unknown > 1 || s.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new ShapeError(`np.reshape: invalid target shape [${s}]; use non-negative sizes and at most one -1`);
@@ -32,7 +33,7 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): Array 
 /** Permutes axes; the default reverses them. */
 export function transpose(x: ArrayLike, axes?: readonly number[]): Array {
   const a = asArray(x);
-  const perm = axes ? axes.map((ax) => normAxis('np.transpose', ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
+  const perm = axes ? checkList('np.transpose', 'axes', axes, 'a JS array permuting the axes, such as [1, 0]').map((ax) => normAxis('np.transpose', ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
   if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
     throw new ShapeError(`np.transpose: axes [${axes}] are not a permutation of the ${a.ndim} axes of shape [${a.shape}]`);
   }
@@ -92,7 +93,7 @@ export function ravel(x: ArrayLike): Array { return reshape(x, [-1]); }
 
 /** Joins arrays along an existing axis (dtypes are promoted). */
 export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): Array {
-  if (!xs.length) throw new ShapeError('np.concatenate: need at least one array to concatenate');
+  if (!checkList('np.concatenate', 'the arrays', xs).length) throw new ShapeError('np.concatenate: need at least one array to concatenate');
   let [arrs, t] = promote(xs);
   if (axis === null) { arrs = arrs.map((a) => ravel(a)); axis = 0; }
   const nd = arrs[0].ndim;
@@ -109,7 +110,7 @@ export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): 
 
 /** Joins arrays along a new axis. */
 export function stack(xs: readonly ArrayLike[], axis = 0): Array {
-  if (!xs.length) throw new ShapeError('np.stack: need at least one array to stack');
+  if (!checkList('np.stack', 'the arrays', xs).length) throw new ShapeError('np.stack: need at least one array to stack');
   const arrs = xs.map((x) => asArray(x));
   const s = arrs[0].shape;
   if (arrs.some((a) => a.ndim !== s.length || a.shape.some((d, i) => d !== s[i]))) {

@@ -7,7 +7,8 @@
  * JAX 0.5.0 (random bits, split and fold_in all hash the row-major element index as a 64-bit
  * counter). `setThreefryPartitionable(false)` reproduces the values of JAX < 0.5.0.
  */
-import type { Array, ArrayLike } from '../core/array.js';
+import { Array as ArrayClass, type Array, type ArrayLike } from '../core/array.js';
+import { checkShapeArg, describeValue } from '../numpy/validate.js';
 import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
 import { bind, bind1 } from '../core/trace.js';
 import * as np from '../numpy/index.js';
@@ -20,20 +21,27 @@ export function setThreefryPartitionable(on: boolean): void { partitionable = on
 export const getThreefryPartitionable = (): boolean => partitionable;
 
 type Shape = number | readonly number[];
-const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : [...s]);
+const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : globalThis.Array.isArray(s) ? [...s] : (s as unknown as number[]));
 const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 
 const i32 = (v: number | Int32Array, shape?: readonly number[]): Array =>
   np.array(typeof v === 'number' ? v | 0 : v, { dtype: 'int32', ...(shape ? { shape: [...shape] } : {}) });
 
 function checkShape(who: string, shape: readonly number[]): void {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`random.${who}: shape must be non-negative integers, got [${shape}]`);
+  checkShapeArg(`random.${who}`, shape);
 }
 
-/** Checks a single raw key: int32 of shape [2] (uint32 words). */
-function checkKey(who: string, key: Array): void {
+/**
+ * Checks a single raw key: int32 of shape [2] (uint32 words). Typed callers always pass an Array,
+ * but a seed passed where the key goes (`normal(0, [3])`) is the common slip, so anything is checked.
+ */
+function checkKey(who: string, key: unknown): asserts key is Array {
+  const make = `make one with random.key(seed) and derive more with random.split(key)`;
+  if (!(key instanceof ArrayClass)) {
+    throw new TypeError(`random.${who}: the first argument must be a key (int32 array of shape [2]), got ${describeValue(key)}; ${make}`);
+  }
   if (key.dtype !== 'int32' || key.ndim === 0 || key.shape[key.ndim - 1] !== 2) {
-    throw new TypeError(`random.${who}: expected a key (int32 array of shape [2], from random.key), got ${key.dtype}[${key.shape}]`);
+    throw new TypeError(`random.${who}: expected a key (int32 array of shape [2]), got ${describeValue(key)}; ${make}`);
   }
   if (key.ndim !== 1) {
     throw new TypeError(`random.${who}: takes a single key, got a key array of shape [${key.shape}]; batch over keys with vmap`);
@@ -50,7 +58,9 @@ const halves = (key: Array): [Array, Array] => [key.slice(0), key.slice(1)];
  * 2^32 + 5 -> [1, 5]. Pass a bigint for exact 64-bit seeds beyond 2^53.
  */
 export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array {
-  if (typeof seed === 'number' && !Number.isInteger(seed)) throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
+  if ((typeof seed !== 'number' || !Number.isInteger(seed)) && typeof seed !== 'bigint') {
+    throw new TypeError(`random.key: seed must be an integer or a bigint, got ${describeValue(seed)}; e.g. random.key(0)`);
+  }
   const s = BigInt(seed);
   if (s < -(2n ** 63n) || s >= 2n ** 64n) throw new RangeError(`random.key: seed ${s} does not fit in 64 bits`);
   const u = BigInt.asUintN(64, s);
@@ -119,6 +129,9 @@ export function split(k: Array, num: Shape = 2): Array {
 export function foldIn(k: Array, data: number | Array): Array {
   checkKey('foldIn', k);
   let d: Array;
+  if (!(data instanceof ArrayClass) && typeof data !== 'number') {
+    throw new TypeError(`random.foldIn: data must be an integer or an int32 scalar Array, got ${describeValue(data)}`);
+  }
   if (typeof data === 'number') {
     if (!Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${data}`);
     d = i32(Number(BigInt.asUintN(32, BigInt(data))) | 0);
@@ -157,7 +170,7 @@ const shl = (x: Array, s: number): Array => bind1(ShiftLeft, [x, i32(s)]);
 
 function floatDtype(who: string, dtype: DType | undefined): DType {
   const d = dtype ?? getDefaultFloat();
-  if (!isFloat(d)) throw new TypeError(`random.${who}: dtype must be a float dtype, got ${d}`);
+  if (!isFloat(d)) throw new TypeError(`random.${who}: dtype must be 'float32' or 'float64', got ${JSON.stringify(d)}; for random integers use random.bits or floor a uniform sample`);
   return d;
 }
 
@@ -198,6 +211,7 @@ export function uniform(k: Array, shape: Shape = [], opts: UniformOpts = {}): Ar
 /** Standard normal samples: sqrt(2)·erfinv(u) with u uniform in (-1, 1), as JAX does. */
 export function normal(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}): Array {
   checkKey('normal', k);
+  checkShape('normal', shapeOf(shape));
   const dtype = floatDtype('normal', opts.dtype);
   // nextafter(-1, 0) in the dtype, so erfinv never sees -1.
   const lo = dtype === 'float32' ? -1 + 2 ** -24 : -1 + 2 ** -53;
@@ -208,6 +222,7 @@ export function normal(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}
 /** Standard Gumbel samples: -log(-log(u)), u uniform in [tiny, 1). */
 export function gumbel(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}): Array {
   checkKey('gumbel', k);
+  checkShape('gumbel', shapeOf(shape));
   const dtype = floatDtype('gumbel', opts.dtype);
   const tiny = dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
   return np.negative(np.log(np.negative(np.log(uniform(k, shape, { dtype, minval: tiny, maxval: 1 })))));
