@@ -108,3 +108,79 @@ describe('grad(checkpoint(f)) is bit-identical to grad(f) (issue 9, bug 2)', () 
     expect(differ).toBeGreaterThan(0);
   });
 });
+
+// Bug 3: a checkpointed scan over zero steps, and lengths that cannot be a number of steps.
+describeEachBackend('lax.scan lengths (issue 9, bug 3)', (b) => {
+  const { vals } = values(b);
+  const step = (c: np.Array, x: np.Array): [np.Array, np.Array] => [c.add(x.sum()), x.mul(c)];
+  for (const every of [1, 2, 'sqrt'] as const) {
+    b.it({}, `zero steps with { checkpoint: ${every} } give ys of shape [0, ...] like the plain scan`, async () => {
+      for (const reverse of [false, true]) {
+        const [c, ys] = lax.scan(step, np.array(1.5), np.zeros([0, 3]), { checkpoint: every, reverse });
+        const [c0, ys0] = lax.scan(step, np.array(1.5), np.zeros([0, 3]), { reverse });
+        expect(ys.shape).toEqual([0, 3]);
+        expect(ys.dtype).toBe(ys0.dtype);
+        expect(await vals(c)).toEqual(await vals(c0));
+      }
+      const g = grad((x: np.Array) => lax.scan(step, x, np.zeros([0, 3]), { checkpoint: every })[1].sum().add(x));
+      expect(await vals(g(np.array(2.0)))).toEqual([1]);
+    });
+  }
+});
+
+describe('lax.scan lengths: errors (issue 9, bug 3)', () => {
+  const step = (c: np.Array): [np.Array, np.Array] => [c, c];
+  for (const checkpoint of [undefined, 2]) {
+    it(`length −1, 1.5 or NaN is a TypeError naming lax.scan (checkpoint: ${checkpoint})`, () => {
+      for (const length of [-1, 1.5, NaN]) {
+        expect(() => lax.scan(step, np.array(0.0), null, { length, checkpoint })).toThrow(/^lax\.scan: length must be a non-negative integer, got (-1|1\.5|NaN); pass \{ length: n \}/);
+      }
+      expect(lax.scan(step, np.array(0.0), null, { length: 2 })[1].shape).toEqual([2]);
+    });
+    it(`a length that differs from xs is a TypeError with both sizes (checkpoint: ${checkpoint})`, () => {
+      expect(() => lax.scan((c: np.Array, x: np.Array) => [c, x], np.array(0.0), np.zeros([3]), { length: 2, checkpoint }))
+        .toThrow(/lax\.scan: length 2 differs from the leading axis of xs \(f64\[3\]\); leave length out or make it 3/);
+    });
+  }
+});
+
+// Bug 4 (scan and while bodies): what the user's body returns is checked against the carry.
+describe('lax.scan and lax.whileLoop validate their bodies (issue 9, bug 4)', () => {
+  const xs = () => np.zeros([3]);
+  const scanCases: [string, (c: np.Array, x: np.Array) => unknown, RegExp][] = [
+    ['a carry of another shape', (c, x) => [c.add(x).reshape([1]), x], /lax\.scan: the body's carry output \* \(f64\[1\]\) differs from its input \* \(f64\[\]\); the carry must keep its structure, shapes and dtypes/],
+    ['a carry of another dtype', (c, x) => [c.astype('float32'), x], /lax\.scan: the body's carry output \* \(f32\[\]\) differs from its input \* \(f64\[\]\)/],
+    ['a carry of another structure', (c, x) => [[c, c], x], /lax\.scan: the body's carry output \[\*, \*\] \(f64\[\], f64\[\]\) differs from its input \* \(f64\[\]\)/],
+    ['a carry that is not an Array', (_c, x) => ['c', x], /lax\.scan: carry leaf 0 returned by the body is .*string.*, but the carry is \* \(f64\[\]\)/],
+    ['no [carry, y] pair', (c) => c, /lax\.scan: the body must return \[carry, y\], got an Array f64\[\]; return null as y/],
+    ['a y that is not an Array', (c) => [c, 'y'], /lax\.scan: y leaf 0 returned by the body is .*string.*; y must be Arrays/],
+  ];
+  for (const [what, body, msg] of scanCases) {
+    it(`scan: ${what}`, () => {
+      expect(() => lax.scan(body as (c: np.Array, x: np.Array) => [unknown, unknown], np.array(0.0), xs())).toThrow(TypeError);
+      expect(() => lax.scan(body as (c: np.Array, x: np.Array) => [unknown, unknown], np.array(0.0), xs())).toThrow(msg);
+      // The next computation still works.
+      expect(lax.scan((c: np.Array, x: np.Array) => [c.add(x), x], np.array(0.0), xs())[1].shape).toEqual([3]);
+    });
+  }
+
+  const lt3 = (c: np.Array) => np.less(c.sum(), 3);
+  const whileCases: [string, (c: np.Array) => unknown, (c: np.Array) => unknown, RegExp][] = [
+    ['a body of another shape', lt3, (c) => c.sum(), /lax\.whileLoop: bodyFn returns \* \(f64\[\]\) but the carry is \* \(f64\[2\]\); the carry must keep its structure, shapes and dtypes/],
+    ['a body of another dtype', lt3, (c) => c.astype('float32'), /lax\.whileLoop: bodyFn returns \* \(f32\[2\]\) but the carry is \* \(f64\[2\]\)/],
+    ['a body of another structure', lt3, (c) => [c], /lax\.whileLoop: bodyFn returns \[\*\] \(f64\[2\]\) but the carry is \* \(f64\[2\]\)/],
+    ['a body returning nothing', lt3, () => undefined, /lax\.whileLoop: bodyFn returned undefined; it must return the next carry, \* \(f64\[2\]\)/],
+    ['a float predicate', (c) => c.sum().sub(3), (c) => c.add(1), /lax\.whileLoop: condFn must return a bool scalar, got f64\[\]; compare explicitly/],
+    ['an int predicate', () => np.array(1, { dtype: 'int32' }), (c) => c.add(1), /lax\.whileLoop: condFn must return a bool scalar, got i32\[\]/],
+    ['a vector predicate', (c) => np.less(c, 3), (c) => c.add(1), /lax\.whileLoop: condFn must return a bool scalar, got bool\[2\]; reduce it with np\.all or np\.any/],
+    ['a predicate in a list', (c) => [lt3(c)], (c) => c.add(1), /lax\.whileLoop: condFn must return a bool scalar, got .*array.*; return a comparison/],
+    ['no predicate', () => undefined, (c) => c.add(1), /lax\.whileLoop: condFn must return a bool scalar, got undefined/],
+  ];
+  for (const [what, cond, body, msg] of whileCases) {
+    it(`whileLoop: ${what}`, () => {
+      expect(() => lax.whileLoop(cond, body, np.zeros([2]))).toThrow(TypeError);
+      expect(() => lax.whileLoop(cond, body, np.zeros([2]))).toThrow(msg);
+      expect(lax.whileLoop(lt3, (c: np.Array) => c.add(1), np.zeros([2])).shape).toEqual([2]);
+    });
+  }
+});
