@@ -6,7 +6,7 @@
  */
 import type { Array } from '../core/array.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { type Eqn, Jaxpr, avalEq, eqn, newVar } from '../core/ir.js';
+import { type Eqn, Jaxpr, type Var, avalEq, eqn, newVar } from '../core/ir.js';
 import { type TreeDef, unflatten } from '../core/pytree.js';
 import { LinearIn, Zero } from '../core/rules.js';
 import { bind, evalJaxpr } from '../core/trace.js';
@@ -15,7 +15,7 @@ import { instantiate } from '../primitives/ad-util.js';
 import { jvpEval } from '../transforms/jvp.js';
 import { transposeEval } from '../transforms/transpose.js';
 import { partialEval } from '../transforms/partial-eval.js';
-import { dce } from '../transforms/passes.js';
+import { dce, simplify } from '../transforms/passes.js';
 import { closedTrace, pureTrace, vmapClosed } from '../transforms/sub.js';
 import { flattenArrays } from '../transforms/staging.js';
 
@@ -45,7 +45,11 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
       const [o, t] = jvpEval(p.jaxpr, [], zs.slice(0, ins.length), ts);
       return [...o, ...t.map(instantiate)];
     }, [...ins, ...tIn].map((x) => x.aval), 'jvp of a checkpoint');
-    const res = bind(Checkpoint, [...body.consts, ...ins, ...tIn], { jaxpr: body.jaxpr, policy: p.policy });
+    // The JVP Jaxpr of a function without checkpoint is simplified as a whole (jvpJaxpr); CSE there
+    // merges equal tangent terms (the dx·eˣ of exp's rule and of the product rule), so the transpose
+    // sums their cotangents before it multiplies. The body gets the same pass, or its gradient would
+    // round differently.
+    const res = bind(Checkpoint, [...body.consts, ...ins, ...tIn], { jaxpr: simplify(body.jaxpr), policy: p.policy });
     return [res.slice(0, n), res.slice(n)];
   },
   partialEval: (e, unknownIns) => {
@@ -53,12 +57,19 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
     const s = partialEval(jaxpr, unknownIns);
     const nKnownOut = s.outUnknown.filter((u) => !u).length;
     const residuals = s.unknown.inputs.slice(0, s.nResiduals);
+    // Producers are looked up in the known Jaxpr, not the body: a nested loop's partial-eval rule
+    // makes new equations (the known scan stacking its residuals) that the body does not hold.
     const producer = new Map<number, Eqn>();
-    for (const q of jaxpr.eqns) for (const v of q.outputs) producer.set(v.id, q);
+    for (const q of s.known.eqns) for (const v of q.outputs) producer.set(v.id, q);
     // A residual is a known input of the body (read again in the backward pass), saved by the
     // policy, or recomputed from the known inputs.
     const knownInVars = jaxpr.inputs.filter((_, i) => !unknownIns[i]);
-    const kind = residuals.map((r) => (knownInVars.includes(r) ? 'input' : policy(producer.get(r.id)!) ? 'saved' : 'recompute'));
+    const kindOf = (r: Var): 'input' | 'saved' | 'recompute' => {
+      if (knownInVars.includes(r)) return 'input';
+      const q = producer.get(r.id);
+      return q && policy(q) ? 'saved' : 'recompute';
+    };
+    const kind = residuals.map(kindOf);
     const savedRes = residuals.filter((_, i) => kind[i] === 'saved');
     const recomputed = residuals.filter((_, i) => kind[i] === 'recompute');
     const knownBody = dce(new Jaxpr([], s.known.inputs, s.known.eqns, [...s.known.outputs.slice(0, nKnownOut), ...savedRes]));

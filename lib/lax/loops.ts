@@ -9,7 +9,7 @@ import { asArray, convert, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
 import { concatenate, flip, reshape } from '../numpy/shape.js';
 import { checkpoint } from '../control/checkpoint.js';
-import { add, less, notEqual } from '../numpy/math.js';
+import { add, less } from '../numpy/math.js';
 import { bindWhile } from '../control/while.js';
 
 export interface ScanOptions {
@@ -36,18 +36,16 @@ export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknow
   if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
   const [carry, carryTree] = flattenArrays('lax.scan', init);
   const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
-  const lengths = new Set(xLeaves.map((x) => x.shape[0]));
-  if (xLeaves.some((x) => x.ndim === 0)) throw new TypeError('lax.scan: every leaf of xs must have a leading axis to scan over');
-  if (lengths.size > 1) throw new TypeError(`lax.scan: xs leaves have different leading sizes: ${xLeaves.map((x) => avalStr(x.aval)).join(', ')}`);
-  const length = opts.length ?? (lengths.size ? [...lengths][0] : undefined);
-  if (length === undefined) throw new TypeError('lax.scan: pass { length } when xs is null');
-  if (lengths.size && [...lengths][0] !== length) throw new TypeError(`lax.scan: length ${length} differs from the leading axis of xs (${[...lengths][0]})`);
+  const length = scanLength(xLeaves, opts.length);
   let yTree: TreeDef | undefined;
   const body = closedTrace((...zs) => {
     const c = unflatten(carryTree, zs.slice(0, carry.length));
     const x = unflatten(xTree, zs.slice(carry.length));
     const res = f(c, x);
-    if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError('lax.scan: the body must return [carry, y]');
+    if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError(`lax.scan: the body must return [carry, y], got ${res !== null && typeof res === 'object' && 'aval' in res ? `an Array ${avalStr((res as unknown as Array).aval)}` : describe(res)}; return null as y when there is no per-step output`);
+    const carryLeaves = flatten(res[0])[0];
+    const bad = carryLeaves.findIndex((l) => !(l && typeof l === 'object' && 'aval' in l) && typeof l !== 'number' && typeof l !== 'boolean');
+    if (bad >= 0) throw new TypeError(`lax.scan: carry leaf ${bad} returned by the body is ${describe(carryLeaves[bad])}, but the carry is ${sig(carryTree, carry)}; return Arrays of the same structure, shapes and dtypes`);
     const [newCarry, cTree] = flattenArrays('lax.scan', res[0]);
     if (sig(cTree, newCarry) !== sig(carryTree, carry)) {
       throw new TypeError(`lax.scan: the body's carry output ${sig(cTree, newCarry)} differs from its input ${sig(carryTree, carry)}; the carry must keep its structure, shapes and dtypes (use np.array(0.0) or astype for the initial value)`);
@@ -57,11 +55,25 @@ export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknow
     return [...newCarry, ...ys.map((y, i) => {
       if (typeof y === 'number' || typeof y === 'boolean') return asArray(y);
       if (y && typeof y === 'object' && 'aval' in y) return y as Array;
-      throw new TypeError(`lax.scan: y leaf ${i} is ${describe(y)}`);
+      throw new TypeError(`lax.scan: y leaf ${i} returned by the body is ${describe(y)}; y must be Arrays, numbers or pytrees of them (null for none)`);
     })];
   }, [...carry.map((c) => c.aval), ...xLeaves.map((x) => unstacked(x.aval))], 'inside a lax.scan body');
   const res = bindScan(body, [], carry, xLeaves, { length, reverse: !!opts.reverse });
   return [unflatten(carryTree, res.slice(0, carry.length)), unflatten(yTree!, res.slice(carry.length))];
+}
+
+/** The number of steps: `length` if given (checked against xs), else xs's common leading axis. */
+function scanLength(xLeaves: readonly Array[], length: number | undefined): number {
+  if (length !== undefined && (typeof length !== 'number' || !Number.isInteger(length) || length < 0)) {
+    throw new TypeError(`lax.scan: length must be a non-negative integer, got ${String(length)}; pass { length: n } with n the number of steps (the leading axis of xs), or leave it out when xs is given`);
+  }
+  if (xLeaves.some((x) => x.ndim === 0)) throw new TypeError(`lax.scan: every leaf of xs must have a leading axis to scan over, got (${xLeaves.map((x) => avalStr(x.aval)).join(', ')}); stack the per-step values along axis 0`);
+  const lengths = new Set(xLeaves.map((x) => x.shape[0]));
+  if (lengths.size > 1) throw new TypeError(`lax.scan: xs leaves have different leading sizes: ${xLeaves.map((x) => avalStr(x.aval)).join(', ')}; every leaf of xs must have the same number of steps on axis 0`);
+  const n = length ?? (lengths.size ? [...lengths][0] : undefined);
+  if (n === undefined) throw new TypeError('lax.scan: pass { length } when xs is null');
+  if (lengths.size && [...lengths][0] !== n) throw new TypeError(`lax.scan: length ${n} differs from the leading axis of xs (${xLeaves.map((x) => avalStr(x.aval)).join(', ')}); leave length out or make it ${[...lengths][0]}`);
+  return n;
 }
 
 /** `lax.map(f, xs)`: f over the leading axis of xs, as a scan without a carry. */
@@ -95,14 +107,23 @@ export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) 
   const avals = carry.map((c) => c.aval);
   const c = closedTrace((...zs) => {
     const p = condFn(unflatten(tree, zs));
-    const pa = p && typeof p === 'object' && 'aval' in p ? (p as Array) : asArray(p as boolean);
-    if (pa.ndim !== 0) throw new TypeError(`lax.whileLoop: condFn must return a scalar, got shape [${pa.shape}]`);
-    return [pa.dtype === 'bool' ? pa : notEqual(pa, 0)];
+    // As in JAX, the predicate is a bool scalar: a float one (NaN, or 0.1 read as true) is an error.
+    const isArray = p !== null && typeof p === 'object' && 'aval' in p;
+    if (!isArray && typeof p !== 'boolean') {
+      throw new TypeError(`lax.whileLoop: condFn must return a bool scalar, got ${describe(p)}; return a comparison such as np.less(i, n)`);
+    }
+    const pa = isArray ? (p as Array) : asArray(p);
+    if (pa.ndim !== 0 || pa.dtype !== 'bool') {
+      throw new TypeError(`lax.whileLoop: condFn must return a bool scalar, got ${avalStr(pa.aval)}; ${pa.ndim !== 0 ? 'reduce it with np.all or np.any' : 'compare explicitly, e.g. np.notEqual(x, 0) or np.less(i, n)'}`);
+    }
+    return [pa];
   }, avals, 'inside a lax.whileLoop cond');
   const b = closedTrace((...zs) => {
-    const [next, t2] = flattenArrays('lax.whileLoop', bodyFn(unflatten(tree, zs)));
+    const out = bodyFn(unflatten(tree, zs));
+    if (out === undefined) throw new TypeError(`lax.whileLoop: bodyFn returned undefined; it must return the next carry, ${sig(tree, carry)}`);
+    const [next, t2] = flattenArrays('lax.whileLoop', out);
     if (sig(t2, next) !== sig(tree, carry)) {
-      throw new TypeError(`lax.whileLoop: bodyFn returns ${sig(t2, next)} but the carry is ${sig(tree, carry)}; the carry must keep its structure, shapes and dtypes`);
+      throw new TypeError(`lax.whileLoop: bodyFn returns ${sig(t2, next)} but the carry is ${sig(tree, carry)}; the carry must keep its structure, shapes and dtypes (cast with astype, or start from an init of the body's shapes and dtypes)`);
     }
     return next;
   }, avals, 'inside a lax.whileLoop body');
@@ -113,10 +134,11 @@ export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) 
 function checkpointedScan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
   const { checkpoint: every, ...rest } = opts;
   const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
-  const length = opts.length ?? xLeaves[0]?.shape[0];
-  if (length === undefined) throw new TypeError('lax.scan: pass { length } when xs is null');
+  const length = scanLength(xLeaves, opts.length);
   const k = every === 'sqrt' ? Math.max(1, Math.round(Math.sqrt(length))) : every!;
   if (!Number.isInteger(k) || k < 1) throw new TypeError(`lax.scan: checkpoint must be a positive integer or 'sqrt', got ${String(every)}`);
+  // No step to checkpoint; the plain scan still gives ys their [0, ...] shapes from the body.
+  if (length === 0) return scan(f, init, xs, { ...rest, length });
   if (rest.reverse) {
     // A reverse scan is a forward scan over the flipped xs, with its ys flipped back.
     const flip = (t: unknown) => unflatten(xTree, flattenArrays('lax.scan', t)[0].map((x) => flipAxis0(x)));
