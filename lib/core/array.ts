@@ -207,6 +207,8 @@ export class ConcreteArray extends Array {
   /** A host scalar's buffer is made on first use: most meet other operands on their device. */
   #pending: boolean;
   #disposed = false;
+  /** Whether this Array releases its buffer (else the garbage collector owns it). */
+  #tracked = false;
 
   constructor(
     buffer: Buffer | Aval,
@@ -226,7 +228,8 @@ export class ConcreteArray extends Array {
 
   private adopt(b: Buffer): void {
     this.#buffer = b;
-    ConcreteArray.registry.register(this, { backend: this.backend, ref: b.ref }, this);
+    this.#tracked = this.backend.trackHeld?.(b) ?? true;
+    if (this.#tracked) ConcreteArray.registry.register(this, { backend: this.backend, ref: b.ref }, this);
   }
 
   get buffer(): Buffer {
@@ -252,7 +255,7 @@ export class ConcreteArray extends Array {
     this.#pending = false;
     const b = this.#buffer;
     this.#buffer = undefined;
-    if (!b) return;
+    if (!b || !this.#tracked) return;
     ConcreteArray.registry.unregister(this);
     this.backend.release(b.ref);
   }

@@ -52,6 +52,13 @@ export interface Backend {
   read(buf: Buffer): Promise<TypedArray>;
   /** Synchronous readback, where the device allows it. */
   readSync?(buf: Buffer): TypedArray;
+  /**
+   * Called when an Array takes `buf`. True: the Array releases it (dispose, or its finalizer once
+   * collected). False: the garbage collector owns the memory from now on and the device stops
+   * counting it, so no finalizer is registered — one costs ~300 bytes that a synchronous loop
+   * only gets back when the event loop turns. Devices without it track every buffer.
+   */
+  trackHeld?(buf: Buffer): boolean;
   retain(ref: BufferRef): void;
   /** Drops one reference; the device frees the buffer when none is left. */
   release(ref: BufferRef): void;

@@ -15,6 +15,8 @@ import { renderJs } from './render-js.js';
 /** The accounting side of a CPU buffer: the garbage collector owns the data itself. */
 class CpuRef implements BufferRef {
   refs = 1;
+  /** Handed to the garbage collector: no longer counted, whatever happens to the refs. */
+  untracked = false;
   constructor(readonly bytes: number) {}
 }
 
@@ -47,6 +49,12 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
   private readonly mem = new Memory();
+  /**
+   * Per-array accounting starts with the first memoryStats() or resetPeakMemory() on this device:
+   * before, arrays' buffers belong to the garbage collector alone (no finalizer per array, which
+   * would hold ~300 bytes each until the event loop turns). Program-internal memory is always counted.
+   */
+  private tracking = false;
   private readonly executables = new WeakMap<Jaxpr, CpuExecutable>();
   private readonly programs: Programs<TypedArray>;
 
@@ -118,16 +126,27 @@ export class CpuBackend implements Backend {
   async read(buf: Buffer): Promise<TypedArray> {
     return this.readSync(buf);
   }
+  trackHeld(buf: Buffer): boolean {
+    if (this.tracking) return true;
+    const r = (buf as CpuBuffer).ref;
+    if (!r.untracked) {
+      r.untracked = true;
+      this.mem.free(r.bytes);
+    }
+    return false;
+  }
   retain(ref: BufferRef): void {
     ref.refs++;
   }
   release(ref: BufferRef): void {
-    if (--ref.refs === 0) this.mem.free((ref as CpuRef).bytes);
+    if (--ref.refs === 0 && !(ref as CpuRef).untracked) this.mem.free((ref as CpuRef).bytes);
   }
   memory(): MemoryStats {
+    this.tracking = true;
     return { liveBytes: this.mem.live, peakBytes: this.mem.peak, buffers: this.mem.buffers };
   }
   resetPeakMemory(): void {
+    this.tracking = true;
     this.mem.peak = this.mem.live;
   }
 }
