@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type Array, ConcretizationError, ShapeError, UnexpectedTracerError, devicePut, grad, jit, jvp, lax, np, random, vjp, vmap,
+  type Array, ConcretizationError, ShapeError, UnexpectedTracerError, devicePut, grad, jacrev, jit, jvp, lax, np, random, vjp, vmap,
 } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -33,6 +33,9 @@ let leaked: Array | undefined;
 
 const CASES: readonly Case[] = [
   // creation
+  { call: 'np.full([2], undefined)', run: () => np.full([2], loose(undefined)), error: TypeError, says: [/np\.full/, /fill value/, /got undefined/] },
+  { call: 'np.arange(undefined)', run: () => np.arange(loose(undefined)), error: TypeError, says: [/np\.arange/, /stop must be a finite number/, /got undefined/] },
+  { call: 'np.arange(0, Infinity)', run: () => np.arange(0, Infinity), error: TypeError, says: [/np\.arange/, /Infinity/, /np\.arange\(start, stop, step\)/] },
   { call: 'np.zeros(undefined)', run: () => np.zeros(loose(undefined)), error: TypeError, says: [/np\.zeros/, /got undefined/, /\[2, 3\]/] },
   { call: 'np.zeros(x)', run: () => np.zeros(loose(x3())), error: TypeError, says: [/np\.zeros/, /Array f64\[3\]/, /x\.shape/] },
   { call: "np.ones('3')", run: () => np.ones(loose('3')), error: TypeError, says: [/np\.ones/, /string "3"/, /non-negative integer/] },
@@ -79,7 +82,10 @@ const CASES: readonly Case[] = [
   { call: 'np.linalg.cholesky(zeros([3]))', run: () => np.linalg.cholesky(np.zeros([3])), error: ShapeError, says: [/cholesky/, /\[3\]/] },
   { call: "np.einsum('ij,jk->ik', zeros([2, 3]), zeros([2, 3]))", run: () => np.einsum('ij,jk->ik', m23(), m23()), error: ShapeError, says: [/np\.einsum/, /j/, /3/, /2/] },
   // transforms
-  { call: 'grad(x => x.mul(2))(x)', run: () => grad((x: Array) => x.mul(2))(x3()), error: TypeError, says: [/grad/i, /f64\[3\]/, /scalar/, /jacrev or vjp/] },
+  { call: 'grad(x => x.mul(2))(x)', run: () => grad((x: Array) => x.mul(2))(x3()), error: TypeError, says: [/^grad:/, /f64\[3\]/, /scalar/, /jacrev or vjp/] },
+  { call: 'grad(3)', run: () => grad(loose(3)), error: TypeError, says: [/^grad: the first argument must be the function/, /got number/] },
+  { call: 'jit(3)', run: () => jit(loose(3)), error: TypeError, says: [/^jit: the first argument must be the function/, /got number/] },
+  { call: "jacrev('f')", run: () => jacrev(loose('f')), error: TypeError, says: [/^jacrev: the first argument must be the function/, /got string/] },
   { call: "grad(f)(int32 x)", run: () => grad((x: Array) => x.sum())(np.array([1], { dtype: 'int32' })), error: TypeError, says: [/grad/, /int32/, /allowInt/] },
   { call: "grad(x => 'a')(x)", run: () => grad(loose<(x: Array) => Array>(() => 'a'))(x3()), error: TypeError, says: [/grad/i, /string/, /return Arrays/] },
   { call: 'vmap(f, [0, 0, 0])(a, {a, b})', run: () => vmap((a: Array, _b: unknown) => a, [0, 0, 0])(x3(), { a: x3(), b: x3() }), error: TypeError, says: [/vmap/, /inAxes has 3 entries but f takes 2 arguments/, /\(Array f64\[3\], \{a: Array f64\[3\], b: Array f64\[3\]\}\)/, /one entry per argument/] },

@@ -6,7 +6,7 @@ import { Iota } from '../primitives/shape.js';
 import { getBackend } from '../core/backend.js';
 import { ShapeError } from '../core/errors.js';
 import { asArray, broadcastTo, convert, describe } from './promote.js';
-import { checkShapeArg } from './validate.js';
+import { checkShapeArg, describeValue } from './validate.js';
 import { lessEqual, subtract } from './math.js';
 
 export interface DTypeOpt { dtype?: DType; device?: string }
@@ -113,6 +113,9 @@ export function full(shape: number | readonly number[], value: number | boolean 
 
 function fullImpl(who: string, shape: number | readonly number[], value: number | boolean | Array, opts: DTypeOpt): Array {
   const s = checkShape(who, shape);
+  if (!(value instanceof Array) && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`${who}: the fill value must be a number, a boolean or an Array, got ${describeValue(value)}`);
+  }
   const dtype = checkDtype(who, opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
   if (value instanceof Array) return broadcastTo(convert(value, dtype), s, who);
   const buf = allocate(who, dtype, s);
@@ -131,6 +134,9 @@ export const empty = zeros;
 /** `arange(stop)`, `arange(start, stop, step?)`; integer arguments give int32, like numpy. */
 export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = {}): Array {
   if (stop === undefined) { stop = start; start = 0; }
+  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`np.arange: ${name} must be a finite number, got ${describeValue(v)}; write np.arange(stop) or np.arange(start, stop, step)`);
+  }
   if (step === 0) throw new RangeError('np.arange: step must not be zero');
   const allInt = [start, stop, step].every(Number.isInteger);
   const dtype = checkDtype('np.arange', opts.dtype) ?? (allInt ? 'int32' : getDefaultFloat());

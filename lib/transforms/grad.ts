@@ -12,7 +12,7 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { partialEval } from './partial-eval.js';
 import { transposeEval } from './transpose.js';
 import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
-import { flattenArrays } from './staging.js';
+import { checkFn, flattenArrays } from './staging.js';
 
 interface VjpProgram {
   /** [consts..., xs...] -> [outputs (main + aux)..., residuals...] */
@@ -97,6 +97,7 @@ const asArgList = (primals: unknown): unknown[] =>
  * cotangent per primal argument. `primals` is the argument list (a single Array is one argument).
  */
 export function vjp(f: (...args: any[]) => any, primals: unknown, opts: { hasAux?: boolean } = {}): any {
+  checkFn('vjp', f);
   const args = asArgList(primals);
   const { xs, inTree } = userArgs('vjp', args);
   const diff = xs.map(() => true);
@@ -141,7 +142,12 @@ function argnumsMask(who: string, args: unknown[], argnums: number | readonly nu
 
 /** `valueAndGrad(f)(...args)` -> `[value, grads]` (`[[value, aux], grads]` with hasAux). */
 export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
-  const who = 'valueAndGrad';
+  return valueAndGradAs('valueAndGrad', f, opts);
+}
+
+/** valueAndGrad, with errors naming the transform the user called. */
+function valueAndGradAs(who: string, f: (...args: any[]) => any, opts: GradOptions): (...args: any[]) => any {
+  checkFn(who, f);
   return (...args: unknown[]) => {
     const { xs, inTree } = userArgs(who, args);
     const { diff, nums } = argnumsMask(who, args, opts.argnums ?? 0);
@@ -165,7 +171,7 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
 
 /** `grad(f, { argnums, hasAux, allowInt })`: the gradient of a real scalar function. */
 export function grad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGradAs('grad', f, opts);
   return (...args: unknown[]) => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as unknown[])[1]] : g;
@@ -199,6 +205,7 @@ function linearizeProgram(f: Parameters<typeof linearize>[0], xs: Array[], inTre
 
 /** `linearize(f, primals)` -> `[out, jvpFn]`; `jvpFn(...tangents)` reuses the linearization. */
 export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (...tangents: unknown[]) => any] {
+  checkFn('linearize', f);
   const args = asArgList(primals);
   const { xs, inTree } = userArgs('linearize', args);
   const p = linearizeProgram(f, xs, inTree);

@@ -16,6 +16,7 @@ import { jvp } from './jvp.js';
 import { vjp } from './grad.js';
 import { vmap } from './vmap.js';
 import { userArgs } from './api-util.js';
+import { checkFn } from './staging.js';
 import { stagedApply } from './staged-apply.js';
 
 export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
@@ -90,6 +91,7 @@ const optsKey = (opts: JacOptions, an: readonly number[]) => ({ argnums: an, lis
 
 /** Forward-mode Jacobian (efficient for few inputs, many outputs). */
 export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  checkFn('jacfwd', f);
   return (...args: unknown[]) => {
     const an = nums(opts.argnums, args.length);
     return stagedApply('jacfwd', f, optsKey(opts, an), args, an, (a) => jacfwdAt(f, opts, an, a));
@@ -98,6 +100,7 @@ export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
 
 /** Reverse-mode Jacobian (efficient for many inputs, few outputs). */
 export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  checkFn('jacrev', f);
   return (...args: unknown[]) => {
     const an = nums(opts.argnums, args.length);
     return stagedApply('jacrev', f, optsKey(opts, an), args, an, (a) => jacrevAt(f, opts, an, a));
@@ -153,6 +156,7 @@ function jacrevAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): u
 
 /** Hessian = jacfwd(jacrev(f)): forward-over-reverse (with hasAux, jacrev's [jac, aux] is jacfwd's [out, aux]). */
 export function hessian(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
+  checkFn('hessian', f);
   return jacfwd(jacrev(f, opts), opts);
 }
 

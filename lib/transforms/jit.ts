@@ -13,7 +13,7 @@ import { LRU, cacheGeneration } from '../core/lru.js';
 import { PER_FUNCTION } from './api-util.js';
 import { isDType } from '../core/dtype.js';
 import { simplify } from './passes.js';
-import { avalsKey, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
+import { avalsKey, checkFn, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
 
 export interface JitOptions {
   /** Positions of arguments that are compile-time constants (any JS value; part of the cache key). */
@@ -53,6 +53,7 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
 
 /** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+  checkFn('jit', f);
   const cache = new LRU<string, Entry>(PER_FUNCTION);
   let generation = cacheGeneration();
   const staticArgnums = opts.staticArgnums ?? [];

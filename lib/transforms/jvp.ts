@@ -5,7 +5,7 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { bind, scalarArray } from '../core/trace.js';
 import { instantiate } from '../primitives/ad-util.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
-import { flattenArrays } from './staging.js';
+import { checkFn, flattenArrays } from './staging.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 
 /** Pushes tangents through `j` (consts first, with Zero tangents unless given). */
@@ -52,6 +52,7 @@ export interface AuxOpt { hasAux?: boolean }
  * arguments (pytrees) with matching structure, shapes and dtypes.
  */
 export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tangents: readonly unknown[], opts: AuxOpt = {}): any {
+  checkFn('jvp', f);
   if (!globalThis.Array.isArray(primals) || !globalThis.Array.isArray(tangents)) {
     throw new TypeError('jvp: primals and tangents must be arrays of arguments, e.g. jvp(f, [x], [t])');
   }

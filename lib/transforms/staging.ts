@@ -12,6 +12,14 @@ export const isShapeDtype = (x: unknown): x is ShapeDtype =>
   isPlainObject(x) && globalThis.Array.isArray(x.shape) && typeof x.dtype === 'string' && Object.keys(x).length === 2;
 
 /** Flattens arguments to arrays (JS numbers become weakly typed scalars). */
+/** The function a transform was given, or a TypeError naming the transform (never a crash deep inside). */
+export function checkFn<F>(who: string, f: F): F {
+  if (typeof f !== 'function') {
+    throw new TypeError(`${who}: the first argument must be the function to transform, got ${describe(f)}; write ${who}((x) => ...) or pass a named function`);
+  }
+  return f;
+}
+
 export function flattenArrays(who: string, tree: unknown): [Array[], TreeDef] {
   const [leaves, def] = flatten(tree);
   return [leaves.map((l, i) => toArray(who, l, i)), def];
