@@ -6,7 +6,10 @@
  * so a failure shrinks to a short program printed as TypeScript and as its Jaxpr.
  * Checked in float64 on the CPU: jvp vs central differences, vjp vs jvp, vmap vs stacking,
  * grad∘vmap vs vmap∘grad, jit bitwise, jacfwd vs jacrev, Hessian symmetry, checkpoint under every
- * policy, typecheck of the Jaxprs; and the test-f32 device against the CPU.
+ * policy, typecheck of the Jaxprs, the same laws over pytree arguments and outputs, forward laws
+ * through a data-dependent whileLoop; and the test-f32 device against the CPU. Programs draw on
+ * elementwise ops, reductions, movement ops, matmul, cumsum, cond, scan, foriLoop, customRoot,
+ * customJvp/customVjp and checkpoint.
  * Seeds are fixed (FC_SEED to change); FC_RUNS=n runs n programs per law for long local runs.
  */
 import fc from 'fast-check';
@@ -27,6 +30,12 @@ interface Instr { readonly op: number; readonly a: number; readonly b: number; r
 const sq = (a: Array) => a.mul(a);
 const sinJ = customJvp((x: Array) => np.sin(x), { jvp: ([x]: Array[], [t]: Array[]) => [np.sin(x), t.mul(np.cos(x))] });
 const sqV = customVjp((x: Array) => x.mul(x), { fwd: (x: Array) => [x.mul(x), x], bwd: (x: Array, ct: Array) => [ct.mul(x).mul(2)] });
+/** The root of y + sin(y)/2 = a (elementwise): Newton from a, the tangent solve by the diagonal. */
+const rootOf = (a: Array): Array => lax.customRoot(
+  (y: Array) => y.add(np.sin(y).mul(0.5)).sub(a), a,
+  (g: (y: Array) => Array, y0: Array) => lax.foriLoop(0, 8, (_i: Array, y: Array) => y.sub(g(y).div(np.cos(y).mul(0.5).add(1))), y0),
+  (g: (v: Array) => Array, r: Array) => r.div(g(np.onesLike(r))),
+) as Array;
 const POLICIES = ['nothingSaveable', 'everythingSaveable', 'dotsSaveable'] as const;
 /** A fixed 0/1 mask of `shape` (independent of the inputs, so `where` stays smooth in them). */
 const mask = (shape: number[]) => np.sin(np.arange(shape.reduce((s, d) => s * d, 1)).reshape(shape).mul(1.7)).greater(0);
@@ -106,6 +115,8 @@ const OPS: readonly Op[] = [
     const [, ys] = lax.scan(body, np.ones(a.shape.slice(1)), a) as [Array, Array];
     return [ys, `lax.scan((c, xi) => [lax.cond(${p % 2 === 0}, (u) => u.add(np.sin(xi)), (u) => u.mul(np.cos(xi)), c), np.tanh(c)], np.ones(A.shape.slice(1)), A)[1]`];
   } },
+ // y + sin(y)/2 = a has one root for every a; solved by Newton steps, differentiated implicitly.
+  { name: 'customRoot', apply: (a) => [rootOf(a), 'lax.customRoot((y) => y.add(np.sin(y).mul(0.5)).sub(A), A, newton, (g, r) => r.div(g(np.onesLike(r))))'] },
   { name: 'customJvp', apply: (a) => [sinJ(a), 'customJvp(np.sin, { jvp: ([x], [t]) => [np.sin(x), t.mul(np.cos(x))] })(A)'] },
   { name: 'customVjp', apply: (a) => [sqV(a), 'customVjp((x) => x.mul(x), { fwd: (x) => [x.mul(x), x], bwd: (x, ct) => [ct.mul(x).mul(2)] })(A)'] },
   { name: 'checkpoint', apply: (a, _, p) => {
@@ -307,6 +318,49 @@ describe('properties of random programs (float64, cpu)', () => {
       close(got[0], want[0], CHECKPOINT_RTOL, `${pol}: gradient in x`);
       close(got[1], want[1], CHECKPOINT_RTOL, `${pol}: gradient in y`);
     }), runs(40));
+  });
+
+  it('over pytrees: grad, vmap and jit of f({p: {x}, q: [y]}) match the flat program', () => {
+    fc.assert(fc.property(ALL, fc.integer({ min: 1, max: 3 }), (c, n) => {
+      type T = { p: { x: Array }; q: [Array] };
+      const ft = (t: T) => { const [a, b] = c.f(t.p.x, t.q[0]); return { out: a, more: [b] }; };
+      const lt = (t: T) => c.loss(t.p.x, t.q[0]);
+      const x = c.x(); const y = c.y();
+      const g = grad(lt)({ p: { x }, q: [y] }) as T;
+      const [gx, gy] = grad(c.loss, { argnums: [0, 1] })(x, y) as Array[];
+      bitwise(g.p.x, gx, 'grad over a pytree, leaf p.x');
+      bitwise(g.q[0], gy, 'grad over a pytree, leaf q[0]');
+      const j = jit(ft)({ p: { x }, q: [y] }) as { out: Array; more: [Array] };
+      const [a, b] = c.f(x, y);
+      bitwise(j.out, a, 'jit over a pytree, output out');
+      bitwise(j.more[0], b, 'jit over a pytree, output more[0]');
+      const xs = values([n, ...c.xShape], c.seed + 5);
+      const v = vmap(ft, [{ p: { x: 0 }, q: [null] }])({ p: { x: xs }, q: [y] }) as { out: Array; more: [Array] };
+      const [va, vb] = vmap(c.f, [0, null])(xs, y) as [Array, Array];
+      close(v.out, va, 1e-12, 'vmap over a pytree with an inAxes prefix, out');
+      close(v.more[0], vb, 1e-12, 'vmap over a pytree with an inAxes prefix, more[0]');
+    }), runs(20));
+  });
+
+  it('whileLoop (forward mode only): jvp vs central differences, vmap vs stacking, jit bitwise', () => {
+    // Halves |x| until its mean falls below a threshold: a data-dependent trip count.
+    const halve = (a: Array) => lax.whileLoop((u: Array) => np.mean(np.abs(u)).greater(0.3), (u: Array) => np.sin(u).mul(0.5), a) as Array;
+    fc.assert(fc.property(cases(OPS.filter((o) => o.name !== 'checkpoint'), 3, { nonEmpty: true }), (c) => {
+      const f = (x: Array, y: Array) => { const [a, b] = c.f(x, y); return halve(a).add(b.sum()); };
+      const x = c.x(); const y = c.y(); const t = values(c.xShape, c.seed + 7);
+      const [out, tan] = jvp((u: Array) => f(u, y), [x], [t]) as [Array, Array];
+      bitwise(jit(f)(x, y), f(x, y), 'jit(f) vs f');
+      bitwise(out, f(x, y), 'jvp primal vs f');
+      const h = 1e-6;
+      const fp = host(f(x.add(t.mul(h)), y));
+      const fm = host(f(x.sub(t.mul(h)), y));
+      const fd = fp.map((v, i) => (v - fm[i]) / (2 * h));
+      // A step that changes the trip count makes the quotient jump: only smooth points are compared.
+      if (fd.every((v) => Number.isFinite(v) && Math.abs(v) < 1e3)) close(tan, fd, 1e-5, 'jvp vs central differences');
+      const xs = values([2, ...c.xShape], c.seed + 9);
+      const vb = vmap(f, [0, null])(xs, y) as Array;
+      for (let i = 0; i < 2; i++) close(vb.slice(i), f(xs.slice(i), y), 1e-12, `vmap example ${i}`);
+    }), runs(20));
   });
 
   it('checkGrads passes on every program: order 1 in both modes, order 2 in reverse mode', () => {
