@@ -183,7 +183,10 @@ export abstract class Array {
 
   /** numpy-style basic indexing, one argument per axis (jax-js convention). */
   slice(...index: Index[]): Array { return ops().sliceIndex(this, index); }
-  /** Functional updates: `x.at(i).set(v)`, `.add(v)`, `.mul(v)`, `.get()`. */
+  /**
+   * Functional updates: `x.at(i).set(v)`, `.add(v)`, `.get()`. Out-of-range indices drop the
+   * update, as JAX's default does; `{ mode: 'clip' }` clamps them instead.
+   */
   at(...index: Index[]): { set(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array } {
     return ops().at(this, index);
   }
