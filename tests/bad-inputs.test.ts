@@ -107,7 +107,9 @@ const CASES: readonly Case[] = [
   { call: 'lax.scan(body that grows the carry)', run: () => lax.scan((c: Array, xi: Array) => [np.concatenate([c, xi.reshape([1])]), xi], np.zeros([1]), x3()), error: TypeError, says: [/lax\.scan/, /carry/, /f64\[1\]/, /f64\[2\]/] },
   { call: 'lax.scan over xs of different lengths', run: () => lax.scan((c: Array, [a, b]: Array[]) => [c, a.add(b)], np.zeros([]), [np.zeros([3]), np.zeros([4])]), error: TypeError, says: [/lax\.scan/, /3/, /4/] },
   { call: 'grad(lax.whileLoop ...)', run: () => grad((x: Array) => lax.whileLoop((c: Array) => np.less(c, 10), (c: Array) => c.mul(2), x))(np.array(1.0)), error: TypeError, says: [/whileLoop/, /scan|foriLoop/] },
-  { call: 'lax.foriLoop(body changing dtype)', run: () => lax.foriLoop(0, 3, (_i: Array, c: Array) => c.astype('int32'), np.zeros([2])), error: TypeError, says: [/foriLoop|whileLoop|scan/, /f64\[2\]/, /i32\[2\]/] },
+  { call: 'lax.foriLoop(body changing dtype)', run: () => lax.foriLoop(0, 3, (_i: Array, c: Array) => c.astype('int32'), np.zeros([2])), error: TypeError, says: [/^lax\.foriLoop:/, /f64\[2\]/, /i32\[2\]/] },
+  { call: "np.zeros([2], { device: 'tpu' })", run: () => np.zeros([2], { device: 'tpu' }), error: Error, says: [/^np\.zeros: no device 'tpu'/, /'cpu'/, /devices\(\)/] },
+  { call: "devicePut(float64 x, 'test-f32')", run: () => devicePut(x3(), TEST_F32), error: TypeError, says: [/^devicePut: device 'test-f32' has no float64/, /astype\('float32'\)/] },
   // random keys
   { call: "random.key('a')", run: () => random.key(loose('a')), error: TypeError, says: [/random\.key/, /string "a"/, /random\.key\(0\)/] },
   { call: "random.foldIn(key, 'a')", run: () => random.foldIn(random.key(0), loose('a')), error: TypeError, says: [/random\.foldIn/, /string "a"/, /int32 scalar/] },

@@ -126,11 +126,12 @@ export function devices(): string[] {
   return current ? [current, ...names.filter((n) => n !== current)] : names;
 }
 
-export function getBackend(name?: string): Backend {
+/** The device named `name` (the default device when unset); `who` names the caller in errors. */
+export function getBackend(name?: string, who = 'getBackend'): Backend {
   const n = name ?? current;
   const b = n === undefined ? undefined : backends.get(n);
   if (!b) {
-    throw new Error(`getBackend: no device '${String(n)}' is registered; available: ${[...backends.keys()].join(', ') || 'none'}`);
+    throw new Error(`${who}: no device '${String(n)}' is registered; the devices are ${[...backends.keys()].map((k) => `'${k}'`).join(', ') || 'none'}; devices() lists them`);
   }
   return b;
 }

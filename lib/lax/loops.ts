@@ -34,28 +34,33 @@ const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.
  */
 export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
   if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
-  const [carry, carryTree] = flattenArrays('lax.scan', init);
-  const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
+  return scanAs('lax.scan', f, init, xs, opts);
+}
+
+/** scan, with errors naming the loop the user wrote (lax.foriLoop and lax.map are scans). */
+function scanAs(who: string, f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+  const [carry, carryTree] = flattenArrays(who, init);
+  const [xLeaves, xTree] = flattenArrays(who, xs);
   const length = scanLength(xLeaves, opts.length);
   let yTree: TreeDef | undefined;
   const body = closedTrace((...zs) => {
     const c = unflatten(carryTree, zs.slice(0, carry.length));
     const x = unflatten(xTree, zs.slice(carry.length));
     const res = f(c, x);
-    if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError(`lax.scan: the body must return [carry, y], got ${res !== null && typeof res === 'object' && 'aval' in res ? `an Array ${avalStr((res as unknown as Array).aval)}` : describe(res)}; return null as y when there is no per-step output`);
+    if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError(`${who}: the body must return [carry, y], got ${res !== null && typeof res === 'object' && 'aval' in res ? `an Array ${avalStr((res as unknown as Array).aval)}` : describe(res)}; return null as y when there is no per-step output`);
     const carryLeaves = flatten(res[0])[0];
     const bad = carryLeaves.findIndex((l) => !(l && typeof l === 'object' && 'aval' in l) && typeof l !== 'number' && typeof l !== 'boolean');
-    if (bad >= 0) throw new TypeError(`lax.scan: carry leaf ${bad} returned by the body is ${describe(carryLeaves[bad])}, but the carry is ${sig(carryTree, carry)}; return Arrays of the same structure, shapes and dtypes`);
-    const [newCarry, cTree] = flattenArrays('lax.scan', res[0]);
+    if (bad >= 0) throw new TypeError(`${who}: carry leaf ${bad} returned by the body is ${describe(carryLeaves[bad])}, but the carry is ${sig(carryTree, carry)}; return Arrays of the same structure, shapes and dtypes`);
+    const [newCarry, cTree] = flattenArrays(who, res[0]);
     if (sig(cTree, newCarry) !== sig(carryTree, carry)) {
-      throw new TypeError(`lax.scan: the body's carry output ${sig(cTree, newCarry)} differs from its input ${sig(carryTree, carry)}; the carry must keep its structure, shapes and dtypes (use np.array(0.0) or astype for the initial value)`);
+      throw new TypeError(`${who}: the body's carry output ${sig(cTree, newCarry)} differs from its input ${sig(carryTree, carry)}; the carry must keep its structure, shapes and dtypes (use np.array(0.0) or astype for the initial value)`);
     }
     const [ys, yt] = flatten(res[1]);
     yTree = yt;
     return [...newCarry, ...ys.map((y, i) => {
       if (typeof y === 'number' || typeof y === 'boolean') return asArray(y);
       if (y && typeof y === 'object' && 'aval' in y) return y as Array;
-      throw new TypeError(`lax.scan: y leaf ${i} returned by the body is ${describe(y)}; y must be Arrays, numbers or pytrees of them (null for none)`);
+      throw new TypeError(`${who}: y leaf ${i} returned by the body is ${describe(y)}; y must be Arrays, numbers or pytrees of them (null for none)`);
     })];
   }, [...carry.map((c) => c.aval), ...xLeaves.map((x) => unstacked(x.aval))], 'inside a lax.scan body');
   const res = bindScan(body, [], carry, xLeaves, { length, reverse: !!opts.reverse });
@@ -78,7 +83,7 @@ function scanLength(xLeaves: readonly Array[], length: number | undefined): numb
 
 /** `lax.map(f, xs)`: f over the leading axis of xs, as a scan without a carry. */
 export function map(f: (x: any) => unknown, xs: unknown): any {
-  return scan((c: unknown, x: unknown) => [c, f(x)], null, xs)[1];
+  return scanAs('lax.map', (c: unknown, x: unknown) => [c, f(x)], null, xs, {})[1];
 }
 
 /**
@@ -90,7 +95,7 @@ export function foriLoop(lower: number | Array, upper: number | Array, body: (i:
   if (typeof lower === 'number' && typeof upper === 'number') {
     if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new TypeError(`lax.foriLoop: bounds must be integers, got ${lower} and ${upper}`);
     const n = Math.max(0, upper - lower);
-    return scan((c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
+    return scanAs('lax.foriLoop', (c: unknown, i: Array) => [body(i, c), null], init, arange(lower, lower + n), { length: n })[0];
   }
   const lo = convert(asArray(lower), 'int32');
   const hi = convert(asArray(upper), 'int32');

@@ -88,7 +88,7 @@ function nestedShape(data: unknown, who: string): number[] {
  */
 export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {}): Array {
   const dtype = checkDtype('np.array', opts.dtype);
-  const backend = getBackend(opts.device);
+  const backend = getBackend(opts.device, 'np.array');
   if (data instanceof Array) return dtype ? convert(data, dtype) : data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     const src = dtypeOfTypedArray(data);
@@ -120,7 +120,7 @@ function fullImpl(who: string, shape: number | readonly number[], value: number 
   if (value instanceof Array) return broadcastTo(convert(value, dtype), s, who);
   const buf = allocate(who, dtype, s);
   buf.fill(castChecked(who, value, dtype));
-  return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device));
+  return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device, who));
 }
 
 export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.zeros', shape, 0, opts);
@@ -145,7 +145,7 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
   if (n > 0) { castChecked('np.arange', start, dtype); castChecked('np.arange', start + (n - 1) * step, dtype); }
   const buf = allocate('np.arange', dtype, [n]);
   for (let i = 0; i < n; i++) buf[i] = castScalar(start + i * step, dtype);
-  return ConcreteArray.fromData(buf, [n], dtype, getBackend(opts.device));
+  return ConcreteArray.fromData(buf, [n], dtype, getBackend(opts.device, 'np.arange'));
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt & { endpoint?: boolean } = {}): Array {
@@ -158,7 +158,7 @@ export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt &
   const step = div > 0 ? (stop - start) / div : 0;
   for (let i = 0; i < num; i++) buf[i] = castScalar(start + i * step, dtype);
   if (endpoint && num > 1) buf[num - 1] = castScalar(stop, dtype);
-  return ConcreteArray.fromData(buf, [num], dtype, getBackend(opts.device));
+  return ConcreteArray.fromData(buf, [num], dtype, getBackend(opts.device, 'np.linspace'));
 }
 
 /** Values along `dimension` of `shape` (lax.iota broadcast), staged when inside a trace. */
@@ -172,7 +172,7 @@ export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {})
   const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat();
   const buf = allocate('np.eye', dtype, [n, cols]);
   for (let i = 0; i < n; i++) { const j = i + k; if (j >= 0 && j < cols) buf[i * cols + j] = 1; }
-  return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device));
+  return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device, 'np.eye'));
 }
 
 export const identity = (n: number, opts: DTypeOpt = {}): Array => eye(n, n, opts);

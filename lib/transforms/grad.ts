@@ -112,7 +112,7 @@ export function vjp(f: (...args: any[]) => any, primals: unknown, opts: { hasAux
     }
     cts.forEach((c, i) => {
       const a = p.outAvals[i];
-      if (c.aval.shape.join() !== a.shape.join()) throw new TypeError(`vjpFn: cotangent ${i} is ${avalStr(c.aval)} but the output is ${avalStr(a)}`);
+      if (c.aval.shape.join() !== a.shape.join()) throw new TypeError(`vjpFn: cotangent ${i} is ${avalStr(c.aval)} but the output is ${avalStr(a)}; pass one cotangent per output leaf, with that output's shape and dtype`);
     });
     const linCts = cts.filter((_, i) => p.outLinear[i]);
     const xcts = runStaged(p.backward, [...res, ...linCts]);
