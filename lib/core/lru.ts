@@ -6,8 +6,10 @@
 
 /** A Map that holds at most `capacity` entries and evicts the least recently used one. */
 export class LRU<K, V> {
-  // A Map iterates in insertion order; re-inserting on every hit keeps the oldest entry first.
-  private readonly map = new Map<K, V>();
+  // A hit only stamps its entry (a Map re-insertion per hit costs more than the lookup); eviction,
+  // rare once a cache is warm, scans for the oldest stamp.
+  private readonly map = new Map<K, { value: V; stamp: number }>();
+  private clock = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LRU: capacity must be a positive integer, got ${capacity}`);
@@ -17,20 +19,25 @@ export class LRU<K, V> {
 
   /** The value for `key`, marked as most recently used; undefined on a miss. */
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, v);
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.stamp = ++this.clock;
+    return e.value;
   }
 
   has(key: K): boolean { return this.map.has(key); }
 
   /** Stores `value` as most recently used, evicting the least recently used entry when full. */
   set(key: K, value: V): this {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    const e = this.map.get(key);
+    if (e) { e.value = value; e.stamp = ++this.clock; return this; }
+    if (this.map.size >= this.capacity) {
+      let oldest: K | undefined;
+      let min = Infinity;
+      for (const [k, x] of this.map) if (x.stamp < min) { min = x.stamp; oldest = k; }
+      this.map.delete(oldest as K);
+    }
+    this.map.set(key, { value, stamp: ++this.clock });
     return this;
   }
 

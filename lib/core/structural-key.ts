@@ -63,6 +63,12 @@ function buildKey(j: Jaxpr): string {
  * structure, functions and other objects (a checkpoint policy) by identity.
  */
 export function paramsKey(params: Params): string {
+  // Most eager ops carry no params: skip the serializer on the hot path.
+  for (const _ in params) return serialize(params);
+  return '{}';
+}
+
+function serialize(params: Params): string {
   return JSON.stringify(params, (_k, v: unknown) => {
     if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : `#${numberKey(v)}`;
     if (v instanceof Jaxpr) return `#jaxpr${jaxprKey(v)}`;

@@ -47,14 +47,18 @@ type Exec<B> = (env: B[], owned: boolean[]) => void | Generator<B, void, number>
 export class ProgramRunner<B> {
   private readonly consts: B[];
   private readonly execs: Exec<B>[];
+  /** Kernels and routines only: run as a plain loop, without a generator per call. */
+  private readonly straight: boolean;
 
   constructor(readonly program: Program, private readonly rt: Runtime<B>, private readonly sub: (p: Program) => ProgramRunner<B>) {
     this.consts = program.constants.map((c) => rt.upload(c.data, program.slotAvals[c.slot]));
     this.execs = program.steps.map((st, i) => this.prepare(st, i));
+    this.straight = program.steps.every((st) => st.kind === 'kernel' || st.kind === 'routine');
   }
 
   /** Runs synchronously; data-dependent control flow needs `readScalar`. */
   run(inputs: readonly B[]): RunResult<B> {
+    if (this.straight) return this.runStraight(inputs);
     const g = this.steps(inputs);
     let r = g.next();
     while (!r.done) {
@@ -75,21 +79,45 @@ export class ProgramRunner<B> {
   }
 
   *steps(inputs: readonly B[]): Generator<B, RunResult<B>, number> {
+    if (this.straight) return this.runStraight(inputs);
+    const [env, owned] = this.begin(inputs);
+    for (let i = 0; i < this.execs.length; i++) {
+      const g = this.execs[i](env, owned);
+      if (g) yield* g;
+      this.freeAfter(i, env, owned);
+    }
+    return this.result(env, owned);
+  }
+
+  private runStraight(inputs: readonly B[]): RunResult<B> {
+    const [env, owned] = this.begin(inputs);
+    for (let i = 0; i < this.execs.length; i++) {
+      this.execs[i](env, owned);
+      this.freeAfter(i, env, owned);
+    }
+    return this.result(env, owned);
+  }
+
+  private begin(inputs: readonly B[]): [B[], boolean[]] {
     const p = this.program;
     if (inputs.length !== p.inputs.length) throw new Error(`${this.rt.name} program: expected ${p.inputs.length} inputs, got ${inputs.length}`);
     const env = new globalThis.Array<B>(p.slotAvals.length);
     const owned = new globalThis.Array<boolean>(p.slotAvals.length).fill(false);
     p.inputs.forEach((s, i) => { env[s] = inputs[i]; });
     p.constants.forEach((c, i) => { env[c.slot] = this.consts[i]; });
-    for (let i = 0; i < this.execs.length; i++) {
-      const g = this.execs[i](env, owned);
-      if (g) yield* g;
-      for (const s of p.free[i]) {
-        if (owned[s]) this.rt.free(env[s]);
-        owned[s] = false;
-        env[s] = undefined as B;
-      }
+    return [env, owned];
+  }
+
+  private freeAfter(i: number, env: B[], owned: boolean[]): void {
+    for (const s of this.program.free[i]) {
+      if (owned[s]) this.rt.free(env[s]);
+      owned[s] = false;
+      env[s] = undefined as B;
     }
+  }
+
+  private result(env: B[], owned: boolean[]): RunResult<B> {
+    const p = this.program;
     const given = new Set<number>();
     return {
       outs: p.outputs.map((s) => env[s]),
