@@ -388,6 +388,25 @@ describe('properties of random programs (float64, cpu)', () => {
     }), runs(30));
   });
 
+  it('on test-f32 (kernels split at three operations) jit is bitwise equal to op-by-op evaluation', async () => {
+    // Programs without data-dependent control flow run eagerly there too.
+    const eagerable = cases(OPS.filter((o) => !['cond', 'nested', 'scan', 'foriLoop', 'customRoot'].includes(o.name)), 4);
+    await fc.assert(fc.asyncProperty(eagerable, async (c) => {
+      const prev = [defaultDevice(), getDefaultFloat()] as const;
+      defaultDevice(TEST_F32); setDefaultFloat('float32');
+      try {
+        const x = devicePut(c.x('float32'), TEST_F32); const y = devicePut(c.y('float32'), TEST_F32);
+        const fused = jit(c.f)(x, y) as Array[];
+        const eager = c.f(x, y);
+        for (let k = 0; k < 2; k++) {
+          const [a, b] = [await fused[k].data(), await eager[k].data()];
+          const bad = globalThis.Array.from(a as ArrayLike<number>).findIndex((v, i) => !Object.is(v, (b as ArrayLike<number>)[i]));
+          if (bad >= 0) throw new Error(`output ${k}, element ${bad}: jit ${a[bad]}, eager ${b[bad]} (bitwise)`);
+        }
+      } finally { defaultDevice(prev[0]); setDefaultFloat(prev[1]); }
+    }), runs(30));
+  });
+
   it('a broken law shrinks to a minimal program printed as code and as a Jaxpr', () => {
     // A deliberately false law: "no program computes a sine".
     const out = fc.check(fc.property(cases(OPS, 2), (c) => !/\bsin\b/.test(String(makeJaxpr(c.f)(c.x(), c.y()).jaxpr))), { numRuns: 200 });
