@@ -57,6 +57,13 @@ describe('fusion follows the dataflow graph', () => {
     expect(peak((x) => { let a = x; for (let i = 0; i < 6; i++) a = np.tanh(np.matmul(a, w)).mul(2); return a; })).toBe(240_000);
   });
 
+  it('materializes a value once, however many readers and variables reach it', () => {
+    // e is bound to the max-reduction's kernel; its transpose and the output both need it in memory.
+    const f = (x: np.Array) => { const e = x.sub(x.max(1, { keepdims: true })); return [e, e.transpose().mul(2)]; };
+    const p = (getBackend('cpu') as unknown as { program(j: Jaxpr): Program }).program(makeJaxpr(f)(np.ones([3, 4])).jaxpr);
+    expect(p.steps.map((st) => st.outs.length)).toEqual([1, 1]);
+  });
+
   it('gives dot_general its elementwise epilogue (bias + activation): the product is never a buffer', () => {
     const x = np.array(Float64Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i)), { shape: [64, 32] });
     const W = np.array(Float64Array.from({ length: 32 * 16 }, (_, i) => Math.cos(i) / 4), { shape: [32, 16] });

@@ -89,6 +89,8 @@ class Planner {
   private readonly vals = new Map<number, Val>();
   private readonly slotOf = new Map<number, number>();
   private readonly usesLeft = new Map<number, number>();
+  /** Values already given a slot (a value may be read through several variables). */
+  private readonly materialized = new Map<Val, number>();
   /** Variables a routine or control step reads: made concrete as soon as they are defined. */
   private readonly feedsRoutine = new Set<number>();
   private readonly open: Group[] = [];
@@ -142,12 +144,18 @@ class Planner {
 
   /** A slot for `v`, recorded as `owner`'s before its group closes (which would store it again). */
   private materializeVal(v: Val, now: boolean, owner?: Var): number {
+    const done = this.materialized.get(v);
+    if (done !== undefined) {
+      if (owner) this.slotOf.set(owner.id, done);
+      return done;
+    }
     const e = v.expr;
     if (e.kind === 'load' && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) {
       if (owner) this.slotOf.set(owner.id, e.input);
       return e.input;
     }
     const s = this.slot(mkAval(v.shape, v.dtype));
+    this.materialized.set(v, s);
     if (owner) this.slotOf.set(owner.id, s);
     if (v.group) {
       v.group.outputs.push({ slot: s, expr: e, space: v.space!, dtype: v.dtype });
@@ -169,6 +177,8 @@ class Planner {
     g.closed = true;
     this.open.splice(this.open.indexOf(g), 1);
     for (const [v, val] of g.bound) {
+      const made = this.materialized.get(val);
+      if (made !== undefined && !this.slotOf.has(v.id)) this.slotOf.set(v.id, made);
       if ((this.usesLeft.get(v.id) ?? 0) > 0 && !this.slotOf.has(v.id)) {
         const s = this.slot(v.aval);
         g.outputs.push({ slot: s, expr: val.expr, space: val.space!, dtype: val.dtype });
