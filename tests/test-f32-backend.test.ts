@@ -1,6 +1,6 @@
 /** The test-only device itself (tests/backends/test-f32.ts): its contract, so the parity tests mean something. */
 import { describe, expect, it } from 'vitest';
-import { devicePut, devices, getBackend, jit, makeJaxpr, memoryStats, np, resetPeakMemory } from '../lib/index.js';
+import { defaultDevice, devicePut, devices, getBackend, jit, makeJaxpr, memoryStats, np, resetPeakMemory } from '../lib/index.js';
 import { TEST_F32, TEST_F32_FUSION_LIMIT, type TestF32Backend } from './backends/test-f32.js';
 
 const dev = TEST_F32;
@@ -49,6 +49,17 @@ describe('test-f32 device', () => {
     y.dispose();
     // Compiled constants stay with the executable; everything the call made is released.
     expect(memoryStats(dev).liveBytes).toBe(before.liveBytes);
+  });
+
+  it('reads a scalar folded from JS numbers synchronously: its value is on the host, not only the device', () => {
+    const prev = defaultDevice();
+    defaultDevice(dev);
+    try {
+      const s = np.multiply(2, 3.5);
+      expect(s.device).toBe(dev);
+      expect(s.item()).toBe(7);
+      expect(() => np.array([2.5], { dtype: 'float32' }).item()).toThrow(/cannot read f32\[1\] synchronously/);
+    } finally { defaultDevice(prev); }
   });
 
   it('devicePut off the device names the host copy, which works', async () => {

@@ -197,9 +197,10 @@ export abstract class Array {
 }
 
 /**
- * An array with a buffer on a device. Its finalizer holds only the buffer's reference count, so
- * on the CPU the data is collectable as soon as the Array is, even inside a synchronous loop.
- * Device memory the garbage collector cannot see is released by `dispose()`, `using` or `scope`.
+ * An array with a buffer on a device. A finalizer (registered only where the device counts the
+ * buffer) holds just the buffer's reference count, never the data, so on the CPU the data is
+ * collectable as soon as the Array is, even inside a synchronous loop. Device memory the garbage
+ * collector cannot see is released by `dispose()`, `using` or `scope`.
  */
 export class ConcreteArray extends Array {
   private static readonly registry = new FinalizationRegistry<{ backend: Backend; ref: BufferRef }>(
@@ -280,6 +281,12 @@ export class ConcreteArray extends Array {
   }
 
   readSync(): TypedArray {
+    // A host scalar's value is known here, whatever device it sits on.
+    if (this.hostScalar !== undefined && !this.#disposed) {
+      const d = typedArrayFor(this.aval.dtype, 1);
+      d[0] = this.hostScalar;
+      return d;
+    }
     if (!this.backend.readSync) {
       throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()', or create the array on the 'cpu' device`);
     }
