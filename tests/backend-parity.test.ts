@@ -155,3 +155,15 @@ describeEachBackend('backend parity', (b) => {
     expect(got).toEqual(want);
   });
 });
+
+describeEachBackend('asynchronous readback', (b) => {
+  it('jsAsync and itemAsync read any device, as js() and item() read the CPU', async () => {
+    const x = np.array([[1, 2], [3, 4]]).mul(0.5);
+    expect(await x.jsAsync()).toEqual([[0.5, 1], [1.5, 2]]);
+    expect(await x.sum().itemAsync()).toBe(5);
+    expect(await x.greater(1).jsAsync()).toEqual([[false, false], [true, true]]);
+    expect(await np.array([true]).itemAsync()).toBe(true);
+    await expect(x.itemAsync()).rejects.toThrow(/itemAsync: only size-1 arrays convert to a scalar, got shape \[2,2\]/);
+    if (b.device !== 'cpu') expect(() => x.js()).toThrow(/x\.jsAsync\(\)/);
+  });
+});

@@ -96,9 +96,21 @@ export abstract class Array {
   js(): unknown { return toNested(this.dataSync(), this.aval); }
   /** The value of a size-1 array as a JS number (or boolean). */
   item(): number | boolean {
-    if (this.size !== 1) throw new TypeError(`item: only size-1 arrays convert to a scalar, got shape [${this.shape}]`);
-    const v = this.dataSync()[0];
-    return this.dtype === 'bool' ? v !== 0 : v;
+    this.checkItem('item');
+    return this.scalarOf(this.dataSync());
+  }
+  /** `js()` for every device: resolves once the data is back (a GPU reads back asynchronously). */
+  async jsAsync(): Promise<unknown> { return toNested(await this.data(), this.aval); }
+  /** `item()` for every device: resolves once the value is back. */
+  async itemAsync(): Promise<number | boolean> {
+    this.checkItem('itemAsync');
+    return this.scalarOf(await this.data());
+  }
+  private checkItem(who: string): void {
+    if (this.size !== 1) throw new TypeError(`${who}: only size-1 arrays convert to a scalar, got shape [${this.shape}]`);
+  }
+  private scalarOf(d: TypedArray): number | boolean {
+    return this.dtype === 'bool' ? d[0] !== 0 : d[0];
   }
   valueOf(): number {
     const v = this.item();
@@ -288,7 +300,7 @@ export class ConcreteArray extends Array {
       return d;
     }
     if (!this.backend.readSync) {
-      throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()', or create the array on the 'cpu' device`);
+      throw new Error(`dataSync: device '${this.device}' cannot read ${avalStr(this.aval)} synchronously; read it with 'await x.data()' (or x.jsAsync(), x.itemAsync()), or create the array on the 'cpu' device`);
     }
     return this.backend.readSync(this.buffer);
   }
