@@ -2,14 +2,13 @@
  * Runs a describe block once per backend, as TF.js's describeWithFlags: on `cpu` in float64
  * with a tight tolerance, and on the test-only `test-f32` device (float32, asynchronous reads
  * only, tiny fusion limit) with a float32 tolerance. Inside the block's tests the device is the
- * default device and its float type the default float, so `np.array([...])`, `np.zeros` and
- * Python-style scalars land there; both are restored after each test. Create arrays inside
+ * default device, so `np.array([...])`, `np.zeros` and JS scalars land there in the device's own
+ * default float (float32 on test-f32); the default device is restored after each test. Create arrays inside
  * `it` (or with `b.array`), not in the describe body, which runs before the defaults are set.
  * Read results with `await b.read(x)`: `dataSync` throws on test-f32, which is the point.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Array, defaultDevice, devicePut, getDefaultFloat, jit, np, setDefaultFloat } from '../lib/index.js';
-import type { DType } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
 
 export interface BackendCase {
@@ -61,16 +60,16 @@ export function describeEachBackend(name: string, fn: (b: BackendCase) => void):
   for (const c of BACKEND_CASES) {
     describe(`${name} [${c.device}]`, () => {
       let prevDevice = 'cpu';
-      let prevFloat: DType = 'float64';
       beforeEach(() => {
         prevDevice = defaultDevice();
-        prevFloat = getDefaultFloat();
+        setDefaultFloat(); // each device's own, whatever an earlier test fixed
         defaultDevice(c.device);
-        setDefaultFloat(c.dtype);
+        // The device's default float must be the case's: a test-f32 device gets float32 by itself.
+        expect(getDefaultFloat()).toBe(c.dtype);
       });
       afterEach(() => {
+        setDefaultFloat();
         defaultDevice(prevDevice);
-        setDefaultFloat(prevFloat);
       });
       fn({
         ...c,

@@ -1,6 +1,6 @@
 /** The test-only device itself (tests/backends/test-f32.ts): its contract, so the parity tests mean something. */
 import { describe, expect, it } from 'vitest';
-import { defaultDevice, devicePut, devices, getBackend, jit, makeJaxpr, memoryStats, np, resetPeakMemory } from '../lib/index.js';
+import { defaultDevice, devicePut, devices, getDefaultFloat, setDefaultFloat, getBackend, jit, makeJaxpr, memoryStats, np, resetPeakMemory } from '../lib/index.js';
 import { TEST_F32, TEST_F32_FUSION_LIMIT, type TestF32Backend } from './backends/test-f32.js';
 
 const dev = TEST_F32;
@@ -68,5 +68,25 @@ describe('test-f32 device', () => {
     const y = np.array(await x.data(), { shape: x.shape, dtype: x.dtype, device: 'cpu' });
     expect(y.device).toBe('cpu');
     expect(y.js()).toEqual([1, 2]);
+  });
+});
+
+describe('the default float follows the default device', () => {
+  it('float32 on a device without float64, float64 on the cpu; setDefaultFloat fixes it for all', () => {
+    const prev = defaultDevice();
+    try {
+      defaultDevice(dev);
+      expect(getDefaultFloat()).toBe('float32');
+      expect(np.array([1.5]).dtype).toBe('float32');
+      defaultDevice('cpu');
+      expect(np.array([1.5]).dtype).toBe('float64');
+      setDefaultFloat('float32');
+      expect(np.array([1.5]).dtype).toBe('float32');
+      defaultDevice(dev);
+      expect(getDefaultFloat()).toBe('float32');
+      setDefaultFloat();
+      defaultDevice('cpu');
+      expect(getDefaultFloat()).toBe('float64');
+    } finally { setDefaultFloat(); defaultDevice(prev); }
   });
 });

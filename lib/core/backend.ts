@@ -1,5 +1,5 @@
 /** The pluggable backend contract and the device registry. Core never imports a concrete backend. */
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, type TypedArray, setDeviceFloat } from './dtype.js';
 import type { Aval, Jaxpr } from './ir.js';
 import { Jaxpr as JaxprClass } from './ir.js';
 
@@ -46,6 +46,8 @@ export interface MemoryStats {
 export interface Backend {
   readonly name: string;
   readonly dtypes: readonly DType[];
+  /** The float dtype of JS numbers and `np.array([1.5])` while this is the default device (float64 if unset). */
+  readonly defaultFloat?: DType;
   compile(jaxpr: Jaxpr): Executable;
   /** Copies host data into a new buffer (one reference, owned by the caller). */
   put(data: TypedArray, aval: Aval): Buffer;
@@ -69,6 +71,11 @@ export interface Backend {
 const backends = new Map<string, Backend>();
 let current: string | undefined;
 let host: Backend | undefined;
+
+setDeviceFloat(() => {
+  const b = current === undefined ? undefined : backends.get(current);
+  return b?.defaultFloat ?? (b && !b.dtypes.includes('float64') ? 'float32' : 'float64');
+});
 
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);

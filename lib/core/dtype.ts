@@ -47,13 +47,19 @@ export function castScalar(v: number | boolean, dtype: DType): number {
 
 // ---- default float ---------------------------------------------------------
 
-let defaultFloat: DType = 'float64';
+/** Set by setDefaultFloat; otherwise the default device's own (float64 on cpu, float32 on webgpu). */
+let chosenFloat: DType | undefined;
+let deviceFloat: () => DType = () => 'float64';
+
+/** @internal The device registry supplies the default device's float dtype. */
+export function setDeviceFloat(f: () => DType): void { deviceFloat = f; }
 
 /** The dtype that JS numbers and `np.array([...])` get: float64 on CPU, float32 on WebGPU. */
-export const getDefaultFloat = (): DType => defaultFloat;
-export function setDefaultFloat(d: DType): void {
-  if (!isFloat(d)) throw new TypeError(`setDefaultFloat: expected 'float32' or 'float64', got ${String(d)}`);
-  defaultFloat = d;
+export const getDefaultFloat = (): DType => chosenFloat ?? deviceFloat();
+/** Fixes the default float for every device; `setDefaultFloat()` returns to each device's own. */
+export function setDefaultFloat(d?: DType): void {
+  if (d !== undefined && !isFloat(d)) throw new TypeError(`setDefaultFloat: expected 'float32' or 'float64', got ${String(d)}`);
+  chosenFloat = d;
 }
 
 // ---- promotion -------------------------------------------------------------
@@ -82,5 +88,5 @@ export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
 /** The dtype a JS scalar takes in an operation: integers are weak int32, others weak float. */
 export function scalarTypeInfo(v: number | boolean): TypeInfo {
   if (typeof v === 'boolean') return { dtype: 'bool', weak: true };
-  return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? { dtype: 'int32', weak: true } : { dtype: defaultFloat, weak: true };
+  return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? { dtype: 'int32', weak: true } : { dtype: getDefaultFloat(), weak: true };
 }
