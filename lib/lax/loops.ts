@@ -38,7 +38,7 @@ export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknow
 }
 
 /** scan, with errors naming the loop the user wrote (lax.foriLoop and lax.map are scans). */
-function scanAs(who: string, f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+function scanAs(who: string, f: Parameters<typeof scan>[0], init: unknown, xs: unknown, opts: ScanOptions): ReturnType<typeof scan> {
   const [carry, carryTree] = flattenArrays(who, init);
   const [xLeaves, xTree] = flattenArrays(who, xs);
   const length = scanLength(xLeaves, opts.length);

@@ -146,7 +146,7 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
 }
 
 /** valueAndGrad, with errors naming the transform the user called. */
-function valueAndGradAs(who: string, f: (...args: any[]) => any, opts: GradOptions): (...args: any[]) => any {
+function valueAndGradAs(who: string, f: Parameters<typeof valueAndGrad>[0], opts: GradOptions): ReturnType<typeof valueAndGrad> {
   checkFn(who, f);
   return (...args: unknown[]) => {
     const { xs, inTree } = userArgs(who, args);

@@ -47,12 +47,12 @@ function splitStatic(who: string, args: unknown[], staticArgnums: readonly numbe
  * value its control flow reads back is in: the way to run data-dependent `lax.cond`,
  * `lax.switch` and `lax.whileLoop` on a device without synchronous readback (WebGPU).
  */
-export type Jitted<F extends (...args: any[]) => any> = F & {
+export type Jitted<F extends (...args: never[]) => unknown> = F & {
   async(...args: Parameters<F>): Promise<ReturnType<F>>;
 };
 
 /** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
-export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
   checkFn('jit', f);
   const cache = new LRU<string, Entry>(PER_FUNCTION);
   let generation = cacheGeneration();

@@ -11,8 +11,8 @@ import { type DType, type TypedArray, typedArrayFor } from '../../lib/core/dtype
 import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
 import { Programs } from '../../lib/lowering/programs.js';
 import { type Program, programStats } from '../../lib/lowering/program.js';
-import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
-import { getRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
+import { ProgramRunner, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
+import { countedRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
 import { renderJs } from '../../lib/backends/cpu/render-js.js';
 
 export const TEST_F32 = 'test-f32';
@@ -74,12 +74,7 @@ export class TestF32Backend implements Backend {
         return d;
       },
       kernel: renderJs,
-      routine: (name) => {
-        const k = getRoutine(name);
-        if (!k) return undefined;
-        const fn: RoutineFn<TypedArray> = (ins, inAvals, outAvals, params) => k(ins, inAvals, outAvals, params).map((o) => this.alloc(o));
-        return fn;
-      },
+      routine: (name) => countedRoutine(name, (o) => { this.alloc(o); }),
       // No synchronous predicate reads either, as on a GPU: cond and while run only through
       // runAsync (jit(f).async), awaiting each predicate.
       readScalarAsync: async (b) => {

@@ -8,8 +8,8 @@ import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../core/backend.js';
 import { Programs } from '../../lowering/programs.js';
 import { type Program, programStats } from '../../lowering/program.js';
-import { ProgramRunner, type RoutineFn, type RunResult, type Runtime } from '../../lowering/runner.js';
-import { getRoutine, routineNames } from './routines.js';
+import { ProgramRunner, type RunResult, type Runtime } from '../../lowering/runner.js';
+import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
 
 /** The accounting side of a CPU buffer: the garbage collector owns the data itself. */
@@ -74,16 +74,7 @@ export class CpuBackend implements Backend {
         return d;
       },
       kernel: renderJs,
-      routine: (name) => {
-        const k = getRoutine(name);
-        if (!k) return undefined;
-        const fn: RoutineFn<TypedArray> = (ins, inAvals, outAvals, params) => {
-          const outs = k(ins, inAvals, outAvals, params);
-          for (const o of outs) mem.alloc(o.byteLength);
-          return outs;
-        };
-        return fn;
-      },
+      routine: (name) => countedRoutine(name, (o) => mem.alloc(o.byteLength)),
       readScalar: (b) => b[0],
       readScalarAsync: async (b) => b[0],
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),

@@ -4,6 +4,7 @@
  */
 import type { TypedArray } from '../../core/dtype.js';
 import type { Aval } from '../../core/ir.js';
+import type { RoutineFn } from '../../lowering/runner.js';
 
 /** Reads input arrays, returns freshly allocated outputs (never aliases an input). */
 export type CpuRoutine = (
@@ -22,3 +23,13 @@ export function registerRoutines(table: Record<string, CpuRoutine>): void {
 
 export const getRoutine = (name: string): CpuRoutine | undefined => routines.get(name);
 export const routineNames = (): string[] => [...routines.keys()];
+
+/** The routine `name` as a runner routine whose every output is passed to `count` (a device's accounting). */
+export function countedRoutine(name: string, count: (out: TypedArray) => void): RoutineFn<TypedArray> | undefined {
+  const k = routines.get(name);
+  return k && ((ins, inAvals, outAvals, params) => {
+    const outs = k(ins, inAvals, outAvals, params);
+    outs.forEach(count);
+    return outs;
+  });
+}
