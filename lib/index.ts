@@ -3,6 +3,7 @@
  * Public exports only.
  */
 import './backends/cpu/index.js';
+import './backends/webgpu/index.js';
 import './primitives/index.js';
 import * as numpy from './numpy/index.js';
 import * as treeUtil from './core/pytree.js';
@@ -18,8 +19,8 @@ export { typecheck, typecheckJaxpr } from './core/check.js';
 export { Jaxpr } from './core/ir.js';
 export type { Aval, Var, Literal, Atom, Eqn } from './core/ir.js';
 export { ShapeError, ConcretizationError, UnexpectedTracerError } from './core/errors.js';
-export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend } from './core/backend.js';
-export type { Backend, Buffer, Executable, MemoryStats } from './core/backend.js';
+export { devices, defaultDevice, memoryStats, resetPeakMemory, registerBackend, getBackend, init, backendInfo } from './core/backend.js';
+export type { Backend, BackendInfo, Buffer, Executable, MemoryStats } from './core/backend.js';
 export { devicePut } from './core/device.js';
 export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';

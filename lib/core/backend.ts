@@ -24,6 +24,8 @@ export interface ExecutableStats {
   readonly kernels: number;
   readonly routines: number;
   readonly controls: number;
+  /** Routines this device runs on the host, its inputs read back (a GPU without their kernels). */
+  readonly hostRoutines?: readonly string[];
 }
 
 export interface Executable {
@@ -45,6 +47,8 @@ export interface MemoryStats {
 
 export interface Backend {
   readonly name: string;
+  /** What the device is (the GPU adapter's name, whether it is a software emulation). */
+  readonly description?: string;
   readonly dtypes: readonly DType[];
   /** The float dtype of JS numbers and `np.array([1.5])` while this is the default device (float64 if unset). */
   readonly defaultFloat?: DType;
@@ -69,6 +73,9 @@ export interface Backend {
 }
 
 const backends = new Map<string, Backend>();
+/** Devices that start asynchronously (a GPU): started by `init(name)`. */
+const starters = new Map<string, () => Promise<Backend>>();
+const starting = new Map<string, Promise<Backend>>();
 let current: string | undefined;
 let host: Backend | undefined;
 
@@ -133,10 +140,65 @@ export function devices(): string[] {
   return current ? [current, ...names.filter((n) => n !== current)] : names;
 }
 
+/**
+ * Declares a device that `init(name)` starts (asynchronously: a GPU adapter is requested with a
+ * promise). Until then the device is not in `devices()`, and naming it is an error naming `init`.
+ */
+export function registerDeviceStarter(name: string, start: () => Promise<Backend>): void {
+  starters.set(name, start);
+}
+
+/**
+ * Starts the devices named (all declared ones when none is named) and resolves to `devices()`.
+ * `await init('webgpu')` before `defaultDevice('webgpu')`. Starting a device twice starts it once;
+ * a device that cannot start rejects with why (no adapter, a missing package) and how to fix it.
+ */
+export async function init(...names: string[]): Promise<string[]> {
+  const want = names.length ? names : [...starters.keys()];
+  await Promise.all(want.map((n) => {
+    if (backends.has(n)) return undefined;
+    const start = starters.get(n);
+    if (!start) throw new Error(`init: no device '${n}' to start; the devices that init starts are ${[...starters.keys()].map((k) => `'${k}'`).join(', ') || 'none'}`);
+    let p = starting.get(n);
+    if (!p) {
+      p = start().then((b) => { registerBackend(b); return b; });
+      starting.set(n, p);
+      // A failed start may succeed later (after installing what the error names).
+      p.catch(() => starting.delete(n));
+    }
+    return p;
+  }));
+  return devices();
+}
+
+/** What a device is, for logs and bug reports. */
+export interface BackendInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly dtypes: readonly DType[];
+  readonly defaultFloat: DType;
+  /** Whether arrays on it can be read synchronously (`dataSync`, `item`, `js`). */
+  readonly syncReadback: boolean;
+}
+
+export function backendInfo(name?: string): BackendInfo {
+  const b = getBackend(name, 'backendInfo');
+  return {
+    name: b.name,
+    description: b.description ?? b.name,
+    dtypes: b.dtypes,
+    defaultFloat: b.defaultFloat ?? (b.dtypes.includes('float64') ? 'float64' : 'float32'),
+    syncReadback: !!b.readSync,
+  };
+}
+
 /** The device named `name` (the default device when unset); `who` names the caller in errors. */
 export function getBackend(name?: string, who = 'getBackend'): Backend {
   const n = name ?? current;
   const b = n === undefined ? undefined : backends.get(n);
+  if (!b && n !== undefined && starters.has(n)) {
+    throw new Error(`${who}: device '${n}' is not started; call 'await init(${JSON.stringify(n)})' first`);
+  }
   if (!b) {
     throw new Error(`${who}: no device '${String(n)}' is registered; the devices are ${[...backends.keys()].map((k) => `'${k}'`).join(', ') || 'none'}; devices() lists them`);
   }

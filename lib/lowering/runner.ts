@@ -23,13 +23,23 @@ export interface Runtime<B> {
   kernel(k: Kernel): KernelFn<B>;
   routine(name: string): RoutineFn<B> | undefined;
   /**
-   * The first element, read synchronously (predicates of cond and while), where the device can.
-   * Without it, programs with data-dependent control flow run only through `runAsync`.
+   * The data of `b` on the host, synchronously, where the device can (it may be `b`'s own memory:
+   * the runner only reads it before the next step). Without it, programs that read a device value
+   * on the host (cond and while predicates, host routines) run only through `runAsync`.
    */
-  readScalar?(b: B): number;
-  readScalarAsync(b: B): Promise<number>;
-  /** A view of `n` elements of `b` from element `offset`, for scan's per-step slices. */
+  readSync?(b: B): TypedArray;
+  readAsync(b: B): Promise<TypedArray>;
+  /**
+   * Routines the device runs on the host, its inputs read back and its outputs uploaded (a GPU
+   * without a kernel for them). Consulted when `routine` has none.
+   */
+  hostRoutine?(name: string): RoutineFn<TypedArray> | undefined;
+  /** A new buffer holding `data`, counted as live device memory like `alloc`. */
+  fromHost?(data: TypedArray, a: Aval): B;
+  /** `n` elements of `b` from element `offset` (a view, or a copy), for scan's per-step slices. */
   slice(b: B, offset: number, a: Aval): B;
+  /** Releases what `slice` returned, after the step that read it (devices whose slices are copies). */
+  dropSlice?(b: B): void;
   /** Copies all of `src` into `dst` from element `offset`. */
   write(dst: B, offset: number, src: B): void;
 }
@@ -38,11 +48,12 @@ export interface Runtime<B> {
 export interface RunResult<B> { outs: B[]; owned: boolean[] }
 
 /**
- * A step. Control steps are generators: they yield the buffer whose first element they need
- * (a predicate) and resume with its value, so one runner serves the synchronous and the
- * asynchronous driver alike.
+ * A step. Steps that read device values on the host are generators: they yield the buffer they
+ * need (a predicate, a host routine's input) and resume with its data, so one runner serves the
+ * synchronous and the asynchronous driver alike.
  */
-type Exec<B> = (env: B[], owned: boolean[]) => void | Generator<B, void, number>;
+type Reads<B, T> = Generator<B, T, TypedArray>;
+type Exec<B> = (env: B[], owned: boolean[]) => void | Reads<B, void>;
 
 export class ProgramRunner<B> {
   private readonly consts: B[];
@@ -53,7 +64,7 @@ export class ProgramRunner<B> {
   constructor(readonly program: Program, private readonly rt: Runtime<B>, private readonly sub: (p: Program) => ProgramRunner<B>) {
     this.consts = program.constants.map((c) => rt.upload(c.data, program.slotAvals[c.slot]));
     this.execs = program.steps.map((st, i) => this.prepare(st, i));
-    this.straight = program.steps.every((st) => st.kind === 'kernel' || st.kind === 'routine');
+    this.straight = program.steps.every((st) => st.kind === 'kernel' || (st.kind === 'routine' && !!rt.routine(st.name)));
   }
 
   /** Runs synchronously; data-dependent control flow needs `readScalar`. */
@@ -62,23 +73,30 @@ export class ProgramRunner<B> {
     const g = this.steps(inputs);
     let r = g.next();
     while (!r.done) {
-      if (!this.rt.readScalar) {
-        throw new Error(`${this.rt.name}: this program's control flow (lax.cond, lax.switch or lax.whileLoop) depends on a value on device '${this.rt.name}', which cannot be read synchronously; run it with 'await jit(f).async(...args)', or compute the predicate from JS values or on the 'cpu' device`);
+      if (!this.rt.readSync) {
+        throw new Error(`${this.rt.name}: this program reads a value of device '${this.rt.name}' on the host (${this.hostReads()}), which this device cannot do synchronously; run it with 'await jit(f).async(...args)', or on the 'cpu' device`);
       }
-      r = g.next(this.rt.readScalar(r.value));
+      r = g.next(this.rt.readSync(r.value));
     }
     return r.value;
+  }
+
+  /** What makes this program read device values on the host, for the error above. */
+  private hostReads(): string {
+    const why = this.program.steps.flatMap((st) => (st.kind === 'routine' ? (this.rt.routine(st.name) ? [] : [`${st.name}, which runs on the host on this device`])
+      : st.kind === 'kernel' ? [] : st.kind === 'scan' ? [] : ['a predicate of lax.cond, lax.switch or lax.whileLoop']));
+    return [...new Set(why)].join('; ') || 'in a lax.scan body';
   }
 
   /** Runs, awaiting each predicate the device reads back. */
   async runAsync(inputs: readonly B[]): Promise<RunResult<B>> {
     const g = this.steps(inputs);
     let r = g.next();
-    while (!r.done) r = g.next(await this.rt.readScalarAsync(r.value));
+    while (!r.done) r = g.next(await this.rt.readAsync(r.value));
     return r.value;
   }
 
-  *steps(inputs: readonly B[]): Generator<B, RunResult<B>, number> {
+  *steps(inputs: readonly B[]): Reads<B, RunResult<B>> {
     if (this.straight) return this.runStraight(inputs);
     const [env, owned] = this.begin(inputs);
     for (let i = 0; i < this.execs.length; i++) {
@@ -139,6 +157,32 @@ export class ProgramRunner<B> {
     });
   }
 
+  /**
+   * A routine the device runs on the host: its inputs are read back (yielded, so the async driver
+   * awaits them), its outputs uploaded. The epilogue, if any, runs on the device after.
+   */
+  private hostRoutine(st: Extract<Step, { kind: 'routine' }>): Exec<B> {
+    const rt = this.rt;
+    const fn = rt.hostRoutine?.(st.name);
+    if (!fn || !rt.fromHost) throw new Error(`${rt.name}: no routine '${st.name}' on this device`);
+    const fromHost = rt.fromHost.bind(rt);
+    const ep = st.epilogue;
+    const kernel = ep && rt.kernel(ep.kernel);
+    const avals = this.program.slotAvals;
+    return function* (env: B[], owned: boolean[]): Reads<B, void> {
+      const data: TypedArray[] = [];
+      for (const s of st.ins) data.push((yield env[s]).slice());
+      const res = fn(data, st.inAvals, st.outAvals, st.params).map((d, i) => fromHost(d, st.outAvals[i]));
+      let outs = res;
+      if (kernel) {
+        outs = st.outs.map((s) => rt.alloc(avals[s]));
+        kernel(ep.ins.map((s) => (s === 'result' ? res[0] : env[s])), outs);
+        rt.free(res[0]);
+      }
+      st.outs.forEach((s, i) => { env[s] = outs[i]; owned[s] = true; });
+    };
+  }
+
   private prepare(st: Step, i: number): Exec<B> {
     const rt = this.rt;
     const avals = this.program.slotAvals;
@@ -164,7 +208,7 @@ export class ProgramRunner<B> {
       }
       case 'routine': {
         const fn = rt.routine(st.name);
-        if (!fn) throw new Error(`${rt.name}: no routine '${st.name}'`);
+        if (!fn) return this.hostRoutine(st);
         const ep = st.epilogue;
         if (!ep) return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
         // A backend without a fused form runs the epilogue right after, while the result is hot.
@@ -180,8 +224,8 @@ export class ProgramRunner<B> {
       case 'cond': {
         const branches = st.branches.map(this.sub);
         const self = this;
-        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
-          const i = Math.min(Math.max(yield env[st.ins[0]], 0), branches.length - 1);
+        return function* (env: B[], owned: boolean[]): Reads<B, void> {
+          const i = Math.min(Math.max((yield env[st.ins[0]])[0], 0), branches.length - 1);
           bindOuts(env, owned, self.own(yield* branches[i].steps(st.ins.slice(1).map((s) => env[s])), outAvals));
         };
       }
@@ -193,7 +237,7 @@ export class ProgramRunner<B> {
         const yAvals = outAvals.slice(nCarry);
         const carryAvals = outAvals.slice(0, nCarry);
         const self = this;
-        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
+        return function* (env: B[], owned: boolean[]): Reads<B, void> {
           const consts = st.ins.slice(0, nConsts).map((s) => env[s]);
           let carry = st.ins.slice(nConsts, nConsts + nCarry).map((s) => env[s]);
           let mine = carry.map(() => false);
@@ -212,6 +256,8 @@ export class ProgramRunner<B> {
               rt.write(y, i * size(yAvals[j].shape.slice(1)), v);
               if (r.owned[nCarry + j]) rt.free(v);
             });
+            // Copies of this step's slices die once the body's results are owned or copied out.
+            if (rt.dropSlice) slices.forEach((x) => rt.dropSlice!(x));
           }
           const out = carry.map((c, j) => (mine[j] ? c : self.own({ outs: [c], owned: [false] }, [carryAvals[j]])[0]));
           bindOuts(env, owned, [...out, ...ys]);
@@ -222,14 +268,14 @@ export class ProgramRunner<B> {
         const body = this.sub(st.body);
         const { nCondConsts: nc, nBodyConsts: nb } = st;
         const self = this;
-        return function* (env: B[], owned: boolean[]): Generator<B, void, number> {
+        return function* (env: B[], owned: boolean[]): Reads<B, void> {
           const cc = st.ins.slice(0, nc).map((s) => env[s]);
           const bc = st.ins.slice(nc, nc + nb).map((s) => env[s]);
           let carry = st.ins.slice(nc + nb).map((s) => env[s]);
           let mine = carry.map(() => false);
           for (;;) {
             const c = yield* cond.steps([...cc, ...carry]);
-            const go = yield c.outs[0];
+            const go = (yield c.outs[0])[0];
             if (c.owned[0]) rt.free(c.outs[0]);
             if (!go) break;
             const next = self.own(yield* body.steps([...bc, ...carry]), outAvals);

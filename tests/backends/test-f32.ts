@@ -12,6 +12,7 @@ import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
 import { Programs } from '../../lib/lowering/programs.js';
 import { type Program, programStats } from '../../lib/lowering/program.js';
 import { ProgramRunner, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
+import { outputBuffers } from '../../lib/lowering/outputs.js';
 import { countedRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
 import { renderJs } from '../../lib/backends/cpu/render-js.js';
 
@@ -77,8 +78,8 @@ export class TestF32Backend implements Backend {
       routine: (name) => countedRoutine(name, (o) => { this.alloc(o); }),
       // No synchronous predicate reads either, as on a GPU: cond and while run only through
       // runAsync (jit(f).async), awaiting each predicate.
-      readScalarAsync: async (b) => {
-        const v = b[0];
+      readAsync: async (b) => {
+        const v = b.slice();
         await new Promise<void>((r) => setTimeout(r, 0));
         return v;
       },
@@ -176,17 +177,11 @@ class TestF32Executable implements Executable {
   }
 
   private wrap(inputs: readonly Buffer[], r: RunResult<TypedArray>): Buffer[] {
-    const datas = inputs.map(dataOf);
-    const made = new Map<TypedArray, TestF32Buffer>();
-    return r.outs.map((data, i) => {
-      const aval = this.runner.program.slotAvals[this.runner.program.outputs[i]];
-      const j = datas.indexOf(data);
-      const given = made.get(data) ?? (j >= 0 ? inputs[j] : undefined);
-      if (given) { this.backend.retain(given.ref); return given; }
-      // An owned output's allocation is already counted; constants and inputs are copied out.
-      const b = r.owned[i] ? this.backend.wrap(data, aval) : this.backend.adopt(data.slice(), aval);
-      made.set(data, b);
-      return b;
+    const avals = this.runner.program.outputs.map((s) => this.runner.program.slotAvals[s]);
+    return outputBuffers(inputs, inputs.map(dataOf), r, {
+      wrap: (d, i) => this.backend.wrap(d, avals[i]),
+      copy: (d, i) => this.backend.adopt(d.slice(), avals[i]),
+      retain: (b) => this.backend.retain(b.ref),
     });
   }
 }

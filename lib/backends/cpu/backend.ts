@@ -9,6 +9,7 @@ import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemorySta
 import { Programs } from '../../lowering/programs.js';
 import { type Program, programStats } from '../../lowering/program.js';
 import { ProgramRunner, type RunResult, type Runtime } from '../../lowering/runner.js';
+import { outputBuffers } from '../../lowering/outputs.js';
 import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
 
@@ -75,8 +76,8 @@ export class CpuBackend implements Backend {
       },
       kernel: renderJs,
       routine: (name) => countedRoutine(name, (o) => mem.alloc(o.byteLength)),
-      readScalar: (b) => b[0],
-      readScalarAsync: async (b) => b[0],
+      readSync: (b) => b,
+      readAsync: async (b) => b,
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
@@ -161,17 +162,12 @@ export class CpuExecutable implements Executable {
     return this.wrap(inputs as readonly CpuBuffer[], await this.runner.runAsync((inputs as readonly CpuBuffer[]).map((b) => b.data)));
   }
 
-  /** Outputs as buffers: inputs passed through are shared (retained), constants copied. */
   private wrap(bufs: readonly CpuBuffer[], r: RunResult<TypedArray>): Buffer[] {
-    const made = new Map<TypedArray, CpuBuffer>();
-    return r.outs.map((data, i) => {
-      const aval = this.runner.program.slotAvals[this.runner.program.outputs[i]];
-      let b = made.get(data) ?? bufs.find((x) => x.data === data);
-      if (b) { this.backend.retain(b.ref); return b; }
-      // An owned output's allocation is already counted; constants are copied out.
-      b = r.owned[i] ? new CpuBuffer(aval, data) : this.backend.adopt(data.slice(), aval);
-      made.set(data, b);
-      return b;
+    const avals = this.runner.program.outputs.map((s) => this.runner.program.slotAvals[s]);
+    return outputBuffers(bufs, bufs.map((b) => b.data), r, {
+      wrap: (d, i) => new CpuBuffer(avals[i], d),
+      copy: (d, i) => this.backend.adopt(d.slice(), avals[i]),
+      retain: (b) => this.backend.retain(b.ref),
     });
   }
 }

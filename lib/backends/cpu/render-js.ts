@@ -11,6 +11,7 @@ import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
 import { SCALAR_OPS, jsHelpers } from '../../lowering/scalar-ops.js';
 import type { View } from '../../lowering/view.js';
+import { kernelViews, simplifyDomain } from '../../lowering/domain.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import * as sp from './special.js';
 
@@ -53,34 +54,10 @@ function accumulate(op: string, r: string, v: string, d: DType): string {
   }
 }
 
-/**
- * Merges adjacent domain axes (within the kept and within the reduced ones) along which every
- * view is evenly strided, and drops size-1 axes: most kernels become one flat loop.
- */
-function simplifyDomain(k: Kernel, views: readonly View[]): { domain: number[]; nKept: number; map: (v: View) => number[] } {
-  const groups: number[][] = [];
-  let nKept = 0;
-  for (let d = 0; d < k.domain.length; d++) {
-    if (k.domain[d] === 1) continue;
-    const last = groups[groups.length - 1];
-    const sameRegion = last && (last[0] < k.nKept) === (d < k.nKept);
-    const inner = last?.[last.length - 1];
-    if (sameRegion && views.every((v) => v.strides[inner!] === v.strides[d] * k.domain[d])) last.push(d);
-    else { groups.push([d]); if (d < k.nKept) nKept++; }
-  }
-  return {
-    domain: groups.map((g) => g.reduce((p, d) => p * k.domain[d], 1)),
-    nKept,
-    map: (v) => groups.map((g) => v.strides[g[g.length - 1]]),
-  };
-}
-
 function kernelSource(k: Kernel): string {
   const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
   const nodes = topo(roots);
-  const views: View[] = [...k.outputs.map((o) => o.view)];
-  for (const n of nodes) if (n.kind === 'load' || n.kind === 'iota') views.push(n.view);
-  const dom = simplifyDomain(k, views);
+  const dom = simplifyDomain(k, kernelViews(k, nodes));
   const outerVars = dom.domain.slice(0, dom.nKept).map((_, i) => `a${i}`);
   const innerVars = dom.domain.slice(dom.nKept).map((_, i) => `c${i}`);
 

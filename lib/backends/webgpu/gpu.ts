@@ -25,7 +25,6 @@ export interface GpuContext {
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const CHROMIUM_VULKAN = '/usr/lib/chromium/libvulkan.so.1';
-const SYSTEM_ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 const SYSTEM_VULKAN = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
 
 const HOW = "On Linux without a GPU, install Debian's chromium package (it ships the SwiftShader Vulkan driver): apt-get install -y chromium libvulkan1. In Node, install the 'webgpu' package: npm install webgpu. In a browser, use one with WebGPU enabled (Chromium: --enable-unsafe-webgpu).";
@@ -40,17 +39,31 @@ async function nodeModules(): Promise<NodeModules> {
   return { fs, os };
 }
 
+/** Whether the machine shows a GPU device node (DRM render node or NVIDIA's). */
+function hasGpuDevice({ fs }: NodeModules): boolean {
+  const dri = fs.existsSync('/dev/dri') && fs.readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  return dri || fs.existsSync('/dev/nvidia0');
+}
+
+/** Points the Vulkan loader at SwiftShader (read when Dawn creates its Vulkan instance). */
+function useSwiftShader({ fs }: NodeModules): boolean {
+  if (process.env.VK_ICD_FILENAMES || !fs.existsSync(SWIFTSHADER_ICD)) return false;
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  return true;
+}
+
 /**
- * Makes Dawn find a Vulkan driver on a Linux machine without one of its own: SwiftShader's ICD
- * when no system ICD is installed, and Chromium's Vulkan loader, loaded into the process (and
- * kept: RTLD_NODELETE) when the system has none, so Dawn's own dlopen finds it by soname.
+ * Makes Dawn find a Vulkan driver on a Linux machine without a GPU: SwiftShader's ICD (Mesa's
+ * ICDs may be installed without hardware, and Dawn rejects lavapipe), and Chromium's Vulkan
+ * loader when the system has none, loaded into the process and kept (RTLD_NODELETE) so Dawn's
+ * own dlopen finds it by soname.
  */
-function provideVulkan({ fs, os }: NodeModules): void {
+function provideVulkan(mods: NodeModules): void {
+  const { fs, os } = mods;
   if (process.platform !== 'linux') return;
-  const hasIcd = SYSTEM_ICD_DIRS.some((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith('.json')));
-  if (!process.env.VK_ICD_FILENAMES && !hasIcd && fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (!hasGpuDevice(mods)) useSwiftShader(mods);
   if (SYSTEM_VULKAN.some((p) => fs.existsSync(p)) || !fs.existsSync(CHROMIUM_VULKAN)) return;
-  const flags = os.constants.dlopen;
+  const flags = os.constants.dlopen as Record<string, number | undefined>;
   try {
     process.dlopen({ exports: {} }, CHROMIUM_VULKAN, (flags.RTLD_NOW ?? 0) | (flags.RTLD_GLOBAL ?? 0) | (flags.RTLD_NODELETE ?? 0));
   } catch {
@@ -63,7 +76,8 @@ interface WebGpuPackage {
   globals: Record<string, unknown>;
 }
 
-async function nodeGpu(): Promise<GPU> {
+/** Dawn's GPU object in Node, and a retry with SwiftShader when the first finds no adapter. */
+async function nodeGpu(): Promise<{ gpu: GPU; retry?: () => GPU }> {
   const mods = await nodeModules();
   provideVulkan(mods);
   let pkg: WebGpuPackage;
@@ -74,7 +88,8 @@ async function nodeGpu(): Promise<GPU> {
   }
   // Dawn's GPUBufferUsage / GPUMapMode / GPUShaderStage constants are not globals in Node.
   for (const [k, v] of Object.entries(pkg.globals)) if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
-  return pkg.create([]);
+  const retry = () => (process.platform === 'linux' && useSwiftShader(mods) ? pkg.create([]) : undefined);
+  return { gpu: pkg.create([]), retry: retry as () => GPU };
 }
 
 function describe(a: GPUAdapter): AdapterInfo {
@@ -91,9 +106,15 @@ function describe(a: GPUAdapter): AdapterInfo {
 export async function openGpu(): Promise<GpuContext> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-  const gpu = nav?.gpu ?? (isNode ? await nodeGpu() : undefined);
-  if (!gpu) throw new Error(`init('webgpu'): this environment has no navigator.gpu. ${HOW}`);
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const found = nav?.gpu ? { gpu: nav.gpu, retry: undefined } : isNode ? await nodeGpu() : undefined;
+  if (!found) throw new Error(`init('webgpu'): this environment has no navigator.gpu. ${HOW}`);
+  let gpu = found.gpu;
+  let adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const again = !adapter && found.retry?.();
+  if (again) {
+    gpu = again;
+    adapter = await gpu.requestAdapter();
+  }
   if (!adapter) throw new Error(`init('webgpu'): no WebGPU adapter was found. ${HOW}`);
   const l = adapter.limits;
   const device = await adapter.requestDevice({
