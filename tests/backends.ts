@@ -8,7 +8,7 @@
  * Read results with `await b.read(x)`: `dataSync` throws on test-f32, which is the point.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Array, defaultDevice, devicePut, getDefaultFloat, jit, np, setDefaultFloat } from '../lib/index.js';
+import { type Array, defaultDevice, devicePut, devices, getDefaultFloat, jit, np, setDefaultFloat } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
 
 export interface BackendCase {
@@ -38,6 +38,8 @@ export interface BackendCase {
 export const BACKEND_CASES: readonly Pick<BackendCase, 'device' | 'dtype' | 'tol'>[] = [
   { device: 'cpu', dtype: 'float64', tol: 1e-12 },
   { device: TEST_F32, dtype: 'float32', tol: 1e-4 },
+  // Started by tests/setup.ts where an adapter is found (always in CI: REQUIRE_WEBGPU=1).
+  ...(devices().includes('webgpu') ? [{ device: 'webgpu', dtype: 'float32', tol: 1e-4 } as const] : []),
 ];
 
 async function read(x: Array): Promise<number[] | number> {

@@ -30,6 +30,12 @@ export interface Capabilities {
   readonly routines: ReadonlySet<string>;
   /** Largest expression (distinct nodes) one kernel computes per output; bigger trees are split. */
   readonly fusionLimit?: number;
+  /**
+   * Most buffers (inputs and outputs) one kernel may bind: WebGPU allows 8 storage buffers per
+   * shader stage on many adapters. Trees that would read more are cut; kernels with more outputs
+   * are split, each part recomputing the reductions it reads.
+   */
+  readonly maxBuffers?: number;
 }
 
 const REDUCE: Readonly<Record<string, ReduceOp>> = { reduce_sum: 'sum', reduce_prod: 'prod', reduce_max: 'max', reduce_min: 'min' };
@@ -95,9 +101,17 @@ class Planner {
   private readonly feedsRoutine = new Set<number>();
   private readonly open: Group[] = [];
   private readonly limit: number;
+  /** Most inputs one output's tree may read (one binding is left for the output). */
+  private readonly maxInputs: number;
 
   constructor(readonly caps: Capabilities, readonly sub: (j: Jaxpr) => Program) {
     this.limit = caps.fusionLimit ?? 48;
+    this.maxInputs = caps.maxBuffers ? caps.maxBuffers - 1 : Infinity;
+  }
+
+  /** Whether computing `e` (with the reductions of `g` it reads) stays within the binding limit. */
+  private fits(e: Expr, g?: Group): boolean {
+    return this.maxInputs === Infinity || inputsOf(e, g?.reductions ?? []).size <= this.maxInputs;
   }
 
   slot(a: Aval): number {
@@ -185,7 +199,7 @@ class Planner {
         this.slotOf.set(v.id, s);
       }
     }
-    if (g.outputs.length) this.steps.push(this.finalize(g));
+    if (g.outputs.length) this.steps.push(...this.finalize(g));
   }
 
   closeAll(): void {
@@ -287,11 +301,18 @@ class Planner {
       const space: Space | undefined = sameShape(bound.shape, out.shape) ? bound.space
         : bound.space === 'outer' && sameShape(out.shape, g.S) ? 'full' : undefined;
       const args = space && ins.map((v) => this.inSpace(v, g, space));
-      if (space && args!.every((a) => a)) return this.bounded({ expr: build(args as Expr[]), shape: out.shape, dtype: out.dtype, group: g, space });
+      const expr = space && args!.every((a) => a) ? build(args as Expr[]) : undefined;
+      if (expr && this.fits(expr, g)) return this.bounded({ expr, shape: out.shape, dtype: out.dtype, group: g, space });
     }
-    const ps = ins.map((v) => this.portable(v));
-    const args = ps.map((v) => this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr);
-    return this.bounded({ expr: build(args), shape: out.shape, dtype: out.dtype });
+    let ps = ins.map((v) => this.portable(v));
+    const adapt = (vs: readonly Val[]) => build(vs.map((v) => this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr));
+    let expr = adapt(ps);
+    if (!this.fits(expr)) {
+      // Too many buffers for one kernel: the operands are computed first, each in its own.
+      ps = ps.map((v) => (v.expr.kind === 'load' ? v : this.loadSlot(this.materializeVal(v, true))));
+      expr = adapt(ps);
+    }
+    return this.bounded({ expr, shape: out.shape, dtype: out.dtype });
   }
 
   private movement(e: Eqn): Val {
@@ -406,7 +427,7 @@ class Planner {
 
   // ---- kernels --------------------------------------------------------------------
 
-  private finalize(g: Group): Step {
+  private finalize(g: Group): Step[] {
     const perm = [...g.kept, ...g.axes];
     const domain = perm.map((d) => g.S[d]);
     const inner = g.axes.length;
@@ -431,13 +452,72 @@ class Planner {
       return { expr, dtype: o.dtype, view: toDomain(space)(contiguous(shape)), loop: space === 'outer' ? -1 : phase(expr) };
     });
     const base = { domain, nKept: g.kept.length, inputs: slots.map((s) => this.slotAvals[s].dtype), reductions, outputs };
-    const kernel: Kernel = { ...base, key: kernelKey(base) };
-    return { kind: 'kernel', kernel, ins: slots, outs: g.outputs.map((o) => o.slot) };
+    const outs = g.outputs.map((o) => o.slot);
+    if (slots.length + outs.length <= this.maxInputs + 1) return [{ kind: 'kernel', kernel: { ...base, key: kernelKey(base) }, ins: slots, outs }];
+    return splitKernel(base, slots, outs, this.maxInputs + 1, this.it);
   }
 }
 
+/** The inputs `e` loads, directly or through the reductions it reads. */
+function inputsOf(e: Expr, reductions: readonly { expr: Expr }[]): Set<number> {
+  const ins = new Set<number>();
+  const seen = new Set<number>();
+  const visit = (x: Expr): void => {
+    for (const n of topo([x])) {
+      if (n.kind === 'load') ins.add(n.input);
+      else if (n.kind === 'red' && !seen.has(n.index)) { seen.add(n.index); visit(reductions[n.index].expr); }
+    }
+  };
+  visit(e);
+  return ins;
+}
+
+type KernelBody = Omit<Kernel, 'key'>;
+
+/**
+ * A kernel whose inputs and outputs exceed `max` bindings, as several kernels over the same
+ * domain: outputs are packed greedily, each part with the reductions its outputs read
+ * (recomputed where two parts read one) and only the inputs it loads.
+ */
+function splitKernel(k: KernelBody, slots: readonly number[], outSlots: readonly number[], max: number, it: Interner): Step[] {
+  const parts: number[][] = [];
+  let cur: number[] = [];
+  let curIns = new Set<number>();
+  k.outputs.forEach((o, i) => {
+    const need = inputsOf(o.expr, k.reductions);
+    if (need.size + 1 > max) throw new Error(`lower: an output of a kernel reads ${need.size} buffers, more than the device binds (${max})`);
+    const merged = new Set([...curIns, ...need]);
+    if (cur.length && merged.size + cur.length + 1 > max) { parts.push(cur); cur = []; curIns = new Set(need); } else curIns = merged;
+    cur.push(i);
+  });
+  parts.push(cur);
+  return parts.map((outIdx): Step => {
+    const used = new Set<number>();
+    const visitRed = (e: Expr): void => {
+      for (const n of topo([e])) if (n.kind === 'red' && !used.has(n.index)) { used.add(n.index); visitRed(k.reductions[n.index].expr); }
+    };
+    outIdx.forEach((i) => visitRed(k.outputs[i].expr));
+    const redOrder = [...used].sort((a, b) => a - b);
+    const redMap = new Map(redOrder.map((r, j) => [r, j]));
+    const inputs = new Set<number>();
+    outIdx.forEach((i) => inputsOf(k.outputs[i].expr, k.reductions).forEach((x) => inputs.add(x)));
+    const inOrder = [...inputs].sort((a, b) => a - b);
+    const inMap = new Map(inOrder.map((x, j) => [x, j]));
+    const rebase = (e: Expr): Expr => mapLeaves(e, it, (l) => (l.kind === 'red' ? it.red(redMap.get(l.index)!, l.dtype)
+      : l.kind === 'load' ? it.load(inMap.get(l.input)!, l.view, l.dtype) : l))!;
+    const reductions = redOrder.map((r) => ({ ...k.reductions[r], expr: rebase(k.reductions[r].expr) }));
+    const outputs = outIdx.map((i) => {
+      const o = k.outputs[i];
+      const expr = rebase(o.expr);
+      return { ...o, expr, loop: o.loop === -1 ? -1 : phase(expr) };
+    });
+    const body: KernelBody = { domain: k.domain, nKept: k.nKept, inputs: inOrder.map((x) => k.inputs[x]), reductions, outputs };
+    return { kind: 'kernel', kernel: { ...body, key: kernelKey(body) }, ins: inOrder.map((x) => slots[x]), outs: outIdx.map((i) => outSlots[i]) };
+  });
+}
+
 /** A structural key: node numbering by first appearance, never by variable or slot ids. */
-function kernelKey(k: Omit<Kernel, 'key'>): string {
+function kernelKey(k: KernelBody): string {
   const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
   const num = new Map<number, number>();
   const parts = [`D${k.domain.join('x')}/${k.nKept}`, `I${k.inputs.join(',')}`];

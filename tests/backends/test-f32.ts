@@ -19,6 +19,8 @@ import { renderJs } from '../../lib/backends/cpu/render-js.js';
 export const TEST_F32 = 'test-f32';
 /** Small on purpose: a softmax or an MLP layer's epilogue no longer fits one kernel. */
 export const TEST_F32_FUSION_LIMIT = 3;
+/** Fewer bindings than any GPU: kernels are cut and split as a GPU's binding limit demands. */
+export const TEST_F32_MAX_BUFFERS = 4;
 
 const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
@@ -74,7 +76,12 @@ export class TestF32Backend implements Backend {
         d.set(data);
         return d;
       },
-      kernel: renderJs,
+      kernel: (k) => {
+        if (k.inputs.length + k.outputs.length > TEST_F32_MAX_BUFFERS) {
+          throw new Error(`${TEST_F32}: a kernel binds ${k.inputs.length} inputs and ${k.outputs.length} outputs, more than ${TEST_F32_MAX_BUFFERS}`);
+        }
+        return renderJs(k);
+      },
       routine: (name) => countedRoutine(name, (o) => { this.alloc(o); }),
       // No synchronous predicate reads either, as on a GPU: cond and while run only through
       // runAsync (jit(f).async), awaiting each predicate.
@@ -86,7 +93,7 @@ export class TestF32Backend implements Backend {
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
-    this.programs = new Programs({ routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT }, runtime);
+    this.programs = new Programs({ routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT, maxBuffers: TEST_F32_MAX_BUFFERS }, runtime);
   }
 
   private alloc<T extends TypedArray>(d: T): T {

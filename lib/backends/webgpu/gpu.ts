@@ -29,14 +29,16 @@ const SYSTEM_VULKAN = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aar
 
 const HOW = "On Linux without a GPU, install Debian's chromium package (it ships the SwiftShader Vulkan driver): apt-get install -y chromium libvulkan1. In Node, install the 'webgpu' package: npm install webgpu. In a browser, use one with WebGPU enabled (Chromium: --enable-unsafe-webgpu).";
 
-interface NodeModules {
+export interface NodeModules {
   fs: typeof import('node:fs');
   os: typeof import('node:os');
+  /** False in a worker thread, whose process.env is its own copy: Dawn never sees it. */
+  isMainThread: boolean;
 }
 
 async function nodeModules(): Promise<NodeModules> {
-  const [fs, os] = await Promise.all([import('node:fs'), import('node:os')]);
-  return { fs, os };
+  const [fs, os, wt] = await Promise.all([import('node:fs'), import('node:os'), import('node:worker_threads')]);
+  return { fs, os, isMainThread: wt.isMainThread };
 }
 
 /** Whether the machine shows a GPU device node (DRM render node or NVIDIA's). */
@@ -58,7 +60,7 @@ function useSwiftShader({ fs }: NodeModules): boolean {
  * loader when the system has none, loaded into the process and kept (RTLD_NODELETE) so Dawn's
  * own dlopen finds it by soname.
  */
-function provideVulkan(mods: NodeModules): void {
+export function provideVulkan(mods: NodeModules): void {
   const { fs, os } = mods;
   if (process.platform !== 'linux') return;
   if (!hasGpuDevice(mods)) useSwiftShader(mods);
@@ -115,7 +117,12 @@ export async function openGpu(): Promise<GpuContext> {
     gpu = again;
     adapter = await gpu.requestAdapter();
   }
-  if (!adapter) throw new Error(`init('webgpu'): no WebGPU adapter was found. ${HOW}`);
+  if (!adapter) {
+    const worker = isNode && !(await nodeModules()).isMainThread
+      ? ` In a worker thread, set VK_ICD_FILENAMES=${SWIFTSHADER_ICD} before Node starts (or call provideVulkan in the main thread): a worker's process.env is its own copy, which Dawn does not see.`
+      : '';
+    throw new Error(`init('webgpu'): no WebGPU adapter was found. ${HOW}${worker}`);
+  }
   const l = adapter.limits;
   const device = await adapter.requestDevice({
     requiredLimits: {

@@ -1,0 +1,94 @@
+/**
+ * The webgpu device itself: starting it, its errors, its memory, and the Dawn limits it designs
+ * around (batched submits). Numerical parity with the CPU runs in every describeEachBackend file.
+ * Skipped where no adapter starts, unless REQUIRE_WEBGPU=1 (CI), where tests/setup.ts fails first.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  backendInfo, defaultDevice, devicePut, devices, disposeTree, getBackend, init, jit, makeJaxpr, memoryStats, nn, np, scope, valueAndGrad,
+} from '../lib/index.js';
+import type { Array } from '../lib/index.js';
+import { registerDeviceStarter } from '../lib/core/backend.js';
+
+const gpu = devices().includes('webgpu');
+
+describe('device start-up', () => {
+  it('a device that starts asynchronously is an error until init, which names it', async () => {
+    registerDeviceStarter('late-device', async () => { throw new Error('no adapter here; install one'); });
+    expect(() => defaultDevice('late-device')).toThrow(/device 'late-device' is not started; call 'await init\("late-device"\)' first/);
+    expect(() => np.zeros([2], { device: 'late-device' })).toThrow(/await init/);
+    await expect(init('late-device')).rejects.toThrow(/no adapter here/);
+    await expect(init('no-such-device')).rejects.toThrow(/init: no device 'no-such-device' to start; the devices that init starts are .*'webgpu'/);
+  });
+});
+
+describe.runIf(gpu)('webgpu device', () => {
+  it('init is idempotent and backendInfo describes the adapter', async () => {
+    expect(await init('webgpu')).toContain('webgpu');
+    const info = backendInfo('webgpu');
+    expect(info).toMatchObject({ name: 'webgpu', defaultFloat: 'float32', syncReadback: false, dtypes: ['float32', 'int32', 'bool'] });
+    expect(info.description).toMatch(/^WebGPU: /);
+    expect(backendInfo('cpu')).toMatchObject({ defaultFloat: 'float64', syncReadback: true });
+  });
+
+  it('float64 and synchronous reads are errors that name the fix', async () => {
+    expect(() => np.zeros([2], { dtype: 'float64', device: 'webgpu' })).toThrow(/device 'webgpu' has no float64.*astype\('float32'\).*'cpu' device/);
+    expect(() => devicePut(np.array([1.5]), 'webgpu')).toThrow(/has no float64.*astype\('float32'\)/);
+    const x = np.array([1, 2], { device: 'webgpu' });
+    expect(x.dtype).toBe('float32');
+    expect(() => x.dataSync()).toThrow(/cannot read float32\[2\] synchronously; read it with 'await x.data\(\)'/);
+    expect(() => x.item()).toThrow(/await x/);
+    expect(await x.jsAsync()).toEqual([1, 2]);
+    expect(await x.sum().itemAsync()).toBe(3);
+  });
+
+  it('20 000 eager ops in a row are batched into few submits (Dawn crashes on one dispatch per submit)', async () => {
+    let x = np.zeros([4], { device: 'webgpu' });
+    for (let i = 0; i < 20_000; i++) {
+      const y = x.add(1);
+      x.dispose();
+      x = y;
+    }
+    expect(Array.from(await x.data())).toEqual([20_000, 20_000, 20_000, 20_000]);
+  });
+
+  it('a fused gradient program: kernel counts, and every kernel within the binding limit', () => {
+    const f = (w: Array, x: Array) => nn.logSoftmax(np.tanh(np.matmul(x, w)), -1).sum();
+    const w = np.ones([6, 3], { device: 'webgpu' });
+    const x = np.ones([5, 6], { device: 'webgpu' });
+    const j = makeJaxpr(valueAndGrad(f))(w, x).jaxpr;
+    const exe = getBackend('webgpu').compile(j);
+    expect(exe.stats.hostRoutines).toEqual([]);
+    // Two matrix products (forward, and the weight gradient); the elementwise work around them fuses.
+    expect(exe.stats.routines).toBe(2);
+    expect(exe.stats.kernels).toBeLessThanOrEqual(5);
+  });
+
+  it('a jit-compiled training loop keeps device memory flat (1000 steps, no await)', async () => {
+    defaultDevice('webgpu');
+    try {
+      const loss = (p: { w: Array; b: Array }, x: Array, y: Array) => np.square(np.tanh(np.matmul(x, p.w).add(p.b)).sub(y)).mean();
+      const step = jit((p: { w: Array; b: Array }, x: Array, y: Array) => {
+        const [l, g] = valueAndGrad(loss)(p, x, y);
+        return { p: { w: p.w.sub(g.w.mul(0.1)), b: p.b.sub(g.b.mul(0.1)) }, l };
+      });
+      const x = np.linspace(-1, 1, 32).reshape([8, 4]);
+      const y = np.sin(np.linspace(0, 3, 16)).reshape([8, 2]);
+      let p = { w: np.full([4, 2], 0.1), b: np.zeros([2]) };
+      let first = 0;
+      let live = 0;
+      for (let i = 0; i < 1000; i++) {
+        const out = step(p, x, y);
+        disposeTree(p);
+        p = out.p;
+        if (i === 9) { live = memoryStats('webgpu').liveBytes; first = await out.l.itemAsync(); }
+        out.l.dispose();
+        if (i === 999) expect(memoryStats('webgpu').liveBytes).toBe(live);
+      }
+      const last = await scope(() => loss(p, x, y)).itemAsync();
+      expect(last).toBeLessThan(first);
+    } finally {
+      defaultDevice('cpu');
+    }
+  });
+});
