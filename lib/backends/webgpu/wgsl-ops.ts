@@ -653,7 +653,11 @@ fn h_polygamma(nf: f32, x: f32) -> f32 {
     let kf = f32(k);
     c = c * (2.0 * kf + nf) * (2.0 * kf + nf + 1.0) / ((2.0 * kf + 1.0) * (2.0 * kf + 2.0)) * w;
   }
-  return sg * series * h_powi(1.0 / v, n) + shift;
+  // No shift keeps the sign of an underflowed result (the CPU rounds -1e-60 to -0).
+  // For large v, v^-n would flush before series lifts it: scale by 2^(16n) and back.
+  let sc = select(0, 16, v > 1e4);
+  let r = h_ldexp(sg * series * h_powi(h_ldexp(1.0 / v, sc), n), -sc * n);
+  return select(r + shift, r, shift == 0.0);
 }`);
 // x^n for n >= 0 by repeated squaring.
 def('powi', `
