@@ -10,7 +10,57 @@
  * result also accepts zero. Elsewhere special values (NaN, ±inf, ±0) must match exactly.
  *
  * Measured max ulp on SwiftShader (float32 ops checked by ulp; all others are exact):
- *   MAX_ULP_TABLE
+ * exp(float32)                            1
+ * exp2(float32)                           1
+ * log(float32)                            1
+ * log1p(float32)                          2
+ * expm1(float32)                          1
+ * sin(float32)                            2
+ * cos(float32)                            2
+ * tan(float32)                            2
+ * asin(float32)                           1
+ * acos(float32)                           1
+ * atan(float32)                           1
+ * sinh(float32)                           2
+ * cosh(float32)                           1
+ * tanh(float32)                           2
+ * asinh(float32)                          2
+ * acosh(float32)                          2
+ * atanh(float32)                          2
+ * rsqrt(float32)                          1
+ * cbrt(float32)                           1
+ * logistic(float32)                       2
+ * erf(float32)                            1
+ * erfc(float32)                           2
+ * erf_inv(float32)                        1
+ * lgamma(float32)                         3  (83 within abs 0.000002)
+ * digamma(float32)                        3  (293 within abs 0.000002)
+ * polygamma(float32)[1]                   4
+ * polygamma(float32)[1] x < 0             6
+ * polygamma(float32)[2]                   6
+ * polygamma(float32)[2] x < 0            16  (75 within abs 0.00001)
+ * polygamma(float32)[3]                   7
+ * polygamma(float32)[3] x < 0             7
+ * polygamma(float32)[5]                   8
+ * polygamma(float32)[5] x < 0             8
+ * integer_pow(float32)[0]                 0
+ * integer_pow(float32)[1]                 0
+ * integer_pow(float32)[2]                 0
+ * integer_pow(float32)[3]                 1
+ * integer_pow(float32)[4]                 1
+ * integer_pow(float32)[5]                 1
+ * integer_pow(float32)[7]                 1
+ * integer_pow(float32)[8]                 1
+ * integer_pow(float32)[13]                1
+ * integer_pow(float32)[-1]                0
+ * integer_pow(float32)[-2]                1
+ * integer_pow(float32)[-3]                1
+ * integer_pow(float32)[-7]                1
+ * pow(float32,float32)                    1
+ * pow(float32) dense                      1
+ * pow(float32) negative base              1
+ * atan2(float32,float32)                  1
+ * atan2(float32) dense                    1
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DType } from '../lib/core/dtype.js';
@@ -147,8 +197,15 @@ for (const op of ['neg', 'abs', 'sign']) add({ op, ins: [I32], out: I32, args: [
 add({ op: 'is_finite', ins: [F32], out: BOOL, args: [gen] });
 add({ op: 'not', ins: [I32], out: I32, args: [ints(22)] });
 add({ op: 'not', ins: [BOOL], out: BOOL, args: [[0, 1]] });
-const pg = within(floats(23, [[-30, 30, 3000], [0, 3, 1000]]), -30, Infinity);
-for (const n of [1, 2, 3, 5]) add({ op: 'polygamma', ins: [F32], out: F32, param: n, args: [pg], ulp: 4, abs: 2e-6 });
+// polygamma sums ~20 + n shifted terms in float32: a few ulp for x > 0. For x < 0 the terms
+// change sign across the poles and cancel (the CPU sums the same series in float64): there an
+// absolute error of 1e-5 is accepted (terms reach n!/0.5^(n+1), results cross zero).
+const pg = floats(23, [[0, 30, 3000], [0, 3, 1000]]).filter((x) => !(x < 0));
+const pgNeg = within(floats(24, [[-30, 0, 4000]]), -30, 0).filter((x) => x < 0);
+for (const n of [1, 2, 3, 5]) {
+  add({ op: 'polygamma', ins: [F32], out: F32, param: n, args: [pg], ulp: 8 });
+  add({ op: 'polygamma', name: `polygamma(float32)[${n}] x < 0`, ins: [F32], out: F32, param: n, args: [pgNeg], ulp: 16, abs: 1e-5 });
+}
 for (const y of [0, 1, 2, 3, 4, 5, 7, 8, 13, -1, -2, -3, -7]) add({ op: 'integer_pow', ins: [F32], out: F32, param: y, args: [near], ulp: 2 });
 for (const y of [0, 1, 2, 3, 5, 8, 31]) add({ op: 'integer_pow', ins: [I32], out: I32, param: y, args: [ints(24)] });
 
@@ -204,10 +261,10 @@ ${loads}
 }`;
 }
 
-function bits(d: DType, xs: readonly number[]): Uint32Array {
-  if (d === 'float32') return new Uint32Array(Float32Array.from(xs).buffer);
-  if (d === 'int32') return new Uint32Array(Int32Array.from(xs).buffer);
-  return Uint32Array.from(xs);
+function bits(d: DType, xs: readonly number[]): Uint32Array<ArrayBuffer> {
+  if (d === 'float32') return new Uint32Array(new Float32Array(xs).buffer);
+  if (d === 'int32') return new Uint32Array(new Int32Array(xs).buffer);
+  return new Uint32Array(xs);
 }
 
 async function runAll(g: GpuContext, cs: readonly Case[]): Promise<Uint32Array[]> {
@@ -265,7 +322,10 @@ const ord = (x: number): number => { fbuf[0] = x; const u = ubuf[0]; return u >=
 /** Ulp error of a float32 result against the reference (Infinity: a special value differs). */
 function ulpError(got: number, want: number): number {
   if (Number.isNaN(want) || Number.isNaN(got)) return Number.isNaN(want) && Number.isNaN(got) ? 0 : Infinity;
-  if (isSub(want) && (got === 0 || isSub(got))) return 0; // flushed to zero, or kept
+  // Flushed to zero, or kept; a flushing driver may also flush a result that rounds up to the
+  // smallest normal (tininess before rounding), and may return a subnormal operand unflushed.
+  const tiny = (v: number): boolean => Math.abs(v) <= MIN_NORMAL;
+  if (tiny(want) && tiny(got) && (got === 0 || want === 0 || isSub(got) || isSub(want)) && (got < 0 || Object.is(got, -0)) === (want < 0 || Object.is(want, -0))) return 0;
   if (!Number.isFinite(want) || want === 0 || !Number.isFinite(got)) return Object.is(got, want) ? 0 : Infinity;
   return Math.abs(ord(got) - ord(want));
 }
@@ -292,7 +352,7 @@ function compare(c: Case, res: Uint32Array): Outcome {
       err = wants.some((w) => w === got) ? 0 : Infinity;
     }
     if (err > maxUlp) maxUlp = err;
-    if (err > c.ulp && failures.length < 8) failures.push(`${c.name}(${xs.join(', ')}) = ${got}, want ${wants.join(' or ')} (${err} ulp)`);
+    if (err > c.ulp && (failures.length < 2 || err === maxUlp)) failures.push(`${c.name}(${xs.join(', ')}) = ${got}, want ${wants.join(' or ')} (${err} ulp)`);
   }
   return { maxUlp, viaAbs, failures };
 }
@@ -317,6 +377,7 @@ describe.skipIf(!ctx)('WGSL scalar ops match the CPU backend in float32', () => 
       if (c.out === 'float32' && c.ulp > 0) table.push(`  ${c.name.padEnd(36)} ${String(o.maxUlp).padStart(4)}${o.viaAbs ? `  (${o.viaAbs} within abs ${c.abs})` : ''}`);
       failures.push(...o.failures);
     });
+    if (failures.length) console.log(failures.join('\n'));
     expect(failures).toEqual([]);
   });
 });

@@ -42,6 +42,8 @@ def('isinf', `fn h_isinf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu
 def('finite', `fn h_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }`);
 // Zero or subnormal: what flushing drivers treat as zero.
 def('tiny', `fn h_tiny(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) < 0x00800000u; }`);
+// The zero of x's sign (drivers may fold x * 0.0 to +0).
+def('zero', `fn h_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & 0x80000000u); }`);
 // Through a var: a constant bitcast to inf or NaN is a shader-creation error.
 def('inf', `fn h_inf() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }`);
 def('nan', `fn h_nan() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }`);
@@ -85,6 +87,13 @@ def('expk', `
 fn h_expk(x: f32, s: i32) -> f32 {
   let rk = h_redln2(x);
   return h_ldexp(1.0 + h_expm1r(rk.x), i32(rk.y) + s);
+}`);
+// exp(hi + lo) for an exact hi (|lo| small), in range: the reduction keeps lo's bits.
+def('exp2p', `
+fn h_exp2p(hi: f32, lo: f32) -> f32 {
+  let k = round((hi + lo) * ${F(Math.LOG2E)});
+  let r = ((hi - k * ${F(LN2HI)}) + lo) - k * ${F(LN2LO)};
+  return h_ldexp(1.0 + h_expm1r(r), i32(k));
 }`);
 def('exp', `
 fn h_exp(x: f32) -> f32 {
@@ -167,12 +176,16 @@ fn h_log1p(x: f32) -> f32 {
 // ---- trig ---------------------------------------------------------------------------------
 // pi/2 in five pieces: four of 8 bits (k * piece exact for k < 2^16) and a 24-bit tail.
 const PIO2 = [1.5703125, 0.0004825592041015625, 0.0000012665987014770508, 9.89530235528946e-10, 2.5633440682570896e-12];
-// x = k pi/2 + r, |r| <= pi/4 (exact reduction for |x| < 1e5); returns (r, k mod 4).
+// x = k pi/2 + r + lo, |r| <= pi/4 (exact reduction for |x| < 1e5); returns (r, lo, k mod 4).
+// The first three products are exact and cancel exactly; the last two are tiny, and what their
+// subtraction rounds away is kept in lo.
 def('rempio2', `
-fn h_rempio2(x: f32) -> vec2<f32> {
+fn h_rempio2(x: f32) -> vec3<f32> {
   let k = round(x * ${F(2 / Math.PI)});
-  let r = ((((x - k * ${F(PIO2[0])}) - k * ${F(PIO2[1])}) - k * ${F(PIO2[2])}) - k * ${F(PIO2[3])}) - k * ${F(PIO2[4])};
-  return vec2<f32>(r, f32(i32(k - 4.0 * floor(k * 0.25))));
+  let h = ((x - k * ${F(PIO2[0])}) - k * ${F(PIO2[1])}) - k * ${F(PIO2[2])};
+  let d = k * ${F(PIO2[3])} + k * ${F(PIO2[4])};
+  let r = h - d;
+  return vec3<f32>(r, (h - r) - d, f32(i32(k - 4.0 * floor(k * 0.25))));
 }`);
 // FreeBSD k_sinf.c / k_cosf.c minimax polynomials on |r| <= pi/4.
 const SIN_C = [-0.166666666416265235595, 0.0083333293858894631756, -0.000198393348360966317347, 0.0000027183114939898219064];
@@ -190,9 +203,10 @@ fn h_sin(x: f32) -> f32 {
   if (!h_finite(x)) { return h_nan(); }
   if (h_tiny(x)) { return x; }
   let rq = h_rempio2(x);
-  let q = i32(rq.y);
-  var s = h_ksin(rq.x);
-  if ((q & 1) == 1) { s = h_kcos(rq.x); }
+  let q = i32(rq.z);
+  // sin(r + lo) = sin r + lo cos r, cos(r + lo) = cos r - lo sin r
+  var s = h_ksin(rq.x) + rq.y * (1.0 - 0.5 * rq.x * rq.x);
+  if ((q & 1) == 1) { s = h_kcos(rq.x) - rq.y * rq.x; }
   if (q >= 2) { s = -s; }
   return s;
 }`);
@@ -200,9 +214,9 @@ def('cos', `
 fn h_cos(x: f32) -> f32 {
   if (!h_finite(x)) { return h_nan(); }
   let rq = h_rempio2(x);
-  let q = i32(rq.y);
-  var c = h_kcos(rq.x);
-  if ((q & 1) == 1) { c = -h_ksin(rq.x); }
+  let q = i32(rq.z);
+  var c = h_kcos(rq.x) - rq.y * rq.x;
+  if ((q & 1) == 1) { c = h_ksin(rq.x) + rq.y * (1.0 - 0.5 * rq.x * rq.x); }
   if (q == 1 || q == 2) { c = -c; }
   return c;
 }`);
@@ -218,9 +232,15 @@ fn h_tan(x: f32) -> f32 {
   let z = r * r;
   let w = z * z;
   let s = z * r;
-  let t = (r + s * (${F(TAN_T[0])} + z * ${F(TAN_T[1])})) + (s * w) * ((${F(TAN_T[2])} + z * ${F(TAN_T[3])}) + w * (${F(TAN_T[4])} + z * ${F(TAN_T[5])}));
-  if ((i32(rq.y) & 1) == 1) { return -1.0 / t; }
-  return t;
+  let c = s * (${F(TAN_T[0])} + z * ${F(TAN_T[1])}) + (s * w) * ((${F(TAN_T[2])} + z * ${F(TAN_T[3])}) + w * (${F(TAN_T[4])} + z * ${F(TAN_T[5])}));
+  // tan r = t + tl as two floats (|c| < |r|); tan(r + lo) = tan r + lo (1 + tan^2 r).
+  let t = r + c;
+  let tl = (c - (t - r)) + rq.y * (1.0 + t * t);
+  if ((i32(rq.z) & 1) == 1) {
+    let q = -1.0 / t;
+    return q + q * q * tl;
+  }
+  return t + tl;
 }`);
 
 // ---- inverse trig (FreeBSD e_asinf.c, e_acosf.c, s_atanf.c, e_atan2f.c) -------------------
@@ -405,7 +425,7 @@ fn h_atanh(x: f32) -> f32 {
 def('sqrt', `
 fn h_sqrt(x: f32) -> f32 {
   if (h_isnan(x)) { return x; }
-  if (h_tiny(x)) { return x * 0.0; }
+  if (h_tiny(x)) { return h_zero(x); }
   if (x < 0.0) { return h_nan(); }
   return sqrt(x);
 }`);
@@ -413,7 +433,7 @@ fn h_sqrt(x: f32) -> f32 {
 def('cbrt', `
 fn h_cbrt(x: f32) -> f32 {
   if (!h_finite(x)) { return x; }
-  if (h_tiny(x)) { return x * 0.0; }
+  if (h_tiny(x)) { return h_zero(x); }
   let a = abs(x);
   var t = bitcast<f32>(bitcast<u32>(a) / 3u + 709958130u);
   for (var i = 0; i < 4; i++) { t = t + (a / (t * t) - t) * ${F(1 / 3)}; }
@@ -448,8 +468,9 @@ fn h_erfctail(a: f32) -> f32 {
   var rs: f32;
   if (a < ${F(1 / 0.35)}) { rs = ${poly(ERFC_RA, 's')} / ${poly(ERFC_SA, 's')}; }
   else { rs = ${poly(ERFC_RB, 's')} / ${poly(ERFC_SB, 's')}; }
-  let z = h_hi12(a);
-  return h_exp(-z * z - 0.5625) * h_exp((z - a) * (z + a) + rs) / a;
+  // 11 bits: z^2 + 0.5625 is still exact (fdlibm's mask)
+  let z = bitcast<f32>(bitcast<u32>(a) & 0xffffe000u);
+  return h_exp2p(-z * z - 0.5625, (z - a) * (z + a) + rs) / a;
 }`);
 def('erf', `
 fn h_erf(x: f32) -> f32 {
@@ -457,7 +478,7 @@ fn h_erf(x: f32) -> f32 {
   let a = abs(x);
   if (a < 0.84375) {
     if (h_tiny(x)) { return x; }
-    if (a < 0.000061035156) { return x + ${F(EFX)} * x; }
+    if (a < 0.000061035156) { return x * ${F(1 + EFX)}; }
     return x + x * h_erfy(x * x);
   }
   var r: f32;
@@ -632,7 +653,11 @@ fn h_polygamma(nf: f32, x: f32) -> f32 {
     let kf = f32(k);
     c = c * (2.0 * kf + nf) * (2.0 * kf + nf + 1.0) / ((2.0 * kf + 1.0) * (2.0 * kf + 2.0)) * w;
   }
-  return sg * series * h_powi(1.0 / v, n) + shift;
+  // No shift keeps the sign of an underflowed result (the CPU rounds -1e-60 to -0).
+  // For large v, v^-n would flush before series lifts it: scale by 2^(16n) and back.
+  let sc = select(0, 16, v > 1e4);
+  let r = h_ldexp(sg * series * h_powi(h_ldexp(1.0 / v, sc), n), -sc * n);
+  return select(r + shift, r, shift == 0.0);
 }`);
 // x^n for n >= 0 by repeated squaring.
 def('powi', `
@@ -650,6 +675,7 @@ fn h_powi(x: f32, n: i32) -> f32 {
 
 // ---- pow (FreeBSD e_powf.c: log2|x| and y*log2|x| carried in two floats, split by masks so
 // that contraction into fma cannot break them) with JavaScript's special cases ---------------
+const CP_H = 0.9619140625;
 def('pow', `
 fn h_pow(x: f32, y: f32) -> f32 {
   if (h_tiny(y)) { return 1.0; }
@@ -664,9 +690,8 @@ fn h_pow(x: f32, y: f32) -> f32 {
   }
   if (h_tiny(x) || h_isinf(x)) {
     // 0^y and inf^y: 0 or inf, negative only for odd y and negative x.
-    var r = select(0.0, h_inf(), (y < 0.0) == h_tiny(x));
-    if (xneg && yodd) { r = -r; }
-    return r;
+    let r = select(0.0, h_inf(), (y < 0.0) == h_tiny(x));
+    return select(r, h_neg(r), xneg && yodd);
   }
   if (xneg && floor(y) != y) { return h_nan(); }
   if (ax == 1.0) { return select(1.0, -1.0, xneg && yodd); }
@@ -677,8 +702,8 @@ fn h_pow(x: f32, y: f32) -> f32 {
   let ix = bitcast<u32>(ax);
   if (iy > 0x4d000000u) {
     // |y| > 2^27: over/underflow unless x is within 2^-20 of 1.
-    if (ix < 0x3f7ffff8u) { return select(sn * h_inf(), 0.0, y > 0.0); }
-    if (ix > 0x3f800007u) { return select(0.0, sn * h_inf(), y > 0.0); }
+    if (ix < 0x3f7ffff8u) { return select(sn * h_inf(), h_zero(sn), y > 0.0); }
+    if (ix > 0x3f800007u) { return select(h_zero(sn), sn * h_inf(), y > 0.0); }
     let t = ax - 1.0;
     let w = (t * t) * (0.5 - t * (${F(1 / 3)} - t * 0.25));
     let u = ${F(1.4426879883e+00)} * t;
@@ -715,8 +740,9 @@ fn h_pow(x: f32, y: f32) -> f32 {
     let v1 = sl * th + tl * s;
     let ph = bitcast<f32>(bitcast<u32>(u1 + v1) & 0xfffff000u);
     let pl = v1 - (ph - u1);
-    let zh = ${F(9.6179199219e-01)} * ph;
-    let zl = ${F(4.7017383622e-06)} * ph + pl * ${F(9.6179670095e-01)} + dpl;
+    // cp = 2/(3 ln2) = CP_H + CP_L with a 12-bit CP_H (fdlibm's 13-bit head made cp_h * p_h inexact).
+    let zh = ${F(CP_H)} * ph;
+    let zl = ${F(2 / (3 * Math.LN2) - CP_H)} * ph + pl * ${F(2 / (3 * Math.LN2))} + dpl;
     let tn = f32(n);
     t1 = bitcast<f32>(bitcast<u32>(((zh + zl) + dph) + tn) & 0xfffff000u);
     t2 = zl - (((t1 - tn) - dph) - zh);
@@ -729,8 +755,8 @@ fn h_pow(x: f32, y: f32) -> f32 {
   let jz = bitcast<i32>(z);
   if (jz > 0x43000000) { return sn * h_inf(); }
   if (jz == 0x43000000 && pl + ${F(4.2995665694e-08)} > z - ph) { return sn * h_inf(); }
-  if ((jz & 0x7fffffff) > 0x43160000) { return sn * 0.0; }
-  if (bitcast<u32>(jz) == 0xc3160000u && pl <= z - ph) { return sn * 0.0; }
+  if ((jz & 0x7fffffff) > 0x43160000) { return h_zero(sn); }
+  if (bitcast<u32>(jz) == 0xc3160000u && pl <= z - ph) { return h_zero(sn); }
   // 2^(p_h + p_l) = 2^n 2^(rest), |rest| <= 1/2
   let nn = round(z);
   ph = ph - nn;
@@ -742,7 +768,7 @@ fn h_pow(x: f32, y: f32) -> f32 {
   let tt = zz * zz;
   let tq = zz - tt * ${poly([1.6666667163e-01, -2.7777778450e-03, 6.6137559770e-05, -1.6533901999e-06, 4.1381369442e-08], 'tt')};
   let rr = (zz * tq) / (tq - 2.0) - (w + zz * w);
-  return sn * h_ldexp(1.0 - (rr - zz), i32(nn));
+  return h_copysign(h_ldexp(1.0 - (rr - zz), i32(nn)), sn);
 }`);
 
 // ---- exact remainders, integer division, conversions --------------------------------------
@@ -833,7 +859,8 @@ def('max', `fn h_max(a: f32, b: f32) -> f32 { return select(b, a, h_isnan(a) || 
 def('min', `fn h_min(a: f32, b: f32) -> f32 { return select(b, a, h_isnan(a) || (!h_isnan(b) && a < b)); }`);
 def('sign', `
 fn h_sign(x: f32) -> f32 {
-  if (h_isnan(x) || h_tiny(x)) { return x * 1.0; }
+  if (h_isnan(x)) { return x; }
+  if (h_tiny(x)) { return h_zero(x); }
   return select(-1.0, 1.0, x > 0.0);
 }`);
 // Comparisons false on NaN (ne true), whatever the driver does with unordered operands.
@@ -873,7 +900,9 @@ export const WGSL_OPS: Readonly<Record<string, Spell>> = {
   stop_gradient: ([a]) => a,
   not: ([a], d) => (isBool(d) ? `(!${a})` : `(~${a})`),
   polygamma: ([a], _i, _o, n) => `h_polygamma(${F(n)}, ${a})`,
-  integer_pow: ([a], d, _o, y) => (isInt(d) ? `h_ipowi(${a}, ${y})` : `h_ipowf(${a}, ${y})`),
+  // The CPU multiplies in float64 and rounds once; float32 repeated squaring rounds at every step
+  // (8 ulp at y = 13) and can flush an intermediate, so beyond the exact cases pow serves.
+  integer_pow: ([a], d, _o, y) => (isInt(d) ? `h_ipowi(${a}, ${y})` : y >= -1 && y <= 2 ? `h_ipowf(${a}, ${y})` : `h_pow(${a}, ${F(y)})`),
 
   add: infix('+'), sub: infix('-'), mul: infix('*'),
   div: byType(infix('/'), call('idiv')),
