@@ -36,7 +36,7 @@ describe.runIf(gpu)('webgpu device', () => {
     expect(() => devicePut(np.array([1.5]), 'webgpu')).toThrow(/has no float64.*astype\('float32'\)/);
     const x = np.array([1, 2], { device: 'webgpu' });
     expect(x.dtype).toBe('float32');
-    expect(() => x.dataSync()).toThrow(/cannot read float32\[2\] synchronously; read it with 'await x.data\(\)'/);
+    expect(() => x.dataSync()).toThrow(/cannot read f32\[2\] synchronously; read it with 'await x.data\(\)'/);
     expect(() => x.item()).toThrow(/await x/);
     expect(await x.jsAsync()).toEqual([1, 2]);
     expect(await x.sum().itemAsync()).toBe(3);
@@ -49,7 +49,7 @@ describe.runIf(gpu)('webgpu device', () => {
       x.dispose();
       x = y;
     }
-    expect(Array.from(await x.data())).toEqual([20_000, 20_000, 20_000, 20_000]);
+    expect(globalThis.Array.from(await x.data())).toEqual([20_000, 20_000, 20_000, 20_000]);
   });
 
   it('a fused gradient program: kernel counts, and every kernel within the binding limit', () => {
@@ -83,7 +83,8 @@ describe.runIf(gpu)('webgpu device', () => {
         p = out.p;
         if (i === 9) { live = memoryStats('webgpu').liveBytes; first = await out.l.itemAsync(); }
         out.l.dispose();
-        if (i === 999) expect(memoryStats('webgpu').liveBytes).toBe(live);
+        // At most what it was (garbage of earlier tests may be finalized meanwhile), never growing.
+        if (i === 999) expect(memoryStats('webgpu').liveBytes).toBeLessThanOrEqual(live);
       }
       const last = await scope(() => loss(p, x, y)).itemAsync();
       expect(last).toBeLessThan(first);

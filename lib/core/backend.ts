@@ -79,8 +79,9 @@ const starting = new Map<string, Promise<Backend>>();
 let current: string | undefined;
 let host: Backend | undefined;
 
-setDeviceFloat(() => {
-  const b = current === undefined ? undefined : backends.get(current);
+setDeviceFloat((name) => {
+  const n = name ?? current;
+  const b = n === undefined ? undefined : backends.get(n);
   return b?.defaultFloat ?? (b && !b.dtypes.includes('float64') ? 'float32' : 'float64');
 });
 

@@ -49,13 +49,16 @@ export function castScalar(v: number | boolean, dtype: DType): number {
 
 /** Set by setDefaultFloat; otherwise the default device's own (float64 on cpu, float32 on webgpu). */
 let chosenFloat: DType | undefined;
-let deviceFloat: () => DType = () => 'float64';
+let deviceFloat: (device?: string) => DType = () => 'float64';
 
-/** @internal The device registry supplies the default device's float dtype. */
-export function setDeviceFloat(f: () => DType): void { deviceFloat = f; }
+/** @internal The device registry supplies each device's float dtype (the default device's without a name). */
+export function setDeviceFloat(f: (device?: string) => DType): void { deviceFloat = f; }
 
-/** The dtype that JS numbers and `np.array([...])` get: float64 on CPU, float32 on WebGPU. */
-export const getDefaultFloat = (): DType => chosenFloat ?? deviceFloat();
+/**
+ * The dtype that JS numbers and `np.array([...])` get: float64 on CPU, float32 on WebGPU. With a
+ * device name, that device's (`np.zeros(3, { device: 'webgpu' })` is float32 whatever the default).
+ */
+export const getDefaultFloat = (device?: string): DType => chosenFloat ?? deviceFloat(device);
 /** Fixes the default float for every device; `setDefaultFloat()` returns to each device's own. */
 export function setDefaultFloat(d?: DType): void {
   if (d !== undefined && !isFloat(d)) throw new TypeError(`setDefaultFloat: expected 'float32' or 'float64', got ${String(d)}`);

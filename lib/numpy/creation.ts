@@ -99,7 +99,7 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   }
   const shape = nestedShape(data, 'np.array');
   const flat = (shape.length ? (data as unknown[]).flat(Infinity) : [data]) as (number | boolean)[];
-  const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat());
+  const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat(opts.device));
   const buf = allocate('np.array', dt, shape);
   for (let i = 0; i < flat.length; i++) buf[i] = castChecked('np.array', flat[i], dt);
   return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend);
@@ -116,7 +116,7 @@ function fullImpl(who: string, shape: number | readonly number[], value: number 
   if (!(value instanceof Array) && typeof value !== 'number' && typeof value !== 'boolean') {
     throw new TypeError(`${who}: the fill value must be a number, a boolean or an Array, got ${describeValue(value)}`);
   }
-  const dtype = checkDtype(who, opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat());
+  const dtype = checkDtype(who, opts.dtype) ?? (value instanceof Array ? value.dtype : typeof value === 'boolean' ? 'bool' : getDefaultFloat(opts.device));
   if (value instanceof Array) return broadcastTo(convert(value, dtype), s, who);
   const buf = allocate(who, dtype, s);
   buf.fill(castChecked(who, value, dtype));
@@ -139,7 +139,7 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
   }
   if (step === 0) throw new RangeError('np.arange: step must not be zero');
   const allInt = [start, stop, step].every(Number.isInteger);
-  const dtype = checkDtype('np.arange', opts.dtype) ?? (allInt ? 'int32' : getDefaultFloat());
+  const dtype = checkDtype('np.arange', opts.dtype) ?? (allInt ? 'int32' : getDefaultFloat(opts.device));
   const n = Math.max(0, Math.ceil((stop - start) / step));
   // The range is monotone, so checking its two ends covers every element.
   if (n > 0) { castChecked('np.arange', start, dtype); castChecked('np.arange', start + (n - 1) * step, dtype); }
@@ -150,7 +150,7 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
 
 export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt & { endpoint?: boolean } = {}): Array {
   if (!Number.isInteger(num) || num < 0) throw new RangeError(`np.linspace: num must be a non-negative integer, got ${num}`);
-  const dtype = checkDtype('np.linspace', opts.dtype) ?? getDefaultFloat();
+  const dtype = checkDtype('np.linspace', opts.dtype) ?? getDefaultFloat(opts.device);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const buf = allocate('np.linspace', dtype, [num]);
@@ -169,7 +169,7 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0, opts
 export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Array {
   const [, cols] = checkShape('np.eye', [n, m ?? n]);
   const k = opts.k ?? 0;
-  const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat();
+  const dtype = checkDtype('np.eye', opts.dtype) ?? getDefaultFloat(opts.device);
   const buf = allocate('np.eye', dtype, [n, cols]);
   for (let i = 0; i < n; i++) { const j = i + k; if (j >= 0 && j < cols) buf[i * cols + j] = 1; }
   return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device, 'np.eye'));
