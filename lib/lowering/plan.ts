@@ -14,7 +14,8 @@
  * or a decomposition into primitives that are.
  */
 import { type DType, typedArrayFor, type TypedArray } from '../core/dtype.js';
-import { type Atom, type Aval, type Eqn, type Jaxpr, type Var, aval as mkAval, isVar } from '../core/ir.js';
+import { type Atom, type Aval, type Eqn, type Jaxpr, Jaxpr as JaxprClass, type Var, aval as mkAval, eqn, isVar, literal, newVar } from '../core/ir.js';
+import { primitives } from '../core/primitive.js';
 import { ConcreteArray } from '../core/array.js';
 import { onHost, traceFlat } from '../core/trace.js';
 import { type Expr, type ReduceOp, Interner, countNodes, mapLeaves, phase, topo, litStr } from './expr.js';
@@ -36,7 +37,16 @@ export interface Capabilities {
    * are split, each part recomputing the reductions it reads.
    */
   readonly maxBuffers?: number;
+  /**
+   * Lower a `cond` on a device value whose branches are small and elementwise as a select over
+   * both branches' results: the predicate then never comes back to the host (on a GPU a readback
+   * costs a round trip, and rules out the synchronous call).
+   */
+  readonly condAsSelect?: boolean;
 }
+
+/** Branches at most this long (in equations) are computed both, for `condAsSelect`. */
+const SELECT_COND_MAX_EQNS = 64;
 
 const REDUCE: Readonly<Record<string, ReduceOp>> = { reduce_sum: 'sum', reduce_prod: 'prod', reduce_max: 'max', reduce_min: 'min' };
 const MOVEMENT = new Set(['broadcast_in_dim', 'reshape', 'squeeze', 'expand_dims', 'transpose', 'slice', 'rev']);
@@ -249,9 +259,14 @@ class Planner {
 
   // ---- equations ---------------------------------------------------------------
 
-  run(j: Jaxpr, ins: readonly Val[]): Val[] {
+  /**
+   * Plans `j`'s equations on `ins`. The program's own outputs count as uses; a Jaxpr planned
+   * inline (`inline`: a branch, a decomposition) hands its outputs to the caller's variables,
+   * whose uses count instead — counting both would store one value twice.
+   */
+  run(j: Jaxpr, ins: readonly Val[], inline = false): Val[] {
     for (const e of j.eqns) for (const a of e.inputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
-    for (const a of j.outputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
+    if (!inline) for (const a of j.outputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
     for (const e of j.eqns) {
       if (CONTROL.has(e.primitive.name) || this.caps.routines.has(e.primitive.name)) for (const a of e.inputs) if (isVar(a)) this.feedsRoutine.add(a.id);
     }
@@ -386,9 +401,12 @@ class Planner {
       // A literal index (a JS value at trace time): the branch is known now, so no predicate is read back.
       const branches = (e.params as { branches: readonly Jaxpr[] }).branches;
       const k = Math.min(Math.max(idx.value, 0), branches.length - 1);
-      const outs = this.run(branches[k], e.inputs.slice(1).map((a) => this.valOf(a)));
+      const outs = this.run(branches[k], e.inputs.slice(1).map((a) => this.valOf(a)), true);
       e.outputs.forEach((v, i) => this.define(v, outs[i]));
       return;
+    }
+    if (e.primitive.name === 'cond' && this.caps.condAsSelect && (e.params as { branches: readonly Jaxpr[] }).branches.every(cheapBranch)) {
+      return this.condAsSelect(e);
     }
     const ins = e.inputs.map((a) => this.materialize(a, true));
     const outs = e.outputs.map((v) => this.slot(v.aval));
@@ -409,6 +427,37 @@ class Planner {
     }
   }
 
+  /**
+   * Every branch planned inline, then each output chosen by the index: out = b[n-1], and for k
+   * from n-2 down, select(k == 0 ? idx <= 0 : idx == k, b[k], out) — lax.switch's clamping.
+   */
+  private condAsSelect(e: Eqn): void {
+    const branches = (e.params as { branches: readonly Jaxpr[] }).branches;
+    const args = e.inputs.slice(1).map((a) => this.valOf(a));
+    const results = branches.map((b) => this.run(b, args, true));
+    const prims = primitives();
+    const prim = (name: string) => prims.get(name)!;
+    const idx = newVar(e.inputs[0].aval);
+    const outVars = results.map((r) => r.map((v) => newVar(mkAval(v.shape, v.dtype))));
+    const eqns: Eqn[] = [];
+    const outs = e.outputs.map((o, i) => {
+      let acc: Var = outVars[outVars.length - 1][i];
+      for (let k = branches.length - 2; k >= 0; k--) {
+        const pred = newVar(mkAval([], 'bool'));
+        eqns.push(eqn(prim(k === 0 ? 'le' : 'eq'), [idx, literal(k, 'int32')], [pred], {}));
+        const wide = newVar(mkAval(o.aval.shape, 'bool'));
+        eqns.push(eqn(prim('broadcast_in_dim'), [pred], [wide], { shape: o.aval.shape, broadcastDimensions: [] }));
+        const next = newVar(o.aval);
+        eqns.push(eqn(prim('select'), [wide, outVars[k][i], acc], [next], {}));
+        acc = next;
+      }
+      return acc;
+    });
+    const chooser = new JaxprClass([], [idx, ...outVars.flat()], eqns, outs);
+    const chosen = this.run(chooser, [this.valOf(e.inputs[0]), ...results.flat()], true);
+    e.outputs.forEach((v, i) => this.define(v, chosen[i]));
+  }
+
   /** A primitive without kernel or routine: its `decompose` rule, traced and planned inline. */
   private decompose(e: Eqn): void {
     const rule = e.primitive.decompose!;
@@ -421,7 +470,7 @@ class Planner {
       if (c.hostScalar !== undefined) return { expr: this.it.lit(c.hostScalar, a.dtype), shape: [], dtype: a.dtype };
       return this.loadSlot(this.constSlot(c.dataSync(), a));
     });
-    const outs = this.run(t.jaxpr, [...consts, ...e.inputs.map((a) => this.valOf(a))]);
+    const outs = this.run(t.jaxpr, [...consts, ...e.inputs.map((a) => this.valOf(a))], true);
     e.outputs.forEach((v, i) => this.define(v, outs[i]));
   }
 
@@ -456,6 +505,14 @@ class Planner {
     if (slots.length + outs.length <= this.maxInputs + 1) return [{ kind: 'kernel', kernel: { ...base, key: kernelKey(base) }, ins: slots, outs }];
     return splitKernel(base, slots, outs, this.maxInputs + 1, this.it);
   }
+}
+
+/** A branch cheap enough to compute whether or not it is taken: short, and fused work only. */
+function cheapBranch(j: Jaxpr): boolean {
+  return j.eqns.length <= SELECT_COND_MAX_EQNS && j.eqns.every((e) => {
+    const n = e.primitive.name;
+    return n in SCALAR_OPS || MOVEMENT.has(n) || n in REDUCE || n === 'iota';
+  });
 }
 
 /** The inputs `e` loads, directly or through the reductions it reads. */

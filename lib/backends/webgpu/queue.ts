@@ -20,6 +20,8 @@ export class GpuQueue {
   private dispatches = 0;
   private readonly pool = new Map<number, GPUBuffer[]>();
   private pooled = 0;
+  /** Freed beyond the pool's bound, destroyed once the work that reads them is submitted. */
+  private doomed: GPUBuffer[] = [];
   private readonly pipelines = new LRU<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>(1024);
   /** The first validation or out-of-memory error the device reported; thrown at the next read. */
   private error: string | undefined;
@@ -46,7 +48,11 @@ export class GpuQueue {
    * `write`, which the queue runs before encoded but unsubmitted work, needs a flush first.
    */
   recycle(b: GPUBuffer): void {
-    if (this.pooled + b.size > POOL_BYTES) { b.destroy(); return; }
+    if (this.pooled + b.size > POOL_BYTES) {
+      // Encoded but unsubmitted work may still read it: destroying it now would fail that submit.
+      if (this.encoder) this.doomed.push(b); else b.destroy();
+      return;
+    }
     const list = this.pool.get(b.size);
     if (list) list.push(b); else this.pool.set(b.size, [b]);
     this.pooled += b.size;
@@ -97,6 +103,9 @@ export class GpuQueue {
     if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
     this.encoder = undefined;
     this.dispatches = 0;
+    // Submitted work keeps what it uses: destroy() only forbids new uses.
+    for (const b of this.doomed) b.destroy();
+    this.doomed = [];
   }
 
   /** `bytes` bytes of `b`, once the work encoded before this call is done. */
