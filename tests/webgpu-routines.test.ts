@@ -19,6 +19,8 @@ import { BitcastConvertType, ShiftLeft, ShiftRightLogical, Threefry2x32 } from '
 import { Concatenate, DynamicSlice, DynamicUpdateSlice, Gather, Pad, Scatter, ScatterAdd } from '../lib/primitives/shape.js';
 import { Cholesky, Lu, TriangularSolve } from '../lib/primitives/linalg.js';
 import { rng } from './rng.js';
+import { routineNames } from '../lib/backends/cpu/routines.js';
+import { gpuRoutineNames } from '../lib/backends/webgpu/routines.js';
 
 const required = process.env.REQUIRE_WEBGPU === '1';
 let ready = false;
@@ -91,6 +93,10 @@ it.runIf(required && !ready)('REQUIRE_WEBGPU=1 needs a WebGPU adapter', () => {
 describe.skipIf(!ready)('webgpu routines', () => {
   beforeAll(() => { expect(getBackend('webgpu').name).toBe('webgpu'); });
 
+  it('has a WGSL routine for every routine the lowering may emit (the CPU table)', () => {
+    expect(routineNames().filter((n) => !gpuRoutineNames().includes(n))).toEqual([]);
+  });
+
   describe('shape', () => {
     it('dynamic_slice: in range, clamped past either end, per dtype', async () => {
       const x = f32([4, 5]);
@@ -98,6 +104,7 @@ describe.skipIf(!ready)('webgpu routines', () => {
       await check(DynamicSlice, [i32([6], [1, 2, 3, 4, 5, 6]), scalar(4)], { sliceSizes: [3] });
       await check(DynamicSlice, [bool([5], [1, 0, 1, 1, 0]), scalar(-2)], { sliceSizes: [2] });
       await check(DynamicSlice, [f32([3, 2]), scalar(1), scalar(0)], { sliceSizes: [0, 2] });
+      await check(DynamicSlice, [f32([], [2.5])], { sliceSizes: [] });
     });
 
     it('dynamic_slice of rank 7: the start indices exceed the binding limit and are packed', async () => {
@@ -140,6 +147,8 @@ describe.skipIf(!ready)('webgpu routines', () => {
       await check(Gather, [x, i32([3, 1], [1, 0, 7])], { axes: [2] });
       await check(Gather, [i32([5], [10, 20, 30, 40, 50]), i32([4, 1], [4, 0, 2, 2])], { axes: [0] });
       await check(Gather, [f32([0, 2]), i32([3, 1], [0, 1, 2])], { axes: [0] });
+      // No indexed axes: every batch point takes the whole operand.
+      await check(Gather, [f32([2, 2]), i32([3, 0], [])], { axes: [] });
     });
 
     it('scatter and scatter_add: repeated indices (last wins / accumulate in order), dropped out-of-range', async () => {
@@ -154,6 +163,10 @@ describe.skipIf(!ready)('webgpu routines', () => {
       await check(ScatterAdd, [i32([3], [1, 2, 2147483647]), i32([3, 1], [2, 2, 0]), i32([3], [1, 5, -3])], { axes: [0] });
       await check(ScatterAdd, [bool([3], [0, 1, 0]), i32([2, 1], [2, 0]), bool([2], [1, 1])], { axes: [0] });
       await check(Scatter, [bool([3], [0, 1, 0]), i32([2, 1], [1, 1]), bool([2], [1, 0])], { axes: [0] });
+      await check(Scatter, [f32([2, 2]), i32([3, 0], []), f32([3, 2, 2], undefined, 4)], { axes: [] });
+      await check(ScatterAdd, [f32([2, 2]), i32([3, 0], []), f32([3, 2, 2], undefined, 4)], { axes: [] });
+      // Indexing the middle axis: updates are [batch, rows, cols].
+      await check(ScatterAdd, [f32([2, 3, 2]), i32([4, 1], [2, 0, 2, 3]), f32([4, 2, 2], undefined, 6)], { axes: [1] });
     });
   });
 

@@ -75,12 +75,24 @@ export function declare(ins: readonly string[], outs: readonly string[]): string
 }
 
 /**
+ * Statements that use every binding of `decls` that `body` does not: the pipeline's 'auto'
+ * layout leaves out unused bindings, and a bind group naming one is then invalid (a gather
+ * over no indexed axes never reads its empty index buffer).
+ */
+export function touchUnused(decls: string, body: readonly string[]): string[] {
+  const text = body.join('\n');
+  const names = [...decls.matchAll(/var<storage[^>]*>\s+(\w+)\s*:/g)].map((m) => m[1]);
+  return names.filter((v) => !new RegExp(`\\b${v}\\b`).test(text)).map((v) => `  _ = arrayLength(&${v});`);
+}
+
+/**
  * One invocation per point `i` of [0, n): `body` is WGSL statements over `i` (an i32), after
  * `decls` (bindings and any module-scope helpers).
  */
 export function perPoint(key: string, n: number, decls: string, body: () => string[]): Shader {
   return shader(key, () => {
     const groups = groupsFor(Math.ceil(n / WORKGROUP));
+    const lines = body();
     const source = [
       decls,
       'var<private> z_: u32;',
@@ -88,7 +100,8 @@ export function perPoint(key: string, n: number, decls: string, body: () => stri
       'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
       `  let i = i32((wg.y * ${groups[0]}u + wg.x) * ${WORKGROUP}u + li);`,
       `  if (i >= ${n}i) { return; }`,
-      ...body(),
+      ...touchUnused(decls, lines),
+      ...lines,
       '}',
     ].join('\n');
     return { source, groups };

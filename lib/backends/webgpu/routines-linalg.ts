@@ -12,12 +12,13 @@
 import { size } from '../../core/ir.js';
 import type { TriSolveParams } from '../../primitives/linalg.js';
 import { WORKGROUP, groupsFor, literal } from './render-wgsl.js';
-import { type GpuRoutine, type Shader, avalKey, declare, launch, perPoint, shader } from './routines-common.js';
+import { type GpuRoutine, type Shader, avalKey, declare, launch, perPoint, shader, touchUnused } from './routines-common.js';
 
 /** A shader with one workgroup per matrix: `body` runs with matrix index `t` (an i32). */
 function perMatrix(key: string, count: number, decls: string, body: () => string[]): Shader {
   return shader(key, () => {
     const groups = groupsFor(count);
+    const lines = body();
     const source = [
       decls,
       'var<private> z_: u32;',
@@ -27,7 +28,8 @@ function perMatrix(key: string, count: number, decls: string, body: () => string
       // Uniform: the whole workgroup leaves together.
       `  if (t >= ${count}i) { return; }`,
       '  let lane = i32(li);',
-      ...body(),
+      ...touchUnused(decls, lines),
+      ...lines,
       '}',
     ].join('\n');
     return { source, groups };
