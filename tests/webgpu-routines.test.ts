@@ -5,7 +5,9 @@
  * float32 tolerance for linear algebra, which the CPU computes in float64). Every case runs the
  * synchronous jit(f)(x) on the GPU, which throws if a routine ran on the host, and checks the
  * compiled program's hostRoutines too. Skips without a WebGPU adapter unless REQUIRE_WEBGPU=1.
- * Sizes stay small: SwiftShader emulates the GPU on the CPU.
+ * Sizes stay small: SwiftShader emulates the GPU on the CPU. (Where Mesa's Vulkan drivers are
+ * installed but rejected by Dawn, run with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json:
+ * a vitest worker thread cannot set it for Dawn, whose getenv sees the process environment.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Array, devicePut, getBackend, getDefaultFloat, grad, init, jit, lax, makeJaxpr, np, random, setDefaultFloat } from '../lib/index.js';
