@@ -185,6 +185,25 @@ describe.skipIf(!ready)('webgpu routines', () => {
       }
     });
 
+    it('argmax/argmin over long lines (a workgroup per line): ties across invocations, NaN, columns', async () => {
+      // Values from a few levels, so extrema repeat at indices owned by different invocations.
+      const n = 300;
+      const lines = 4;
+      const r = rng(11);
+      const v = globalThis.Array.from({ length: lines * n }, () => Math.floor(r() * 5));
+      v[1 * n + 250] = NaN;
+      v[1 * n + 260] = NaN;
+      v[2 * n + 299] = NaN;
+      const x = f32([lines, n], v);
+      const xt = f32([n, lines], globalThis.Array.from({ length: lines * n }, (_, e) => v[(e % lines) * n + Math.floor(e / lines)]));
+      const ints = i32([2, n], v.slice(0, 2 * n).map((t) => (Number.isNaN(t) ? 7 : t)));
+      for (const p of [Argmax, Argmin]) {
+        await check(p, [x], { axis: 1 });
+        await check(p, [xt], { axis: 0 });
+        await check(p, [ints], { axis: 1 });
+      }
+    });
+
     it('cumsum: forward and reverse along each axis; int32 wraps', async () => {
       const x = f32([3, 4]);
       for (const axis of [0, 1]) for (const reverse of [false, true]) await check(Cumsum, [x], { axis, reverse }, 1e-6);
