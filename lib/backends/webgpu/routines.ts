@@ -1,86 +1,20 @@
 /**
  * WGSL routines: what the lowering does not fuse, as compute shaders generated per shape and
  * params (cached by key, then by source in the queue's pipeline cache). A routine returns freshly
- * allocated outputs and never aliases an input. Routines missing here run on the host.
+ * allocated outputs and never aliases an input. The families live in routines-*.ts; this file
+ * holds the GEMM and the registry. Routines missing here run on the host.
  */
-import type { DType } from '../../core/dtype.js';
-import { type Aval, size } from '../../core/ir.js';
-import { LRU, onClearCaches } from '../../core/lru.js';
+import type { Aval } from '../../core/ir.js';
 import type { RoutineFn } from '../../lowering/runner.js';
-import type { GpuQueue } from './queue.js';
-import { WORKGROUP, bindings, groupsFor, literal, wgslType } from './render-wgsl.js';
+import { bindings, literal, wgslType } from './render-wgsl.js';
+import { type GpuData, type GpuDevice, type GpuRoutine, avalKey, launch, shader, strides } from './routines-common.js';
+import { REDUCE_ROUTINES } from './routines-reduce.js';
+import { RANDOM_ROUTINES } from './routines-random.js';
+import { SHAPE_ROUTINES } from './routines-shape.js';
+import { LINALG_ROUTINES } from './routines-linalg.js';
 
-/** A device buffer as the runner sees it: `n` elements of `dtype`, 4 bytes each. */
-export interface GpuData {
-  readonly buffer: GPUBuffer;
-  readonly n: number;
-  readonly dtype: DType;
-}
-
-/** What a routine needs of the backend. */
-export interface GpuDevice {
-  alloc(a: Aval): GpuData;
-  readonly queue: GpuQueue;
-}
-
-interface Shader { readonly source: string; readonly groups: readonly [number, number] | readonly [number, number, number] }
-
-type GpuRoutine = (dev: GpuDevice, ins: readonly GpuData[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Record<string, unknown>) => GpuData[];
-
-const shaders = new LRU<string, Shader>(1024);
-onClearCaches(() => shaders.clear());
-
-/** The shader for `key`, built once. */
-export function shader(key: string, build: () => Shader): Shader {
-  let s = shaders.get(key);
-  if (!s) { s = build(); shaders.set(key, s); }
-  return s;
-}
-
-const avalKey = (as: readonly Aval[]): string => as.map((a) => `${a.dtype}[${a.shape.join(',')}]`).join(';');
-
-/** Row-major strides. */
-export function strides(shape: readonly number[]): number[] {
-  const st = new globalThis.Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { st[d] = s; s *= shape[d]; }
-  return st;
-}
-
-/** WGSL lines binding `i0 .. i{r-1}` to the coordinates of flat index `flat` in `shape`. */
-export function coords(shape: readonly number[], flat: string, prefix = 'i'): string[] {
-  const st = strides(shape);
-  return shape.map((n, d) => `  let ${prefix}${d} = (${flat} / ${st[d]}i) % ${Math.max(n, 1)}i;`);
-}
-
-/** Allocates the outputs and dispatches `s` over inputs then outputs. */
-export function launch(dev: GpuDevice, s: Shader, ins: readonly GpuData[], outAvals: readonly Aval[]): GpuData[] {
-  const outs = outAvals.map((a) => dev.alloc(a));
-  if (outs.some((o) => o.n > 0)) dev.queue.dispatch(s.source, [...ins, ...outs].map((b) => b.buffer), s.groups);
-  return outs;
-}
-
-/**
- * One invocation per element of the (first) output, flat index `i`: `body` is WGSL statements
- * that write `o0[i]` (and any other output).
- */
-export function perElement(key: string, inAvals: readonly Aval[], outAvals: readonly Aval[], body: () => string[]): Shader {
-  return shader(key, () => {
-    const n = size(outAvals[0].shape);
-    const groups = groupsFor(Math.ceil(n / WORKGROUP));
-    const source = [
-      bindings(inAvals.map((a) => a.dtype), outAvals.map((a) => a.dtype)),
-      'var<private> z_: u32;',
-      `@compute @workgroup_size(${WORKGROUP})`,
-      'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
-      `  let i = i32((wg.y * ${groups[0]}u + wg.x) * ${WORKGROUP}u + li);`,
-      `  if (i >= ${n}i) { return; }`,
-      ...body(),
-      '}',
-    ].join('\n');
-    return { source, groups };
-  });
-}
+export type { GpuData, GpuDevice } from './routines-common.js';
+export { coords, launch, perElement, shader, strides } from './routines-common.js';
 
 // ---- dot_general: tiled GEMM ---------------------------------------------------------------
 
@@ -169,8 +103,12 @@ const dotGeneral: GpuRoutine = (dev, ins, inAvals, outAvals, params) => {
   return launch(dev, s, ins, outAvals);
 };
 
-const ROUTINES: Readonly<Record<string, GpuRoutine>> = {
+export const ROUTINES: Readonly<Record<string, GpuRoutine>> = {
   dot_general: dotGeneral,
+  ...SHAPE_ROUTINES,
+  ...REDUCE_ROUTINES,
+  ...RANDOM_ROUTINES,
+  ...LINALG_ROUTINES,
 };
 
 export const gpuRoutineNames = (): string[] => Object.keys(ROUTINES);
