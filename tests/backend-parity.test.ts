@@ -124,8 +124,10 @@ describeEachBackend('backend parity', (b) => {
     const f = (x: Array): Array => lax.cond(np.greater(np.sum(x), 0), (v: Array) => np.sin(v), (v: Array) => np.multiply(v, 3), x) as Array;
     const pos: [number[], number[]] = [[0.5, 0.25, -0.1], [3]];
     const neg: [number[], number[]] = [[-0.5, 0.25, -0.1], [3]];
+    // webgpu lowers a cond with short elementwise branches to a select: nothing is read back.
+    const readsBack = syncControl && b.device !== 'webgpu';
     for (const x of [pos, neg]) {
-      if (syncControl) expect(() => jit(f)(b.array(...x))).toThrow(/a predicate of lax.cond.*cannot do synchronously; run it with 'await jit\(f\)\.async/);
+      if (readsBack) expect(() => jit(f)(b.array(...x))).toThrow(/a predicate of lax.cond.*cannot do synchronously; run it with 'await jit\(f\)\.async/);
       await parity(f, [x], b.tol, syncControl);
       await parity(jit(f), [x], b.tol, syncControl);
       await parity((v) => grad((z: Array) => np.sum(f(z)))(v) as Array, [x], b.tol, syncControl);

@@ -93,7 +93,7 @@ export class WebGpuBackend implements Backend {
       write: (dst, offset, src) => this.queue.copy(src.buffer, 0, dst.buffer, offset * ELEMENT, src.n * ELEMENT),
     };
     // Every routine the CPU has: those without a WGSL kernel here run on the host.
-    this.programs = new Programs({ routines: new Set(routineNames()), maxBuffers: ctx.device.limits.maxStorageBuffersPerShaderStage }, runtime);
+    this.programs = new Programs({ routines: new Set(routineNames()), maxBuffers: ctx.device.limits.maxStorageBuffersPerShaderStage, condAsSelect: true }, runtime);
   }
 
   /** A new device buffer for `a`, counted as live. */
