@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Dawn for Node: an optional dependency, loaded by init('webgpu') only (never bundled).
+  external: ['webgpu'],
 });

@@ -7,7 +7,8 @@ const dev = TEST_F32;
 
 describe('test-f32 device', () => {
   it('is registered by the test setup, beside cpu, which stays the default', () => {
-    expect(devices()).toEqual(['cpu', dev]);
+    // webgpu follows where an adapter starts.
+    expect(devices().slice(0, 2)).toEqual(['cpu', dev]);
   });
 
   it('has no synchronous readback; read resolves on a later macrotask', async () => {
