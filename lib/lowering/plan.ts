@@ -207,6 +207,8 @@ class Planner {
         const s = this.slot(v.aval);
         g.outputs.push({ slot: s, expr: val.expr, space: val.space!, dtype: val.dtype });
         this.slotOf.set(v.id, s);
+        // An operand read before this close still holds the Val: it must find this slot.
+        this.materialized.set(val, s);
       }
     }
     if (g.outputs.length) this.steps.push(...this.finalize(g));
