@@ -7,6 +7,7 @@ import { swellRows } from './swell.js';
 import { gradientAndPeak } from '../examples/particle-tracking.js';
 import { modeRows } from './modes.js';
 import { peerRows } from './peers.js';
+import { webgpuRows } from './webgpu.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -75,3 +76,6 @@ for (const [name, a, b, c, d] of await peerRows()) {
   const r = (v: number) => (Number.isNaN(v) ? 'n/a' : (v / b).toFixed(2));
   console.log(`${name.padEnd(32)} ours f64 ${a.toFixed(3)}  f32 ${b.toFixed(3)} | jax-js ${c.toFixed(3)} (${r(c)}) | tfjs ${Number.isNaN(d) ? 'n/a' : d.toFixed(3)} (${r(d)})`);
 }
+
+console.log('\nwebgpu (SwiftShader sizes on a software adapter: those numbers only show that it runs)');
+for (const r of await webgpuRows()) console.log(r);

@@ -42,6 +42,12 @@ describe.runIf(gpu)('webgpu device', () => {
     expect(await x.sum().itemAsync()).toBe(3);
   });
 
+  it('helpers that make index arrays make them on their operand\'s device, not the default one', async () => {
+    const h = nn.oneHot(np.array([0, 2], { dtype: 'int32', device: 'webgpu' }), 3);
+    expect([h.device, h.dtype]).toEqual(['webgpu', 'float32']);
+    expect(await h.jsAsync()).toEqual([[1, 0, 0], [0, 0, 1]]);
+  });
+
   it('20 000 eager ops in a row are batched into few submits (Dawn crashes on one dispatch per submit)', async () => {
     let x = np.zeros([4], { device: 'webgpu' });
     for (let i = 0; i < 20_000; i++) {

@@ -92,6 +92,16 @@ export abstract class Array {
   // ---- readback ----
   dataSync(): TypedArray { return this.concrete().readSync(); }
   async data(): Promise<TypedArray> { return this.concrete().read(); }
+  /**
+   * Resolves (to this array) once the device has computed it, without reading it back — JAX's
+   * `block_until_ready`, for timing work on an asynchronous device. Immediate on the CPU.
+   */
+  async blockUntilReady(): Promise<this> {
+    const c = this.concrete();
+    // A host scalar is ready by construction (its value is on the host).
+    if (c.hostScalar === undefined) await c.backend.ready?.(c.buffer);
+    return this;
+  }
   /** Nested JS arrays (numbers, or booleans for bool). */
   js(): unknown { return toNested(this.dataSync(), this.aval); }
   /** The value of a size-1 array as a JS number (or boolean). */

@@ -58,6 +58,8 @@ export interface Backend {
   read(buf: Buffer): Promise<TypedArray>;
   /** Synchronous readback, where the device allows it. */
   readSync?(buf: Buffer): TypedArray;
+  /** Resolves once the work that computes `buf` is done (devices that run asynchronously). */
+  ready?(buf: Buffer): Promise<void>;
   /**
    * Called when an Array takes `buf`. True: the Array releases it (dispose, or its finalizer once
    * collected). False: the garbage collector owns the memory from now on and the device stops

@@ -3,7 +3,7 @@
  * max-shifted softmax under stopGradient).
  */
 import type { Array, ArrayLike } from '../core/array.js';
-import type { DType } from '../core/dtype.js';
+import { type DType, getDefaultFloat } from '../core/dtype.js';
 import * as np from '../numpy/index.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { logsumexp as lse } from '../scipy-special/index.js';
@@ -69,8 +69,8 @@ export function oneHot(indices: ArrayLike, numClasses: number, opts: { dtype?: D
   const idx = np.asarray(indices);
   const axis = opts.axis ?? -1;
   const pos = axis < 0 ? idx.ndim + 1 + axis : axis;
-  const classes = np.reshape(np.arange(0, numClasses, 1, { dtype: idx.dtype }),
+  const classes = np.reshape(np.arange(0, numClasses, 1, { dtype: idx.dtype, device: idx.device }),
     [...globalThis.Array(idx.ndim + 1).keys()].map((i) => (i === pos ? numClasses : 1)));
   const eq = np.equal(np.expandDims(idx, pos), classes);
-  return eq.astype(opts.dtype ?? np.asarray(0.5).dtype);
+  return eq.astype(opts.dtype ?? getDefaultFloat(idx.device));
 }

@@ -37,7 +37,7 @@ function sinkhorn(x: Array, eps: number, iters: number): { f: Array; g: Array; c
   const safeV = np.where(np.greater(v, 0), v, 1); // double-where: no NaN gradient for constant rows
   const z = x.sub(mean).div(np.sqrt(safeV));
   const ySd = n > 1 ? Math.sqrt((n * n - 1) / 12) : 1;
-  const y = np.arange(n, undefined, 1, { dtype: x.dtype }).sub((n - 1) / 2).div(ySd);
+  const y = np.arange(n, undefined, 1, { dtype: x.dtype, device: x.device }).sub((n - 1) / 2).div(ySd);
   const cost = np.square(np.expandDims(z, -1).sub(y)); // [..., i, j]
   const logW = -Math.log(n);
   const zeros = np.zerosLike(z);
@@ -90,6 +90,6 @@ export function softRank(x: ArrayLike, opts: SoftSortOptions = {}): Array {
   const { g, cost, n } = sinkhorn(a, eps, iters);
   // Row-normalised plan: weights over anchors j for point i.
   const w = softmax(np.expandDims(g, -2).sub(cost).div(eps), -1);
-  const pos = np.arange(1, n + 1, 1, { dtype: a.dtype });
+  const pos = np.arange(1, n + 1, 1, { dtype: a.dtype, device: a.device });
   return np.sum(w.mul(pos), -1);
 }

@@ -150,6 +150,10 @@ export class WebGpuBackend implements Backend {
     return this.readData((buf as GpuBuffer).data);
   }
 
+  async ready(): Promise<void> {
+    await this.queue.done();
+  }
+
   retain(ref: BufferRef): void {
     ref.refs++;
   }

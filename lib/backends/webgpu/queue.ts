@@ -126,6 +126,13 @@ export class GpuQueue {
     }
   }
 
+  /** Resolves once everything encoded so far has run on the device. */
+  async done(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
+  }
+
   /** Rethrows the device's first reported error (a WGSL compile error names the kernel's line). */
   check(): void {
     const e = this.error;
