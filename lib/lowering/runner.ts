@@ -13,6 +13,9 @@ export type KernelFn<B> = (ins: readonly B[], outs: readonly B[]) => void;
 /** Returns freshly allocated outputs (never an alias of an input). */
 export type RoutineFn<B> = (ins: readonly B[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Params) => B[];
 
+/** A routine and its epilogue as one step: `epIns` are the epilogue's inputs other than the routine's result. */
+export type FusedFn<B> = (ins: readonly B[], epIns: readonly B[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Params) => B[];
+
 export interface Runtime<B> {
   readonly name: string;
   /** A new buffer, counted as live device memory. */
@@ -22,6 +25,12 @@ export interface Runtime<B> {
   upload(data: TypedArray, a: Aval): B;
   kernel(k: Kernel): KernelFn<B>;
   routine(name: string): RoutineFn<B> | undefined;
+  /**
+   * The routine with its elementwise epilogue (input `result` of `kernel` is the routine's
+   * result, of `resultAval`) as one step, where the device has such a form; outputs are the
+   * epilogue's. Without it the runner runs the epilogue as a kernel after the routine.
+   */
+  fusedRoutine?(name: string, kernel: Kernel, result: number, resultAval: Aval): FusedFn<B> | undefined;
   /**
    * The data of `b` on the host, synchronously, where the device can (it may be `b`'s own memory:
    * the runner only reads it before the next step). Without it, programs that read a device value
@@ -211,6 +220,11 @@ export class ProgramRunner<B> {
         if (!fn) return this.hostRoutine(st);
         const ep = st.epilogue;
         if (!ep) return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
+        const fused = rt.fusedRoutine?.(st.name, ep.kernel, ep.ins.indexOf('result'), st.outAvals[0]);
+        if (fused) {
+          const epIns = ep.ins.filter((s): s is number => s !== 'result');
+          return (env, owned) => bindOuts(env, owned, fused(st.ins.map((s) => env[s]), epIns.map((s) => env[s]), st.inAvals, outAvals, st.params));
+        }
         // A backend without a fused form runs the epilogue right after, while the result is hot.
         const kernel = rt.kernel(ep.kernel);
         return (env, owned) => {

@@ -18,6 +18,7 @@ import type { GpuContext } from './gpu.js';
 import { GpuQueue } from './queue.js';
 import { type RenderedKernel, renderWgsl } from './render-wgsl.js';
 import { type GpuData, gpuRoutine, gpuRoutineNames } from './routines.js';
+import { dotWithEpilogue } from './routines-dot.js';
 
 export const WEBGPU = 'webgpu';
 const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
@@ -77,6 +78,7 @@ export class WebGpuBackend implements Backend {
       },
       kernel: (k) => this.kernel(k),
       routine: (name) => gpuRoutine(name, this),
+      fusedRoutine: (name, kernel, result, resultAval) => (name === 'dot_general' ? dotWithEpilogue(this, { kernel, result }, resultAval) : undefined),
       readAsync: (b) => this.readData(b),
       hostRoutine: (name) => getRoutine(name),
       fromHost: (data, a) => {

@@ -231,6 +231,35 @@ export function renderWgsl(k: Kernel): RenderedKernel {
 }
 
 /**
+ * WGSL statements computing an elementwise kernel (no reductions) at one point of its domain,
+ * the flat index `flat`, and storing every output there: a routine's epilogue, run where the
+ * routine holds its result in a register. Input `result` of the kernel is that register.
+ */
+export function pointwise(k: Kernel, result: { input: number; value: string }, flat: string, input: (i: number) => string, output: (j: number) => string, pad: string): string[] {
+  if (k.reductions.length || k.nKept !== k.domain.length) throw new Error('webgpu: only an elementwise kernel runs as an epilogue');
+  const nodes = topo(k.outputs.map((o) => o.expr));
+  const st: number[] = [];
+  for (let d = k.domain.length - 1, s = 1; d >= 0; d--) { st[d] = s; s *= k.domain[d]; }
+  const lines = k.domain.map((n, d) => `${pad}let q${d} = (${flat} / ${st[d]}i) % ${Math.max(n, 1)}i;`);
+  const at = (v: View): string => [`${v.offset}i`, ...v.strides.flatMap((s, d) => (s === 0 ? [] : [`${s}i * q${d}`]))].join(' + ');
+  const name = new Map<number, string>();
+  for (const n of nodes) {
+    let e: string;
+    switch (n.kind) {
+      case 'load': e = n.input === result.input ? result.value : load(input(n.input), n.dtype, at(n.view)); break;
+      case 'iota': e = n.dtype === 'bool' ? `((${at(n.view)}) != 0i)` : n.dtype === 'float32' ? `f32(${at(n.view)})` : `(${at(n.view)})`; break;
+      case 'lit': e = literal(n.value, n.dtype); break;
+      case 'op': e = renderOp(n, n.args.map((a) => name.get(a.id)!)); break;
+      default: throw new Error('unreachable');
+    }
+    lines.push(`${pad}let e${n.id} = ${e};`);
+    name.set(n.id, `e${n.id}`);
+  }
+  k.outputs.forEach((o, j) => lines.push(`${pad}${output(j)}[${at(o.view)}] = ${store(name.get(o.expr.id)!, o.dtype)};`));
+  return lines;
+}
+
+/**
  * Combines the workgroup's partial results in a fixed tree, leaving the total in every
  * invocation's `r`. The tree's order is the same on every run, so results are deterministic.
  */

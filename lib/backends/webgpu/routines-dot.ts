@@ -1,0 +1,183 @@
+/**
+ * dot_general in WGSL. A tiled GEMM (a 32x32 output tile per workgroup in shared memory, 4x4
+ * outputs per invocation), or, when one side is a vector, a workgroup per output that reduces
+ * along K in a fixed tree. Either takes an elementwise epilogue (bias, activation) from the
+ * lowering, applied where the product is still in a register: the product is never stored.
+ */
+import { type Aval, size } from '../../core/ir.js';
+import type { Kernel } from '../../lowering/program.js';
+import { WORKGROUP, groupsFor, literal, pointwise, storageType, wgslType } from './render-wgsl.js';
+import { helperSource } from './wgsl-ops.js';
+import { type GpuData, type GpuDevice, type GpuRoutine, type Shader, avalKey, declare, launch, maxBuffers, shader, strides } from './routines-common.js';
+
+interface DotParams { contracting: readonly [readonly number[], readonly number[]]; batch: readonly [readonly number[], readonly number[]] }
+
+/** An elementwise kernel over the product, whose input `result` is the product itself. */
+export interface Epilogue { readonly kernel: Kernel; readonly result: number }
+
+/** Output tile per workgroup (TM x TN), reduction tile TK, outputs per invocation (R x R). */
+const TM = 32, TN = 32, TK = 16, R = 4;
+
+/**
+ * WGSL computing the offset of element (batch b, free f, contracted k) of an operand. Groups of
+ * axes that merge into one evenly strided run take one multiply; others decompose the index.
+ */
+function offsetFn(name: string, shape: readonly number[], batch: readonly number[], contract: readonly number[]): string {
+  const st = strides(shape);
+  const free = shape.map((_, i) => i).filter((i) => !batch.includes(i) && !contract.includes(i));
+  const group = (axes: readonly number[], v: string): string => {
+    if (!axes.length) return '0i';
+    const merged = axes.every((a, j) => j === axes.length - 1 || st[a] === st[axes[j + 1]] * shape[axes[j + 1]]);
+    if (merged) return `${v} * ${st[axes[axes.length - 1]]}i`;
+    let below = 1;
+    const terms: string[] = [];
+    for (let j = axes.length - 1; j >= 0; j--) {
+      terms.push(`((${v} / ${below}i) % ${shape[axes[j]]}i) * ${st[axes[j]]}i`);
+      below *= shape[axes[j]];
+    }
+    return terms.join(' + ');
+  };
+  return `fn ${name}(b: i32, f: i32, k: i32) -> i32 { return ${group(batch, 'b')} + ${group(free, 'f')} + ${group(contract, 'k')}; }`;
+}
+
+interface Dims { B: number; M: number; N: number; K: number }
+
+function dims(xa: Aval, ya: Aval, p: DotParams): Dims {
+  const { contracting: [ca, cb], batch: [ba, bb] } = p;
+  const freeSize = (a: Aval, used: readonly number[]) => a.shape.reduce((q, d, i) => (used.includes(i) ? q : q * d), 1);
+  return {
+    B: ba.reduce((q, i) => q * xa.shape[i], 1),
+    K: ca.reduce((q, i) => q * xa.shape[i], 1),
+    M: freeSize(xa, [...ba, ...ca]),
+    N: freeSize(ya, [...bb, ...cb]),
+  };
+}
+
+/** Bindings and the statement that stores product element (b, m, n) held in `v`. */
+function output(o: Aval, d: Dims, ep: Epilogue | undefined, inDtypes: readonly string[]): { decls: string; store: (v: string, pad: string) => string[] } {
+  const epIns = ep ? ep.kernel.inputs.map((t, i) => [t, i] as const).filter(([, i]) => i !== ep.result) : [];
+  const outs = ep ? ep.kernel.outputs.map((x) => storageType(x.dtype)) : [storageType(o.dtype)];
+  const decls = declare([...inDtypes, ...epIns.map(([t]) => storageType(t))], outs);
+  const flat = `(b * ${d.M}i + m) * ${d.N}i + n`;
+  if (!ep) return { decls, store: (v, pad) => [`${pad}o0[${flat}] = ${v};`] };
+  const binding = new Map(epIns.map(([, i], j) => [i, `x${inDtypes.length + j}`]));
+  return {
+    decls,
+    store: (v, pad) => [`${pad}let f = ${flat};`, ...pointwise(ep.kernel, { input: ep.result, value: v }, 'f', (i) => binding.get(i)!, (j) => `o${j}`, pad)],
+  };
+}
+
+function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue | undefined): Shader {
+  const { M, N, K, B } = d;
+  const t = wgslType(o.dtype);
+  const zero = literal(0, o.dtype);
+  const out = output(o, d, ep, [storageType(xa.dtype), storageType(ya.dtype)]);
+  const source = [
+    out.decls,
+    'var<private> z_: u32;',
+    `var<workgroup> As: array<${t}, ${TM * TK}>;`,
+    `var<workgroup> Bs: array<${t}, ${TK * TN}>;`,
+    offsetFn('offA', xa.shape, p.batch[0], p.contracting[0]),
+    offsetFn('offB', ya.shape, p.batch[1], p.contracting[1]),
+    `fn ldA(b: i32, m: i32, k: i32) -> ${t} { if (m < ${M}i && k < ${K}i) { return x0[offA(b, m, k)]; } return ${zero}; }`,
+    `fn ldB(b: i32, k: i32, n: i32) -> ${t} { if (n < ${N}i && k < ${K}i) { return x1[offB(b, n, k)]; } return ${zero}; }`,
+    `@compute @workgroup_size(${TN / R}, ${TM / R})`,
+    'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
+    '  let b = i32(wg.z);',
+    `  let m0 = i32(wg.y) * ${TM}i;`,
+    `  let n0 = i32(wg.x) * ${TN}i;`,
+    `  let tm = i32(lid.y) * ${R}i;`,
+    `  let tn = i32(lid.x) * ${R}i;`,
+    `  var acc: array<${t}, ${R * R}>;`,
+    `  for (var k0 = 0i; k0 < ${K}i; k0 += ${TK}i) {`,
+    `    for (var e = i32(li); e < ${TM * TK}i; e += ${(TM / R) * (TN / R)}i) {`,
+    `      As[e] = ldA(b, m0 + e / ${TK}i, k0 + e % ${TK}i);`,
+    `      Bs[e] = ldB(b, k0 + e / ${TN}i, n0 + e % ${TN}i);`,
+    '    }',
+    '    workgroupBarrier();',
+    `    for (var kk = 0i; kk < ${TK}i; kk++) {`,
+    `      var a: array<${t}, ${R}>;`,
+    `      var v: array<${t}, ${R}>;`,
+    `      for (var r = 0i; r < ${R}i; r++) { a[r] = As[(tm + r) * ${TK}i + kk]; v[r] = Bs[kk * ${TN}i + tn + r]; }`,
+    `      for (var i = 0i; i < ${R}i; i++) { for (var j = 0i; j < ${R}i; j++) { acc[i * ${R}i + j] += a[i] * v[j]; } }`,
+    '    }',
+    '    workgroupBarrier();',
+    '  }',
+    `  for (var i = 0i; i < ${R}i; i++) {`,
+    `    for (var j = 0i; j < ${R}i; j++) {`,
+    '      let m = m0 + tm + i;',
+    '      let n = n0 + tn + j;',
+    `      if (m < ${M}i && n < ${N}i) {`,
+    ...out.store(`acc[i * ${R}i + j]`, '        '),
+    '      }',
+    '    }',
+    '  }',
+    '}',
+  ].join('\n');
+  return { source: withHelpers(source), groups: [Math.ceil(N / TN), Math.ceil(M / TM), B] };
+}
+
+/**
+ * One side a vector: the tile would waste all but one of its rows. A workgroup per output
+ * element strides along K and combines its partial sums in a fixed tree (deterministic).
+ */
+function vector(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue | undefined): Shader {
+  const { M, N, K } = d;
+  const t = wgslType(o.dtype);
+  const out = output(o, d, ep, [storageType(xa.dtype), storageType(ya.dtype)]);
+  const n = d.B * M * N;
+  const groups = groupsFor(n);
+  const tree: string[] = [];
+  for (let w = WORKGROUP / 2; w >= 1; w /= 2) tree.push(`  if (li < ${w}u) { s[li] = s[li] + s[li + ${w}u]; }`, '  workgroupBarrier();');
+  const source = [
+    out.decls,
+    'var<private> z_: u32;',
+    `var<workgroup> s: array<${t}, ${WORKGROUP}>;`,
+    offsetFn('offA', xa.shape, p.batch[0], p.contracting[0]),
+    offsetFn('offB', ya.shape, p.batch[1], p.contracting[1]),
+    `@compute @workgroup_size(${WORKGROUP})`,
+    'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
+    `  let q = i32(wg.y * ${groups[0]}u + wg.x);`,
+    `  if (q >= ${n}i) { return; }`,
+    `  let b = q / ${M * N}i;`,
+    `  let m = (q / ${N}i) % ${M}i;`,
+    `  let n = q % ${N}i;`,
+    `  var acc = ${literal(0, o.dtype)};`,
+    `  for (var k = i32(li); k < ${K}i; k += ${WORKGROUP}i) { acc += x0[offA(b, m, k)] * x1[offB(b, n, k)]; }`,
+    '  s[li] = acc;',
+    '  workgroupBarrier();',
+    ...tree,
+    '  if (li == 0u) {',
+    ...out.store('s[0]', '    '),
+    '  }',
+    '}',
+  ].join('\n');
+  return { source: withHelpers(source), groups };
+}
+
+/** The math helpers an epilogue calls (WGSL declarations may follow their use). */
+const withHelpers = (source: string): string => `${source}\n${helperSource(source)}`;
+
+function dotShader(inAvals: readonly Aval[], o: Aval, p: DotParams, ep: Epilogue | undefined): Shader {
+  const [xa, ya] = inAvals;
+  const key = `dot|${avalKey([xa, ya, o])}|${p.contracting}|${p.batch}|${ep ? `${ep.result}|${ep.kernel.key}` : ''}`;
+  return shader(key, () => {
+    const d = dims(xa, ya, p);
+    return d.M === 1 || d.N === 1 ? vector(xa, ya, o, p, d, ep) : tiled(xa, ya, o, p, d, ep);
+  });
+}
+
+export const dotGeneral: GpuRoutine = (dev, ins, inAvals, outAvals, params) =>
+  launch(dev, dotShader(inAvals, outAvals[0], params as unknown as DotParams, undefined), ins, outAvals);
+
+/**
+ * dot_general with its epilogue in one shader, or undefined when the two would bind more
+ * buffers than the device allows (the runner then runs the epilogue as its own kernel).
+ * `epIns` are the epilogue's inputs other than the product, in order; outputs are the epilogue's.
+ */
+export function dotWithEpilogue(dev: GpuDevice, ep: Epilogue, productAval: Aval): ((ins: readonly GpuData[], epIns: readonly GpuData[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Record<string, unknown>) => GpuData[]) | undefined {
+  if (2 + ep.kernel.inputs.length - 1 + ep.kernel.outputs.length > maxBuffers(dev)) return undefined;
+  if (size(productAval.shape) !== size(ep.kernel.domain)) return undefined;
+  return (ins, epIns, inAvals, outAvals, params) =>
+    launch(dev, dotShader(inAvals, productAval, params as unknown as DotParams, ep), [...ins, ...epIns], outAvals);
+}
