@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Array, checkGrads, checkpoint, defaultDevice, getDefaultFloat, setDefaultFloat, checkpointPolicies, customJvp, customVjp, devicePut, grad, hessian, jacfwd, jacrev, jit, jvp,
+  type Array, checkGrads, checkpoint, defaultDevice, devices, getDefaultFloat, setDefaultFloat, checkpointPolicies, customJvp, customVjp, devicePut, grad, hessian, jacfwd, jacrev, jit, jvp,
   lax, makeJaxpr, np, typecheck, vjp, vmap,
 } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
@@ -371,22 +371,25 @@ describe('properties of random programs (float64, cpu)', () => {
     }), runs(20));
   });
 
-  it('the test-f32 device agrees with the CPU within float32 tolerance', async () => {
-    await fc.assert(fc.asyncProperty(ALL, async (c) => {
-      const want = c.f(c.x(), c.y());
-      // Constants the program creates (the `where` mask) land on the default device in its float.
-      const prev = [defaultDevice(), getDefaultFloat()] as const;
-      defaultDevice(TEST_F32); setDefaultFloat('float32');
-      let got: Array[];
-      try {
-        got = await jit(c.f).async(devicePut(c.x('float32'), TEST_F32), devicePut(c.y('float32'), TEST_F32)) as Array[];
-      } finally { defaultDevice(prev[0]); setDefaultFloat(prev[1]); }
-      for (let k = 0; k < 2; k++) {
-        expect(got[k].dtype).toBe('float32');
-        close(globalThis.Array.from(await got[k].data() as ArrayLike<number>, Number), host(want[k]), 1e-4, `test-f32 output ${k}`);
-      }
-    }), runs(30));
-  });
+  // Random programs through each float32 device's lowering and renderer (WGSL on webgpu).
+  for (const dev of [TEST_F32, ...(devices().includes('webgpu') ? ['webgpu'] : [])]) {
+    it(`the ${dev} device agrees with the CPU within float32 tolerance`, async () => {
+      await fc.assert(fc.asyncProperty(ALL, async (c) => {
+        const want = c.f(c.x(), c.y());
+        // Constants the program creates (the `where` mask) land on the default device in its float.
+        const prev = [defaultDevice(), getDefaultFloat()] as const;
+        defaultDevice(dev); setDefaultFloat('float32');
+        let got: Array[];
+        try {
+          got = await jit(c.f).async(devicePut(c.x('float32'), dev), devicePut(c.y('float32'), dev)) as Array[];
+        } finally { defaultDevice(prev[0]); setDefaultFloat(prev[1]); }
+        for (let k = 0; k < 2; k++) {
+          expect(got[k].dtype).toBe('float32');
+          close(globalThis.Array.from(await got[k].data() as ArrayLike<number>, Number), host(want[k]), 1e-4, `${dev} output ${k}`);
+        }
+      }), runs(30));
+    });
+  }
 
   it('on test-f32 (kernels split at three operations) jit is bitwise equal to op-by-op evaluation', async () => {
     // Programs without data-dependent control flow run eagerly there too.
