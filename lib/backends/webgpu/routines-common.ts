@@ -4,10 +4,10 @@
  * without an import cycle.
  */
 import type { DType } from '../../core/dtype.js';
-import { type Aval, size } from '../../core/ir.js';
+import type { Aval } from '../../core/ir.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import type { GpuQueue } from './queue.js';
-import { WORKGROUP, bindings, groupsFor } from './render-wgsl.js';
+import { WORKGROUP, groupsFor } from './render-wgsl.js';
 
 /** A device buffer as the runner sees it: `n` elements of `dtype`, 4 bytes each. */
 export interface GpuData {
@@ -106,14 +106,6 @@ export function perPoint(key: string, n: number, decls: string, body: () => stri
     ].join('\n');
     return { source, groups };
   });
-}
-
-/**
- * One invocation per element of the (first) output, flat index `i`: `body` is WGSL statements
- * that write `o0[i]` (and any other output).
- */
-export function perElement(key: string, inAvals: readonly Aval[], outAvals: readonly Aval[], body: () => string[]): Shader {
-  return perPoint(key, size(outAvals[0].shape), bindings(inAvals.map((a) => a.dtype), outAvals.map((a) => a.dtype)), body);
 }
 
 /** Storage buffers one shader may bind (8 on SwiftShader, the WebGPU default). */

@@ -13,7 +13,6 @@ import { SHAPE_ROUTINES } from './routines-shape.js';
 import { LINALG_ROUTINES } from './routines-linalg.js';
 
 export type { GpuData, GpuDevice } from './routines-common.js';
-export { coords, launch, perElement, shader, strides } from './routines-common.js';
 
 export const ROUTINES: Readonly<Record<string, GpuRoutine>> = {
   dot_general: dotGeneral,
