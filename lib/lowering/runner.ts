@@ -8,6 +8,10 @@ import type { TypedArray } from '../core/dtype.js';
 import { type Aval, aval as mkAval, size } from '../core/ir.js';
 import type { Params } from '../core/ir.js';
 import type { Kernel, Program, Step } from './program.js';
+import { selectKernel } from './select-kernel.js';
+
+/** The longest chunk of a chunked while loop (steps per predicate read). */
+const MAX_CHUNK = 64;
 
 export type KernelFn<B> = (ins: readonly B[], outs: readonly B[]) => void;
 /** Returns freshly allocated outputs (never an alias of an input). */
@@ -49,6 +53,12 @@ export interface Runtime<B> {
   slice(b: B, offset: number, a: Aval): B;
   /** Releases what `slice` returned, after the step that read it (devices whose slices are copies). */
   dropSlice?(b: B): void;
+  /**
+   * Run `while` loops in chunks (devices whose reads are round trips): a chunk of k steps reads
+   * the predicate once; its later steps are masked (the carry is kept where the predicate is
+   * false), and k doubles up to 64 each chunk.
+   */
+  readonly chunkedWhile?: boolean;
   /** Copies all of `src` into `dst` from element `offset`. */
   write(dst: B, offset: number, src: B): void;
 }
@@ -282,20 +292,40 @@ export class ProgramRunner<B> {
         const body = this.sub(st.body);
         const { nCondConsts: nc, nBodyConsts: nb } = st;
         const self = this;
+        const selects = rt.chunkedWhile ? outAvals.map((a) => rt.kernel(selectKernel(a))) : [];
         return function* (env: B[], owned: boolean[]): Reads<B, void> {
           const cc = st.ins.slice(0, nc).map((s) => env[s]);
           const bc = st.ins.slice(nc, nc + nb).map((s) => env[s]);
           let carry = st.ins.slice(nc + nb).map((s) => env[s]);
           let mine = carry.map(() => false);
-          for (;;) {
-            const c = yield* cond.steps([...cc, ...carry]);
-            const go = (yield c.outs[0])[0];
-            if (c.owned[0]) rt.free(c.outs[0]);
-            if (!go) break;
+          const step = function* (): Reads<B, void> {
             const next = self.own(yield* body.steps([...bc, ...carry]), outAvals);
             carry.forEach((b, j) => { if (mine[j]) rt.free(b); });
             carry = next;
             mine = carry.map(() => true);
+          };
+          // A step whose predicate stays on the device: the carry moves only where it holds.
+          const masked = function* (): Reads<B, void> {
+            const c = yield* cond.steps([...cc, ...carry]);
+            const next = self.own(yield* body.steps([...bc, ...carry]), outAvals);
+            const kept = next.map((b, j) => {
+              const out = rt.alloc(outAvals[j]);
+              selects[j]([c.outs[0], b, carry[j]], [out]);
+              rt.free(b);
+              return out;
+            });
+            if (c.owned[0]) rt.free(c.outs[0]);
+            carry.forEach((b, j) => { if (mine[j]) rt.free(b); });
+            carry = kept;
+            mine = carry.map(() => true);
+          };
+          for (let chunk = 1; ; chunk = Math.min(2 * chunk, MAX_CHUNK)) {
+            const c = yield* cond.steps([...cc, ...carry]);
+            const go = (yield c.outs[0])[0];
+            if (c.owned[0]) rt.free(c.outs[0]);
+            if (!go) break;
+            yield* step();
+            if (rt.chunkedWhile) for (let i = 1; i < chunk; i++) yield* masked();
           }
           bindOuts(env, owned, carry.map((b, j) => (mine[j] ? b : self.own({ outs: [b], owned: [false] }, [outAvals[j]])[0])));
         };

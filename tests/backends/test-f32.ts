@@ -91,6 +91,8 @@ export class TestF32Backend implements Backend {
         return v;
       },
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
+      // As a GPU: while loops read their predicate once per chunk of masked steps.
+      chunkedWhile: true,
       write: (dst, offset, src) => dst.set(src, offset),
     };
     this.programs = new Programs({ routines: new Set(routineNames()), fusionLimit: TEST_F32_FUSION_LIMIT, maxBuffers: TEST_F32_MAX_BUFFERS }, runtime);

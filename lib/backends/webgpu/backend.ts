@@ -92,6 +92,7 @@ export class WebGpuBackend implements Backend {
         return s;
       },
       dropSlice: (b) => this.free(b),
+      chunkedWhile: true,
       write: (dst, offset, src) => this.queue.copy(src.buffer, 0, dst.buffer, offset * ELEMENT, src.n * ELEMENT),
     };
     // Every routine the CPU has: those without a WGSL kernel here run on the host.
