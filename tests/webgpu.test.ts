@@ -70,6 +70,21 @@ describe.runIf(gpu)('webgpu device', () => {
     expect(exe.stats.kernels).toBeLessThanOrEqual(5);
   });
 
+  it('matrix products in every shape of GEMM: tiled, vector, split along a long K, with and without an epilogue', async () => {
+    const cases: [number[], number[]][] = [[[40, 70], [70, 33]], [[1, 300], [300, 20]], [[20, 300], [300, 1]], [[8, 4096], [4096, 8]], [[3, 6, 2048], [3, 2048, 5]]];
+    for (const [sa, sb] of cases) {
+      const a = np.sin(np.arange(sa.reduce((p, d) => p * d, 1)).reshape(sa).astype('float32'));
+      const b = np.cos(np.arange(sb.reduce((p, d) => p * d, 1)).reshape(sb).astype('float32'));
+      const bias = np.linspace(-1, 1, sb[sb.length - 1], { dtype: 'float32' });
+      for (const f of [(x: Array, y: Array) => np.matmul(x, y), (x: Array, y: Array) => np.tanh(np.matmul(x, y).add(bias))]) {
+        const want = await jit(f)(a, b).data();
+        const got = await jit(f)(devicePut(a, 'webgpu'), devicePut(b, 'webgpu')).data();
+        const scale = Math.sqrt(sa[sa.length - 1]);
+        got.forEach((v, i) => expect(Math.abs(v - want[i]), `[${sa}]x[${sb}] element ${i}`).toBeLessThan(1e-5 * scale));
+      }
+    }
+  });
+
   it('a jit-compiled training loop keeps device memory flat (1000 steps, no await)', async () => {
     defaultDevice('webgpu');
     try {

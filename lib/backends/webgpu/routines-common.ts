@@ -19,6 +19,7 @@ export interface GpuData {
 /** What a routine needs of the backend. */
 export interface GpuDevice {
   alloc(a: Aval): GpuData;
+  free(b: GpuData): void;
   readonly queue: GpuQueue;
 }
 

@@ -3,8 +3,10 @@
  * outputs per invocation), or, when one side is a vector, a workgroup per output that reduces
  * along K in a fixed tree. Either takes an elementwise epilogue (bias, activation) from the
  * lowering, applied where the product is still in a register: the product is never stored.
+ * A long K with few output tiles is split across workgroups, and the slices added in a fixed
+ * order by a second shader (no atomics: results do not depend on timing).
  */
-import { type Aval, size } from '../../core/ir.js';
+import { type Aval, aval, size } from '../../core/ir.js';
 import type { Kernel } from '../../lowering/program.js';
 import { WORKGROUP, groupsFor, literal, pointwise, storageType, wgslType } from './render-wgsl.js';
 import { helperSource } from './wgsl-ops.js';
@@ -67,11 +69,17 @@ function output(o: Aval, d: Dims, ep: Epilogue | undefined, inDtypes: readonly s
   };
 }
 
-function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue | undefined): Shader {
+/**
+ * The tiled GEMM. With `split`, workgroup z also picks one of `split.S` slices of K (`chunk`
+ * long): each writes its partial product to o0 at [s][b][m][n], for `sumSplits` to add up.
+ */
+function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue | undefined, split?: { S: number; chunk: number }): Shader {
   const { M, N, K, B } = d;
   const t = wgslType(o.dtype);
   const zero = literal(0, o.dtype);
-  const out = output(o, d, ep, [storageType(xa.dtype), storageType(ya.dtype)]);
+  const out = split
+    ? { decls: declare([storageType(xa.dtype), storageType(ya.dtype)], [storageType(o.dtype)]), store: (v: string, pad: string) => [`${pad}o0[((s * ${B}i + b) * ${M}i + m) * ${N}i + n] = ${v};`] }
+    : output(o, d, ep, [storageType(xa.dtype), storageType(ya.dtype)]);
   const source = [
     out.decls,
     'var<private> z_: u32;',
@@ -83,13 +91,15 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
     `fn ldB(b: i32, k: i32, n: i32) -> ${t} { if (n < ${N}i && k < ${K}i) { return x1[offB(b, n, k)]; } return ${zero}; }`,
     `@compute @workgroup_size(${TN / R}, ${TM / R})`,
     'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
-    '  let b = i32(wg.z);',
+    ...(split
+      ? [`  let b = i32(wg.z) / ${split.S}i;`, `  let s = i32(wg.z) % ${split.S}i;`, `  let kBeg = s * ${split.chunk}i;`, `  let kEnd = min(kBeg + ${split.chunk}i, ${K}i);`]
+      : ['  let b = i32(wg.z);', '  let kBeg = 0i;', `  let kEnd = ${K}i;`]),
     `  let m0 = i32(wg.y) * ${TM}i;`,
     `  let n0 = i32(wg.x) * ${TN}i;`,
     `  let tm = i32(lid.y) * ${R}i;`,
     `  let tn = i32(lid.x) * ${R}i;`,
     `  var acc: array<${t}, ${R * R}>;`,
-    `  for (var k0 = 0i; k0 < ${K}i; k0 += ${TK}i) {`,
+    `  for (var k0 = kBeg; k0 < kEnd; k0 += ${TK}i) {`,
     `    for (var e = i32(li); e < ${TM * TK}i; e += ${(TM / R) * (TN / R)}i) {`,
     `      As[e] = ldA(b, m0 + e / ${TK}i, k0 + e % ${TK}i);`,
     `      Bs[e] = ldB(b, k0 + e / ${TN}i, n0 + e % ${TN}i);`,
@@ -114,7 +124,45 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
     '  }',
     '}',
   ].join('\n');
-  return { source: withHelpers(source), groups: [Math.ceil(N / TN), Math.ceil(M / TM), B] };
+  return { source: withHelpers(source), groups: [Math.ceil(N / TN), Math.ceil(M / TM), B * (split?.S ?? 1)] };
+}
+
+/** Output tiles below which a long K is split across workgroups (too few to fill a GPU). */
+const SPLIT_BELOW_TILES = 32;
+const SPLIT_MIN_K = 1024;
+const MAX_SPLITS = 16;
+
+/** How to split K for this product, if at all (a whole number of TK tiles per slice). */
+function splitOf(d: Dims): { S: number; chunk: number } | undefined {
+  const tiles = Math.ceil(d.M / TM) * Math.ceil(d.N / TN) * d.B;
+  if (tiles >= SPLIT_BELOW_TILES || d.K < SPLIT_MIN_K) return undefined;
+  const S = Math.min(MAX_SPLITS, Math.ceil(SPLIT_BELOW_TILES / tiles), Math.floor(d.K / (SPLIT_MIN_K / 4)));
+  if (S < 2) return undefined;
+  const chunk = Math.ceil(d.K / S / TK) * TK;
+  return { S: Math.ceil(d.K / chunk), chunk };
+}
+
+/** Adds the K slices' partial products in slice order (deterministic), then stores (or runs the epilogue). */
+function sumSplits(o: Aval, d: Dims, ep: Epilogue | undefined, S: number): Shader {
+  const n = d.B * d.M * d.N;
+  const groups = groupsFor(Math.ceil(n / WORKGROUP));
+  const out = output(o, d, ep, [storageType(o.dtype)]);
+  const source = [
+    out.decls,
+    'var<private> z_: u32;',
+    `@compute @workgroup_size(${WORKGROUP})`,
+    'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
+    `  let q = i32((wg.y * ${groups[0]}u + wg.x) * ${WORKGROUP}u + li);`,
+    `  if (q >= ${n}i) { return; }`,
+    `  let b = q / ${d.M * d.N}i;`,
+    `  let m = (q / ${d.N}i) % ${d.M}i;`,
+    `  let n = q % ${d.N}i;`,
+    `  var acc = x0[q];`,
+    `  for (var s = 1i; s < ${S}i; s++) { acc += x0[s * ${n}i + q]; }`,
+    ...out.store('acc', '  '),
+    '}',
+  ].join('\n');
+  return { source: withHelpers(source), groups };
 }
 
 /**
@@ -158,17 +206,24 @@ function vector(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue
 /** The math helpers an epilogue calls (WGSL declarations may follow their use). */
 const withHelpers = (source: string): string => `${source}\n${helperSource(source)}`;
 
-function dotShader(inAvals: readonly Aval[], o: Aval, p: DotParams, ep: Epilogue | undefined): Shader {
+/** The product (and its epilogue's outputs): one dispatch, or with K split, two. */
+function dot(dev: GpuDevice, ins: readonly GpuData[], epIns: readonly GpuData[], inAvals: readonly Aval[], o: Aval, outAvals: readonly Aval[], p: DotParams, ep: Epilogue | undefined): GpuData[] {
   const [xa, ya] = inAvals;
   const key = `dot|${avalKey([xa, ya, o])}|${p.contracting}|${p.batch}|${ep ? `${ep.result}|${ep.kernel.key}` : ''}`;
-  return shader(key, () => {
-    const d = dims(xa, ya, p);
-    return d.M === 1 || d.N === 1 ? vector(xa, ya, o, p, d, ep) : tiled(xa, ya, o, p, d, ep);
-  });
+  const d = dims(xa, ya, p);
+  const split = d.M === 1 || d.N === 1 ? undefined : splitOf(d);
+  if (!split) {
+    const s = shader(key, () => (d.M === 1 || d.N === 1 ? vector(xa, ya, o, p, d, ep) : tiled(xa, ya, o, p, d, ep)));
+    return launch(dev, s, [...ins, ...epIns], outAvals);
+  }
+  const [partial] = launch(dev, shader(`${key}|split`, () => tiled(xa, ya, o, p, d, undefined, split)), ins, [aval([split.S * size(o.shape)], o.dtype)]);
+  const outs = launch(dev, shader(`${key}|sum`, () => sumSplits(o, d, ep, split.S)), [partial, ...epIns], outAvals);
+  dev.free(partial);
+  return outs;
 }
 
 export const dotGeneral: GpuRoutine = (dev, ins, inAvals, outAvals, params) =>
-  launch(dev, dotShader(inAvals, outAvals[0], params as unknown as DotParams, undefined), ins, outAvals);
+  dot(dev, ins, [], inAvals, outAvals[0], outAvals, params as unknown as DotParams, undefined);
 
 /**
  * dot_general with its epilogue in one shader, or undefined when the two would bind more
@@ -178,6 +233,5 @@ export const dotGeneral: GpuRoutine = (dev, ins, inAvals, outAvals, params) =>
 export function dotWithEpilogue(dev: GpuDevice, ep: Epilogue, productAval: Aval): ((ins: readonly GpuData[], epIns: readonly GpuData[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Record<string, unknown>) => GpuData[]) | undefined {
   if (2 + ep.kernel.inputs.length - 1 + ep.kernel.outputs.length > maxBuffers(dev)) return undefined;
   if (size(productAval.shape) !== size(ep.kernel.domain)) return undefined;
-  return (ins, epIns, inAvals, outAvals, params) =>
-    launch(dev, dotShader(inAvals, productAval, params as unknown as DotParams, ep), [...ins, ...epIns], outAvals);
+  return (ins, epIns, inAvals, outAvals, params) => dot(dev, ins, epIns, inAvals, productAval, outAvals, params as unknown as DotParams, ep);
 }
