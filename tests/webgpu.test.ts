@@ -70,8 +70,8 @@ describe.runIf(gpu)('webgpu device', () => {
     expect(exe.stats.kernels).toBeLessThanOrEqual(5);
   });
 
-  it('matrix products in every shape of GEMM: tiled, vector, split along a long K, with and without an epilogue', async () => {
-    const cases: [number[], number[]][] = [[[40, 70], [70, 33]], [[1, 300], [300, 20]], [[20, 300], [300, 1]], [[8, 4096], [4096, 8]], [[3, 6, 2048], [3, 2048, 5]]];
+  it('matrix products in every shape of GEMM: tiled (scalar and vec4 loads), vector, split along a long K, with and without an epilogue', async () => {
+    const cases: [number[], number[]][] = [[[40, 70], [70, 33]], [[40, 68], [68, 36]], [[2, 33, 64], [2, 64, 12]], [[1, 300], [300, 20]], [[20, 300], [300, 1]], [[8, 4096], [4096, 8]], [[3, 6, 2048], [3, 2048, 5]]];
     for (const [sa, sb] of cases) {
       const a = np.sin(np.arange(sa.reduce((p, d) => p * d, 1)).reshape(sa).astype('float32'));
       const b = np.cos(np.arange(sb.reduce((p, d) => p * d, 1)).reshape(sb).astype('float32'));

@@ -77,9 +77,25 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
   const { M, N, K, B } = d;
   const t = wgslType(o.dtype);
   const zero = literal(0, o.dtype);
+  // Operands whose tile rows are contiguous runs of whole vec4s load four elements at a time.
+  const last = (a: Aval) => a.shape.length - 1;
+  const va = p.contracting[0].length === 1 && p.contracting[0][0] === last(xa) && K % 4 === 0;
+  const yFree = ya.shape.map((_, i) => i).filter((i) => !p.batch[1].includes(i) && !p.contracting[1].includes(i));
+  const vb = yFree.length === 1 && yFree[0] === last(ya) && N % 4 === 0;
+  const ins = [va ? `vec4<${t}>` : storageType(xa.dtype), vb ? `vec4<${t}>` : storageType(ya.dtype)];
   const out = split
-    ? { decls: declare([storageType(xa.dtype), storageType(ya.dtype)], [storageType(o.dtype)]), store: (v: string, pad: string) => [`${pad}o0[((s * ${B}i + b) * ${M}i + m) * ${N}i + n] = ${v};`] }
-    : output(o, d, ep, [storageType(xa.dtype), storageType(ya.dtype)]);
+    ? { decls: declare(ins, [storageType(o.dtype)]), store: (v: string, pad: string) => [`${pad}o0[((s * ${B}i + b) * ${M}i + m) * ${N}i + n] = ${v};`] }
+    : output(o, d, ep, ins);
+  const loadA = va
+    ? [`    for (var e = i32(li); e < ${(TM * TK) / 4}i; e += ${(TM / R) * (TN / R)}i) {`,
+      `      let r = e / ${TK / 4}i;`, `      let c = (e % ${TK / 4}i) * 4i;`, '      let v = ldA(b, m0 + r, k0 + c);',
+      `      As[r * ${TK}i + c] = v.x; As[r * ${TK}i + c + 1i] = v.y; As[r * ${TK}i + c + 2i] = v.z; As[r * ${TK}i + c + 3i] = v.w;`, '    }']
+    : [`    for (var e = i32(li); e < ${TM * TK}i; e += ${(TM / R) * (TN / R)}i) { As[e] = ldA(b, m0 + e / ${TK}i, k0 + e % ${TK}i); }`];
+  const loadB = vb
+    ? [`    for (var e = i32(li); e < ${(TK * TN) / 4}i; e += ${(TM / R) * (TN / R)}i) {`,
+      `      let r = e / ${TN / 4}i;`, `      let c = (e % ${TN / 4}i) * 4i;`, '      let v = ldB(b, k0 + r, n0 + c);',
+      `      Bs[r * ${TN}i + c] = v.x; Bs[r * ${TN}i + c + 1i] = v.y; Bs[r * ${TN}i + c + 2i] = v.z; Bs[r * ${TN}i + c + 3i] = v.w;`, '    }']
+    : [`    for (var e = i32(li); e < ${TK * TN}i; e += ${(TM / R) * (TN / R)}i) { Bs[e] = ldB(b, k0 + e / ${TN}i, n0 + e % ${TN}i); }`];
   const source = [
     out.decls,
     'var<private> z_: u32;',
@@ -87,8 +103,12 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
     `var<workgroup> Bs: array<${t}, ${TK * TN}>;`,
     offsetFn('offA', xa.shape, p.batch[0], p.contracting[0]),
     offsetFn('offB', ya.shape, p.batch[1], p.contracting[1]),
-    `fn ldA(b: i32, m: i32, k: i32) -> ${t} { if (m < ${M}i && k < ${K}i) { return x0[offA(b, m, k)]; } return ${zero}; }`,
-    `fn ldB(b: i32, k: i32, n: i32) -> ${t} { if (n < ${N}i && k < ${K}i) { return x1[offB(b, n, k)]; } return ${zero}; }`,
+    va
+      ? `fn ldA(b: i32, m: i32, k: i32) -> vec4<${t}> { if (m < ${M}i && k < ${K}i) { return x0[offA(b, m, k) / 4i]; } return vec4<${t}>(); }`
+      : `fn ldA(b: i32, m: i32, k: i32) -> ${t} { if (m < ${M}i && k < ${K}i) { return x0[offA(b, m, k)]; } return ${zero}; }`,
+    vb
+      ? `fn ldB(b: i32, k: i32, n: i32) -> vec4<${t}> { if (n < ${N}i && k < ${K}i) { return x1[offB(b, n, k) / 4i]; } return vec4<${t}>(); }`
+      : `fn ldB(b: i32, k: i32, n: i32) -> ${t} { if (n < ${N}i && k < ${K}i) { return x1[offB(b, n, k)]; } return ${zero}; }`,
     `@compute @workgroup_size(${TN / R}, ${TM / R})`,
     'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
     ...(split
@@ -100,10 +120,8 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
     `  let tn = i32(lid.x) * ${R}i;`,
     `  var acc: array<${t}, ${R * R}>;`,
     `  for (var k0 = kBeg; k0 < kEnd; k0 += ${TK}i) {`,
-    `    for (var e = i32(li); e < ${TM * TK}i; e += ${(TM / R) * (TN / R)}i) {`,
-    `      As[e] = ldA(b, m0 + e / ${TK}i, k0 + e % ${TK}i);`,
-    `      Bs[e] = ldB(b, k0 + e / ${TN}i, n0 + e % ${TN}i);`,
-    '    }',
+    ...loadA,
+    ...loadB,
     '    workgroupBarrier();',
     `    for (var kk = 0i; kk < ${TK}i; kk++) {`,
     `      var a: array<${t}, ${R}>;`,
