@@ -79,9 +79,10 @@ function tiled(xa: Aval, ya: Aval, o: Aval, p: DotParams, d: Dims, ep: Epilogue 
   const zero = literal(0, o.dtype);
   // Operands whose tile rows are contiguous runs of whole vec4s load four elements at a time.
   const last = (a: Aval) => a.shape.length - 1;
-  const va = p.contracting[0].length === 1 && p.contracting[0][0] === last(xa) && K % 4 === 0;
+  // (A vec4 binding needs 16 bytes: an empty contraction leaves the operands a placeholder word.)
+  const va = p.contracting[0].length === 1 && p.contracting[0][0] === last(xa) && K % 4 === 0 && K > 0;
   const yFree = ya.shape.map((_, i) => i).filter((i) => !p.batch[1].includes(i) && !p.contracting[1].includes(i));
-  const vb = yFree.length === 1 && yFree[0] === last(ya) && N % 4 === 0;
+  const vb = yFree.length === 1 && yFree[0] === last(ya) && N % 4 === 0 && K > 0;
   const ins = [va ? `vec4<${t}>` : storageType(xa.dtype), vb ? `vec4<${t}>` : storageType(ya.dtype)];
   const out = split
     ? { decls: declare(ins, [storageType(o.dtype)]), store: (v: string, pad: string) => [`${pad}o0[((s * ${B}i + b) * ${M}i + m) * ${N}i + n] = ${v};`] }
