@@ -4,8 +4,9 @@
  * Float work runs in float64 (float32 operands are widened on the way in and rounded once on
  * the way out), so one monomorphic code path serves both float dtypes and V8 keeps the hot
  * loops on Float64Array only. Float GEMMs of at least WASM_MIN multiply-adds run in the
- * WebAssembly SIMD kernel of wasm-gemm.ts (same float64 arithmetic), with the JS kernel below as
- * the fallback where WebAssembly SIMD is unavailable.
+ * WebAssembly SIMD kernels of wasm-gemm.ts (f64x2 for float64; f32x4 for float32, which there
+ * accumulates in float32), with the JS kernel below as the fallback where WebAssembly SIMD is
+ * unavailable.
  */
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { type Aval, size } from '../../core/ir.js';

@@ -1,12 +1,12 @@
 /**
- * A WebAssembly SIMD (f64x2) GEMM micro-kernel for the CPU dot_general kernel.
+ * WebAssembly SIMD GEMM micro-kernels for the CPU dot_general kernel: f64x2 for float64, f32x4
+ * for float32 (computed in float32, four lanes to a vector: twice the f64 rate).
  *
- * The module is hand-assembled below (no build step) and instantiated synchronously, once, on
- * first use. Operands are packed from JS into the module's memory as 4-row / 4-column panels
- * stored k-major (4 consecutive values per k), zero-padded to multiples of 4, so the kernel has
- * no edge cases: it computes a padded Mp x Np row-major C and JS copies the live part out.
- * float32 operands are widened on the way in and rounded once on the way out, exactly as the
- * JS kernel does, so both dtypes share one float64 code path.
+ * The modules are hand-assembled below (no build step) and instantiated synchronously, once, on
+ * first use. Operands are packed from JS into the module's memory as 4-row panels of A and
+ * W-column panels of B (W = 4 in float64, 8 in float32: one 4x W tile is 8 vectors either way),
+ * stored k-major and zero-padded, so the kernel has no edge cases: it computes a padded Mp x Np
+ * row-major C and JS copies the live part out.
  */
 
 // ---- a tiny wasm byte emitter ------------------------------------------------------------
@@ -47,8 +47,20 @@ const v128Load = (offset: number) => [SIMD, ...uleb(0x00), ...memarg(3, offset)]
 const v128Store = (offset: number) => [SIMD, ...uleb(0x0b), ...memarg(3, offset)];
 const load64Splat = (offset: number) => [SIMD, ...uleb(0x0a), ...memarg(3, offset)];
 const v128Zero = [SIMD, ...uleb(0x0c), ...new Array<number>(16).fill(0)];
-const F64X2_ADD = [SIMD, ...uleb(0xf0)];
-const F64X2_MUL = [SIMD, ...uleb(0xf2)];
+const load32Splat = (offset: number) => [SIMD, ...uleb(0x09), ...memarg(2, offset)];
+
+/** What differs between the float64 and float32 kernels. */
+interface Precision {
+  /** Bytes of one element. */
+  readonly size: 8 | 4;
+  /** Columns of a B panel (two vectors). */
+  readonly width: 4 | 8;
+  readonly splat: (offset: number) => number[];
+  readonly add: number[];
+  readonly mul: number[];
+}
+const F64: Precision = { size: 8, width: 4, splat: load64Splat, add: [SIMD, ...uleb(0xf0)], mul: [SIMD, ...uleb(0xf2)] };
+const F32: Precision = { size: 4, width: 8, splat: load32Splat, add: [SIMD, ...uleb(0xe4)], mul: [SIMD, ...uleb(0xe6)] };
 const get = (l: number) => [GET, ...uleb(l)];
 const set = (l: number) => [SET, ...uleb(l)];
 const i32c = (v: number) => [I32_CONST, ...sleb(v)];
@@ -60,7 +72,10 @@ const UNROLL = 1;
  * gemm(aPtr, bPtr, cPtr, mP, nP, K, k0, kc): for every 4x4 tile (p, q) of the padded C,
  * C[tile] += Σ_{k0 <= k < k0+kc} Apanel[p][k] ⊗ Bpanel[q][k]. K is the packed (padded) panel length. Requires mP, nP >= 1 and kc a positive multiple of UNROLL.
  */
-function buildModule(): Uint8Array<ArrayBuffer> {
+function buildModule(pr: Precision): Uint8Array<ArrayBuffer> {
+  // Per k: an A panel holds 4 elements, a B panel `width` (32 bytes either way).
+  const aShift = pr.size === 8 ? 5 : 4;
+  const aStep = 4 * pr.size;
   // params 0..7
   const aPtr = 0, bPtr = 1, cPtr = 2, mP = 3, nP = 4, K = 5, k0 = 6, kc = 7;
   // i32 locals
@@ -78,8 +93,8 @@ function buildModule(): Uint8Array<ArrayBuffer> {
   e(LOOP, VOID); // q loop
   e(i32c(0), set(p));
   e(LOOP, VOID); // p loop
-  // pa = aPtr + ((p*K + k0) << 5); pb = bPtr + ((q*K + k0) << 5)
-  e(get(aPtr), get(p), get(K), I32_MUL, get(k0), I32_ADD, i32c(5), I32_SHL, I32_ADD, set(pa));
+  // pa = aPtr + ((p*K + k0) << aShift); pb = bPtr + ((q*K + k0) << 5)
+  e(get(aPtr), get(p), get(K), I32_MUL, get(k0), I32_ADD, i32c(aShift), I32_SHL, I32_ADD, set(pa));
   e(get(bPtr), get(q), get(K), I32_MUL, get(k0), I32_ADD, i32c(5), I32_SHL, I32_ADD, set(pb));
   for (const a of acc) e(v128Zero, set(a));
   e(get(kc), set(k));
@@ -88,12 +103,12 @@ function buildModule(): Uint8Array<ArrayBuffer> {
     e(get(pb), v128Load(32 * u), set(b0));
     e(get(pb), v128Load(32 * u + 16), set(b1));
     for (let r = 0; r < 4; r++) {
-      e(get(pa), load64Splat(32 * u + 8 * r), set(t));
-      e(get(acc[2 * r]), get(t), get(b0), F64X2_MUL, F64X2_ADD, set(acc[2 * r]));
-      e(get(acc[2 * r + 1]), get(t), get(b1), F64X2_MUL, F64X2_ADD, set(acc[2 * r + 1]));
+      e(get(pa), pr.splat(aStep * u + pr.size * r), set(t));
+      e(get(acc[2 * r]), get(t), get(b0), pr.mul, pr.add, set(acc[2 * r]));
+      e(get(acc[2 * r + 1]), get(t), get(b1), pr.mul, pr.add, set(acc[2 * r + 1]));
     }
   }
-  e(get(pa), i32c(32 * UNROLL), I32_ADD, set(pa));
+  e(get(pa), i32c(aStep * UNROLL), I32_ADD, set(pa));
   e(get(pb), i32c(32 * UNROLL), I32_ADD, set(pb));
   e(get(k), i32c(UNROLL), I32_SUB, set(k));
   e(get(k), i32c(0), I32_NE, BR_IF, 0);
@@ -101,8 +116,8 @@ function buildModule(): Uint8Array<ArrayBuffer> {
   // cp = cPtr + p*4*rowBytes + q*32
   e(get(cPtr), get(p), i32c(2), I32_SHL, get(rowBytes), I32_MUL, I32_ADD, get(q), i32c(5), I32_SHL, I32_ADD, set(cp));
   for (let r = 0; r < 4; r++) {
-    e(get(cp), get(cp), v128Load(0), get(acc[2 * r]), F64X2_ADD, v128Store(0));
-    e(get(cp), get(cp), v128Load(16), get(acc[2 * r + 1]), F64X2_ADD, v128Store(16));
+    e(get(cp), get(cp), v128Load(0), get(acc[2 * r]), pr.add, v128Store(0));
+    e(get(cp), get(cp), v128Load(16), get(acc[2 * r + 1]), pr.add, v128Store(16));
     if (r < 3) e(get(cp), get(rowBytes), I32_ADD, set(cp));
   }
   e(get(p), i32c(1), I32_ADD, set(p));
@@ -128,22 +143,25 @@ function buildModule(): Uint8Array<ArrayBuffer> {
 // ---- instance and memory ----------------------------------------------------------------
 
 type GemmFn = (aPtr: number, bPtr: number, cPtr: number, mP: number, nP: number, K: number, k0: number, kc: number) => void;
-let kernel: { gemm: GemmFn; mem: WebAssembly.Memory } | null | undefined;
+type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory } | null;
+const kernels = new Map<Precision, Kernel>();
 
-function instance(): { gemm: GemmFn; mem: WebAssembly.Memory } | null {
-  if (kernel !== undefined) return kernel;
+function instance(pr: Precision): Kernel {
+  let k = kernels.get(pr);
+  if (k !== undefined) return k;
   try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(buildModule()), {});
-    kernel = { gemm: inst.exports.gemm as unknown as GemmFn, mem: inst.exports.mem as WebAssembly.Memory };
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(buildModule(pr)), {});
+    k = { gemm: inst.exports.gemm as unknown as GemmFn, mem: inst.exports.mem as WebAssembly.Memory };
   } catch {
-    kernel = null; // no WebAssembly SIMD here: callers fall back to the JS kernel
+    k = null; // no WebAssembly SIMD here: callers fall back to the JS kernel
   }
-  return kernel;
+  kernels.set(pr, k);
+  return k;
 }
 
-/** Whether the WASM kernel is usable in this runtime. */
+/** Whether the WASM kernels are usable in this runtime. */
 export function wasmGemmAvailable(): boolean {
-  return instance() !== null;
+  return instance(F64) !== null;
 }
 
 // wasm32 addresses: keep the working set well under 4 GiB
@@ -157,15 +175,15 @@ interface Operand {
   readonly sK: number;
 }
 
-/** Packs rows [0, rows) x cols [0, K) of a strided matrix into zero-padded 4-row k-major panels. */
-function pack(x: ArrayLike<number>, off: number, sR: number, sC: number, rows: number, K: number, Kp: number, dst: Float64Array, d0: number): void {
-  const panels = (rows + 3) >> 2;
+/** Packs rows [0, rows) x cols [0, K) of a strided matrix into zero-padded `w`-row k-major panels. */
+function pack(x: ArrayLike<number>, off: number, sR: number, sC: number, rows: number, K: number, Kp: number, w: number, dst: Float64Array | Float32Array, d0: number): void {
+  const panels = Math.ceil(rows / w);
   let o = d0;
-  for (let p = 0; p < panels; p++, o += 4 * (Kp - K)) {
-    dst.fill(0, o + 4 * K, o + 4 * Kp);
-    const base = off + p * 4 * sR;
-    const live = Math.min(4, rows - p * 4);
-    if (live === 4) {
+  for (let p = 0; p < panels; p++, o += w * (Kp - K)) {
+    dst.fill(0, o + w * K, o + w * Kp);
+    const base = off + p * w * sR;
+    const live = Math.min(w, rows - p * w);
+    if (live === 4 && w === 4) {
       const s1 = base + sR, s2 = base + 2 * sR, s3 = base + 3 * sR;
       for (let k = 0, c = 0; k < K; k++, c += sC) {
         dst[o] = x[base + c]; dst[o + 1] = x[s1 + c]; dst[o + 2] = x[s2 + c]; dst[o + 3] = x[s3 + c];
@@ -174,7 +192,7 @@ function pack(x: ArrayLike<number>, off: number, sR: number, sC: number, rows: n
     } else {
       for (let k = 0; k < K; k++) {
         const src = base + k * sC;
-        for (let r = 0; r < 4; r++) dst[o++] = r < live ? x[src + r * sR] : 0;
+        for (let r = 0; r < w; r++) dst[o++] = r < live ? x[src + r * sR] : 0;
       }
     }
   }
@@ -186,27 +204,29 @@ function pack(x: ArrayLike<number>, off: number, sR: number, sC: number, rows: n
  * (writing nothing) when the kernel is unavailable or the problem does not fit in wasm32 memory.
  */
 export function wasmGemm(a: Operand, aOff: number, b: Operand, bOff: number, out: Float64Array | Float32Array, oOff: number, M: number, N: number, K: number): boolean {
-  const inst = instance();
+  const pr = out instanceof Float32Array ? F32 : F64;
+  const inst = instance(pr);
   if (inst === null) return false;
-  const mP = (M + 3) >> 2, nP = (N + 3) >> 2;
-  const Mp = mP * 4, Np = nP * 4;
+  const W = pr.width;
+  const mP = (M + 3) >> 2, nP = Math.ceil(N / W);
+  const Mp = mP * 4, Np = nP * W;
   const Kp = Math.ceil(K / UNROLL) * UNROLL;
   const aLen = Mp * Kp, bLen = Np * Kp, cLen = Mp * Np;
-  const bytes = (aLen + bLen + cLen) * 8;
+  const bytes = (aLen + bLen + cLen) * pr.size;
   if (bytes > MAX_BYTES) return false;
   const have = inst.mem.buffer.byteLength;
   if (have < bytes) inst.mem.grow(Math.ceil((bytes - have) / 65536));
-  const heap = new Float64Array(inst.mem.buffer);
-  const bPtr = aLen * 8, cPtr = (aLen + bLen) * 8;
-  pack(a.data, aOff, a.sF, a.sK, M, K, Kp, heap, 0);
-  pack(b.data, bOff, b.sF, b.sK, N, K, Kp, heap, aLen);
+  const heap = pr === F32 ? new Float32Array(inst.mem.buffer) : new Float64Array(inst.mem.buffer);
+  const bPtr = aLen * pr.size, cPtr = (aLen + bLen) * pr.size;
+  pack(a.data, aOff, a.sF, a.sK, M, K, Kp, 4, heap, 0);
+  pack(b.data, bOff, b.sF, b.sK, N, K, Kp, W, heap, aLen);
   const c0 = aLen + bLen;
   heap.fill(0, c0, c0 + cLen);
   // k blocks keep a B panel in L1; MC-row blocks keep the A panels they reuse in L2
   for (let k0 = 0; k0 < Kp; k0 += KC) {
     const kc = Math.min(KC, Kp - k0);
     for (let p0 = 0; p0 < mP; p0 += MC_PANELS) {
-      inst.gemm(p0 * Kp * 32, bPtr, cPtr + p0 * 4 * Np * 8, Math.min(MC_PANELS, mP - p0), nP, Kp, k0, kc);
+      inst.gemm(p0 * Kp * 4 * pr.size, bPtr, cPtr + p0 * 4 * Np * pr.size, Math.min(MC_PANELS, mP - p0), nP, Kp, k0, kc);
     }
   }
   if (Np === N) out.set(heap.subarray(c0, c0 + M * N), oOff);
