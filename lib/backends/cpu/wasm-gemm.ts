@@ -38,9 +38,9 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
 // opcodes
 const I32 = 0x7f, V128 = 0x7b;
-const LOOP = 0x03, END = 0x0b, BR_IF = 0x0d, VOID = 0x40;
+const LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR_IF = 0x0d, VOID = 0x40;
 const GET = 0x20, SET = 0x21;
-const I32_CONST = 0x41, I32_NE = 0x47, I32_LT_U = 0x49, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_SHL = 0x74;
+const I32_CONST = 0x41, I32_EQZ = 0x45, I32_NE = 0x47, I32_LT_U = 0x49, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_SHL = 0x74;
 const SIMD = 0xfd;
 const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
 const v128Load = (offset: number) => [SIMD, ...uleb(0x00), ...memarg(3, offset)];
@@ -115,11 +115,20 @@ function buildModule(pr: Precision): Uint8Array<ArrayBuffer> {
   e(END); // k loop
   // cp = cPtr + p*4*rowBytes + q*32
   e(get(cPtr), get(p), i32c(2), I32_SHL, get(rowBytes), I32_MUL, I32_ADD, get(q), i32c(5), I32_SHL, I32_ADD, set(cp));
+  // The first k block stores its tile (C needs no zeroing); later blocks add to it.
+  e(get(k0), I32_EQZ, IF, VOID);
+  for (let r = 0; r < 4; r++) {
+    e(get(cp), get(acc[2 * r]), v128Store(0));
+    e(get(cp), get(acc[2 * r + 1]), v128Store(16));
+    if (r < 3) e(get(cp), get(rowBytes), I32_ADD, set(cp));
+  }
+  e(ELSE);
   for (let r = 0; r < 4; r++) {
     e(get(cp), get(cp), v128Load(0), get(acc[2 * r]), pr.add, v128Store(0));
     e(get(cp), get(cp), v128Load(16), get(acc[2 * r + 1]), pr.add, v128Store(16));
     if (r < 3) e(get(cp), get(rowBytes), I32_ADD, set(cp));
   }
+  e(END);
   e(get(p), i32c(1), I32_ADD, set(p));
   e(get(p), get(mP), I32_LT_U, BR_IF, 0);
   e(END); // p loop
@@ -221,7 +230,6 @@ export function wasmGemm(a: Operand, aOff: number, b: Operand, bOff: number, out
   pack(a.data, aOff, a.sF, a.sK, M, K, Kp, 4, heap, 0);
   pack(b.data, bOff, b.sF, b.sK, N, K, Kp, W, heap, aLen);
   const c0 = aLen + bLen;
-  heap.fill(0, c0, c0 + cLen);
   // k blocks keep a B panel in L1; MC-row blocks keep the A panels they reuse in L2
   for (let k0 = 0; k0 < Kp; k0 += KC) {
     const kc = Math.min(KC, Kp - k0);
