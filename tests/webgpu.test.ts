@@ -39,6 +39,9 @@ describe.runIf(gpu)('webgpu device', () => {
     expect(() => x.dataSync()).toThrow(/cannot read f32\[2\] synchronously; read it with 'await x.data\(\)'/);
     expect(() => x.sum().item()).toThrow(/await x/);
     expect(await x.jsAsync()).toEqual([1, 2]);
+    const y = x.mul(3);
+    expect(await y.blockUntilReady()).toBe(y);
+    expect(await np.array([1]).blockUntilReady()).toBeDefined();
     expect(await x.sum().itemAsync()).toBe(3);
   });
 
