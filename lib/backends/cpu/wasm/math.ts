@@ -241,7 +241,7 @@ function tanh(L: Lanes, x: number): number {
 
 const INV_PIO2 = 6.36619772367581382433e-01;
 // π/2 in 33-bit pieces (fdlibm's pio2_1..3 and tails): n·piece is exact for |n| < 2^20
-const PIO2_1 = 1.57079632673412561417e+00, PIO2_2 = 6.07710050630396597660e-11, PIO2_2T = 2.02226624879595063154e-21;
+const PIO2_1 = 1.57079632673412561417e+00, PIO2_2 = 6.07710050630396597660e-11;
 const PIO2_3 = 2.02226624871116645580e-21, PIO2_3T = 8.47842766036889956997e-32;
 /** Beyond this |x| the reduction needs Payne–Hanek: the host's sin/cos (fdlibm in V8) take those lanes. */
 const TRIG_MAX = 2 ** 20 * (Math.PI / 2);
@@ -250,18 +250,14 @@ const COS = [4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872
 
 function trig(L: Lanes, x: number, which: 'sin' | 'cos', host: number): number {
   const [kf, ki] = L.roundInt(L.mul(x, L.c(INV_PIO2)));
-  // three-step Cody–Waite: y0 + y1 = x − n·π/2 to ~2^-100 relative for |n| < 2^20
-  let r = L.sub(x, L.mul(kf, L.c(PIO2_1)));
-  let w = L.mul(kf, L.c(PIO2_2));
-  let t = r;
-  r = L.sub(t, w);
-  w = L.sub(L.mul(kf, L.c(PIO2_2T)), L.sub(L.sub(t, r), w));
-  t = r;
-  w = L.mul(kf, L.c(PIO2_3));
-  r = L.sub(t, w);
-  w = L.sub(L.mul(kf, L.c(PIO2_3T)), L.sub(L.sub(t, r), w));
-  const y0 = L.sub(r, w);
-  const y1 = L.sub(L.sub(r, y0), w);
+  // three-piece Cody–Waite, the subtractions' errors kept by TwoSum: y0 + y1 = x − n·π/2 to
+  // ~2^-100 relative for |n| < 2^20 (each n·piece is exact)
+  const r1 = L.sub(x, L.mul(kf, L.c(PIO2_1)));
+  const [r2, e2] = L.twoSum(r1, L.mul(kf, L.c(-PIO2_2)));
+  const [r3, e3] = L.twoSum(r2, L.mul(kf, L.c(-PIO2_3)));
+  const lo = L.sub(L.add(e2, e3), L.mul(kf, L.c(PIO2_3T)));
+  const y0 = L.add(r3, lo);
+  const y1 = L.add(L.sub(r3, y0), lo);
   const z = L.mul(y0, y0);
   const zz = L.mul(z, z);
   // sin kernel: y0 + y0³·S(z), with y1's first-order term
@@ -277,7 +273,9 @@ function trig(L: Lanes, x: number, which: 'sin' | 'cos', host: number): number {
   const q = which === 'sin' ? ki : L.iadd(ki, L.ic(1));
   const odd = L.shrS(L.shl(ki, L.bits - 1), L.bits - 1);
   const r0 = which === 'sin' ? L.sel(odd, cosK, sinK) : L.sel(odd, sinK, cosK);
-  const res = L.xor(r0, L.and(L.shl(q, L.bits - 2), L.signBit));
+  let res = L.xor(r0, L.and(L.shl(q, L.bits - 2), L.signBit));
+  // sin x = x below 2^-26 (x³/6 is under half an ulp), which also keeps −0
+  if (which === 'sin') res = L.sel(L.lt(L.abs(x), L.c(2 ** -26)), x, res);
   // rare huge arguments: every lane from the host
   const f = L.f;
   f.get(L.ge(L.abs(x), L.c(TRIG_MAX))).op('v128.any_true');
