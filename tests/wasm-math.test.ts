@@ -25,9 +25,9 @@
  */
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { wasmSimdAvailable } from '../lib/backends/cpu/wasm/asm.js';
 import { mathKernels } from '../lib/backends/cpu/wasm/math-kernels.js';
-import type { MathFunction } from '../lib/backends/cpu/wasm/math.js';
+import { ModuleBuilder, wasmSimdAvailable } from '../lib/backends/cpu/wasm/asm.js';
+import { MATH_FUNCTIONS, MATH_IMPORTS, MathLibrary, type MathFunction } from '../lib/backends/cpu/wasm/math.js';
 import { rng } from './rng.js';
 
 const D = Decimal.clone({ precision: 45 });
@@ -271,6 +271,39 @@ describe.skipIf(!wasmSimdAvailable())('vectorised math: ulp errors over the doma
     pairs.forEach(([x, y], i) => { worst = Math.max(worst, ulpError32(got[i], Math.pow(x, y))); });
     record('pow', 'f32', worst);
     expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it('inlined bodies give the called functions\' bits', () => {
+    const m = new ModuleBuilder();
+    const lib = new MathLibrary(m);
+    m.memory({ initial: 1 }).exportMemory('mem');
+    for (const fn of MATH_FUNCTIONS) {
+      for (const p of ['f32', 'f64'] as const) {
+        // mem[32..48) = fn(mem[0..16), mem[16..32)) inline, mem[48..64) by call
+        m.func({ params: [], results: [] }, (f) => {
+          const a = f.local('v128'), b = f.local('v128');
+          f.i32Const(0).mem('v128.load').set(a).i32Const(16).mem('v128.load').set(b);
+          const r = lib.inline(f, fn, p, fn === 'pow' ? [a, b] : [a]);
+          f.i32Const(32).get(r).mem('v128.store');
+          f.i32Const(48).get(a);
+          if (fn === 'pow') f.get(b);
+          f.call(lib.get(fn, p)).mem('v128.store');
+        }, `${fn}_${p}`);
+      }
+    }
+    const e = m.instantiate(MATH_IMPORTS) as Record<string, () => void> & { mem: WebAssembly.Memory };
+    const u32 = new Uint32Array(e.mem.buffer, 0, 16);
+    const f64 = new Float64Array(e.mem.buffer, 0, 4);
+    for (const fn of MATH_FUNCTIONS) {
+      for (const p of ['f32', 'f64'] as const) {
+        for (const [x, y] of [[0.7, 1.3], [-2.5, 3], [1e7, 0.5]]) {
+          if (p === 'f64') f64.set([x, -x / 3, y, y], 0);
+          else new Float32Array(e.mem.buffer, 0, 8).set([x, -x / 3, x / 7, 3, y, y, 2, 0.5]);
+          e[`${fn}_${p}`]();
+          expect(Array.from(u32.subarray(8, 12)), `${fn} ${p}`).toEqual(Array.from(u32.subarray(12, 16)));
+        }
+      }
+    }
   });
 
   it('prints the measured table', () => {

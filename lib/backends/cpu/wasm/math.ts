@@ -423,16 +423,32 @@ export class MathLibrary {
     return index;
   }
 
-  private body(fn: MathFunction, L: Lanes): number {
+  /**
+   * Emits fn of the v128 locals args into f's body, inline (float32 sin, cos, erf and pow call
+   * their float64 function); the local holding the result. For kernels whose loop should not
+   * pay a call per vector.
+   */
+  inline(f: FuncBuilder, fn: MathFunction, p: Precision, args: readonly number[]): number {
+    const native = fn === 'pow' || fn === 'sin' || fn === 'cos' || fn === 'erf' ? p === 'f64' : NATIVE[fn] !== null;
+    if (native) return this.body(fn, new Lanes(f, p), args);
+    for (const a of args) f.get(a);
+    f.call(this.get(fn, p));
+    const r = f.local('v128');
+    f.set(r);
+    return r;
+  }
+
+  private body(fn: MathFunction, L: Lanes, args: readonly number[] = [0, 1]): number {
+    const [x, y] = args;
     switch (fn) {
-      case 'pow': return pow(L, 0, 1);
-      case 'sin': return trig(L, 0, 'sin', this.host.sin);
-      case 'cos': return trig(L, 0, 'cos', this.host.cos);
-      case 'erf': return erf(L, 0);
+      case 'pow': return pow(L, x, y);
+      case 'sin': return trig(L, x, 'sin', this.host.sin);
+      case 'cos': return trig(L, x, 'cos', this.host.cos);
+      case 'erf': return erf(L, x);
       default: {
         const emit = NATIVE[fn];
         if (emit === null) throw new Error(`${fn} has no native body`);
-        return emit(L, 0);
+        return emit(L, x);
       }
     }
   }
