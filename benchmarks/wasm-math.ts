@@ -1,22 +1,14 @@
 /**
  * Throughput of the vectorised math functions (lib/backends/cpu/wasm/math.ts) over 10^6 elements
- * against Math.* in a JS loop over the same typed array, printed as ratios (> 1: WASM faster).
+ * against Math.* (erf: the CPU backend's float64 JS erf) in a JS loop over the same typed array, printed as ratios (> 1: WASM faster).
  * Both write into a preallocated output; the WASM side includes its copies in and out of the
  * module's memory. `npx tsx benchmarks/wasm-math.ts`
  */
 import { mathKernels } from '../lib/backends/cpu/wasm/math-kernels.js';
 import { MATH_FUNCTIONS, type MathFunction } from '../lib/backends/cpu/wasm/math.js';
+import { erf as erfJs } from '../lib/backends/cpu/special.js';
 
 const N = 1_000_000;
-
-function erfJs(x: number): number {
-  // Abramowitz–Stegun 7.1.26 is too coarse to be a fair peer; use the series/continued fraction
-  // cost proxy that a JS implementation pays: one exp plus a rational (W. J. Cody's form's size).
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.5 * a);
-  const y = 1 - t * Math.exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x < 0 ? -y : y;
-}
 
 const JS: Record<Exclude<MathFunction, 'pow'>, (x: number) => number> = {
   exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, tanh: Math.tanh,
