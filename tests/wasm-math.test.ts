@@ -80,7 +80,7 @@ function ulpError32(got: number, ref: number): number {
 
 // ---- sampling -------------------------------------------------------------------------
 
-const rand = rng(20261207);
+const rand = rng(Number(process.env.WASM_MATH_SEED ?? 20261207)); // other seeds: WASM_MATH_SEED=…
 /** Sample-count multiplier: 3 keeps the file near 15 s. */
 const DENSITY = 3;
 /** perBinade values in each binade 2^e, e in [lo, hi], with both signs if signed. */

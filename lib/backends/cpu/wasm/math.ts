@@ -10,9 +10,10 @@
  *
  * Range reductions are Cody–Waite with split constants. Polynomial coefficients: exp, log, expm1
  * and the sin/cos kernels use the long-published fdlibm minimax sets (and their float32
- * counterparts); tanh's and erf's were fitted for this file by Chebyshev interpolation in
- * 80-digit arithmetic, each set's approximation error noted beside it; pow's log series is the
- * exact atanh series.
+ * counterparts); tanh's and erf's were fitted for this file: the polynomial interpolating the
+ * target at n + 1 Chebyshev nodes, in 80-digit decimal arithmetic, expanded in powers of
+ * (x − center) and rounded to the lane precision, each set's measured approximation error noted
+ * beside it; pow's log series is the exact atanh series.
  *
  * float32 sin, cos, erf and pow run in float64 lanes (two f64x2 halves), so they are within
  * 0.5 ulp plus a hair; the rest run natively in f32x4.
