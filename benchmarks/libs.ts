@@ -1,0 +1,59 @@
+/**
+ * The peers, started the way a user would start them in Node: jax-js on its WebAssembly backend,
+ * TensorFlow.js on its wasm backend (the .wasm files ship in the npm package) and its cpu backend.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as jax from '@jax-js/jax';
+
+export { tf, jax };
+
+export const LIBS = ['cotangent f32', 'jax-js wasm', 'tfjs wasm', 'tfjs cpu'] as const;
+export type Lib = (typeof LIBS)[number] | 'cotangent f64';
+
+/**
+ * TF.js's Node bundle of tfjs-core registers no gradients (the `@tensorflow/tfjs` umbrella
+ * package does that). Its ESM gradient files register into the same global registry and run
+ * their ops on the same global engine, so loading them through require (which resolves their
+ * extensionless imports) gives the Node bundle what the browser bundle has.
+ */
+function registerTfGradients(): void {
+  createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+}
+
+let started = false;
+export async function startPeers(): Promise<void> {
+  if (started) return;
+  started = true;
+  (globalThis as { navigator?: object }).navigator ??= {}; // jax-js probes navigator.gpu
+  await jax.init('wasm');
+  jax.defaultDevice('wasm');
+  tf.enableProdMode(); // as TF.js advises for speed; it also silences the "install tfjs-node" banner
+  registerTfGradients();
+  await tf.setBackend('wasm');
+  await tf.setBackend('cpu');
+}
+
+/** What each peer ran on, for results.json. */
+export async function peerInfo(): Promise<Record<string, string>> {
+  await tf.setBackend('wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  await tf.setBackend('cpu');
+  // Read from disk: jax-js's exports map hides its package.json from require.
+  const v = (p: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+  return {
+    'jax-js': `@jax-js/jax ${v('@jax-js/jax')}, device wasm`,
+    'tfjs wasm': `@tensorflow/tfjs-backend-wasm ${v('@tensorflow/tfjs-backend-wasm')} (simd ${String(simd)}, threads ${String(threads)})`,
+    'tfjs cpu': `@tensorflow/tfjs-backend-cpu ${v('@tensorflow/tfjs-backend-cpu')}`,
+  };
+}
+
+/** Makes the library's backend current; TF.js tensors stay with the backend they were made on. */
+export async function activate(lib: string): Promise<void> {
+  if (lib === 'tfjs wasm' && tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
+  if (lib === 'tfjs cpu' && tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+}
