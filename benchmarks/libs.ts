@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -43,13 +44,24 @@ export async function peerInfo(): Promise<Record<string, string>> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   await tf.setBackend('cpu');
-  // Read from disk: jax-js's exports map hides its package.json from require.
-  const v = (p: string): string => (JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+  const v = (p: string): string => version(p);
   return {
     'jax-js': `@jax-js/jax ${v('@jax-js/jax')}, device wasm`,
     'tfjs wasm': `@tensorflow/tfjs-backend-wasm ${v('@tensorflow/tfjs-backend-wasm')} (simd ${String(simd)}, threads ${String(threads)})`,
     'tfjs cpu': `@tensorflow/tfjs-backend-cpu ${v('@tensorflow/tfjs-backend-cpu')}`,
   };
+}
+
+/** A package's version, from the package.json above its resolved entry (exports maps may hide it). */
+function version(pkg: string): string {
+  let dir = dirname(createRequire(import.meta.url).resolve(pkg));
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (meta.name === pkg) return meta.version ?? '?';
+    } catch { /* no package.json at this level */ }
+  }
+  return '?';
 }
 
 /** Makes the library's backend current; TF.js tensors stay with the backend they were made on. */
