@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, type } from 'node:os';
 import { measure, type Measured, type Workload } from './harness.js';
 import { activate, peerInfo, startPeers } from './libs.js';
-import { mlpStep, mlpFirstCall, mlpPerExample } from './workloads/mlp.js';
+import { mlpStep, mlpFirstCall, mlpPerExample, mlpAgreement } from './workloads/mlp.js';
 import { matmulRows, chainRows, tanh4Row } from './workloads/kernels.js';
 import { physicsRows } from './workloads/physics.js';
 import { CT32, CT64, JAX, TFW, TFC } from './workloads/common.js';
@@ -20,6 +20,8 @@ export interface PeerTable {
   libraries: Record<string, string>;
   method: string;
   rows: PeerRow[];
+  /** The MLP's loss and the sum of its w1 gradient per library: the same computation everywhere. */
+  agreement: Record<string, [number, number]>;
   /** grad / forward time of the elementwise chain, per library (reverse mode's overhead). */
   gradOverForward: Record<string, number>;
 }
@@ -30,6 +32,7 @@ export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000 
   await startPeers();
   const [fwd, bwd] = chainRows();
   const workloads: Workload[] = [mlpStep(), ...matmulRows(), fwd, bwd, ...mlpPerExample(), mlpFirstCall(), tanh4Row(), ...physicsRows()];
+  const agreement = await mlpAgreement(activate);
   const rows: PeerRow[] = [];
   for (const w of workloads) rows.push({ workload: w.name, ...(w.flops ? { flops: w.flops } : {}), results: await measure(w, { ...opts, activate }) });
   const ms = (name: string, lib: string) => rows.find((r) => r.workload === name)!.results.find((m) => m.lib === lib)?.ms ?? NaN;
@@ -42,6 +45,7 @@ export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000 
     libraries: { cotangent: 'this checkout, CPU backend (float32 unless the row says f64)', ...(await peerInfo()) },
     method: `libraries alternate per repetition (A B C D ...); warm-up, then the median of up to ${opts.reps} samples; ` +
       `calls under ${opts.sampleMs} ms are looped within a sample; results made ready (block_until_ready), not read back`,
+    agreement,
     rows,
     gradOverForward,
   };
@@ -55,7 +59,7 @@ export function printPeerTable(t: PeerTable): void {
   console.log('ms per call (median); ratio = cotangent / peer in time, < 1: cotangent faster; ct 1st call: trace + compile + run');
   console.log(['workload', 'cotangent', 'jax-js', 'tfjs-wasm', 'tfjs-cpu'].map((s, i) => (i ? s.padStart(w[i]) : s.padEnd(w[0]))).join(''),
     '  ct/jax  ct/tfw  ct/tfc  ct 1st call');
-  const notes: string[] = [];
+  const notes = new Map<string, string[]>(); // reason -> libraries
   for (const r of t.rows) {
     const ours = r.results.find((m) => m.lib === CT32 || m.lib === CT64)!;
     const cells = [ours, ...PEERS.map((p) => r.results.find((m) => m.lib === p))].map((m) => fmtMs(m?.ms ?? NaN));
@@ -68,12 +72,22 @@ export function printPeerTable(t: PeerTable): void {
       const gf = r.results.map((m) => `${m.lib} ${m.gflops === undefined ? 'n/a' : m.gflops.toFixed(m.gflops < 1 ? 3 : 1)}`);
       console.log(`${''.padEnd(w[0])}GFLOP/s: ${gf.join(', ')}`);
     }
-    for (const m of r.results) if (m.na && !notes.includes(`${m.lib}: ${m.na}`)) notes.push(`${m.lib}: ${m.na}`);
+    for (const m of r.results) {
+      if (!m.na) continue;
+      const libs = notes.get(m.na) ?? [];
+      if (!libs.includes(m.lib)) libs.push(m.lib);
+      notes.set(m.na, libs);
+    }
   }
   const gf = Object.entries(t.gradOverForward).map(([lib, v]) => `${lib} ${Number.isNaN(v) ? 'n/a' : v.toFixed(2)}`).join(', ');
   console.log(`grad/forward of the chain (time ratio, lower is better): ${gf}`);
+  const spread = (k: 0 | 1) => {
+    const v = Object.values(t.agreement).map((a) => a[k]);
+    return (Math.max(...v) - Math.min(...v)) / Math.abs(v[0]);
+  };
+  console.log(`same computation: MLP loss and sum of its gradient agree across libraries to ${spread(0).toExponential(1)} and ${spread(1).toExponential(1)} (relative)`);
   console.log('TF.js has no jit: its "first call" row is an eager valueAndGrads call, and its compiled rows run eagerly.');
-  if (notes.length) console.log(`n/a: ${notes.join('; ')}`);
+  for (const [why, libs] of notes) console.log(`n/a (${libs.join(', ')}): ${why}`);
 }
 
 export function writeResults(t: PeerTable, path = new URL('./results.json', import.meta.url)): void {

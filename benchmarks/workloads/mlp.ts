@@ -147,3 +147,22 @@ export function mlpPerExample(): Workload[] {
     { name: `per-example grads, loop of ${B} grad`, entries: loop },
   ];
 }
+
+/** The loss and the sum of its gradient, per library: the rows above compare the same computation. */
+export async function mlpAgreement(activate: (lib: string) => Promise<void>): Promise<Record<string, [number, number]>> {
+  const out: Record<string, [number, number]> = {};
+  const [lc, gc] = valueAndGrad(ctLoss)(ctParams(), ctX(), ctY()) as [np.Array, CtParams];
+  out[CT32] = [lc.item() as number, np.sum(gc.w1).item() as number];
+  const [lj, gj] = jax.valueAndGrad(jaxLoss)(jaxParams(), jaxX(), jaxY());
+  const { w1, ...rest } = gj;
+  out[JAX] = [lj.dataSync()[0], jn.sum(w1).dataSync()[0]];
+  jax.tree.dispose(rest);
+  for (const lib of [TFW, TFC]) {
+    await activate(lib);
+    out[lib] = tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads(tfLoss(tf.tensor2d(data.x, [B, DIN]), tf.tensor2d(data.y, [B, DOUT])))(tfParams());
+      return [value.dataSync()[0], tf.sum(grads[0]).dataSync()[0]] as [number, number];
+    });
+  }
+  return out;
+}
