@@ -12,14 +12,11 @@ import * as jax from '@jax-js/jax';
 
 export { tf, jax };
 
-export const LIBS = ['cotangent f32', 'jax-js wasm', 'tfjs wasm', 'tfjs cpu'] as const;
-export type Lib = (typeof LIBS)[number] | 'cotangent f64';
-
 /**
  * TF.js's Node bundle of tfjs-core registers no gradients (the `@tensorflow/tfjs` umbrella
  * package does that). Its ESM gradient files register into the same global registry and run
- * their ops on the same global engine, so loading them through require (which resolves their
- * extensionless imports) gives the Node bundle what the browser bundle has.
+ * their ops on the same global engine, so loading them through require (tsx compiles them and
+ * resolves their extensionless and directory imports) gives the Node bundle what `@tensorflow/tfjs` has.
  */
 function registerTfGradients(): void {
   createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
