@@ -47,6 +47,8 @@ export interface HarnessOptions {
   reps: number;
   /** Time for the timed repetitions of one workload, all libraries together (at least 3 are run). */
   budgetMs: number;
+  /** Warm-up per library after its first call (at least 2 more calls). */
+  warmupMs: number;
   /** A sample should last about this long (small calls are looped). */
   sampleMs: number;
   /** Switches the process to a library's backend before it is set up or timed (TF.js: wasm/cpu). */
@@ -87,12 +89,13 @@ export async function measure(w: Workload, opts: HarnessOptions): Promise<Measur
       // A first call over the whole budget (a long compile) is warm-up enough: the median of the
       // minimum 3 repetitions absorbs what a second call would have warmed.
       if (!w.firstCall && firstMs < opts.budgetMs) {
-        per = await sample(run, 1);
-        if (per < opts.sampleMs) {
-          per = Math.min(per, await sample(run, 2));
-          inner = Math.max(1, Math.round(opts.sampleMs / Math.max(per, 1e-4)));
-          await sample(run, Math.min(inner, 50));
-        }
+        // Warm up by time, not by a count of calls: small JS kernels reach V8's optimising tier
+        // only after many calls, and a short warm-up times the interpreter instead.
+        let n = 0;
+        const t0 = performance.now();
+        do { await sample(run, 1); n++; } while (performance.now() - t0 < opts.warmupMs || n < 2);
+        per = (performance.now() - t0) / n;
+        inner = Math.max(1, Math.round(opts.sampleMs / Math.max(per, 1e-4)));
       }
       live.push({ lib: e.lib, run, inner, per, firstMs, times: [] });
     } catch (err) {

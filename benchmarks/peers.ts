@@ -28,7 +28,7 @@ export interface PeerTable {
 
 const PEERS = [JAX, TFW, TFC];
 
-export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000 }): Promise<PeerTable> {
+export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000, warmupMs: 300 }): Promise<PeerTable> {
   await startPeers();
   const [fwd, bwd] = chainRows();
   const workloads: Workload[] = [mlpStep(), ...matmulRows(), fwd, bwd, ...mlpPerExample(), mlpFirstCall(), tanh4Row(), ...physicsRows()];
@@ -43,7 +43,7 @@ export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000 
       node: process.version, date: new Date().toISOString(),
     },
     libraries: { cotangent: 'this checkout, CPU backend (float32 unless the row says f64)', ...(await peerInfo()) },
-    method: `libraries alternate per repetition (A B C D ...); warm-up, then the median of up to ${opts.reps} samples; ` +
+    method: `libraries alternate per repetition (A B C D ...); a warm-up of ${opts.warmupMs} ms or more, then the median of up to ${opts.reps} samples; ` +
       `calls under ${opts.sampleMs} ms are looped within a sample; results made ready (block_until_ready), not read back`,
     agreement,
     rows,
