@@ -6,7 +6,7 @@
  * faster. Writes benchmarks/results.json.   Run: npx tsx benchmarks/peers.ts
  */
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, type } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, type } from 'node:os';
 import { measure, type Measured, type Workload } from './harness.js';
 import { activate, peerInfo, startPeers } from './libs.js';
 import { mlpStep, mlpFirstCall, mlpPerExample, mlpAgreement } from './workloads/mlp.js';
@@ -16,7 +16,8 @@ import { CT32, CT64, JAX, TFW, TFC } from './workloads/common.js';
 
 export interface PeerRow { workload: string; flops?: number; results: Measured[] }
 export interface PeerTable {
-  machine: { os: string; cpu: string; cores: number; node: string; date: string };
+  /** load: the 1-minute load average when the run began (other processes share the cores). */
+  machine: { os: string; cpu: string; cores: number; node: string; date: string; load: number };
   libraries: Record<string, string>;
   method: string;
   rows: PeerRow[];
@@ -29,6 +30,7 @@ export interface PeerTable {
 const PEERS = [JAX, TFW, TFC];
 
 export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000, warmupMs: 300 }): Promise<PeerTable> {
+  const load = +loadavg()[0].toFixed(2);
   await startPeers();
   const [fwd, bwd] = chainRows();
   const workloads: Workload[] = [mlpStep(), ...matmulRows(), fwd, bwd, ...mlpPerExample(), mlpFirstCall(), tanh4Row(), ...physicsRows()];
@@ -40,7 +42,7 @@ export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000,
   return {
     machine: {
       os: `${type()} ${release()}`, cpu: cpus()[0]?.model ?? '?', cores: availableParallelism(),
-      node: process.version, date: new Date().toISOString(),
+      node: process.version, date: new Date().toISOString(), load,
     },
     libraries: { cotangent: 'this checkout, CPU backend (float32 unless the row says f64)', ...(await peerInfo()) },
     method: `libraries alternate per repetition (A B C D ...); a warm-up of ${opts.warmupMs} ms or more, then the median of up to ${opts.reps} samples; ` +
@@ -55,7 +57,7 @@ const fmtMs = (v: number): string => (Number.isNaN(v) ? 'n/a' : v >= 100 ? v.toF
 
 export function printPeerTable(t: PeerTable): void {
   const w = [40, 10, 10, 10, 10];
-  console.log(`${t.machine.cpu}, ${t.machine.cores} cores, ${t.machine.os}, node ${t.machine.node}`);
+  console.log(`${t.machine.cpu}, ${t.machine.cores} cores, ${t.machine.os}, node ${t.machine.node}, load ${t.machine.load} at start`);
   console.log('ms per call (median); ratio = cotangent / peer in time, < 1: cotangent faster; ct 1st call: trace + compile + run');
   console.log(['workload', 'cotangent', 'jax-js', 'tfjs-wasm', 'tfjs-cpu'].map((s, i) => (i ? s.padStart(w[i]) : s.padEnd(w[0]))).join(''),
     '  ct/jax  ct/tfw  ct/tfc  ct 1st call');
