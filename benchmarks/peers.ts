@@ -1,88 +1,111 @@
 /**
- * Side by side with the peers, in one run: cotangent (CPU, float64 and float32), jax-js (wasm
- * backend, float32) and TensorFlow.js (cpu backend, float32; its Node bundle has no gradients
- * registered, so it sits out the gradient row). Times are per call after warm-up;
- * ratios are peer / cotangent-float32 (> 1: cotangent is faster).   Run: npx tsx benchmarks/peers.ts
+ * cotangent side by side with the libraries a user would pick instead, on the CPU, in one run:
+ * jax-js (wasm backend), TensorFlow.js (wasm backend and cpu backend). Every row of issue 11's
+ * table, plus the physics rows (cotangent only). Libraries alternate per repetition; each time
+ * is the median after a warm-up. Ratios are cotangent / peer in time: below 1, cotangent is
+ * faster. Writes benchmarks/results.json.   Run: npx tsx benchmarks/peers.ts
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as jax from '@jax-js/jax';
-import { np, jit, grad } from '../lib/index.js';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, type } from 'node:os';
+import { measure, type Measured, type Workload } from './harness.js';
+import { activate, peerInfo, startPeers } from './libs.js';
+import { mlpStep, mlpFirstCall, mlpPerExample, mlpAgreement } from './workloads/mlp.js';
+import { matmulRows, chainRows, tanh4Row } from './workloads/kernels.js';
+import { physicsRows } from './workloads/physics.js';
+import { CT32, CT64, JAX, TFW, TFC } from './workloads/common.js';
 
-(globalThis as unknown as { navigator?: object }).navigator ??= {}; // jax-js probes navigator.gpu
-const J = jax as unknown as { numpy: any; jit: any; grad: any; init: () => Promise<unknown>; defaultDevice: (d: string) => void };
-
-async function time(fn: () => Promise<unknown> | unknown, minMs = 400): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs) { await fn(); n++; }
-  return (performance.now() - t0) / n;
+export interface PeerRow { workload: string; flops?: number; results: Measured[] }
+export interface PeerTable {
+  /** load: the 1-minute load average when the run began (other processes share the cores). */
+  machine: { os: string; cpu: string; cores: number; node: string; date: string; load: number };
+  libraries: Record<string, string>;
+  method: string;
+  rows: PeerRow[];
+  /** The MLP's loss and the sum of its w1 gradient per library: the same computation everywhere. */
+  agreement: Record<string, [number, number]>;
+  /** grad / forward time of the elementwise chain, per library (reverse mode's overhead). */
+  gradOverForward: Record<string, number>;
 }
 
-const N = 1_000_000;
-const M = 256;
-const data = Float64Array.from({ length: N }, (_, i) => Math.sin(i));
-const mat = Float64Array.from({ length: M * M }, (_, i) => Math.cos(i) / M);
-const B = 64;
-const [DIN, DH] = [32, 64];
-const xs = Float64Array.from({ length: B * DIN }, (_, i) => Math.sin(0.3 * i));
-const w1 = Float64Array.from({ length: DIN * DH }, (_, i) => Math.cos(0.7 * i) / 8);
-const w2 = Float64Array.from({ length: DH }, (_, i) => Math.sin(1.1 * i) / 8);
+const PEERS = [JAX, TFW, TFC];
 
-export async function peerRows(): Promise<[string, number, number, number, number][]> {
-  await J.init();
-  J.defaultDevice('wasm');
-  await tf.setBackend('cpu');
-  const rows: [string, number, number, number, number][] = [];
+export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000, warmupMs: 300 }): Promise<PeerTable> {
+  const load = +loadavg()[0].toFixed(2);
+  await startPeers();
+  const [fwd, bwd] = chainRows();
+  const workloads: Workload[] = [mlpStep(), ...matmulRows(), fwd, bwd, ...mlpPerExample(), mlpFirstCall(), tanh4Row(), ...physicsRows()];
+  const agreement = await mlpAgreement(activate);
+  const rows: PeerRow[] = [];
+  for (const w of workloads) rows.push({ workload: w.name, ...(w.flops ? { flops: w.flops } : {}), results: await measure(w, { ...opts, activate }) });
+  const ms = (name: string, lib: string) => rows.find((r) => r.workload === name)!.results.find((m) => m.lib === lib)?.ms ?? NaN;
+  const gradOverForward = Object.fromEntries([CT32, ...PEERS].map((lib) => [lib, ms(bwd.name, lib) / ms(fwd.name, lib)]));
+  return {
+    machine: {
+      os: `${type()} ${release()}`, cpu: cpus()[0]?.model ?? '?', cores: availableParallelism(),
+      node: process.version, date: new Date().toISOString(), load,
+    },
+    libraries: { cotangent: 'this checkout, CPU backend (float32 unless the row says f64)', ...(await peerInfo()) },
+    method: `libraries alternate per repetition (A B C D ...); a warm-up of ${opts.warmupMs} ms or more, then the median of up to ${opts.reps} samples; ` +
+      `calls under ${opts.sampleMs} ms are looped within a sample; results made ready (block_until_ready), not read back`,
+    agreement,
+    rows,
+    gradOverForward,
+  };
+}
 
-  // 1. Elementwise chain with a reduction.
-  {
-    const chain = (a: np.Array) => np.tanh(a).mul(a).add(1).sum();
-    const [x64, x32] = [np.array(data), np.array(data, { dtype: 'float32' })];
-    const f = jit(chain);
-    const jf = J.jit((a: any) => J.numpy.tanh(a.ref).mul(a).add(1).sum());
-    const jx = J.numpy.array(Array.from(data));
-    const tx = tf.tensor1d(Float32Array.from(data));
-    rows.push(['tanh(x)·x+1, sum (1e6)',
-      await time(() => f(x64).dataSync()), await time(() => f(x32).dataSync()),
-      await time(async () => jf(jx.ref).data()),
-      await time(() => tf.tidy(() => tf.sum(tf.add(tf.mul(tf.tanh(tx), tx), 1))).dataSync())]);
+const fmtMs = (v: number): string => (Number.isNaN(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+export function printPeerTable(t: PeerTable): void {
+  const w = [40, 10, 10, 10, 10];
+  console.log(`${t.machine.cpu}, ${t.machine.cores} cores, ${t.machine.os}, node ${t.machine.node}, load ${t.machine.load} at start`);
+  console.log('ms per call (median); ratio = cotangent / peer in time, < 1: cotangent faster; ct 1st call: trace + compile + run');
+  console.log(['workload', 'cotangent', 'jax-js', 'tfjs-wasm', 'tfjs-cpu'].map((s, i) => (i ? s.padStart(w[i]) : s.padEnd(w[0]))).join(''),
+    '  ct/jax  ct/tfw  ct/tfc  ct 1st call');
+  const notes = new Map<string, string[]>(); // reason -> libraries
+  for (const r of t.rows) {
+    const ours = r.results.find((m) => m.lib === CT32 || m.lib === CT64)!;
+    const cells = [ours, ...PEERS.map((p) => r.results.find((m) => m.lib === p))].map((m) => fmtMs(m?.ms ?? NaN));
+    const ratios = PEERS.map((p) => {
+      const v = ours.ms / (r.results.find((m) => m.lib === p)?.ms ?? NaN);
+      return (Number.isNaN(v) ? 'n/a' : v.toFixed(2)).padStart(8);
+    });
+    console.log(r.workload.padEnd(w[0]) + cells.map((c, i) => c.padStart(w[i + 1])).join(''), ratios.join(''), fmtMs(ours.firstMs ?? NaN).padStart(11));
+    if (r.flops) {
+      const gf = r.results.map((m) => `${m.lib} ${m.gflops === undefined ? 'n/a' : m.gflops.toFixed(m.gflops < 1 ? 3 : 1)}`);
+      console.log(`${''.padEnd(w[0])}GFLOP/s: ${gf.join(', ')}`);
+    }
+    for (const m of r.results) {
+      if (!m.na) continue;
+      const libs = notes.get(m.na) ?? [];
+      if (!libs.includes(m.lib)) libs.push(m.lib);
+      notes.set(m.na, libs);
+    }
   }
-  // 2. Matmul.
-  {
-    const f = jit((a: np.Array) => np.matmul(a, a));
-    const [a64, a32] = [np.array(mat, { shape: [M, M] }), np.array(mat, { shape: [M, M], dtype: 'float32' })];
-    const jf = J.jit((a: any) => J.numpy.matmul(a.ref, a));
-    const ja = J.numpy.array(Array.from(mat)).reshape([M, M]);
-    const ta = tf.tensor2d(Float32Array.from(mat), [M, M]);
-    rows.push([`matmul ${M}x${M}`,
-      await time(() => f(a64).dataSync()), await time(() => f(a32).dataSync()),
-      await time(async () => jf(ja.ref).data()),
-      await time(() => tf.tidy(() => tf.matMul(ta, ta)).dataSync())]);
-  }
-  // 3. Gradient of a small MLP loss w.r.t. its first layer.
-  {
-    const loss = (W1: np.Array, W2: np.Array, X: np.Array) => np.tanh(np.matmul(X, W1)).matmul(W2).square().mean();
-    const g = jit(grad(loss));
-    const args64 = [np.array(w1, { shape: [DIN, DH] }), np.array(w2, { shape: [DH] }), np.array(xs, { shape: [B, DIN] })];
-    const args32 = args64.map((a) => a.astype('float32'));
-    const jl = (W1: any, W2: any, X: any) => J.numpy.square(J.numpy.matmul(J.numpy.tanh(J.numpy.matmul(X, W1)), W2)).mean();
-    const jg = J.jit(J.grad(jl));
-    const jargs = [J.numpy.array(Array.from(w1)).reshape([DIN, DH]), J.numpy.array(Array.from(w2)), J.numpy.array(Array.from(xs)).reshape([B, DIN])];
-    rows.push(['grad of an MLP loss (64x32x64)',
-      await time(() => (g(...args64) as np.Array).dataSync()), await time(() => (g(...args32) as np.Array).dataSync()),
-      await time(async () => jg(jargs[0].ref, jargs[1].ref, jargs[2].ref).data()), NaN]);
-  }
-  return rows;
+  const gf = Object.entries(t.gradOverForward).map(([lib, v]) => `${lib} ${Number.isNaN(v) ? 'n/a' : v.toFixed(2)}`).join(', ');
+  console.log(`grad/forward of the chain (time ratio, lower is better): ${gf}`);
+  const spread = (k: 0 | 1) => {
+    const v = Object.values(t.agreement).map((a) => a[k]);
+    return (Math.max(...v) - Math.min(...v)) / Math.abs(v[0]);
+  };
+  console.log(`same computation: MLP loss and sum of its gradient agree across libraries to ${spread(0).toExponential(1)} and ${spread(1).toExponential(1)} (relative)`);
+  console.log('TF.js has no jit: its "first call" row is an eager valueAndGrads call, and its compiled rows run eagerly.');
+  for (const [why, libs] of notes) console.log(`n/a (${libs.join(', ')}): ${why}`);
+}
+
+export function writeResults(t: PeerTable, path = new URL('./results.json', import.meta.url)): void {
+  const rows = t.rows.map((r) => ({
+    workload: r.workload,
+    ...(r.flops ? { flops: r.flops } : {}),
+    results: Object.fromEntries(r.results.map((m) => [m.lib, m.na ? { na: m.na } : {
+      medianMs: +m.ms.toPrecision(4), firstCallMs: +(m.firstMs ?? NaN).toPrecision(4), ...(m.gflops !== undefined ? { gflops: +m.gflops.toPrecision(4) } : {}), callsPerSample: m.inner, samples: m.samples,
+    }])),
+  }));
+  const gradOverForward = Object.fromEntries(Object.entries(t.gradOverForward).map(([k, v]) => [k, Number.isNaN(v) ? null : +v.toFixed(3)]));
+  writeFileSync(path, `${JSON.stringify({ ...t, rows, gradOverForward }, null, 2)}\n`);
 }
 
 if (process.argv[1]?.endsWith('peers.ts')) {
-  const rows = await peerRows();
-  console.log('benchmark'.padEnd(32), 'ours f64'.padStart(9), 'ours f32'.padStart(9), 'jax-js'.padStart(9), 'tfjs'.padStart(9), '  jax-js/ours  tfjs/ours   (ms; ratio > 1: we are faster)');
-  for (const [name, a, b, c, d] of rows) {
-    const f = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3)).padStart(9);
-    const r = (v: number) => (Number.isNaN(v) ? 'n/a' : (v / b).toFixed(2)).padStart(10);
-    console.log(name.padEnd(32), ...[a, b, c, d].map(f), `  ${r(c)} ${r(d)}`);
-  }
+  const t = await peerTable();
+  printPeerTable(t);
+  writeResults(t);
 }

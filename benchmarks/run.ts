@@ -1,12 +1,13 @@
 /**
- * Benchmarks, printed as ratios against a baseline measured in the same run: plain JS, then the
- * peers (jax-js wasm, TensorFlow.js cpu), then structural measures. `npm run bench`.
+ * Benchmarks, in one run: cotangent side by side with its peers (jax-js wasm, TensorFlow.js wasm
+ * and cpu; writes benchmarks/results.json), then ratios against plain JS, then structural
+ * measures (swell, checkpointing, modes), WebGPU last. `npm run bench`.
  */
 import { np, jit } from '../lib/index.js';
 import { swellRows } from './swell.js';
 import { gradientAndPeak } from '../examples/particle-tracking.js';
 import { modeRows } from './modes.js';
-import { peerRows } from './peers.js';
+import { peerTable, printPeerTable, writeResults } from './peers.js';
 import { webgpuRows } from './webgpu.js';
 
 function time(fn: () => void, minMs = 300): number {
@@ -17,6 +18,12 @@ function time(fn: () => void, minMs = 300): number {
   while (t - t0 < minMs) { fn(); n++; t = performance.now(); }
   return (t - t0) / n;
 }
+
+console.log('peers: cotangent vs jax-js (wasm), TF.js (wasm, cpu)');
+const table = await peerTable();
+printPeerTable(table);
+writeResults(table);
+console.log('(written to benchmarks/results.json)\n');
 
 const rows: [string, number, number][] = [];
 function bench(name: string, ours: () => void, baseline: () => void): void {
@@ -70,12 +77,6 @@ for (const n of [1_000, 10_000, 100_000]) {
 
 console.log('\nforward vs reverse: Jacobian of a binned Poisson log-likelihood (scalar) with P parameters');
 for (const [p, f, r] of modeRows()) console.log(`P=${String(p).padEnd(5)} jacfwd ${f.toFixed(3).padStart(8)} ms  jacrev ${r.toFixed(3).padStart(7)} ms  fwd/rev ${(f / r).toFixed(1)}`);
-
-console.log('\npeers (ms per call; ratios: peer / ours-float32, > 1 means we are faster)');
-for (const [name, a, b, c, d] of await peerRows()) {
-  const r = (v: number) => (Number.isNaN(v) ? 'n/a' : (v / b).toFixed(2));
-  console.log(`${name.padEnd(32)} ours f64 ${a.toFixed(3)}  f32 ${b.toFixed(3)} | jax-js ${c.toFixed(3)} (${r(c)}) | tfjs ${Number.isNaN(d) ? 'n/a' : d.toFixed(3)} (${r(d)})`);
-}
 
 console.log('\nwebgpu (SwiftShader sizes on a software adapter: those numbers only show that it runs)');
 for (const r of await webgpuRows()) console.log(r);
