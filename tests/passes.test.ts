@@ -29,6 +29,24 @@ describeEachBackend('passes', (b) => {
     await exact(t, [1, 3, 2, 4]);
   });
 
+  b.it({}, 'a transposed product becomes the swapped product (batched or not), only where the product has no other use', async () => {
+    const cases: [number[], number[], (x: np.Array, y: np.Array) => np.Array, (p: np.Array) => np.Array][] = [
+      [[3, 4], [4, 5], (x, y) => np.matmul(x, y).transpose(), (p) => p.transpose()],
+      [[2, 3, 4], [2, 4, 5], (x, y) => np.matmul(x, y).transpose([0, 2, 1]), (p) => p.transpose([0, 2, 1])],
+    ];
+    for (const [sx, sy, f, t] of cases) {
+      const x = np.sin(np.arange(sx.reduce((p, d) => p * d, 1)).reshape(sx));
+      const y = np.cos(np.arange(sy.reduce((p, d) => p * d, 1)).reshape(sy));
+      const j = simplify(makeJaxpr(f)(x, y).jaxpr);
+      expect(names(j)).toEqual(['dot_general']);
+      typecheck(j);
+      b.expectClose(await b.read(jit(f)(x, y)), await b.read(t(np.matmul(x, y))));
+    }
+    // The product is also an output: transposing it stays a transpose (no second product).
+    const both = simplify(makeJaxpr((x: np.Array, y: np.Array) => { const p = np.matmul(x, y); return [p, p.transpose()]; })(np.zeros([3, 4]), np.zeros([4, 5])).jaxpr);
+    expect(names(both)).toEqual(['dot_general', 'transpose']);
+  });
+
   b.it({}, 'folds scalar literal arithmetic', () => {
     const j = makeJaxpr((x: np.Array) => x.mul(np.multiply(2, 3.5)))(np.zeros([]));
     expect(j.toString()).toBe(`{ lambda a:${f}[] . let\n    b:${f}[] = mul a 7.0\n  in ( b ) }`);

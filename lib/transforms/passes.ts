@@ -1,6 +1,7 @@
 /**
  * Jaxpr -> Jaxpr cleanup passes, run on every transformed Jaxpr so nested derivatives do not
- * swell: algebraic identities (x*1, x+0, neg(neg x) ...), constant folding of scalar literals,
+ * swell: algebraic identities (x*1, x+0, neg(neg x), a transposed product as the swapped
+ * product ...), constant folding of scalar literals,
  * common-subexpression elimination and dead-code elimination. Every primitive is pure.
  */
 import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } from '../core/ir.js';
@@ -65,6 +66,26 @@ function fold(e: Eqn): Atom | undefined {
   return literal(r.readSync()[0], r.dtype);
 }
 
+/**
+ * `transpose(dot_general(a, b))` that only swaps the two free groups of the product (batch axes
+ * first, as dot_general orders them) is `dot_general(b, a)`: the transpose rule of a matmul makes
+ * this shape, and the swapped product writes its result in place instead of in a second pass.
+ */
+function swappedDot(e: Eqn, def: Map<number, Eqn>, uses: Map<number, number>): Eqn | undefined {
+  const [x] = e.inputs;
+  if (e.primitive.name !== 'transpose' || !isVar(x) || uses.get(x.id) !== 1) return undefined;
+  const d = def.get(x.id);
+  if (d?.primitive.name !== 'dot_general') return undefined;
+  const { contracting: [ca, cb], batch: [ba, bb] } = d.params as { contracting: readonly [readonly number[], readonly number[]]; batch: readonly [readonly number[], readonly number[]] };
+  const nb = ba.length;
+  const nl = d.inputs[0].aval.shape.length - nb - ca.length;
+  const nr = d.inputs[1].aval.shape.length - nb - cb.length;
+  const want = [...Array.from({ length: nb }, (_, i) => i), ...Array.from({ length: nr }, (_, i) => nb + nl + i), ...Array.from({ length: nl }, (_, i) => nb + i)];
+  const perm = e.params.permutation as readonly number[];
+  if (nl === 0 || nr === 0 || perm.length !== want.length || perm.some((v, i) => v !== want[i])) return undefined;
+  return eqn(d.primitive, [d.inputs[1], d.inputs[0]], e.outputs, { ...d.params, contracting: [cb, ca], batch: [bb, ba] });
+}
+
 // Literals by literalKey: `mul x 0` and `mul x -0` differ (the sign of a zero product).
 const atomKey = (a: Atom): string => (isVar(a) ? `v${a.id}` : `l${literalKey(a)}`);
 
@@ -74,10 +95,13 @@ export function simplify(j: Jaxpr): Jaxpr {
   const def = new Map<number, Eqn>();
   const seen = new Map<string, readonly Var[]>();
   const read = (a: Atom): Atom => (isVar(a) ? subst.get(a.id) ?? a : a);
+  const uses = new Map<number, number>();
+  for (const a of [...j.eqns.flatMap((e) => e.inputs), ...j.outputs]) if (isVar(a)) uses.set(a.id, (uses.get(a.id) ?? 0) + 1);
   const eqns: Eqn[] = [];
   for (const e0 of j.eqns) {
     const ins = e0.inputs.map(read);
-    const e = ins.every((a, i) => a === e0.inputs[i]) ? e0 : eqn(e0.primitive, ins, e0.outputs, e0.params);
+    const e1 = ins.every((a, i) => a === e0.inputs[i]) ? e0 : eqn(e0.primitive, ins, e0.outputs, e0.params);
+    const e = swappedDot(e1, def, uses) ?? e1;
     const alias = identity(e, def) ?? fold(e);
     if (alias) { subst.set(e.outputs[0].id, alias); continue; }
     const key = `${e.primitive.name}|${paramsKey(e.params)}|${ins.map(atomKey).join(',')}`;
