@@ -1,0 +1,162 @@
+/**
+ * The WebAssembly renderer of fused kernels, first step: elementwise float kernels (no
+ * reductions) whose loads are contiguous runs or broadcast scalars, as f32x4 / f64x2 loops that
+ * call the vectorised math of wasm/math.ts. Inputs are copied into the module's memory and
+ * outputs out, a chunk at a time (the CPU's arrays stay garbage-collected typed arrays).
+ *
+ * Not yet used by the CPU backend: the JS renderer stays the only one until this covers every
+ * op, view, reduction and dtype it does, so that which renderer computes an op never depends on
+ * what the op is fused with (eager and jit results stay bit-identical). Tests compare the two.
+ */
+import type { TypedArray } from '../../core/dtype.js';
+import { size } from '../../core/ir.js';
+import { type Expr, topo } from '../../lowering/expr.js';
+import type { Kernel } from '../../lowering/program.js';
+import type { KernelFn } from '../../lowering/runner.js';
+import { LRU, onClearCaches } from '../../core/lru.js';
+import { ModuleBuilder } from './wasm/asm.js';
+import { Lanes, type Val } from './wasm/lanes.js';
+import { MATH_IMPORTS, MathLibrary, type MathFunction } from './wasm/math.js';
+
+/** Elements per chunk: each input and output slot of the module's memory holds one chunk. */
+const CHUNK = 1 << 14;
+const MATH: ReadonlySet<string> = new Set<MathFunction>(['exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
+const ARITH = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow']);
+
+/** How each kernel input is read: a contiguous run from `offset`, or one broadcast element. */
+type Read = { kind: 'run'; offset: number } | { kind: 'scalar'; offset: number };
+
+interface Plan { readonly dtype: 'float32' | 'float64'; readonly n: number; readonly reads: readonly Read[] }
+
+/** The kernel's shape of work if this renderer handles it, else undefined. */
+function plan(k: Kernel): Plan | undefined {
+  if (k.reductions.length || k.nKept !== k.domain.length) return undefined;
+  const dtype = k.outputs[0]?.dtype;
+  if (dtype !== 'float32' && dtype !== 'float64') return undefined;
+  const nodes = topo(k.outputs.map((o) => o.expr));
+  const contiguous = (strides: readonly number[]) => {
+    let s = 1;
+    for (let d = k.domain.length - 1; d >= 0; d--) {
+      if (k.domain[d] !== 1 && strides[d] !== s) return false;
+      s *= k.domain[d];
+    }
+    return true;
+  };
+  const reads: (Read | undefined)[] = k.inputs.map(() => undefined);
+  for (const n of nodes) {
+    if (n.dtype !== dtype) return undefined;
+    if (n.kind === 'iota' || n.kind === 'red') return undefined;
+    if (n.kind === 'op' && !(ARITH.has(n.op) || MATH.has(n.op))) return undefined;
+    if (n.kind === 'op' && n.op === 'integer_pow' && ![2, 3].includes(n.param)) return undefined;
+    if (n.kind !== 'load') continue;
+    const r: Read | undefined = n.view.strides.every((s) => s === 0) ? { kind: 'scalar', offset: n.view.offset }
+      : contiguous(n.view.strides) ? { kind: 'run', offset: n.view.offset } : undefined;
+    const prev = reads[n.input];
+    if (!r || (prev && (prev.kind !== r.kind || prev.offset !== r.offset))) return undefined;
+    reads[n.input] = r;
+  }
+  if (k.outputs.some((o) => o.loop !== 0 || !contiguous(o.view.strides) || o.view.offset !== 0)) return undefined;
+  return { dtype, n: size(k.domain), reads: reads.map((r) => r ?? { kind: 'scalar', offset: 0 }) };
+}
+
+interface Compiled { readonly run: (...args: number[]) => void; readonly mem: WebAssembly.Memory; readonly runs: number[] }
+
+function compile(k: Kernel, p: Plan): Compiled {
+  const prec = p.dtype === 'float32' ? 'f32' : 'f64';
+  const bytes = p.dtype === 'float32' ? 4 : 8;
+  const runs = p.reads.map((r, i) => (r.kind === 'run' ? i : -1)).filter((i) => i >= 0);
+  const slots = runs.length + k.outputs.length;
+  const m = new ModuleBuilder();
+  const lib = new MathLibrary(m);
+  m.memory({ initial: Math.max(1, Math.ceil((slots * CHUNK * bytes) / 65536)) }).exportMemory('mem');
+  const scalars = p.reads.map((r, i) => (r.kind === 'scalar' ? i : -1)).filter((i) => i >= 0);
+  // run(byteLength, ...scalar values): slot j of the memory holds run input j, then the outputs.
+  m.func({ params: ['i32', ...scalars.map(() => 'f64' as const)], results: [] }, (f) => {
+    const L = new Lanes(f, prec);
+    const splat = new Map<number, number>();
+    scalars.forEach((input, j) => {
+      f.get(1 + j);
+      if (prec === 'f32') f.op('f32.demote_f64').op('f32x4.splat'); else f.op('f64x2.splat');
+      const l = f.local('v128');
+      f.set(l);
+      splat.set(input, l);
+    });
+    const i = f.local('i32');
+    f.block(() => {
+      f.get(0).op('i32.eqz').brIf(0);
+      f.loop(() => {
+        const val = new Map<number, Val>();
+        for (const n of topo(k.outputs.map((o) => o.expr))) {
+          if (n.kind === 'load') {
+            const sp = splat.get(n.input);
+            if (sp !== undefined) { val.set(n.id, sp); continue; }
+            f.get(i).mem('v128.load', runs.indexOf(n.input) * CHUNK * bytes);
+            val.set(n.id, L.take());
+          } else if (n.kind === 'lit') {
+            val.set(n.id, L.c(n.value));
+          } else if (n.kind === 'op') {
+            val.set(n.id, op(L, lib, prec, n, n.args.map((a) => val.get(a.id)!)));
+          }
+        }
+        k.outputs.forEach((o, j) => {
+          f.get(i);
+          L.push(val.get(o.expr.id)!);
+          f.mem('v128.store', (runs.length + j) * CHUNK * bytes);
+        });
+        f.get(i).i32Const(16).op('i32.add').tee(i).get(0).op('i32.lt_u').brIf(0);
+      });
+    });
+  }, 'run');
+  const inst = m.instantiate(MATH_IMPORTS);
+  return { run: inst.run as (...args: number[]) => void, mem: inst.mem as WebAssembly.Memory, runs };
+}
+
+/** One scalar op over lanes, with the JS renderer's semantics. */
+function op(L: Lanes, lib: MathLibrary, prec: 'f32' | 'f64', n: Extract<Expr, { kind: 'op' }>, a: readonly Val[]): number {
+  const local = (v: Val): number => (typeof v === 'number' ? v : (L.push(v), L.take()));
+  switch (n.op) {
+    case 'add': return L.add(a[0], a[1]);
+    case 'sub': return L.sub(a[0], a[1]);
+    case 'mul': return L.mul(a[0], a[1]);
+    case 'div': return L.div(a[0], a[1]);
+    case 'neg': return L.neg(a[0]);
+    case 'abs': return L.abs(a[0]);
+    case 'sqrt': L.push(a[0]); L.f.op(prec === 'f32' ? 'f32x4.sqrt' : 'f64x2.sqrt'); return L.take();
+    // JS: a > b || a is NaN ? a : b (which also fixes the sign of a zero result).
+    case 'max': return L.sel(L.or(L.gt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
+    case 'min': return L.sel(L.or(L.lt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
+    case 'integer_pow': return n.param === 2 ? L.mul(a[0], a[0]) : L.mul(L.mul(a[0], a[0]), a[0]);
+    default: return lib.inline(L.f, n.op as MathFunction, prec, a.map(local));
+  }
+}
+
+const cache = new LRU<string, Compiled>(512);
+onClearCaches(() => cache.clear());
+
+/** A kernel function for `k`, or undefined where this renderer does not handle it (yet). */
+export function renderWasm(k: Kernel): KernelFn<TypedArray> | undefined {
+  const p = plan(k);
+  if (!p) return undefined;
+  let c = cache.get(k.key);
+  if (c === undefined) {
+    c = compile(k, p);
+    cache.set(k.key, c);
+  }
+  const { run, mem, runs } = c;
+  const Arr = p.dtype === 'float32' ? Float32Array : Float64Array;
+  const bytes = Arr.BYTES_PER_ELEMENT;
+  return (ins, outs) => {
+    const heap = new Arr(mem.buffer);
+    const scalars = p.reads.flatMap((r, i) => (r.kind === 'scalar' ? [ins[i][r.offset]] : []));
+    for (let s = 0; s < p.n; s += CHUNK) {
+      const len = Math.min(CHUNK, p.n - s);
+      runs.forEach((input, j) => {
+        const off = (p.reads[input] as { offset: number }).offset + s;
+        heap.set((ins[input] as Float32Array | Float64Array).subarray(off, off + len), j * CHUNK);
+      });
+      // Whole vectors: the lanes past `len` compute garbage that is never copied out.
+      run(Math.ceil((len * bytes) / 16) * 16, ...scalars);
+      outs.forEach((o, j) => o.set(heap.subarray((runs.length + j) * CHUNK, (runs.length + j) * CHUNK + len), s));
+    }
+  };
+}
