@@ -125,19 +125,21 @@ export interface CheckpointOptions {
 }
 
 /** `checkpoint(f, { policy })`: the same function; its gradient recomputes what it does not save. */
-export function checkpoint<F extends (...args: any[]) => any>(f: F, opts: CheckpointOptions = {}): F {
+export function checkpoint<F extends (...args: never[]) => unknown>(f: F, opts: CheckpointOptions = {}): F {
   const policy = opts.policy ?? checkpointPolicies.nothingSaveable;
   if (typeof policy !== 'function') throw new TypeError('checkpoint: policy must be one of checkpointPolicies or a predicate (eqn) => boolean');
+  // Called with the arrays and pytrees it is given, whatever its declared parameter types.
+  const user = f as (...args: never[]) => unknown as (...args: readonly unknown[]) => unknown;
   return ((...args: unknown[]) => {
     const [xs, inTree] = flattenArrays('checkpoint', args);
     let outTree: TreeDef | undefined;
     const body = closedTrace((...zs) => {
-      const [o, t] = flattenArrays('checkpoint', f(...unflatten<unknown[]>(inTree, zs)));
+      const [o, t] = flattenArrays('checkpoint', user(...unflatten<unknown[]>(inTree, zs)));
       outTree = t;
       return o;
     }, xs.map((x) => x.aval), 'inside a checkpointed function');
     return unflatten(outTree!, bind(Checkpoint, [...body.consts, ...xs], { jaxpr: body.jaxpr, policy }));
-  }) as F;
+  }) as unknown as F;
 }
 
 /** JAX's other name for checkpoint. */

@@ -200,7 +200,12 @@ export const CustomLin: Primitive<CustomLinParams> = definePrimitive<CustomLinPa
 
 // ---- the function-level API ----
 
-type Fn = (...args: any[]) => any;
+/**
+ * A user function or rule: called here with arrays and pytrees, whatever its declared parameter
+ * types (every function type is assignable to this one).
+ */
+type Fn = (...args: never[]) => unknown;
+const call = (f: Fn, args: readonly unknown[]): unknown => (f as (...a: readonly unknown[]) => unknown)(...args);
 
 const describeValue = (v: unknown): string => (v === null ? 'null'
   : globalThis.Array.isArray(v) ? `a list of ${v.length}` : typeof v === 'object' ? `an object (${v.constructor?.name ?? 'Object'})` : typeof v);
@@ -261,13 +266,13 @@ export interface CustomJvpOptions {
 }
 
 /** `customJvp(f, { jvp })`: `f` whose forward (and, by transposition, reverse) derivative is `jvp`. */
-export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
+export function customJvp<F extends Fn>(f: F, opts: CustomJvpOptions): F {
   if (typeof f !== 'function' || typeof opts?.jvp !== 'function') throw new TypeError('customJvp(f, { jvp }): f and jvp must be functions; jvp(primals, tangents) returns [out, tangentOut]');
   // A rule may call the function itself (`[exp(x), t.mul(exp(x))]`): inside its own rule the
   // function is plain f, so tracing the rule does not trace the rule again forever.
   let inRule = 0;
   const custom = (...args: unknown[]) => {
-    if (inRule > 0) return f(...args);
+    if (inRule > 0) return call(f, args);
     const { ndVals, diff, rebuild } = splitArgs('customJvp', args, opts.nondiffArgnums);
     const fname = fnName(f);
     const [xs, inTree] = flattenArrays('customJvp', diff);
@@ -275,7 +280,7 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
     let outTree: TreeDef | undefined;
     let outs: Array[] = [];
     const fun = closedTrace((...zs) => {
-      const [o, t] = flattenArrays('customJvp', f(...rebuild(unflatten(inTree, zs))));
+      const [o, t] = flattenArrays('customJvp', call(f, rebuild(unflatten(inTree, zs))));
       outTree = t;
       outs = o;
       return o;
@@ -285,7 +290,7 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
       const ts = unflatten<unknown[]>(inTree, zs.slice(xs.length));
       inRule++;
       let r: unknown;
-      try { r = opts.jvp(...ndVals, ps, ts); } finally { inRule--; }
+      try { r = call(opts.jvp, [...ndVals, ps, ts]); } finally { inRule--; }
       if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`customJvp: the jvp rule of ${fname} must return [out, tangentOut], got ${describeValue(r)}`);
       const outAvals = outs.map((o) => o.aval);
       const o = ruleLeaves('customJvp', 'the rule\'s primal output', r[0], outTree!, outAvals,
@@ -299,7 +304,7 @@ export function customJvp(f: Fn, opts: CustomJvpOptions): Fn {
     });
     return unflatten(outTree!, res);
   };
-  return custom;
+  return custom as unknown as F;
 }
 
 export interface CustomVjpOptions {
@@ -314,11 +319,11 @@ export interface CustomVjpOptions {
  * `customVjp(f, { fwd, bwd })`: `f` whose reverse derivative is `bwd`. Works under vmap and nested
  * grad (when bwd is differentiable); jvp/jacfwd work too, by transposing bwd (linear in ct).
  */
-export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
+export function customVjp<F extends Fn>(f: F, opts: CustomVjpOptions): F {
   if (typeof f !== 'function' || typeof opts?.fwd !== 'function' || typeof opts?.bwd !== 'function') {
     throw new TypeError('customVjp(f, { fwd, bwd }): fwd(...args) returns [out, residuals]; bwd(residuals, ct) returns one cotangent per argument');
   }
-  return (...args: unknown[]) => {
+  const custom = (...args: unknown[]) => {
     const { ndVals, diff, diffPos, rebuild } = splitArgs('customVjp', args, opts.nondiffArgnums);
     const fname = fnName(f);
     const [xs, inTree] = flattenArrays('customVjp', diff);
@@ -326,7 +331,7 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     let outTree: TreeDef | undefined;
     let outs: Array[] = [];
     const fun = closedTrace((...zs) => {
-      const [o, t] = flattenArrays('customVjp', f(...rebuild(unflatten(inTree, zs))));
+      const [o, t] = flattenArrays('customVjp', call(f, rebuild(unflatten(inTree, zs))));
       outTree = t;
       outs = o;
       return o;
@@ -334,7 +339,7 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     let resTree: TreeDef | undefined;
     let nRes = 0;
     const fwd = closedTrace((...zs) => {
-      const r = opts.fwd(...rebuild(unflatten(inTree, zs)));
+      const r = call(opts.fwd, rebuild(unflatten(inTree, zs)));
       if (!globalThis.Array.isArray(r) || r.length !== 2) throw new TypeError(`customVjp: fwd of ${fname} must return [out, residuals], got ${describeValue(r)}`);
       const o = ruleLeaves('customVjp', 'fwd\'s output', r[0], outTree!, outs.map((x) => x.aval),
         `fwd must return [out, residuals] with out equal to ${fname}(...args): the same structure, shapes and dtypes`);
@@ -349,7 +354,7 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     const bwd = closedTrace((...zs) => {
       const res = unflatten(resTree!, zs.slice(0, nRes));
       const ct = unflatten(outTree!, zs.slice(nRes));
-      const cts = opts.bwd(...ndVals, res, ct);
+      const cts = call(opts.bwd, [...ndVals, res, ct]);
       if (!globalThis.Array.isArray(cts) || cts.length !== nArgs) {
         const got = globalThis.Array.isArray(cts) ? `${cts.length} cotangent${cts.length === 1 ? '' : 's'}` : describeValue(cts);
         const nd = args.length - nArgs;
@@ -372,4 +377,5 @@ export function customVjp(f: Fn, opts: CustomVjpOptions): Fn {
     });
     return unflatten(outTree!, res);
   };
+  return custom as unknown as F;
 }

@@ -3,17 +3,19 @@
  * and scatters, cumulative and arg reductions, random bits), keyed by primitive name.
  */
 import type { TypedArray } from '../../core/dtype.js';
-import type { Aval } from '../../core/ir.js';
+import type { Aval, Params } from '../../core/ir.js';
 import type { RoutineFn } from '../../lowering/runner.js';
 
+/**
+ * A method's parameters are bivariant, so a routine declared with its own primitive's params type
+ * (`{ contracting, batch }: DotParams`) is a CpuRoutine: the lowering hands each routine the
+ * params of the equation it runs.
+ */
+interface RoutineSignature {
+  run(ins: readonly TypedArray[], inAvals: readonly Aval[], outAvals: readonly Aval[], params: Params): TypedArray[];
+}
 /** Reads input arrays, returns freshly allocated outputs (never aliases an input). */
-export type CpuRoutine = (
-  ins: readonly TypedArray[],
-  inAvals: readonly Aval[],
-  outAvals: readonly Aval[],
-  // Each routine destructures its own primitive's params.
-  params: any,
-) => TypedArray[];
+export type CpuRoutine = RoutineSignature['run'];
 
 const routines = new Map<string, CpuRoutine>();
 

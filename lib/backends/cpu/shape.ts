@@ -5,6 +5,7 @@
  */
 import { type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
+import type { ConcatParams, DynSliceParams, GatherParams, PadParams } from '../../primitives/shape.js';
 import { strides } from '../../primitives/util.js';
 import { type CpuRoutine, registerRoutines } from './routines.js';
 
@@ -186,7 +187,7 @@ function scatterKernel(add: boolean): CpuRoutine {
 
 
 registerRoutines({
-  dynamic_slice: ([x, ...idx], [xa], [o], { sliceSizes }) => {
+  dynamic_slice: ([x, ...idx], [xa], [o], { sliceSizes }: DynSliceParams) => {
     const out = typedArrayFor(o.dtype, size(sliceSizes));
     const xs = strides(xa.shape);
     let off = 0;
@@ -204,14 +205,14 @@ registerRoutines({
     return [out];
   },
 
-  pad: ([x, v], [xa], [o], { config }) => {
+  pad: ([x, v], [xa], [o], { config }: PadParams) => {
     const out = typedArrayFor(o.dtype, size(o.shape));
     if (!Object.is(v[0], 0)) out.fill(v[0]);
     const xs = strides(xa.shape), os = strides(o.shape);
     const cnt: number[] = [], ds: number[] = [];
     let sOff = 0, dOff = 0;
     for (let i = 0; i < xs.length; i++) {
-      const [lo, , interior] = config[i] as [number, number, number];
+      const [lo, , interior] = config[i];
       const step = interior + 1;
       // Operand elements land at lo + j*step; keep those inside [0, outDim) (negative pads crop).
       const j0 = lo < 0 ? Math.ceil(-lo / step) : 0;
@@ -225,7 +226,7 @@ registerRoutines({
     return [out];
   },
 
-  concatenate: (ins, avals, [o], { dimension: dim }) => {
+  concatenate: (ins, avals, [o], { dimension: dim }: ConcatParams) => {
     const out = typedArrayFor(o.dtype, size(o.shape));
     const os = strides(o.shape);
     let at = 0;
@@ -237,7 +238,7 @@ registerRoutines({
     return [out];
   },
 
-  gather: ([x, idx], [xa, ia], [o], { axes }) => {
+  gather: ([x, idx], [xa, ia], [o], { axes }: GatherParams) => {
     const out = typedArrayFor(o.dtype, size(o.shape));
     const nb = size(ia.shape.slice(0, -1));
     const R = nb === 0 ? 0 : out.length / nb;
