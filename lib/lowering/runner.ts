@@ -100,11 +100,18 @@ export class ProgramRunner<B> {
     return r.value;
   }
 
+  /** Routines of this program (top level) that the device runs on the host. */
+  get hostRoutines(): string[] {
+    return [...new Set(this.program.steps.flatMap((st) => (st.kind === 'routine' && !this.rt.routine(st.name) ? [st.name] : [])))];
+  }
+
   /** What makes this program read device values on the host, for the error above. */
   private hostReads(): string {
-    const why = this.program.steps.flatMap((st) => (st.kind === 'routine' ? (this.rt.routine(st.name) ? [] : [`${st.name}, which runs on the host on this device`])
-      : st.kind === 'kernel' ? [] : st.kind === 'scan' ? [] : ['a predicate of lax.cond, lax.switch or lax.whileLoop']));
-    return [...new Set(why)].join('; ') || 'in a lax.scan body';
+    const why = [
+      ...this.hostRoutines.map((n) => `${n}, which runs on the host on this device`),
+      ...(this.program.steps.some((st) => st.kind === 'cond' || st.kind === 'while') ? ['a predicate of lax.cond, lax.switch or lax.whileLoop'] : []),
+    ];
+    return why.join('; ') || 'in a lax.scan body';
   }
 
   /** Runs, awaiting each predicate the device reads back. */

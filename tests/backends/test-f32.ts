@@ -6,13 +6,13 @@
  * readback and every CPU-only assumption in the library fail loudly before a GPU backend exists.
  * Registered by tests/setup.ts only; lib/ never imports it.
  */
-import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../lib/core/backend.js';
+import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../lib/core/backend.js';
 import { type DType, type TypedArray, typedArrayFor } from '../../lib/core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../lib/core/ir.js';
 import { Programs } from '../../lib/lowering/programs.js';
-import { type Program, programStats } from '../../lib/lowering/program.js';
-import { ProgramRunner, type RunResult, type Runtime } from '../../lib/lowering/runner.js';
-import { outputBuffers } from '../../lib/lowering/outputs.js';
+import type { Program } from '../../lib/lowering/program.js';
+import type { Runtime } from '../../lib/lowering/runner.js';
+import { ProgramExecutable } from '../../lib/lowering/executable.js';
 import { countedRoutine, routineNames } from '../../lib/backends/cpu/routines.js';
 import { renderJs } from '../../lib/backends/cpu/render-js.js';
 
@@ -61,7 +61,7 @@ export class TestF32Backend implements Backend {
   private live = 0;
   private peak = 0;
   private count = 0;
-  private readonly executables = new WeakMap<Jaxpr, TestF32Executable>();
+  private readonly executables = new WeakMap<Jaxpr, Executable>();
   private readonly programs: Programs<TypedArray>;
 
   constructor() {
@@ -120,7 +120,12 @@ export class TestF32Backend implements Backend {
     let exe = this.executables.get(jaxpr);
     if (!exe) {
       this.program(jaxpr);
-      exe = new TestF32Executable(this.programs.runner(jaxpr), this);
+      exe = new ProgramExecutable(this.programs.runner(jaxpr), {
+        data: dataOf,
+        wrap: (d, a) => this.wrap(d, a),
+        copy: (d, a) => this.adopt(d.slice(), a),
+        retain: (b) => this.retain(b.ref),
+      });
       this.executables.set(jaxpr, exe);
     }
     return exe;
@@ -166,31 +171,5 @@ export class TestF32Backend implements Backend {
   }
   resetPeakMemory(): void {
     this.peak = this.live;
-  }
-}
-
-class TestF32Executable implements Executable {
-  readonly stats: ExecutableStats;
-  constructor(private readonly runner: ProgramRunner<TypedArray>, private readonly backend: TestF32Backend) {
-    this.stats = programStats(runner.program);
-  }
-
-  get program(): Program { return this.runner.program; }
-
-  run(inputs: readonly Buffer[]): Buffer[] {
-    return this.wrap(inputs, this.runner.run(inputs.map(dataOf)));
-  }
-
-  async runAsync(inputs: readonly Buffer[]): Promise<Buffer[]> {
-    return this.wrap(inputs, await this.runner.runAsync(inputs.map(dataOf)));
-  }
-
-  private wrap(inputs: readonly Buffer[], r: RunResult<TypedArray>): Buffer[] {
-    const avals = this.runner.program.outputs.map((s) => this.runner.program.slotAvals[s]);
-    return outputBuffers(inputs, inputs.map(dataOf), r, {
-      wrap: (d, i) => this.backend.wrap(d, avals[i]),
-      copy: (d, i) => this.backend.adopt(d.slice(), avals[i]),
-      retain: (b) => this.backend.retain(b.ref),
-    });
   }
 }

@@ -5,11 +5,11 @@
  */
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
-import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../core/backend.js';
+import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../core/backend.js';
 import { Programs } from '../../lowering/programs.js';
-import { type Program, programStats } from '../../lowering/program.js';
-import { ProgramRunner, type RunResult, type Runtime } from '../../lowering/runner.js';
-import { outputBuffers } from '../../lowering/outputs.js';
+import type { Program } from '../../lowering/program.js';
+import type { Runtime } from '../../lowering/runner.js';
+import { ProgramExecutable } from '../../lowering/executable.js';
 import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
 
@@ -56,7 +56,7 @@ export class CpuBackend implements Backend {
    * would hold ~300 bytes each until the event loop turns). Program-internal memory is always counted.
    */
   private tracking = false;
-  private readonly executables = new WeakMap<Jaxpr, CpuExecutable>();
+  private readonly executables = new WeakMap<Jaxpr, Executable>();
   private readonly programs: Programs<TypedArray>;
 
   constructor() {
@@ -89,10 +89,15 @@ export class CpuBackend implements Backend {
     return this.programs.program(j);
   }
 
-  compile(jaxpr: Jaxpr): CpuExecutable {
+  compile(jaxpr: Jaxpr): Executable {
     let exe = this.executables.get(jaxpr);
     if (!exe) {
-      exe = new CpuExecutable(this.programs.runner(jaxpr), this);
+      exe = new ProgramExecutable(this.programs.runner(jaxpr), {
+        data: (b: CpuBuffer) => b.data,
+        wrap: (d, a) => new CpuBuffer(a, d),
+        copy: (d, a) => this.adopt(d.slice(), a),
+        retain: (b) => this.retain(b.ref),
+      });
       this.executables.set(jaxpr, exe);
     }
     return exe;
@@ -140,34 +145,5 @@ export class CpuBackend implements Backend {
   resetPeakMemory(): void {
     this.tracking = true;
     this.mem.peak = this.mem.live;
-  }
-}
-
-export class CpuExecutable implements Executable {
-  readonly stats: ExecutableStats;
-  constructor(
-    private readonly runner: ProgramRunner<TypedArray>,
-    private readonly backend: CpuBackend,
-  ) {
-    this.stats = programStats(runner.program);
-  }
-
-  get program(): Program { return this.runner.program; }
-
-  run(inputs: readonly Buffer[]): Buffer[] {
-    return this.wrap(inputs as readonly CpuBuffer[], this.runner.run((inputs as readonly CpuBuffer[]).map((b) => b.data)));
-  }
-
-  async runAsync(inputs: readonly Buffer[]): Promise<Buffer[]> {
-    return this.wrap(inputs as readonly CpuBuffer[], await this.runner.runAsync((inputs as readonly CpuBuffer[]).map((b) => b.data)));
-  }
-
-  private wrap(bufs: readonly CpuBuffer[], r: RunResult<TypedArray>): Buffer[] {
-    const avals = this.runner.program.outputs.map((s) => this.runner.program.slotAvals[s]);
-    return outputBuffers(bufs, bufs.map((b) => b.data), r, {
-      wrap: (d, i) => new CpuBuffer(avals[i], d),
-      copy: (d, i) => this.backend.adopt(d.slice(), avals[i]),
-      retain: (b) => this.backend.retain(b.ref),
-    });
   }
 }

@@ -4,20 +4,20 @@
  * the shared runner runs it, encoding dispatches that the queue submits in batches. Reads are
  * asynchronous only: there is no `readSync` on a GPU.
  */
-import type { Backend, Buffer, BufferRef, Executable, ExecutableStats, MemoryStats } from '../../core/backend.js';
+import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../core/backend.js';
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { Programs } from '../../lowering/programs.js';
-import { type Program, programStats } from '../../lowering/program.js';
-import { ProgramRunner, type RunResult, type Runtime } from '../../lowering/runner.js';
-import { outputBuffers } from '../../lowering/outputs.js';
+import type { Program } from '../../lowering/program.js';
+import type { Runtime } from '../../lowering/runner.js';
+import { ProgramExecutable } from '../../lowering/executable.js';
 import type { Kernel } from '../../lowering/program.js';
 import { getRoutine, routineNames } from '../cpu/routines.js';
 import type { GpuContext } from './gpu.js';
 import { GpuQueue } from './queue.js';
 import { type RenderedKernel, renderWgsl } from './render-wgsl.js';
-import { type GpuData, gpuRoutine, gpuRoutineNames } from './routines.js';
+import { type GpuData, gpuRoutine } from './routines.js';
 import { dotWithEpilogue } from './routines-dot.js';
 
 export const WEBGPU = 'webgpu';
@@ -57,7 +57,7 @@ export class WebGpuBackend implements Backend {
   private live = 0;
   private peak = 0;
   private count = 0;
-  private readonly executables = new WeakMap<Jaxpr, WebGpuExecutable>();
+  private readonly executables = new WeakMap<Jaxpr, Executable>();
   private readonly programs: Programs<GpuData>;
   private readonly kernels = new LRU<string, RenderedKernel>(2048);
 
@@ -135,7 +135,16 @@ export class WebGpuBackend implements Backend {
   compile(jaxpr: Jaxpr): Executable {
     let exe = this.executables.get(jaxpr);
     if (!exe) {
-      exe = new WebGpuExecutable(this.programs.runner(jaxpr), this);
+      exe = new ProgramExecutable(this.programs.runner(jaxpr), {
+        data: (b: GpuBuffer) => b.data,
+        wrap: (d, a) => new GpuBuffer(a, d),
+        copy: (d, a) => {
+          const c = this.alloc(a);
+          this.queue.copy(d.buffer, 0, c.buffer, 0, c.n * ELEMENT);
+          return new GpuBuffer(a, c);
+        },
+        retain: (b) => this.retain(b.ref),
+      });
       this.executables.set(jaxpr, exe);
     }
     return exe;
@@ -170,42 +179,4 @@ export class WebGpuBackend implements Backend {
   resetPeakMemory(): void {
     this.peak = this.live;
   }
-}
-
-class WebGpuExecutable implements Executable {
-  readonly stats: ExecutableStats;
-  constructor(private readonly runner: ProgramRunner<GpuData>, private readonly backend: WebGpuBackend) {
-    this.stats = { ...programStats(runner.program), hostRoutines: hostRoutinesOf(runner.program) };
-  }
-
-  get program(): Program { return this.runner.program; }
-
-  run(inputs: readonly Buffer[]): Buffer[] {
-    const bufs = inputs as readonly GpuBuffer[];
-    return this.wrap(bufs, this.runner.run(bufs.map((b) => b.data)));
-  }
-
-  async runAsync(inputs: readonly Buffer[]): Promise<Buffer[]> {
-    const bufs = inputs as readonly GpuBuffer[];
-    return this.wrap(bufs, await this.runner.runAsync(bufs.map((b) => b.data)));
-  }
-
-  private wrap(bufs: readonly GpuBuffer[], r: RunResult<GpuData>): GpuBuffer[] {
-    const p = this.runner.program;
-    const avals = p.outputs.map((s) => p.slotAvals[s]);
-    return outputBuffers(bufs, bufs.map((b) => b.data), r, {
-      wrap: (d, i) => new GpuBuffer(avals[i], d),
-      copy: (d, i) => {
-        const c = this.backend.alloc(avals[i]);
-        this.backend.queue.copy(d.buffer, 0, c.buffer, 0, c.n * ELEMENT);
-        return new GpuBuffer(avals[i], c);
-      },
-      retain: (b) => this.backend.retain(b.ref),
-    });
-  }
-}
-
-/** Names of the routines this program runs on the host (top level). */
-function hostRoutinesOf(p: Program): readonly string[] {
-  return [...new Set(p.steps.flatMap((st) => (st.kind === 'routine' && !gpuRoutineNames().includes(st.name) ? [st.name] : [])))];
 }
