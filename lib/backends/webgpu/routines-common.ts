@@ -87,20 +87,22 @@ export function touchUnused(decls: string, body: readonly string[]): string[] {
 }
 
 /**
- * One invocation per point `i` of [0, n): `body` is WGSL statements over `i` (an i32), after
- * `decls` (bindings and any module-scope helpers).
+ * A shader over `n` units, `unit` an invocation or a whole workgroup, with the unit's index bound
+ * to the i32 `name`; `body` is WGSL statements after `decls` (bindings and module-scope helpers).
+ * Units past `n` leave at once (for workgroups a uniform exit, as barriers require).
  */
-export function perPoint(key: string, n: number, decls: string, body: () => string[]): Shader {
+export function grid(key: string, n: number, unit: 'invocation' | 'workgroup', name: string, decls: string, body: () => string[]): Shader {
   return shader(key, () => {
-    const groups = groupsFor(Math.ceil(n / WORKGROUP));
+    const groups = groupsFor(unit === 'workgroup' ? n : Math.ceil(n / WORKGROUP));
     const lines = body();
+    const group = `wg.y * ${groups[0]}u + wg.x`;
     const source = [
       decls,
       'var<private> z_: u32;',
       `@compute @workgroup_size(${WORKGROUP})`,
       'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
-      `  let i = i32((wg.y * ${groups[0]}u + wg.x) * ${WORKGROUP}u + li);`,
-      `  if (i >= ${n}i) { return; }`,
+      `  let ${name} = i32(${unit === 'workgroup' ? group : `(${group}) * ${WORKGROUP}u + li`});`,
+      `  if (${name} >= ${n}i) { return; }`,
       ...touchUnused(decls, lines),
       ...lines,
       '}',
@@ -108,6 +110,9 @@ export function perPoint(key: string, n: number, decls: string, body: () => stri
     return { source, groups };
   });
 }
+
+/** One invocation per point `i` of [0, n). */
+export const perPoint = (key: string, n: number, decls: string, body: () => string[]): Shader => grid(key, n, 'invocation', 'i', decls, body);
 
 /** Storage buffers one shader may bind (8 on SwiftShader, the WebGPU default). */
 export const maxBuffers = (dev: GpuDevice): number => dev.queue.device.limits.maxStorageBuffersPerShaderStage;

@@ -11,30 +11,12 @@
  */
 import { size } from '../../core/ir.js';
 import type { TriSolveParams } from '../../primitives/linalg.js';
-import { WORKGROUP, groupsFor, literal } from './render-wgsl.js';
-import { type GpuRoutine, type Shader, avalKey, declare, launch, perPoint, shader, touchUnused } from './routines-common.js';
+import { WORKGROUP, literal } from './render-wgsl.js';
+import { type GpuRoutine, type Shader, avalKey, declare, grid, launch, perPoint } from './routines-common.js';
 
-/** A shader with one workgroup per matrix: `body` runs with matrix index `t` (an i32). */
-function perMatrix(key: string, count: number, decls: string, body: () => string[]): Shader {
-  return shader(key, () => {
-    const groups = groupsFor(count);
-    const lines = body();
-    const source = [
-      decls,
-      'var<private> z_: u32;',
-      `@compute @workgroup_size(${WORKGROUP})`,
-      'fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {',
-      `  let t = i32(wg.y * ${groups[0]}u + wg.x);`,
-      // Uniform: the whole workgroup leaves together.
-      `  if (t >= ${count}i) { return; }`,
-      '  let lane = i32(li);',
-      ...touchUnused(decls, lines),
-      ...lines,
-      '}',
-    ].join('\n');
-    return { source, groups };
-  });
-}
+/** A shader with one workgroup per matrix: `body` runs with matrix index `t` and `lane` (i32s). */
+const perMatrix = (key: string, count: number, decls: string, body: () => string[]): Shader =>
+  grid(key, count, 'workgroup', 't', decls, () => ['  let lane = i32(li);', ...body()]);
 
 /** Matrices of n x n in a batch of `elements` numbers. */
 const batchOf = (elements: number, n: number): number => (n === 0 ? 0 : elements / (n * n));
