@@ -13,6 +13,7 @@ import { size } from '../../core/ir.js';
 import { type Expr, topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
+import { contiguousStrides } from '../../lowering/view.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
 import { Lanes, type Val } from './wasm/lanes.js';
@@ -34,14 +35,8 @@ function plan(k: Kernel): Plan | undefined {
   const dtype = k.outputs[0]?.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') return undefined;
   const nodes = topo(k.outputs.map((o) => o.expr));
-  const contiguous = (strides: readonly number[]) => {
-    let s = 1;
-    for (let d = k.domain.length - 1; d >= 0; d--) {
-      if (k.domain[d] !== 1 && strides[d] !== s) return false;
-      s *= k.domain[d];
-    }
-    return true;
-  };
+  const row = contiguousStrides(k.domain);
+  const contiguous = (strides: readonly number[]) => strides.every((st, d) => k.domain[d] === 1 || st === row[d]);
   const reads: (Read | undefined)[] = k.inputs.map(() => undefined);
   for (const n of nodes) {
     if (n.dtype !== dtype) return undefined;

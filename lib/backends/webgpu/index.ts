@@ -1,9 +1,11 @@
 /**
  * Declares the `webgpu` device, started by `await init('webgpu')`. Nothing GPU-related loads
- * before that: the `webgpu` package (Node) is imported only when the device starts.
+ * before that: the backend's modules, and in Node the `webgpu` package, are imported only when
+ * the device starts.
  */
 import { registerDeviceStarter } from '../../core/backend.js';
-import { WEBGPU, WebGpuBackend } from './backend.js';
-import { openGpu } from './gpu.js';
 
-registerDeviceStarter(WEBGPU, async () => new WebGpuBackend(await openGpu()));
+registerDeviceStarter('webgpu', async () => {
+  const [{ WebGpuBackend }, { openGpu }] = await Promise.all([import('./backend.js'), import('./gpu.js')]);
+  return new WebGpuBackend(await openGpu());
+});
