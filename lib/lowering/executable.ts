@@ -20,7 +20,8 @@ export class ProgramExecutable<B, W extends Buffer> implements Executable {
 
   constructor(private readonly runner: ProgramRunner<B>, private readonly kind: BufferKind<B, W>) {
     const p = runner.program;
-    this.stats = { ...programStats(p), hostRoutines: runner.hostRoutines };
+    // Only devices with a host fallback report which routines take it.
+    this.stats = { ...programStats(p), ...(runner.hostFallback ? { hostRoutines: runner.hostRoutines } : {}) };
     this.outAvals = p.outputs.map((s) => p.slotAvals[s]);
   }
 

@@ -100,6 +100,9 @@ export class ProgramRunner<B> {
     return r.value;
   }
 
+  /** Whether this device runs routines it lacks on the host (a GPU) rather than not at all. */
+  get hostFallback(): boolean { return this.rt.hostRoutine !== undefined; }
+
   /** Routines of this program (top level) that the device runs on the host. */
   get hostRoutines(): string[] {
     return [...new Set(this.program.steps.flatMap((st) => (st.kind === 'routine' && !this.rt.routine(st.name) ? [st.name] : [])))];
