@@ -64,7 +64,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DType } from '../lib/core/dtype.js';
-import { SCALAR_OPS, jsHelpers } from '../lib/lowering/scalar-ops.js';
+import { SCALAR_OPS, jsHelpers, referenceMath } from '../lib/lowering/scalar-ops.js';
 import * as sp from '../lib/backends/cpu/special.js';
 import { openGpu, type GpuContext } from '../lib/backends/webgpu/gpu.js';
 import { WGSL_OPS, helperSource } from '../lib/backends/webgpu/wgsl-ops.js';
@@ -81,7 +81,7 @@ async function open(): Promise<GpuContext | undefined> {
 const ctx = await open();
 
 // ---- reference ----------------------------------------------------------------------------
-const H = { ...jsHelpers, erf: sp.erf, erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma };
+const H = { ...jsHelpers, ...referenceMath, erf32: sp.erf, erf64: sp.erf, erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma };
 type Ref = (...xs: number[]) => number;
 function reference(op: string, ins: readonly DType[], out: DType, param: number): Ref {
   const names = ins.map((_, i) => `x${i}`);

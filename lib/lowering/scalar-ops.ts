@@ -14,17 +14,19 @@ const call = (f: string): Spell => (a) => `${f}(${a.join(', ')})`;
 const infix = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b})`;
 const cmp = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`;
 const int = (d: DType): boolean => d === 'int32';
+/** A function with one implementation per float width: `h.exp32`, `h.exp64` (see referenceMath). */
+const math = (f: string): Spell => (a, _i, o) => `h.${f}${o === 'float32' ? 32 : 64}(${a.join(', ')})`;
 
 /** Elementwise primitives by name. Helpers (`h.*`) come with each renderer. */
 export const SCALAR_OPS: Readonly<Record<string, Spell>> = {
   neg: ([a]) => `(-${a})`,
-  exp: call('Math.exp'), exp2: ([a]) => `(2 ** ${a})`, log: call('Math.log'), log1p: call('Math.log1p'),
-  expm1: call('Math.expm1'), sin: call('Math.sin'), cos: call('Math.cos'), tan: call('Math.tan'),
+  exp: math('exp'), exp2: ([a]) => `(2 ** ${a})`, log: math('log'), log1p: math('log1p'),
+  expm1: math('expm1'), sin: math('sin'), cos: math('cos'), tan: call('Math.tan'),
   asin: call('Math.asin'), acos: call('Math.acos'), atan: call('Math.atan'), sinh: call('Math.sinh'),
-  cosh: call('Math.cosh'), tanh: call('Math.tanh'), asinh: call('Math.asinh'), acosh: call('Math.acosh'),
+  cosh: call('Math.cosh'), tanh: math('tanh'), asinh: call('Math.asinh'), acosh: call('Math.acosh'),
   atanh: call('Math.atanh'), sqrt: call('Math.sqrt'), rsqrt: ([a]) => `(1 / Math.sqrt(${a}))`, cbrt: call('Math.cbrt'),
   abs: call('Math.abs'), floor: call('Math.floor'), ceil: call('Math.ceil'), sign: call('h.sign'),
-  round: call('h.roundEven'), logistic: call('h.logistic'), erf: call('h.erf'), erfc: call('h.erfc'),
+  round: call('h.roundEven'), logistic: math('logistic'), erf: math('erf'), erfc: call('h.erfc'),
   erf_inv: call('h.erfInv'), lgamma: call('h.lgamma'), digamma: call('h.digamma'),
   is_finite: ([a]) => `(Number.isFinite(${a}) ? 1 : 0)`,
   stop_gradient: ([a]) => a,
@@ -36,7 +38,7 @@ export const SCALAR_OPS: Readonly<Record<string, Spell>> = {
   mul: ([a, b], d) => (int(d) ? `Math.imul(${a}, ${b})` : `(${a} * ${b})`),
   div: ([a, b], d) => (int(d) ? `h.idiv(${a}, ${b})` : `(${a} / ${b})`),
   rem: ([a, b], d) => (int(d) ? `h.irem(${a}, ${b})` : `(${a} % ${b})`),
-  pow: call('Math.pow'), atan2: call('Math.atan2'),
+  pow: math('pow'), atan2: call('Math.atan2'),
   // NaN propagates from either side (XLA's max/min).
   max: call('h.max'), min: call('h.min'),
   and: infix('&'), or: infix('|'), xor: infix('^'),
@@ -81,6 +83,17 @@ export function ipow(x: number, y: number, mul: (a: number, b: number) => number
   return y < 0 ? 1 / acc : acc;
 }
 
+/**
+ * The functions spelled `h.<name>32` / `h.<name>64`. A renderer supplies them; these are the
+ * references (JS's Math, rounded to float32 by the renderer), which the CPU replaces with its
+ * WebAssembly math so that its two renderers compute them identically. erf is the backend's.
+ */
+export const referenceMath = {
+  exp32: Math.exp, exp64: Math.exp, log32: Math.log, log64: Math.log, log1p32: Math.log1p, log1p64: Math.log1p,
+  expm132: Math.expm1, expm164: Math.expm1, tanh32: Math.tanh, tanh64: Math.tanh, logistic32: logistic, logistic64: logistic,
+  sin32: Math.sin, sin64: Math.sin, cos32: Math.cos, cos64: Math.cos, pow32: Math.pow, pow64: Math.pow,
+};
+
 /** The JavaScript helpers the table refers to as `h.*` (special functions are the backend's). */
 export const jsHelpers = {
   sign: (x: number) => (Number.isNaN(x) ? x : x > 0 ? 1 : x < 0 ? -1 : x),
@@ -90,5 +103,5 @@ export const jsHelpers = {
   idiv: (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b) | 0),
   irem: (a: number, b: number) => (b === 0 ? 0 : a % b),
   toInt32: (v: number) => (v !== v ? 0 : v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v | 0),
-  roundEven, logistic, ipow,
+  roundEven, ipow,
 };

@@ -12,6 +12,8 @@ import type { Runtime } from '../../lowering/runner.js';
 import { ProgramExecutable } from '../../lowering/executable.js';
 import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
+import { renderWasm } from './render-wasm.js';
+import { wasmSimdAvailable } from './wasm/asm.js';
 
 /** The accounting side of a CPU buffer: the garbage collector owns the data itself. */
 class CpuRef implements BufferRef {
@@ -74,7 +76,8 @@ export class CpuBackend implements Backend {
         d.set(data);
         return d;
       },
-      kernel: renderJs,
+      // The two renderers agree bit for bit, so which one takes a kernel is only a matter of speed.
+      kernel: wasmSimdAvailable() ? (k) => renderWasm(k) ?? renderJs(k) : renderJs,
       routine: (name) => countedRoutine(name, (o) => mem.alloc(o.byteLength)),
       readSync: (b) => b,
       readAsync: async (b) => b,

@@ -9,13 +9,22 @@ import type { Expr } from '../../lowering/expr.js';
 import { litStr, topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
-import { SCALAR_OPS, jsHelpers } from '../../lowering/scalar-ops.js';
+import { SCALAR_OPS, jsHelpers, referenceMath } from '../../lowering/scalar-ops.js';
 import type { View } from '../../lowering/view.js';
 import { kernelViews, simplifyDomain } from '../../lowering/domain.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import * as sp from './special.js';
+import { wasmSimdAvailable } from './wasm/asm.js';
+import { scalarMath } from './wasm/scalar-math.js';
 
-const helpers = { ...jsHelpers, erf: sp.erf, erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma };
+/**
+ * Where WebAssembly SIMD runs, the transcendentals are the WebAssembly renderer's own functions
+ * (called one element at a time), so a kernel's bits never depend on which renderer ran it.
+ */
+const helpers = {
+  ...jsHelpers, ...referenceMath, erf32: sp.erf, erf64: sp.erf, ...(wasmSimdAvailable() ? scalarMath() : {}),
+  erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma,
+};
 
 type Compiled = (h: typeof helpers, ins: readonly TypedArray[], outs: readonly TypedArray[]) => void;
 

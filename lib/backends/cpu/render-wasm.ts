@@ -1,12 +1,14 @@
 /**
- * The WebAssembly renderer of fused kernels, first step: elementwise float kernels (no
- * reductions) whose loads are contiguous runs or broadcast scalars, as f32x4 / f64x2 loops that
- * call the vectorised math of wasm/math.ts. Inputs are copied into the module's memory and
- * outputs out, a chunk at a time (the CPU's arrays stay garbage-collected typed arrays).
+ * The WebAssembly renderer of fused kernels: elementwise float kernels whose loads are
+ * contiguous runs or broadcast scalars, as f32x4 / f64x2 loops over the vectorised math of
+ * wasm/math.ts. Inputs are copied into the module's memory and outputs out, a chunk at a time
+ * (the CPU's arrays stay garbage-collected typed arrays). The CPU backend gives a kernel to the
+ * JS renderer where this one declines it.
  *
- * Not yet used by the CPU backend: the JS renderer stays the only one until this covers every
- * op, view, reduction and dtype it does, so that which renderer computes an op never depends on
- * what the op is fused with (eager and jit results stay bit-identical). Tests compare the two.
+ * Its results are the JS renderer's bit for bit: IEEE arithmetic rounds the same in float32
+ * lanes as JS's float64-then-fround, min/max/integer_pow mirror the JS spellings exactly, and
+ * the JS renderer calls these same math functions (wasm/scalar-math.ts). So eager and jit, fused
+ * and unfused results never depend on which renderer ran; the tests assert identity.
  */
 import type { TypedArray } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
@@ -42,7 +44,6 @@ function plan(k: Kernel): Plan | undefined {
     if (n.dtype !== dtype) return undefined;
     if (n.kind === 'iota' || n.kind === 'red') return undefined;
     if (n.kind === 'op' && !(ARITH.has(n.op) || MATH.has(n.op))) return undefined;
-    if (n.kind === 'op' && n.op === 'integer_pow' && ![2, 3].includes(n.param)) return undefined;
     if (n.kind !== 'load') continue;
     const r: Read | undefined = n.view.strides.every((s) => s === 0) ? { kind: 'scalar', offset: n.view.offset }
       : contiguous(n.view.strides) ? { kind: 'run', offset: n.view.offset } : undefined;
@@ -120,9 +121,37 @@ function op(L: Lanes, lib: MathLibrary, prec: 'f32' | 'f64', n: Extract<Expr, { 
     // JS: a > b || a is NaN ? a : b (which also fixes the sign of a zero result).
     case 'max': return L.sel(L.or(L.gt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
     case 'min': return L.sel(L.or(L.lt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
-    case 'integer_pow': return n.param === 2 ? L.mul(a[0], a[0]) : L.mul(L.mul(a[0], a[0]), a[0]);
+    // float32: JS rounds the whole product once, so the lanes compute it in float64 as well
+    case 'integer_pow': return prec === 'f64' ? ipow(L, a[0], n.param) : viaF64(L, a[0], (D, x) => ipow(D, x, n.param));
     default: return lib.inline(L.f, n.op as MathFunction, prec, a.map(local));
   }
+}
+
+/** scalar-ops' ipow (repeated squaring, 1/acc for negative powers), in the same order. */
+function ipow(L: Lanes, x: Val, y: number): number {
+  let acc: Val | undefined;
+  let base: Val = x;
+  for (let k = Math.abs(y); k > 0; k >>>= 1) {
+    if (k & 1) acc = acc === undefined ? base : L.mul(acc, base);
+    if (k > 1) base = L.mul(base, base);
+  }
+  const r = acc ?? L.c(1);
+  return y < 0 ? L.div(L.c(1), r) : typeof r === 'number' ? r : L.add(r, L.c(0));
+}
+
+/** body over the f32x4 value x's lanes promoted to float64 (two f64x2 halves), demoted back. */
+function viaF64(L: Lanes, x: Val, body: (D: Lanes, x: number) => number): number {
+  const f = L.f;
+  const D = new Lanes(f, 'f64');
+  const halves = [false, true].map((high) => {
+    L.push(x);
+    if (high) { L.push(x); f.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]); }
+    f.op('f64x2.promote_low_f32x4');
+    f.get(body(D, D.take())).op('f32x4.demote_f64x2_zero');
+    return L.take();
+  });
+  f.get(halves[0]).get(halves[1]).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  return L.take();
 }
 
 const cache = new LRU<string, Compiled>(512);
