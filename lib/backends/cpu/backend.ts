@@ -77,7 +77,7 @@ export class CpuBackend implements Backend {
         return d;
       },
       // The two renderers agree bit for bit, so which one takes a kernel is only a matter of speed.
-      kernel: wasmSimdAvailable() ? (k) => renderWasm(k) ?? renderJs(k) : renderJs,
+      kernel: wasmSimdAvailable() ? (k) => renderWasm(k, () => renderJs(k)) ?? renderJs(k) : renderJs,
       routine: (name) => countedRoutine(name, (o) => mem.alloc(o.byteLength)),
       readSync: (b) => b,
       readAsync: async (b) => b,

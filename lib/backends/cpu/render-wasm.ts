@@ -1,38 +1,46 @@
 /**
- * The WebAssembly renderer of fused kernels: elementwise float kernels whose loads are
- * contiguous runs or broadcast scalars, as f32x4 / f64x2 loops over the vectorised math of
- * wasm/math.ts. Inputs are copied into the module's memory and outputs out, a chunk at a time
- * (the CPU's arrays stay garbage-collected typed arrays). The CPU backend gives a kernel to the
- * JS renderer where this one declines it.
+ * The WebAssembly renderer of fused kernels. Two shapes of code:
+ *
+ * - streaming: elementwise float kernels whose loads are contiguous runs or broadcast scalars, in
+ *   f32x4 / f64x2 loops over a chunk at a time of inputs copied into the module's own memory (the
+ *   CPU's arrays stay garbage-collected typed arrays; memory stays bounded for any size);
+ * - strided: any other kernel whose ops have lanes (wasm/kernel-loops.ts), over whole buffers
+ *   copied into one shared arena (kernels that would need more than ARENA_MAX go to JS).
  *
  * Its results are the JS renderer's bit for bit: IEEE arithmetic rounds the same in float32
- * lanes as JS's float64-then-fround, min/max/integer_pow mirror the JS spellings exactly, and
- * the JS renderer calls these same math functions (wasm/scalar-math.ts). So eager and jit, fused
- * and unfused results never depend on which renderer ran; the tests assert identity.
+ * lanes as JS's float64-then-fround, the other ops mirror the JS spellings exactly, reductions
+ * accumulate each output point in the JS order, and the JS renderer calls these same math
+ * functions (wasm/scalar-math.ts). So eager and jit, fused and unfused results never depend on
+ * which renderer ran; the tests assert identity.
  */
 import type { TypedArray } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
-import { type Expr, topo } from '../../lowering/expr.js';
+import { topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
 import { contiguousStrides } from '../../lowering/view.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
-import { Lanes, type Val } from './wasm/lanes.js';
-import { MATH_IMPORTS, MathLibrary, type MathFunction } from './wasm/math.js';
+import { MATH_IMPORTS, MathLibrary } from './wasm/math.js';
+import { KernelOps } from './wasm/kernel-ops.js';
+import { compileStrided, stridedPlan } from './wasm/kernel-loops.js';
 
-/** Elements per chunk: each input and output slot of the module's memory holds one chunk. */
+/** Elements per chunk: each input and output slot of a streaming module's memory holds one chunk. */
 const CHUNK = 1 << 14;
-const MATH: ReadonlySet<string> = new Set<MathFunction>(['exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
-const ARITH = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow']);
+const STREAM_OPS = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow',
+  'exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
+/** The strided arena's bound; beyond, kernels run in JS (the arena is never shrunk). */
+const ARENA_MAX = 64 << 20;
+/** Below this many points a strided kernel without transcendentals is faster in JS (call and copy overhead). */
+const SMALL = 256;
 
 /** How each kernel input is read: a contiguous run from `offset`, or one broadcast element. */
 type Read = { kind: 'run'; offset: number } | { kind: 'scalar'; offset: number };
 
-interface Plan { readonly dtype: 'float32' | 'float64'; readonly n: number; readonly reads: readonly Read[] }
+interface StreamPlan { readonly dtype: 'float32' | 'float64'; readonly n: number; readonly reads: readonly Read[] }
 
-/** The kernel's shape of work if this renderer handles it, else undefined. */
-function plan(k: Kernel): Plan | undefined {
+/** The streaming shape of k, if it has one. */
+function streamPlan(k: Kernel): StreamPlan | undefined {
   if (k.reductions.length || k.nKept !== k.domain.length) return undefined;
   const dtype = k.outputs[0]?.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') return undefined;
@@ -43,7 +51,7 @@ function plan(k: Kernel): Plan | undefined {
   for (const n of nodes) {
     if (n.dtype !== dtype) return undefined;
     if (n.kind === 'iota' || n.kind === 'red') return undefined;
-    if (n.kind === 'op' && !(ARITH.has(n.op) || MATH.has(n.op))) return undefined;
+    if (n.kind === 'op' && !STREAM_OPS.has(n.op)) return undefined;
     if (n.kind !== 'load') continue;
     const r: Read | undefined = n.view.strides.every((s) => s === 0) ? { kind: 'scalar', offset: n.view.offset }
       : contiguous(n.view.strides) ? { kind: 'run', offset: n.view.offset } : undefined;
@@ -51,14 +59,13 @@ function plan(k: Kernel): Plan | undefined {
     if (!r || (prev && (prev.kind !== r.kind || prev.offset !== r.offset))) return undefined;
     reads[n.input] = r;
   }
-  if (k.outputs.some((o) => o.loop !== 0 || !contiguous(o.view.strides) || o.view.offset !== 0)) return undefined;
+  if (k.outputs.some((o) => o.dtype !== dtype || o.loop !== 0 || !contiguous(o.view.strides) || o.view.offset !== 0)) return undefined;
   return { dtype, n: size(k.domain), reads: reads.map((r) => r ?? { kind: 'scalar', offset: 0 }) };
 }
 
-interface Compiled { readonly run: (...args: number[]) => void; readonly mem: WebAssembly.Memory; readonly runs: number[] }
+interface Streaming { readonly run: (...args: number[]) => void; readonly mem: WebAssembly.Memory; readonly runs: number[] }
 
-function compile(k: Kernel, p: Plan): Compiled {
-  const prec = p.dtype === 'float32' ? 'f32' : 'f64';
+function compileStreaming(k: Kernel, p: StreamPlan): Streaming {
   const bytes = p.dtype === 'float32' ? 4 : 8;
   const runs = p.reads.map((r, i) => (r.kind === 'run' ? i : -1)).filter((i) => i >= 0);
   const slots = runs.length + k.outputs.length;
@@ -68,35 +75,33 @@ function compile(k: Kernel, p: Plan): Compiled {
   const scalars = p.reads.map((r, i) => (r.kind === 'scalar' ? i : -1)).filter((i) => i >= 0);
   // run(byteLength, ...scalar values): slot j of the memory holds run input j, then the outputs.
   m.func({ params: ['i32', ...scalars.map(() => 'f64' as const)], results: [] }, (f) => {
-    const L = new Lanes(f, prec);
+    const E = new KernelOps(f, p.dtype, lib);
     const splat = new Map<number, number>();
     scalars.forEach((input, j) => {
       f.get(1 + j);
-      if (prec === 'f32') f.op('f32.demote_f64').op('f32x4.splat'); else f.op('f64x2.splat');
-      const l = f.local('v128');
-      f.set(l);
-      splat.set(input, l);
+      if (p.dtype === 'float32') f.op('f32.demote_f64').op('f32x4.splat'); else f.op('f64x2.splat');
+      splat.set(input, E.take());
     });
     const i = f.local('i32');
     f.block(() => {
       f.get(0).op('i32.eqz').brIf(0);
       f.loop(() => {
-        const val = new Map<number, Val>();
+        const val = new Map<number, number | readonly number[]>();
         for (const n of topo(k.outputs.map((o) => o.expr))) {
           if (n.kind === 'load') {
             const sp = splat.get(n.input);
             if (sp !== undefined) { val.set(n.id, sp); continue; }
             f.get(i).mem('v128.load', runs.indexOf(n.input) * CHUNK * bytes);
-            val.set(n.id, L.take());
+            val.set(n.id, E.take());
           } else if (n.kind === 'lit') {
-            val.set(n.id, L.c(n.value));
+            val.set(n.id, E.lit(n.value, n.dtype));
           } else if (n.kind === 'op') {
-            val.set(n.id, op(L, lib, prec, n, n.args.map((a) => val.get(a.id)!)));
+            val.set(n.id, E.op(n, n.args.map((a) => val.get(a.id)!)));
           }
         }
         k.outputs.forEach((o, j) => {
           f.get(i);
-          L.push(val.get(o.expr.id)!);
+          E.push(val.get(o.expr.id)!);
           f.mem('v128.store', (runs.length + j) * CHUNK * bytes);
         });
         f.get(i).i32Const(16).op('i32.add').tee(i).get(0).op('i32.lt_u').brIf(0);
@@ -107,64 +112,11 @@ function compile(k: Kernel, p: Plan): Compiled {
   return { run: inst.run as (...args: number[]) => void, mem: inst.mem as WebAssembly.Memory, runs };
 }
 
-/** One scalar op over lanes, with the JS renderer's semantics. */
-function op(L: Lanes, lib: MathLibrary, prec: 'f32' | 'f64', n: Extract<Expr, { kind: 'op' }>, a: readonly Val[]): number {
-  const local = (v: Val): number => (typeof v === 'number' ? v : (L.push(v), L.take()));
-  switch (n.op) {
-    case 'add': return L.add(a[0], a[1]);
-    case 'sub': return L.sub(a[0], a[1]);
-    case 'mul': return L.mul(a[0], a[1]);
-    case 'div': return L.div(a[0], a[1]);
-    case 'neg': return L.neg(a[0]);
-    case 'abs': return L.abs(a[0]);
-    case 'sqrt': L.push(a[0]); L.f.op(prec === 'f32' ? 'f32x4.sqrt' : 'f64x2.sqrt'); return L.take();
-    // JS: a > b || a is NaN ? a : b (which also fixes the sign of a zero result).
-    case 'max': return L.sel(L.or(L.gt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
-    case 'min': return L.sel(L.or(L.lt(a[0], a[1]), L.ne(a[0], a[0])), a[0], a[1]);
-    // float32: JS rounds the whole product once, so the lanes compute it in float64 as well
-    case 'integer_pow': return prec === 'f64' ? ipow(L, a[0], n.param) : viaF64(L, a[0], (D, x) => ipow(D, x, n.param));
-    default: return lib.inline(L.f, n.op as MathFunction, prec, a.map(local));
-  }
-}
-
-/** scalar-ops' ipow (repeated squaring, 1/acc for negative powers), in the same order. */
-function ipow(L: Lanes, x: Val, y: number): number {
-  let acc: Val | undefined;
-  let base: Val = x;
-  for (let k = Math.abs(y); k > 0; k >>>= 1) {
-    if (k & 1) acc = acc === undefined ? base : L.mul(acc, base);
-    if (k > 1) base = L.mul(base, base);
-  }
-  const r = acc ?? L.c(1);
-  return y < 0 ? L.div(L.c(1), r) : typeof r === 'number' ? r : L.add(r, L.c(0));
-}
-
-/** body over the f32x4 value x's lanes promoted to float64 (two f64x2 halves), demoted back. */
-function viaF64(L: Lanes, x: Val, body: (D: Lanes, x: number) => number): number {
-  const f = L.f;
-  const D = new Lanes(f, 'f64');
-  const halves = [false, true].map((high) => {
-    L.push(x);
-    if (high) { L.push(x); f.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]); }
-    f.op('f64x2.promote_low_f32x4');
-    f.get(body(D, D.take())).op('f32x4.demote_f64x2_zero');
-    return L.take();
-  });
-  f.get(halves[0]).get(halves[1]).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
-  return L.take();
-}
-
-const cache = new LRU<string, Compiled>(512);
-onClearCaches(() => cache.clear());
-
-/** A kernel function for `k`, or undefined where this renderer does not handle it (yet). */
-export function renderWasm(k: Kernel): KernelFn<TypedArray> | undefined {
-  const p = plan(k);
-  if (!p) return undefined;
-  let c = cache.get(k.key);
+function streaming(k: Kernel, p: StreamPlan): KernelFn<TypedArray> {
+  let c = streamCache.get(k.key);
   if (c === undefined) {
-    c = compile(k, p);
-    cache.set(k.key, c);
+    c = compileStreaming(k, p);
+    streamCache.set(k.key, c);
   }
   const { run, mem, runs } = c;
   const Arr = p.dtype === 'float32' ? Float32Array : Float64Array;
@@ -183,4 +135,54 @@ export function renderWasm(k: Kernel): KernelFn<TypedArray> | undefined {
       outs.forEach((o, j) => o.set(heap.subarray((runs.length + j) * CHUNK, (runs.length + j) * CHUNK + len), s));
     }
   };
+}
+
+let arena: WebAssembly.Memory | undefined;
+
+function strided(k: Kernel, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> {
+  arena ??= new WebAssembly.Memory({ initial: 16 });
+  const mem = arena;
+  let run = stridedCache.get(k.key);
+  if (run === undefined) {
+    run = compileStrided(k, mem);
+    stridedCache.set(k.key, run);
+  }
+  const go = run;
+  const points = size(k.domain);
+  let js: KernelFn<TypedArray> | undefined;
+  return (ins, outs) => {
+    // each buffer 16-byte aligned with 16 spare bytes after it
+    let total = 0;
+    const ptrs: number[] = [];
+    let read = 0;
+    for (const b of [...ins, ...outs]) { ptrs.push(total); total += ((b.byteLength + 31) >> 4) << 4; }
+    for (const b of ins) read += b.byteLength;
+    // a kernel reading a few elements of large buffers would spend its time copying them
+    if (total > ARENA_MAX || read > 64 * points * 8 + 65536) return (js ??= fallback())(ins, outs);
+    if (mem.buffer.byteLength < total) mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
+    const heap = new Uint8Array(mem.buffer);
+    ins.forEach((b, i) => heap.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), ptrs[i]));
+    go(...ptrs);
+    outs.forEach((b, j) => {
+      const p = ptrs[ins.length + j];
+      new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(heap.subarray(p, p + b.byteLength));
+    });
+  };
+}
+
+const streamCache = new LRU<string, Streaming>(512);
+const stridedCache = new LRU<string, (...ptrs: number[]) => void>(1024);
+onClearCaches(() => { streamCache.clear(); stridedCache.clear(); });
+
+/**
+ * A kernel function for `k`, or undefined where the JS renderer should take it (ops without
+ * lanes here, or small kernels where calling into WebAssembly costs more than it saves).
+ * `fallback` is the JS function, used for calls whose buffers would overflow the arena.
+ */
+export function renderWasm(k: Kernel, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> | undefined {
+  const sp = streamPlan(k);
+  if (sp) return streaming(k, sp);
+  const p = stridedPlan(k);
+  if (!p || size(k.domain) < (p.math ? 16 : SMALL)) return undefined;
+  return strided(k, fallback);
 }
