@@ -96,6 +96,12 @@ function binades(lo: number, hi: number, perBinade: number, signed: boolean, ste
   return out;
 }
 const uniform = (a: number, b: number, n: number) => Array.from({ length: n * DENSITY }, () => a + (b - a) * rand());
+/** float32 arguments nearest multiples of π/2 (the hardest reductions), and beyond the short reduction's range. */
+const nearQuadrants = [
+  ...Array.from({ length: 200 }, (_, k) => Math.fround((k + 1) * Math.PI / 2)),
+  ...Array.from({ length: 400 }, (_, i) => Math.fround(Math.floor(rand() * 2 ** 20) * (i % 2 ? 1 : -1) * Math.PI / 2)),
+  1647099.375, 1647100, 1e7, -3.3e9, 1.5e20, 3.4e38,
+];
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1, -1, 0.5, -0.5, 2, -2, Number.MAX_VALUE, -Number.MAX_VALUE];
 
 interface Case {
@@ -141,9 +147,9 @@ const cases: Case[] = [
   { fn: 'logistic', ref: (x, C) => new C(1).div(x.neg().exp().plus(1)), js: sigmoidJs, f64: [...binades(-1074, -60, 0.25, true, 4), ...binades(-60, 9, 12, true), ...uniform(-745, 40, 500)],
     f32: [...binades(-149, 6, 40, true), ...uniform(-104, 20, 4000)] },
   { fn: 'sin', ref: (x) => x.sin(), js: Math.sin, precision: D60, f64: [...binades(-1074, -60, 0.25, true, 4), ...binades(-60, 20, 10, true), ...uniform(-10, 10, 300), ...Array.from({ length: 40 }, (_, k) => k * Math.PI / 2)],
-    f32: [...binades(-149, 20, 30, true), ...uniform(-10, 10, 4000)] },
+    f32: [...binades(-149, 20, 30, true), ...uniform(-10, 10, 4000), ...nearQuadrants] },
   { fn: 'cos', ref: (x) => x.cos(), js: Math.cos, precision: D60, f64: [...binades(-1074, -60, 0.25, true, 4), ...binades(-60, 20, 10, true), ...uniform(-10, 10, 300), ...Array.from({ length: 40 }, (_, k) => k * Math.PI / 2)],
-    f32: [...binades(-149, 20, 30, true), ...uniform(-10, 10, 4000)] },
+    f32: [...binades(-149, 20, 30, true), ...uniform(-10, 10, 4000), ...nearQuadrants] },
   // js: the CPU backend's float64 erf (fdlibm's scheme), the reference the WASM one replaces
   { fn: 'erf', ref: erfDec, js: erfJs, precision: D60, f64: [...binades(-1074, -60, 0.25, true, 4), ...binades(-60, 2, 12, true), ...uniform(-6.5, 6.5, 500)],
     f32: [...binades(-149, 2, 4, true), ...uniform(-4, 4, 600)] },

@@ -16,7 +16,8 @@
  * beside it; pow's log series is the exact atanh series.
  *
  * float32 sin, cos, erf and pow run in float64 lanes (two f64x2 halves), so they are within
- * 0.5 ulp plus a hair; the rest run natively in f32x4.
+ * 0.5 ulp plus a hair (sin and cos with a shorter reduction and kernels made for a float32
+ * result); the rest run natively in f32x4.
  */
 import type { FuncBuilder, ModuleBuilder } from './asm.js';
 import { Lanes, type Precision, type Val } from './lanes.js';
@@ -286,6 +287,32 @@ function trig(L: Lanes, x: number, which: 'sin' | 'cos', host: number): number {
   return res;
 }
 
+/**
+ * sin/cos of float32 arguments in float64 lanes, for a float32 result: three-piece Cody–Waite
+ * (x − n·π/2 to ~2^-100 absolute for |n| < 2^20, so even the float32 arguments nearest a multiple
+ * of π/2 keep ~2^-40 relative) and the fdlibm kernels to degree 11/12 (error < 2^-36). About
+ * half the work of the float64 function; lanes beyond its range take that function.
+ */
+function trig32(L: Lanes, x: number, which: 'sin' | 'cos', full: number): number {
+  const [kf, ki] = L.roundInt(L.mul(x, L.c(INV_PIO2)));
+  const r1 = L.sub(x, L.mul(kf, L.c(PIO2_1)));
+  const r2 = L.sub(r1, L.mul(kf, L.c(PIO2_2)));
+  const y = L.sub(r2, L.mul(kf, L.c(PIO2_3)));
+  const z = L.mul(y, y);
+  const sinK = L.add(y, L.mul(L.mul(y, z), L.horner(z, SIN.slice(0, 5))));
+  const cosK = L.add(L.sub(L.c(1), L.mul(L.c(0.5), z)), L.mul(L.mul(z, z), L.horner(z, COS.slice(0, 5))));
+  const q = which === 'sin' ? ki : L.iadd(ki, L.ic(1));
+  const odd = L.shrS(L.shl(ki, L.bits - 1), L.bits - 1);
+  const r0 = which === 'sin' ? L.sel(odd, cosK, sinK) : L.sel(odd, sinK, cosK);
+  let res = L.xor(r0, L.and(L.shl(q, L.bits - 2), L.signBit));
+  if (which === 'sin') res = L.sel(L.lt(L.abs(x), L.c(2 ** -26)), x, res); // keeps −0
+  // huge arguments (and inf, NaN) in any lane: the float64 function for the whole vector
+  const f = L.f;
+  f.get(L.not(L.lt(L.abs(x), L.c(TRIG_MAX)))).op('v128.any_true');
+  f.if(() => { f.get(x).call(full).set(res); });
+  return res;
+}
+
 // ---- erf (float64) ------------------------------------------------------------------------------
 
 // erf(x) = x + x·P(x²) on [0, 0.875]: approximation error 0.21 ulp (mostly 2/√π − 1 rounded)
@@ -417,10 +444,22 @@ export class MathLibrary {
     if (native) {
       index = this.module.func(type, (f) => { f.get(this.body(fn, new Lanes(f, p))); });
     } else {
-      const inner = this.get(fn, 'f64');
+      const inner = fn === 'sin' || fn === 'cos' ? this.trigForF32(fn) : this.get(fn, 'f64');
       index = this.module.func(type, (f) => { viaF64(f, inner, arity); });
     }
     this.made.set(key, index);
+    return index;
+  }
+
+  /** The f64x2 function float32 sin/cos run through (trig32). */
+  private trigForF32(fn: 'sin' | 'cos'): number {
+    const key = `${fn}:f64-for-f32`;
+    let index = this.made.get(key);
+    if (index === undefined) {
+      const full = this.get(fn, 'f64');
+      index = this.module.func({ params: ['v128'], results: ['v128'] }, (f) => { f.get(trig32(new Lanes(f, 'f64'), 0, fn, full)); });
+      this.made.set(key, index);
+    }
     return index;
   }
 
