@@ -11,9 +11,15 @@ import { tree, type Array as CtArray } from '../../lib/index.js';
 export const det = (n: number, seed = 1, scale = 1): Float32Array =>
   Float32Array.from({ length: n }, (_, i) => scale * Math.sin(seed * 12.9898 + i * 0.7853981 + Math.sin(i * 0.1 * seed)));
 
-/** Cotangent: every leaf computed (immediate on today's CPU; a future threaded CPU may defer). */
-export async function ctReady(out: unknown): Promise<void> {
-  for (const leaf of tree.leaves(out) as CtArray[]) await leaf.blockUntilReady();
+/**
+ * Cotangent: every leaf computed, then released, as the jax-js entries free theirs and TF.js's
+ * run in tidy(). Released buffers are reused by the next call (a loop that keeps its results
+ * instead pays fresh memory for each: see the README's Performance section).
+ */
+export async function ctDone(out: unknown): Promise<void> {
+  const leaves = tree.leaves(out) as CtArray[];
+  for (const leaf of leaves) await leaf.blockUntilReady();
+  for (const leaf of leaves) leaf.dispose();
 }
 
 /** jax-js: realises the lazily built result, then frees it (jax-js arrays are reference-counted). */

@@ -8,7 +8,7 @@ import * as jax from '@jax-js/jax';
 import * as tf from '@tensorflow/tfjs-core';
 import { jit, grad, np } from '../../lib/index.js';
 import type { Entry, Workload } from '../harness.js';
-import { det, ctReady, jaxDone, CT32, CT64, JAX, TFW, TFC } from './common.js';
+import { det, ctDone, jaxDone, CT32, CT64, JAX, TFW, TFC } from './common.js';
 
 const jn = jax.numpy;
 const TF_LIBS = [TFW, TFC];
@@ -19,7 +19,7 @@ export function matmulRows(): Workload[] {
   const ct = (dtype: 'float32' | 'float64'): Entry['make'] => () => {
     const [x, y] = [np.array(a, { shape: [n, n], dtype }), np.array(b, { shape: [n, n], dtype })];
     const f = jit((u: np.Array, v: np.Array) => np.matmul(u, v));
-    return () => ctReady(f(x, y));
+    return () => ctDone(f(x, y));
   };
   const flops = 2 * n ** 3;
   return [
@@ -53,7 +53,7 @@ export function chainRows(): [Workload, Workload] {
   const ct = (g: boolean): Entry => ({ lib: CT32, make: () => {
     const x = np.array(xs, { dtype: 'float32' });
     const f = jit(g ? grad((u: np.Array) => np.sum(ctF(u))) : ctF);
-    return () => ctReady(f(x));
+    return () => ctDone(f(x));
   } });
   const jx = (g: boolean): Entry => ({ lib: JAX, make: () => {
     const x = jn.array(xs);
@@ -79,7 +79,7 @@ export function tanh4Row(): Workload {
   return { name: 'grad^4(tanh) compiled call', entries: [
     { lib: CT32, make: () => {
       const [x, f] = [np.array(x0, { dtype: 'float32' }), jit(ctG)];
-      return () => ctReady(f(x));
+      return () => ctDone(f(x));
     } },
     { lib: JAX, make: () => {
       const d = (f: F<jax.Array>): F<jax.Array> => jax.grad(f);

@@ -8,7 +8,7 @@ import * as jax from '@jax-js/jax';
 import * as tf from '@tensorflow/tfjs-core';
 import { jit, grad, valueAndGrad, vmap, nn, np } from '../../lib/index.js';
 import type { Entry, Workload } from '../harness.js';
-import { det, ctReady, jaxDone, CT32, JAX, TFW, TFC } from './common.js';
+import { det, ctDone, jaxDone, CT32, JAX, TFW, TFC } from './common.js';
 
 const [B, DIN, DH, DOUT] = [128, 784, 256, 10];
 const data = {
@@ -69,7 +69,7 @@ export function mlpStep(): Workload {
     { lib: CT32, make: () => {
       const [p, x, y] = [ctParams(), ctX(), ctY()];
       const step = jit(valueAndGrad(ctLoss));
-      return () => ctReady(step(p, x, y));
+      return () => ctDone(step(p, x, y));
     } },
     { lib: JAX, make: () => {
       const [p, x, y] = [jaxParams(), jaxX(), jaxY()];
@@ -87,7 +87,7 @@ export function mlpFirstCall(): Workload {
   const entries: Entry[] = [
     { lib: CT32, make: () => {
       const [p, x, y] = [ctParams(), ctX(), ctY()];
-      return () => ctReady(jit(valueAndGrad((q: CtParams, a: np.Array, b: np.Array) => ctLoss(q, a, b)))(p, x, y));
+      return () => ctDone(jit(valueAndGrad((q: CtParams, a: np.Array, b: np.Array) => ctLoss(q, a, b)))(p, x, y));
     } },
     { lib: JAX, make: () => {
       const [p, x, y] = [jaxParams(), jaxX(), jaxY()];
@@ -110,7 +110,7 @@ export function mlpPerExample(): Workload[] {
     { lib: CT32, make: () => {
       const [p, x, y] = [ctParams(), ctX(), ctY()];
       const pe = jit(vmap(grad(ctLoss), [null, 0, 0]));
-      return () => ctReady(pe(p, x, y));
+      return () => ctDone(pe(p, x, y));
     } },
     { lib: JAX, make: () => {
       const [p, x, y] = [jaxParams(), jaxX(), jaxY()];
@@ -126,7 +126,7 @@ export function mlpPerExample(): Workload[] {
       const xs = Array.from({ length: B }, (_, i) => x.slice(i));
       const ys = Array.from({ length: B }, (_, i) => y.slice(i));
       const g = jit(grad(ctLoss));
-      return async () => { for (let i = 0; i < B; i++) await ctReady(g(p, xs[i], ys[i])); };
+      return async () => { for (let i = 0; i < B; i++) await ctDone(g(p, xs[i], ys[i])); };
     } },
     { lib: JAX, make: () => {
       const p = jaxParams();

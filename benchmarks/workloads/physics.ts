@@ -7,7 +7,7 @@
  */
 import { jit, grad, hessian, vmap, np, optimize, stats } from '../../lib/index.js';
 import type { Entry, Workload } from '../harness.js';
-import { ctReady, CT64, JAX, TFW, TFC } from './common.js';
+import { ctDone, CT64, JAX, TFW, TFC } from './common.js';
 
 const BINS = 100;
 const NSYS = 19;
@@ -58,17 +58,17 @@ export function physicsRows(): Workload[] {
 
   const gradRow: Entry = { lib: CT64, make: () => {
     const [p, d, g] = [pars(), data(), jit(grad(nll))];
-    return () => ctReady(g(p, d));
+    return () => ctDone(g(p, d));
   } };
   const hessRow: Entry = { lib: CT64, make: () => {
     const [p, d, h] = [pars(), data(), jit(hessian(nll))];
-    return () => ctReady(h(p, d));
+    return () => ctDone(h(p, d));
   } };
   const fitRow: Entry = { lib: CT64, make: () => {
     const bounds: [number[], number[]] = [P.bounds.map((b) => b[0]), P.bounds.map((b) => b[1])];
     const fitOne = (d: np.Array): np.Array => optimize.minimize(nll, np.array(P.init, f64), { args: [d], bounds, method: 'newton' }).x;
     const [ds, fits] = [toys(), jit(vmap(fitOne))];
-    return () => ctReady(fits(ds));
+    return () => ctDone(fits(ds));
   } };
   return [
     { name: `HistFactory ${BINS} bins ${P.names.length} pars: grad NLL`, entries: [gradRow, ...na] },

@@ -281,9 +281,9 @@ export class ConcreteArray extends Array {
     this.#pending = false;
     const b = this.#buffer;
     this.#buffer = undefined;
-    if (!b || !this.#tracked) return;
-    ConcreteArray.registry.unregister(this);
-    this.backend.release(b.ref);
+    if (!b) return;
+    if (this.#tracked) ConcreteArray.registry.unregister(this);
+    this.backend.release(b.ref, b);
   }
 
   get device(): string { return this.backend.name; }

@@ -68,8 +68,12 @@ export interface Backend {
    */
   trackHeld?(buf: Buffer): boolean;
   retain(ref: BufferRef): void;
-  /** Drops one reference; the device frees the buffer when none is left. */
-  release(ref: BufferRef): void;
+  /**
+   * Drops one reference; the device frees the buffer when none is left. `buf` is given when an
+   * Array releases it explicitly (dispose, `using`, a scope's end): the device may reuse its memory
+   * at once. An untracked Array (trackHeld false) still releases explicitly.
+   */
+  release(ref: BufferRef, buf?: Buffer): void;
   memory(): MemoryStats;
   resetPeakMemory(): void;
 }

@@ -3,7 +3,7 @@
  * counted), the JavaScript renderer for fused kernels, and routines for what is not
  * elementwise. The shared lowering plans the Program; the shared runner runs it.
  */
-import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import type { DType, TypedArray } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../core/backend.js';
 import { Programs } from '../../lowering/programs.js';
@@ -12,6 +12,7 @@ import type { Runtime } from '../../lowering/runner.js';
 import { ProgramExecutable } from '../../lowering/executable.js';
 import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
+import { allocate, recycle } from './pool.js';
 import { renderWasm } from './render-wasm.js';
 import { wasmSimdAvailable } from './wasm/asm.js';
 
@@ -66,13 +67,13 @@ export class CpuBackend implements Backend {
     const runtime: Runtime<TypedArray> = {
       name: 'cpu',
       alloc: (a) => {
-        const d = typedArrayFor(a.dtype, size(a.shape));
+        const d = allocate(a.dtype, size(a.shape));
         mem.alloc(d.byteLength);
         return d;
       },
-      free: (b) => mem.free(b.byteLength),
+      free: (b) => { mem.free(b.byteLength); recycle(b); },
       upload: (data, a) => {
-        const d = typedArrayFor(a.dtype, size(a.shape));
+        const d = allocate(a.dtype, size(a.shape));
         d.set(data);
         return d;
       },
@@ -109,7 +110,7 @@ export class CpuBackend implements Backend {
   put(data: TypedArray, aval: Aval): CpuBuffer {
     const n = size(aval.shape);
     if (data.length !== n) throw new Error(`cpu.put: ${data.length} elements for shape [${aval.shape}]`);
-    const copy = typedArrayFor(aval.dtype, n);
+    const copy = allocate(aval.dtype, n);
     copy.set(data);
     return this.adopt(copy, aval);
   }
@@ -138,8 +139,11 @@ export class CpuBackend implements Backend {
   retain(ref: BufferRef): void {
     ref.refs++;
   }
-  release(ref: BufferRef): void {
-    if (--ref.refs === 0 && !(ref as CpuRef).untracked) this.mem.free((ref as CpuRef).bytes);
+  release(ref: BufferRef, buf?: Buffer): void {
+    if (--ref.refs !== 0) return;
+    if (!(ref as CpuRef).untracked) this.mem.free((ref as CpuRef).bytes);
+    // released explicitly, with no other reference: nothing can read it again
+    if (buf) recycle((buf as CpuBuffer).data);
   }
   memory(): MemoryStats {
     this.tracking = true;

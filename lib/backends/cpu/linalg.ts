@@ -9,6 +9,7 @@
  * unavailable.
  */
 import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import { allocate } from './pool.js';
 import { type Aval, size } from '../../core/ir.js';
 import type { DotParams, TriSolveParams } from '../../primitives/linalg.js';
 import { strides } from '../../primitives/util.js';
@@ -248,7 +249,7 @@ const SMALL = 512;
 const WASM_MIN = 16 * 16 * 16;
 
 const dotGeneral: CpuRoutine = ([x, y], [xa, ya], [o], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
-  const out = typedArrayFor(o.dtype, size(o.shape));
+  const out = allocate(o.dtype, size(o.shape));
   const B = ba.reduce((p, i) => p * xa.shape[i], 1);
   const K = ca.reduce((p, i) => p * xa.shape[i], 1);
   const freeSize = (a: Aval, used: readonly number[]) => a.shape.reduce((p, d, i) => (used.includes(i) ? p : p * d), 1);
@@ -327,7 +328,7 @@ function choleskyInPlace(w: Float64Array, n: number): boolean {
 const cholesky: CpuRoutine = ([x], [xa], [o]) => {
   const n = xa.shape[xa.shape.length - 1];
   const nn = n * n;
-  const out = typedArrayFor(o.dtype, x.length);
+  const out = allocate(o.dtype, x.length);
   const w = new Float64Array(nn);
   const { count, load } = matrices(x, n);
   for (let t = 0; t < count; t++) {
@@ -369,7 +370,7 @@ function luInPlace(w: Float64Array, n: number, piv: Int32Array, perm: Int32Array
 
 const lu: CpuRoutine = ([x], [xa], [o, po, qo]) => {
   const n = xa.shape[xa.shape.length - 1];
-  const out = typedArrayFor(o.dtype, x.length);
+  const out = allocate(o.dtype, x.length);
   const piv = new Int32Array(size(po.shape));
   const perm = new Int32Array(size(qo.shape));
   const w = new Float64Array(n * n);
@@ -423,7 +424,7 @@ const triangularSolve: CpuRoutine = ([ax, bx], [aa, ba], [o], { leftSide, lower,
   const m = aa.shape[r - 1];
   const rows = ba.shape[r - 2];
   const cols = ba.shape[r - 1];
-  const out = typedArrayFor(o.dtype, bx.length);
+  const out = allocate(o.dtype, bx.length);
   const mm = m * m;
   const bsz = rows * cols;
   if (bx.length === 0) return [out];

@@ -1,5 +1,6 @@
 /** CPU routines for arg-reductions and cumulative sums (plain reductions are fused kernels). */
-import { type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import type { TypedArray } from '../../core/dtype.js';
+import { allocate } from './pool.js';
 import { size } from '../../core/ir.js';
 import { type CpuRoutine, registerRoutines } from './routines.js';
 
@@ -62,7 +63,7 @@ function argKernel(max: boolean): CpuRoutine {
 }
 
 const cumsum: CpuRoutine = ([x], [xa], [o], { axis, reverse }: { axis: number; reverse: boolean }) => {
-  const out = typedArrayFor(o.dtype, x.length);
+  const out = allocate(o.dtype, x.length);
   if (x.length === 0) return [out];
   const [pre, n, post] = around(xa.shape, axis);
   const int = xa.dtype === 'int32';

@@ -3,7 +3,8 @@
  * reads the input at some stride (0 = broadcast, negative = reversed, k = strided slice), so
  * one well-optimized copy routine serves broadcast, transpose, rev, slice, pad and concatenate.
  */
-import { type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import type { TypedArray } from '../../core/dtype.js';
+import { allocate } from './pool.js';
 import { size } from '../../core/ir.js';
 import type { ConcatParams, DynSliceParams, GatherParams, PadParams } from '../../primitives/shape.js';
 import { strides } from '../../primitives/util.js';
@@ -188,7 +189,7 @@ function scatterKernel(add: boolean): CpuRoutine {
 
 registerRoutines({
   dynamic_slice: ([x, ...idx], [xa], [o], { sliceSizes }: DynSliceParams) => {
-    const out = typedArrayFor(o.dtype, size(sliceSizes));
+    const out = allocate(o.dtype, size(sliceSizes));
     const xs = strides(xa.shape);
     let off = 0;
     for (let i = 0; i < xs.length; i++) off += clampStart(idx[i][0], xa.shape[i], sliceSizes[i]) * xs[i];
@@ -206,7 +207,7 @@ registerRoutines({
   },
 
   pad: ([x, v], [xa], [o], { config }: PadParams) => {
-    const out = typedArrayFor(o.dtype, size(o.shape));
+    const out = allocate(o.dtype, size(o.shape));
     if (!Object.is(v[0], 0)) out.fill(v[0]);
     const xs = strides(xa.shape), os = strides(o.shape);
     const cnt: number[] = [], ds: number[] = [];
@@ -227,7 +228,7 @@ registerRoutines({
   },
 
   concatenate: (ins, avals, [o], { dimension: dim }: ConcatParams) => {
-    const out = typedArrayFor(o.dtype, size(o.shape));
+    const out = allocate(o.dtype, size(o.shape));
     const os = strides(o.shape);
     let at = 0;
     for (let k = 0; k < ins.length; k++) {
@@ -239,7 +240,7 @@ registerRoutines({
   },
 
   gather: ([x, idx], [xa, ia], [o], { axes }: GatherParams) => {
-    const out = typedArrayFor(o.dtype, size(o.shape));
+    const out = allocate(o.dtype, size(o.shape));
     const nb = size(ia.shape.slice(0, -1));
     const R = nb === 0 ? 0 : out.length / nb;
     // An empty indexed axis has nothing to clamp to; the output stays zero.
