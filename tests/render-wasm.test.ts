@@ -8,7 +8,7 @@
  * wasm-math.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { makeJaxpr, nn, np } from '../lib/index.js';
+import { grad, makeJaxpr, nn, np } from '../lib/index.js';
 import type { Array } from '../lib/index.js';
 import { type TypedArray, typedArrayFor } from '../lib/core/dtype.js';
 import { size } from '../lib/core/ir.js';
@@ -78,6 +78,8 @@ const PROGRAMS: Program[] = [
   ['a full reduction to a scalar', (x) => np.sum(np.exp(x.mul(0.1))).add(np.mean(x)), [[1003]]],
   ['full reductions over strided axes, float and int32', (x) => [np.sum(np.tanh(x.T.mul(x.T))), np.max(x), np.min(x.T.add(1)), np.prod(x.mul(0.01).add(1)), np.sum(x.mul(10).astype('int32')), np.max(x.mul(3).astype('int32'))], [[37, 23]]],
   ['a full sum of terms spread over e^±28 (its order shows)', (x) => np.sum(np.exp(np.sin(np.arange(4001).astype(x.dtype)).mul(28)).mul(x)), [[4001]]],
+  ['sin and cos of one argument, in a reduction and beside it', (x) => [np.sum(np.sin(x).mul(np.cos(x)), 1), np.cos(x).sub(np.sin(x)), np.sin(x.mul(2)), np.max(np.cos(x).sub(np.sin(x)), 1)], [[37, 29]]],
+  ['the gradient of sum(tanh(sin(x)·x + 1)): sin and cos of x in one kernel', (x) => grad((u: Array) => np.sum(np.tanh(np.sin(u).mul(u).add(1))))(x), [[2053]]],
   ['relu backward: where(x > 0, g, 0)', (x, g) => np.where(np.greater(x, 0), g, 0), [[65, 130], [65, 130]]],
   ['column sums (bias gradient)', (g) => np.sum(g, 0), [[129, 257]]],
   ['a transpose through tanh', (x, y) => np.tanh(x.T).mul(y), [[23, 17], [17, 23]]],

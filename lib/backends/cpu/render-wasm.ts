@@ -22,7 +22,7 @@ import { contiguousStrides } from '../../lowering/view.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
 import { MATH_IMPORTS, MathLibrary } from './wasm/math.js';
-import { KernelOps } from './wasm/kernel-ops.js';
+import { KernelOps, sincosArgs } from './wasm/kernel-ops.js';
 import { compileStrided, stridedPlan } from './wasm/kernel-loops.js';
 
 /** Elements per chunk: each input and output slot of a streaming module's memory holds one chunk. */
@@ -75,7 +75,7 @@ function compileStreaming(k: Kernel, p: StreamPlan): Streaming {
   const scalars = p.reads.map((r, i) => (r.kind === 'scalar' ? i : -1)).filter((i) => i >= 0);
   // run(byteLength, ...scalar values): slot j of the memory holds run input j, then the outputs.
   m.func({ params: ['i32', ...scalars.map(() => 'f64' as const)], results: [] }, (f) => {
-    const E = new KernelOps(f, p.dtype, lib);
+    const E = new KernelOps(f, p.dtype, lib, sincosArgs(topo(k.outputs.map((o) => o.expr))));
     const splat = new Map<number, number>();
     scalars.forEach((input, j) => {
       f.get(1 + j);

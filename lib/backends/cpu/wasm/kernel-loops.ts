@@ -17,7 +17,7 @@ import { kernelViews, simplifyDomain } from '../../../lowering/domain.js';
 import { type FuncBuilder, ModuleBuilder, i32x4Bytes } from './asm.js';
 import { Lanes, type Val } from './lanes.js';
 import { MATH_IMPORTS, MathLibrary } from './math.js';
-import { KernelOps, floatOf, joinHalves, promoteHalves, supported } from './kernel-ops.js';
+import { KernelOps, floatOf, joinHalves, promoteHalves, sincosArgs, supported } from './kernel-ops.js';
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 const INIT = { sum: 0, prod: 1, max: -Infinity, min: Infinity } as const;
@@ -58,7 +58,7 @@ export function compileStrided(k: Kernel, mem: WebAssembly.Memory): (...ptrs: nu
   const lib = plan.math ? new MathLibrary(m) : undefined;
   const nPtr = k.inputs.length + k.outputs.length;
   m.func({ params: new Array<'i32'>(nPtr).fill('i32'), results: [] }, (f) => {
-    const E = new KernelOps(f, plan.float, lib);
+    const E = new KernelOps(f, plan.float, lib, sincosArgs(nodes));
     const W = E.W;
     const outer = D.slice(0, K - 1).map(() => f.local('i32'));
     const a = f.local('i32');
@@ -148,6 +148,7 @@ export function compileStrided(k: Kernel, mem: WebAssembly.Memory): (...ptrs: nu
     /** Values of `want` at the current point (withInner: inside the reduced loops). */
     const block = (want: readonly Expr[], withInner: boolean, reds: readonly Val[]): Map<number, Val> => {
       const val = new Map<number, Val>();
+      E.block();
       for (const n of topo(want)) {
         if (n.kind === 'load') val.set(n.id, load(n, withInner));
         else if (n.kind === 'lit') val.set(n.id, E.lit(n.value, n.dtype));

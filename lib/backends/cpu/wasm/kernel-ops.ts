@@ -37,6 +37,17 @@ export function floatOf(dtypes: Iterable<DType>): 'float32' | 'float64' | undefi
   return f;
 }
 
+/** The nodes whose sin and cos a kernel both takes (float32: one reduction serves both). */
+export function sincosArgs(nodes: readonly Expr[]): Set<number> {
+  const seen = new Map<number, number>();
+  for (const n of nodes) {
+    if (n.kind !== 'op' || n.dtype !== 'float32' || (n.op !== 'sin' && n.op !== 'cos')) continue;
+    const id = n.args[0].id;
+    seen.set(id, (seen.get(id) ?? 0) | (n.op === 'sin' ? 1 : 2));
+  }
+  return new Set([...seen].filter(([, m]) => m === 3).map(([id]) => id));
+}
+
 /** Whether the op node has a lane spelling here (its operands' dtypes included). */
 export function supported(n: Op): boolean {
   const ops = n.dtype === 'int32' ? INT_OPS : n.dtype === 'bool' ? BOOL_OPS : FLOAT_OPS;
@@ -52,11 +63,22 @@ export class KernelOps {
   readonly L: Lanes;
   private readonly math: MathLibrary | undefined;
 
-  constructor(readonly f: FuncBuilder, readonly float: 'float32' | 'float64' | undefined, math: MathLibrary | undefined) {
+  /** float32 sin and cos already computed together, by argument node. */
+  private readonly trig = new Map<number, [number, number]>();
+
+  /**
+   * `both`: the argument nodes whose sin and cos the kernel takes (sincosArgs), computed from one
+   * reduction.
+   */
+  constructor(readonly f: FuncBuilder, readonly float: 'float32' | 'float64' | undefined, math: MathLibrary | undefined,
+    private readonly both: ReadonlySet<number> = new Set()) {
     this.W = float === 'float64' ? 2 : 4;
     this.L = new Lanes(f, float === 'float64' ? 'f64' : 'f32');
     this.math = math;
   }
+
+  /** Starts a block of code whose values are computed afresh (earlier blocks' locals are stale there). */
+  block(): void { this.trig.clear(); }
 
   private get fx(): 'f32x4' | 'f64x2' { return this.L.fx; }
   take(): number { return this.L.take(); }
@@ -139,6 +161,12 @@ export class KernelOps {
       default: {
         const local = (v: Val): number => (typeof v === 'number' ? v : (L.push(v), L.take()));
         if (!this.math) throw new Error(`kernel-ops: ${n.op} needs the math library`);
+        const arg = n.args[0].id;
+        if ((n.op === 'sin' || n.op === 'cos') && L.p === 'f32' && this.both.has(arg)) {
+          let sc = this.trig.get(arg);
+          if (!sc) this.trig.set(arg, (sc = this.math.sincosF32(this.f, local(a[0]))));
+          return sc[n.op === 'sin' ? 0 : 1];
+        }
         return this.math.inline(this.f, n.op as MathFunction, L.p, a.map(local));
       }
     }

@@ -288,12 +288,14 @@ function trig(L: Lanes, x: number, which: 'sin' | 'cos', host: number): number {
 }
 
 /**
- * sin/cos of float32 arguments in float64 lanes, for a float32 result: three-piece Cody–Waite
+ * sin and cos of float32 arguments in float64 lanes, for float32 results: three-piece Cody–Waite
  * (x − n·π/2 to ~2^-100 absolute for |n| < 2^20, so even the float32 arguments nearest a multiple
  * of π/2 keep ~2^-40 relative) and the fdlibm kernels to degree 11/12 (error < 2^-36). About
- * half the work of the float64 function; lanes beyond its range take that function.
+ * half the work of the float64 functions; lanes beyond its range take those. Both results come
+ * from one reduction, so a kernel needing sin(x) and cos(x) (a gradient) pays for it once; the
+ * single functions are this one's projections, so their bits are the pair's.
  */
-function trig32(L: Lanes, x: number, which: 'sin' | 'cos', full: number): number {
+function sincos32(L: Lanes, x: number, fullSin: number, fullCos: number): [number, number] {
   const [kf, ki] = L.roundInt(L.mul(x, L.c(INV_PIO2)));
   const r1 = L.sub(x, L.mul(kf, L.c(PIO2_1)));
   const r2 = L.sub(r1, L.mul(kf, L.c(PIO2_2)));
@@ -301,16 +303,16 @@ function trig32(L: Lanes, x: number, which: 'sin' | 'cos', full: number): number
   const z = L.mul(y, y);
   const sinK = L.add(y, L.mul(L.mul(y, z), L.horner(z, SIN.slice(0, 5))));
   const cosK = L.add(L.sub(L.c(1), L.mul(L.c(0.5), z)), L.mul(L.mul(z, z), L.horner(z, COS.slice(0, 5))));
-  const q = which === 'sin' ? ki : L.iadd(ki, L.ic(1));
+  // quadrant n mod 4: odd swaps sin and cos; the sign is bit 1 of n (sin) or of n + 1 (cos)
   const odd = L.shrS(L.shl(ki, L.bits - 1), L.bits - 1);
-  const r0 = which === 'sin' ? L.sel(odd, cosK, sinK) : L.sel(odd, sinK, cosK);
-  let res = L.xor(r0, L.and(L.shl(q, L.bits - 2), L.signBit));
-  if (which === 'sin') res = L.sel(L.lt(L.abs(x), L.c(2 ** -26)), x, res); // keeps −0
-  // huge arguments (and inf, NaN) in any lane: the float64 function for the whole vector
+  let s = L.xor(L.sel(odd, cosK, sinK), L.and(L.shl(ki, L.bits - 2), L.signBit));
+  s = L.sel(L.lt(L.abs(x), L.c(2 ** -26)), x, s); // keeps −0
+  const c = L.xor(L.sel(odd, sinK, cosK), L.and(L.shl(L.iadd(ki, L.ic(1)), L.bits - 2), L.signBit));
+  // huge arguments (and inf, NaN) in any lane: the float64 functions for the whole vector
   const f = L.f;
   f.get(L.not(L.lt(L.abs(x), L.c(TRIG_MAX)))).op('v128.any_true');
-  f.if(() => { f.get(x).call(full).set(res); });
-  return res;
+  f.if(() => { f.get(x).call(fullSin).set(s).get(x).call(fullCos).set(c); });
+  return [s, c];
 }
 
 // ---- erf (float64) ------------------------------------------------------------------------------
@@ -451,16 +453,47 @@ export class MathLibrary {
     return index;
   }
 
-  /** The f64x2 function float32 sin/cos run through (trig32). */
-  private trigForF32(fn: 'sin' | 'cos'): number {
-    const key = `${fn}:f64-for-f32`;
+  /** The f64x2 function float32 sin, cos or both (two results) run through (sincos32). */
+  private trigForF32(which: 'sin' | 'cos' | 'sincos'): number {
+    const key = `${which}:f64-for-f32`;
     let index = this.made.get(key);
     if (index === undefined) {
-      const full = this.get(fn, 'f64');
-      index = this.module.func({ params: ['v128'], results: ['v128'] }, (f) => { f.get(trig32(new Lanes(f, 'f64'), 0, fn, full)); });
+      const [fullSin, fullCos] = [this.get('sin', 'f64'), this.get('cos', 'f64')];
+      const results = which === 'sincos' ? ['v128', 'v128'] as const : ['v128'] as const;
+      index = this.module.func({ params: ['v128'], results }, (f) => {
+        const [s, c] = sincos32(new Lanes(f, 'f64'), 0, fullSin, fullCos);
+        if (which !== 'cos') f.get(s);
+        if (which !== 'sin') f.get(c);
+      });
       this.made.set(key, index);
     }
     return index;
+  }
+
+  /** float32 sin and cos of the f32x4 local x, from one reduction: locals [sin, cos]. */
+  sincosF32(f: FuncBuilder, x: number): [number, number] {
+    let index = this.made.get('sincos:f32');
+    if (index === undefined) {
+      const inner = this.trigForF32('sincos');
+      index = this.module.func({ params: ['v128'], results: ['v128', 'v128'] }, (g) => {
+        const halves = [false, true].map((high) => {
+          g.get(0);
+          if (high) g.get(0).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+          g.op('f64x2.promote_low_f32x4').call(inner);
+          const [s, c] = [g.local('v128'), g.local('v128')];
+          g.set(c).set(s);
+          return [s, c];
+        });
+        for (const k of [0, 1]) {
+          g.get(halves[0][k]).op('f32x4.demote_f64x2_zero').get(halves[1][k]).op('f32x4.demote_f64x2_zero');
+          g.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+        }
+      });
+      this.made.set('sincos:f32', index);
+    }
+    const [s, c] = [f.local('v128'), f.local('v128')];
+    f.get(x).call(index).set(c).set(s);
+    return [s, c];
   }
 
   /**
