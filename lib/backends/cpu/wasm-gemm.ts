@@ -10,6 +10,7 @@
  */
 
 import { ModuleBuilder } from './wasm/asm.js';
+import { gemmThreadsUnsupported, postGemm, startGemmThreads } from './gemm-threads.js';
 import type { MemoryOp, SimdOp } from './wasm/asm.js';
 
 // k steps per kernel loop iteration; packed panels are zero-padded to a multiple of this.
@@ -34,11 +35,12 @@ const F32: Precision = { size: 4, width: 8, splat: 'v128.load32_splat', add: 'f3
  * stores, later ones add, so C is never zeroed. K is the packed (padded) panel length.
  * Requires mP, nP >= 1 and kc a positive multiple of UNROLL.
  */
-function buildModule(pr: Precision): Uint8Array<ArrayBuffer> {
+function buildModule(pr: Precision, shared: boolean): Uint8Array<ArrayBuffer> {
   // Per k: an A panel holds 4 elements, a B panel `width` (32 bytes either way).
   const aShift = pr.size === 8 ? 5 : 4;
   const aStep = 4 * pr.size;
-  const m = new ModuleBuilder().memory({ initial: 1 });
+  // the memory is the caller's: shared where a worker thread can take half the rows
+  const m = new ModuleBuilder().importMemory('env', 'mem', shared ? { initial: 1, maximum: MAX_PAGES, shared: true } : { initial: 1 });
   m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, (f) => {
     const aPtr = 0, bPtr = 1, cPtr = 2, mP = 3, nP = 4, K = 5, k0 = 6, kc = 7;
     const [q, p, pa, pb, k, cp, rowBytes] = Array.from({ length: 7 }, () => f.local('i32'));
@@ -92,27 +94,35 @@ function buildModule(pr: Precision): Uint8Array<ArrayBuffer> {
       f.get(q).get(nP).op('i32.lt_u').brIf(0);
     });
   }, 'gemm');
-  m.exportMemory('mem');
   return m.bytes();
 }
 
 // ---- instance and memory ----------------------------------------------------------------
 
 type GemmFn = (aPtr: number, bPtr: number, cPtr: number, mP: number, nP: number, K: number, k0: number, kc: number) => void;
-type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory } | null;
+type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory; module: WebAssembly.Module } | null;
 const kernels = new Map<Precision, Kernel>();
+const shared = gemmThreadsUnsupported() === undefined;
 
 function instance(pr: Precision): Kernel {
   let k = kernels.get(pr);
   if (k !== undefined) return k;
   try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(buildModule(pr)), {});
-    k = { gemm: inst.exports.gemm as unknown as GemmFn, mem: inst.exports.mem as WebAssembly.Memory };
+    const module = new WebAssembly.Module(buildModule(pr, shared));
+    const mem = new WebAssembly.Memory(shared ? { initial: 1, maximum: MAX_PAGES, shared: true } : { initial: 1 });
+    const inst = new WebAssembly.Instance(module, { env: { mem } });
+    k = { gemm: inst.exports.gemm as unknown as GemmFn, mem, module };
   } catch {
     k = null; // no WebAssembly SIMD here: callers fall back to the JS kernel
   }
   kernels.set(pr, k);
   return k;
+}
+
+/** Starts the GEMM worker (once) for products worth splitting. */
+function startThreads(): void {
+  const [f64, f32] = [instance(F64), instance(F32)];
+  if (f64 && f32) startGemmThreads([f64.module, f32.module], [f64.mem, f32.mem], MC_PANELS);
 }
 
 /** Whether the WASM kernels are usable in this runtime. */
@@ -122,6 +132,9 @@ export function wasmGemmAvailable(): boolean {
 
 // wasm32 addresses: keep the working set well under 4 GiB
 const MAX_BYTES = 1 << 30;
+const MAX_PAGES = MAX_BYTES / 65536;
+/** Multiply-adds below which a product stays on one thread (a hand-off costs a few microseconds). */
+const SPLIT_WORK = 1 << 20;
 const KC = 256;
 const MC_PANELS = 16;
 
@@ -178,12 +191,25 @@ export function wasmGemm(a: Operand, aOff: number, b: Operand, bOff: number, out
   pack(b.data, bOff, b.sF, b.sK, N, K, Kp, W, heap, aLen);
   const c0 = aLen + bLen;
   // k blocks keep a B panel in L1; MC-row blocks keep the A panels they reuse in L2
-  for (let k0 = 0; k0 < Kp; k0 += KC) {
-    const kc = Math.min(KC, Kp - k0);
-    for (let p0 = 0; p0 < mP; p0 += MC_PANELS) {
-      inst.gemm(p0 * Kp * 4 * pr.size, bPtr, cPtr + p0 * 4 * Np * pr.size, Math.min(MC_PANELS, mP - p0), nP, Kp, k0, kc);
+  const rows = (p0: number, p1: number): void => {
+    for (let k0 = 0; k0 < Kp; k0 += KC) {
+      const kc = Math.min(KC, Kp - k0);
+      for (let p = p0; p < p1; p += MC_PANELS) {
+        inst.gemm(p * Kp * 4 * pr.size, bPtr, cPtr + p * 4 * Np * pr.size, Math.min(MC_PANELS, p1 - p), nP, Kp, k0, kc);
+      }
     }
+  };
+  // the worker takes the lower half of the row panels (every tile keeps its k order: same bits)
+  let split = mP;
+  let wait: (() => boolean) | undefined;
+  if (mP >= 2 * MC_PANELS && M * N * K >= SPLIT_WORK) {
+    startThreads();
+    split = Math.ceil(mP / 2);
+    wait = postGemm({ precision: pr === F32 ? 1 : 0, aPtr: 0, bPtr, cPtr, nP, Kp, kc: KC, p0: split, p1: mP });
+    if (!wait) split = mP;
   }
+  rows(0, split);
+  if (wait && !wait()) rows(split, mP);
   if (Np === N) out.set(heap.subarray(c0, c0 + M * N), oOff);
   else for (let i = 0; i < M; i++) out.set(heap.subarray(c0 + i * Np, c0 + i * Np + N), oOff + i * N);
   return true;
