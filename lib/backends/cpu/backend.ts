@@ -1,7 +1,8 @@
 /**
  * The CPU backend, the float64-exact reference: an allocator (garbage-collected typed arrays,
- * counted), the JavaScript renderer for fused kernels, and routines for what is not
- * elementwise. The shared lowering plans the Program; the shared runner runs it.
+ * counted, with dead ones reused through pool.ts), two renderers of fused kernels that agree bit
+ * for bit (WebAssembly SIMD where it takes the kernel, JavaScript otherwise), and routines for what
+ * is not elementwise. The shared lowering plans the Program; the shared runner runs it.
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
