@@ -6,7 +6,7 @@
  * come back here (that is what keeps a plain synchronous loop flat without any `dispose`), and the
  * pool itself is bounded.
  */
-import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import { type DType, type TypedArray, dtypeOfTypedArray, typedArrayFor } from '../../core/dtype.js';
 import { onClearCaches } from '../../core/lru.js';
 
 /** Smaller buffers are cheap to allocate (and often live on the JS heap): not pooled. */
@@ -20,7 +20,6 @@ const pooled = new WeakSet<TypedArray>();
 let held = 0;
 
 const keyOf = (dtype: DType, n: number): string => `${dtype}:${n}`;
-const DTYPE_OF = new Map<Function, DType>([[Float32Array, 'float32'], [Float64Array, 'float64'], [Int32Array, 'int32'], [Uint8Array, 'bool']]);
 
 /** A zeroed array of n elements of dtype: a recycled one where the pool has one. */
 export function allocate(dtype: DType, n: number): TypedArray {
@@ -33,7 +32,7 @@ export function allocate(dtype: DType, n: number): TypedArray {
 
 /** Hands a dead array to the pool (the caller guarantees nothing reads or writes it again). */
 export function recycle(a: TypedArray): void {
-  const dtype = DTYPE_OF.get(a.constructor);
+  const dtype = dtypeOfTypedArray(a);
   // only whole buffers: a view's buffer may be live through another view
   if (!dtype || a.byteLength < MIN_BYTES || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
   if (held + a.byteLength > MAX_BYTES || pooled.has(a)) return;

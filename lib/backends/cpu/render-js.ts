@@ -17,16 +17,19 @@ import * as sp from './special.js';
 import { wasmSimdAvailable } from './wasm/asm.js';
 import { scalarMath } from './wasm/scalar-math.js';
 
-/**
- * Where WebAssembly SIMD runs, the transcendentals are the WebAssembly renderer's own functions
- * (called one element at a time), so a kernel's bits never depend on which renderer ran it.
- */
-const helpers = {
+const makeHelpers = () => ({
   ...jsHelpers, ...referenceMath, erf32: sp.erf, erf64: sp.erf, ...(wasmSimdAvailable() ? scalarMath() : {}),
   erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma,
-};
+});
+type Helpers = ReturnType<typeof makeHelpers>;
+/**
+ * Where WebAssembly SIMD runs, the transcendentals are the WebAssembly renderer's own functions
+ * (called one element at a time), so a kernel's bits never depend on which renderer ran it. Made
+ * with the first kernel: compiling them costs ~60 ms, which importing the library should not.
+ */
+let helpers: Helpers | undefined;
 
-type Compiled = (h: typeof helpers, ins: readonly TypedArray[], outs: readonly TypedArray[]) => void;
+type Compiled = (h: Helpers, ins: readonly TypedArray[], outs: readonly TypedArray[]) => void;
 
 // Keys are structural, so programs traced again hit; the bound covers programs that never repeat.
 const cache = new LRU<string, Compiled>(2048);
@@ -39,7 +42,8 @@ export function renderJs(k: Kernel): KernelFn<TypedArray> {
     cache.set(k.key, fn);
   }
   const f = fn;
-  return (ins, outs) => f(helpers, ins, outs);
+  const h = (helpers ??= makeHelpers());
+  return (ins, outs) => f(h, ins, outs);
 }
 
 /** Number of compiled kernel functions held (for tests of cache behaviour). */

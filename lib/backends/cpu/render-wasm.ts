@@ -4,7 +4,7 @@
  * - streaming: elementwise float kernels whose loads are contiguous runs or broadcast scalars, in
  *   f32x4 / f64x2 loops over a chunk at a time of inputs copied into the module's own memory (the
  *   CPU's arrays stay garbage-collected typed arrays; memory stays bounded for any size);
- * - strided: any other kernel whose ops have lanes (wasm/kernel-loops.ts), over whole buffers
+ * - strided: every other kernel whose ops have lanes (wasm/kernel-loops.ts), over whole buffers
  *   copied into one shared arena (kernels that would need more than ARENA_MAX go to JS).
  *
  * Its results are the JS renderer's bit for bit: IEEE arithmetic rounds the same in float32
@@ -21,14 +21,13 @@ import type { KernelFn } from '../../lowering/runner.js';
 import { contiguousStrides } from '../../lowering/view.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
-import { MATH_IMPORTS, MathLibrary } from './wasm/math.js';
+import { MATH_FUNCTIONS, MATH_IMPORTS, MathLibrary } from './wasm/math.js';
 import { KernelOps, sincosArgs } from './wasm/kernel-ops.js';
-import { compileStrided, stridedPlan } from './wasm/kernel-loops.js';
+import { type StridedPlan, compileStrided, stridedPlan } from './wasm/kernel-loops.js';
 
 /** Elements per chunk: each input and output slot of a streaming module's memory holds one chunk. */
 const CHUNK = 1 << 14;
-const STREAM_OPS = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow',
-  'exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
+const STREAM_OPS = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow', ...MATH_FUNCTIONS]);
 /** The strided arena's bound; beyond, kernels run in JS (the arena is never shrunk). */
 const ARENA_MAX = 64 << 20;
 /** Below this many points a strided kernel without transcendentals is faster in JS (call and copy overhead). */
@@ -139,12 +138,12 @@ function streaming(k: Kernel, p: StreamPlan): KernelFn<TypedArray> {
 
 let arena: WebAssembly.Memory | undefined;
 
-function strided(k: Kernel, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> {
+function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> {
   arena ??= new WebAssembly.Memory({ initial: 16 });
   const mem = arena;
   let run = stridedCache.get(k.key);
   if (run === undefined) {
-    run = compileStrided(k, mem);
+    run = compileStrided(k, p, mem);
     stridedCache.set(k.key, run);
   }
   const go = run;
@@ -184,5 +183,5 @@ export function renderWasm(k: Kernel, fallback: () => KernelFn<TypedArray>): Ker
   if (sp) return streaming(k, sp);
   const p = stridedPlan(k);
   if (!p || size(k.domain) < (p.math ? 16 : SMALL)) return undefined;
-  return strided(k, fallback);
+  return strided(k, p, fallback);
 }

@@ -9,7 +9,7 @@
  * run(inPtr..., outPtr...) reads and writes byte addresses of the memory `env.mem`; each buffer
  * must be followed by 16 spare bytes (a contiguous load of the last vector may read past it).
  */
-import type { DType } from '../../../core/dtype.js';
+import { type DType, ITEMSIZE } from '../../../core/dtype.js';
 import { type Expr, topo } from '../../../lowering/expr.js';
 import type { Kernel } from '../../../lowering/program.js';
 import type { View } from '../../../lowering/view.js';
@@ -17,15 +17,15 @@ import { kernelViews, simplifyDomain } from '../../../lowering/domain.js';
 import { type FuncBuilder, ModuleBuilder, i32x4Bytes } from './asm.js';
 import { Lanes, type Val } from './lanes.js';
 import { MATH_IMPORTS, MathLibrary } from './math.js';
-import { KernelOps, floatOf, joinHalves, promoteHalves, sincosArgs, supported } from './kernel-ops.js';
+import { KernelOps, floatOf, isMathOp, joinHalves, promoteHalves, sincosArgs, supported } from './kernel-ops.js';
 
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 const INIT = { sum: 0, prod: 1, max: -Infinity, min: Infinity } as const;
 const INT_INIT = { sum: 0, prod: 1, max: -2147483648, min: 2147483647 } as const;
-const MATH_OPS = new Set(['exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
 
 /** Whether this module can compile the kernel (every node, view and reduction has lanes here). */
-export function stridedPlan(k: Kernel): { float: 'float32' | 'float64' | undefined; math: boolean } | undefined {
+export interface StridedPlan { readonly float: 'float32' | 'float64' | undefined; readonly math: boolean }
+
+export function stridedPlan(k: Kernel): StridedPlan | undefined {
   const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
   const nodes = topo(roots);
   const float = floatOf([...nodes.map((n) => n.dtype), ...k.inputs, ...k.outputs.map((o) => o.dtype)]);
@@ -35,14 +35,13 @@ export function stridedPlan(k: Kernel): { float: 'float32' | 'float64' | undefin
   for (const n of nodes) {
     if (n.kind !== 'op') continue;
     if (!supported(n)) return undefined;
-    if (MATH_OPS.has(n.op)) math = true;
+    if (isMathOp(n.op)) math = true;
   }
   return { float, math };
 }
 
-/** The compiled `run` of kernel k (which stridedPlan accepted), over the memory `mem`. */
-export function compileStrided(k: Kernel, mem: WebAssembly.Memory): (...ptrs: number[]) => void {
-  const plan = stridedPlan(k)!;
+/** The compiled `run` of kernel k, given its stridedPlan, over the memory `mem`. */
+export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Memory): (...ptrs: number[]) => void {
   const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
   const nodes = topo(roots);
   const dom = simplifyDomain(k, kernelViews(k, nodes));
@@ -85,7 +84,7 @@ export function compileStrided(k: Kernel, mem: WebAssembly.Memory): (...ptrs: nu
     };
 
     const load = (n: Extract<Expr, { kind: 'load' }>, withInner: boolean): Val => {
-      const bytes = BYTES[n.dtype];
+      const bytes = ITEMSIZE[n.dtype];
       const sv = strides(n.view)[K - 1];
       rowBase(n.input, bytes, n.view, withInner);
       f.set(t);
@@ -113,7 +112,7 @@ export function compileStrided(k: Kernel, mem: WebAssembly.Memory): (...ptrs: nu
     };
 
     const store = (o: Kernel['outputs'][number], v: Val, withInner: boolean): void => {
-      const bytes = BYTES[o.dtype];
+      const bytes = ITEMSIZE[o.dtype];
       const sv = strides(o.view)[K - 1];
       rowBase(k.inputs.length + k.outputs.indexOf(o), bytes, o.view, withInner);
       f.set(t);

@@ -14,11 +14,14 @@ import type { Expr } from '../../../lowering/expr.js';
 import type { FuncBuilder } from './asm.js';
 import { i32x4Bytes, i64x2Bytes } from './asm.js';
 import { Lanes, type Val } from './lanes.js';
-import { MathLibrary, type MathFunction } from './math.js';
+import { MATH_FUNCTIONS, MathLibrary, type MathFunction } from './math.js';
 
 type Op = Extract<Expr, { kind: 'op' }>;
 
-const MATH: ReadonlySet<string> = new Set<MathFunction>(['exp', 'log', 'log1p', 'expm1', 'tanh', 'logistic', 'sin', 'cos', 'erf', 'pow']);
+const MATH: ReadonlySet<string> = new Set(MATH_FUNCTIONS);
+
+/** Whether the op is one of the vectorised math functions (the kernel's module then needs them). */
+export const isMathOp = (op: string): boolean => MATH.has(op);
 const FLOAT_OPS = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'max', 'min', 'integer_pow', 'floor', 'ceil', 'round', 'sign',
   'select', 'stop_gradient', 'convert_element_type', ...MATH]);
 const INT_OPS = new Set(['add', 'sub', 'mul', 'neg', 'abs', 'max', 'min', 'integer_pow', 'sign', 'and', 'or', 'xor', 'not', 'select',
