@@ -11,7 +11,8 @@ export class LRU<K, V> {
   private readonly map = new Map<K, { value: V; stamp: number }>();
   private clock = 0;
 
-  constructor(readonly capacity: number) {
+  /** `evicted` hears of every entry that leaves other than by delete(): evicted when full, or cleared. */
+  constructor(readonly capacity: number, private readonly evicted?: (key: K, value: V) => void) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LRU: capacity must be a positive integer, got ${capacity}`);
   }
 
@@ -35,7 +36,9 @@ export class LRU<K, V> {
       let oldest: K | undefined;
       let min = Infinity;
       for (const [k, x] of this.map) if (x.stamp < min) { min = x.stamp; oldest = k; }
+      const gone = this.map.get(oldest as K)!;
       this.map.delete(oldest as K);
+      this.evicted?.(oldest as K, gone.value);
     }
     this.map.set(key, { value, stamp: ++this.clock });
     return this;
@@ -43,7 +46,10 @@ export class LRU<K, V> {
 
   delete(key: K): boolean { return this.map.delete(key); }
 
-  clear(): void { this.map.clear(); }
+  clear(): void {
+    if (this.evicted) for (const [k, e] of this.map) this.evicted(k, e.value);
+    this.map.clear();
+  }
 
   keys(): IterableIterator<K> { return this.map.keys(); }
 }

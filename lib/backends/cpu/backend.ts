@@ -14,7 +14,7 @@ import { ProgramExecutable } from '../../lowering/executable.js';
 import { countedRoutine, routineNames } from './routines.js';
 import { renderJs } from './render-js.js';
 import { allocate, recycle } from './pool.js';
-import { gemmThreads } from './gemm-threads.js';
+import { threadInfo } from './threads.js';
 import { renderWasm } from './render-wasm.js';
 import { wasmSimdAvailable } from './wasm/asm.js';
 
@@ -56,8 +56,8 @@ export class CpuBackend implements Backend {
   /** What runs the kernels, and on how many threads (and why not more). */
   get description(): string {
     if (!wasmSimdAvailable()) return 'cpu: JavaScript kernels (no WebAssembly SIMD here), 1 thread';
-    const { threads, note } = gemmThreads();
-    return `cpu: WebAssembly SIMD kernels; matrix products on ${threads} thread${threads > 1 ? 's' : ''}${note ? ` (${note})` : ''}`;
+    const { threads, note } = threadInfo();
+    return `cpu: WebAssembly SIMD kernels; matrix products and large fused kernels on ${threads} thread${threads > 1 ? 's' : ''}${note ? ` (${note})` : ''}`;
   }
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
   private readonly mem = new Memory();

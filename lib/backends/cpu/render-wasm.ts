@@ -23,7 +23,8 @@ import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
 import { MATH_FUNCTIONS, MATH_IMPORTS, MathLibrary } from './wasm/math.js';
 import { KernelOps, sincosArgs } from './wasm/kernel-ops.js';
-import { type StridedPlan, compileStrided, stridedPlan } from './wasm/kernel-loops.js';
+import { type Strided, type StridedPlan, compileStrided, stridedPlan } from './wasm/kernel-loops.js';
+import { post, share, startThreads, threadsReady, threadsUnsupported, unshare } from './threads.js';
 
 /** Elements per chunk: each input and output slot of a streaming module's memory holds one chunk. */
 const CHUNK = 1 << 14;
@@ -138,16 +139,29 @@ function streaming(k: Kernel, p: StreamPlan): KernelFn<TypedArray> {
 
 let arena: WebAssembly.Memory | undefined;
 
+/** The strided arena: shared where a worker thread can take part of a kernel. */
+function theArena(): WebAssembly.Memory {
+  arena ??= new WebAssembly.Memory(threadsUnsupported() === undefined
+    ? { initial: 16, maximum: Math.ceil(ARENA_MAX / 65536) + 16, shared: true } : { initial: 16 });
+  return arena;
+}
+
+/** Work (points × inner points, math counting 8×) from which a kernel splits its outer loop with the worker. */
+const SPLIT_WORK = 1 << 16;
+
+interface StridedEntry extends Strided { workerId?: number }
+
 function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> {
-  arena ??= new WebAssembly.Memory({ initial: 16 });
-  const mem = arena;
-  let run = stridedCache.get(k.key);
-  if (run === undefined) {
-    run = compileStrided(k, p, mem);
-    stridedCache.set(k.key, run);
+  const mem = theArena();
+  let c = stridedCache.get(k.key);
+  if (c === undefined) {
+    c = compileStrided(k, p, mem);
+    stridedCache.set(k.key, c);
   }
-  const go = run;
+  const entry: StridedEntry = c;
   const points = size(k.domain);
+  const split = entry.range > 1 && points * (p.math ? 8 : 1) >= SPLIT_WORK
+    ? Math.ceil(entry.range / 2 / entry.step) * entry.step : 0;
   let js: KernelFn<TypedArray> | undefined;
   return (ins, outs) => {
     // each buffer 16-byte aligned with 16 spare bytes after it
@@ -161,7 +175,16 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
     if (mem.buffer.byteLength < total) mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
     const heap = new Uint8Array(mem.buffer);
     ins.forEach((b, i) => heap.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), ptrs[i]));
-    go(...ptrs);
+    let wait: (() => boolean) | undefined;
+    if (split > 0 && split < entry.range) {
+      startThreads();
+      if (threadsReady()) {
+        entry.workerId ??= share(entry.module, mem, 'run', 'call');
+        if (entry.workerId !== undefined) wait = post(entry.workerId, [...ptrs, split, entry.range]);
+      }
+    }
+    entry.run(...ptrs, 0, wait ? split : entry.range);
+    if (wait && !wait()) entry.run(...ptrs, split, entry.range);
     outs.forEach((b, j) => {
       const p = ptrs[ins.length + j];
       new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(heap.subarray(p, p + b.byteLength));
@@ -170,7 +193,7 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
 }
 
 const streamCache = new LRU<string, Streaming>(512);
-const stridedCache = new LRU<string, (...ptrs: number[]) => void>(1024);
+const stridedCache = new LRU<string, StridedEntry>(1024, (_, e) => { if (e.workerId !== undefined) unshare(e.workerId); });
 onClearCaches(() => { streamCache.clear(); stridedCache.clear(); });
 
 /**
@@ -180,8 +203,18 @@ onClearCaches(() => { streamCache.clear(); stridedCache.clear(); });
  */
 export function renderWasm(k: Kernel, fallback: () => KernelFn<TypedArray>): KernelFn<TypedArray> | undefined {
   const sp = streamPlan(k);
-  if (sp) return streaming(k, sp);
   const p = stridedPlan(k);
+  if (sp) {
+    const stream = streaming(k, sp);
+    if (!p || threadsUnsupported() !== undefined || sp.n * (p.math ? 8 : 1) < SPLIT_WORK) return stream;
+    // large: the strided form over the shared arena, split with the worker once it runs (same bits)
+    let par: KernelFn<TypedArray> | undefined;
+    return (ins, outs) => {
+      startThreads();
+      if (!threadsReady()) stream(ins, outs);
+      else (par ??= strided(k, p, fallback))(ins, outs);
+    };
+  }
   if (!p || size(k.domain) < (p.math ? 16 : SMALL)) return undefined;
   return strided(k, p, fallback);
 }

@@ -10,7 +10,7 @@
  */
 
 import { ModuleBuilder } from './wasm/asm.js';
-import { gemmThreadsUnsupported, postGemm, startGemmThreads } from './gemm-threads.js';
+import { post, share, startThreads, threadsUnsupported } from './threads.js';
 import type { MemoryOp, SimdOp } from './wasm/asm.js';
 
 // k steps per kernel loop iteration; packed panels are zero-padded to a multiple of this.
@@ -100,9 +100,9 @@ function buildModule(pr: Precision, shared: boolean): Uint8Array<ArrayBuffer> {
 // ---- instance and memory ----------------------------------------------------------------
 
 type GemmFn = (aPtr: number, bPtr: number, cPtr: number, mP: number, nP: number, K: number, k0: number, kc: number) => void;
-type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory; module: WebAssembly.Module } | null;
+type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory; module: WebAssembly.Module; sharedId?: number } | null;
 const kernels = new Map<Precision, Kernel>();
-const shared = gemmThreadsUnsupported() === undefined;
+const shared = threadsUnsupported() === undefined;
 
 function instance(pr: Precision): Kernel {
   let k = kernels.get(pr);
@@ -119,10 +119,10 @@ function instance(pr: Precision): Kernel {
   return k;
 }
 
-/** Starts the GEMM worker (once) for products worth splitting. */
-function startThreads(): void {
-  const [f64, f32] = [instance(F64), instance(F32)];
-  if (f64 && f32) startGemmThreads([f64.module, f32.module], [f64.mem, f32.mem], MC_PANELS);
+/** The worker's id for this precision's module (undefined until the worker runs). */
+function workerId(inst: NonNullable<Kernel>): number | undefined {
+  startThreads();
+  return (inst.sharedId ??= share(inst.module, inst.mem, 'gemm', 'gemmRows'));
 }
 
 /** Whether the WASM kernels are usable in this runtime. */
@@ -203,9 +203,9 @@ export function wasmGemm(a: Operand, aOff: number, b: Operand, bOff: number, out
   let split = mP;
   let wait: (() => boolean) | undefined;
   if (mP >= 2 * MC_PANELS && M * N * K >= SPLIT_WORK) {
-    startThreads();
+    const id = workerId(inst);
     split = Math.ceil(mP / 2);
-    wait = postGemm({ precision: pr === F32 ? 1 : 0, aPtr: 0, bPtr, cPtr, nP, Kp, kc: KC, p0: split, p1: mP });
+    wait = id === undefined ? undefined : post(id, [pr.size, 0, bPtr, cPtr, nP, Kp, KC, split, mP, MC_PANELS]);
     if (!wait) split = mP;
   }
   rows(0, split);

@@ -6,8 +6,11 @@
  * vectors where the view is contiguous there, splats where it is broadcast, lane gathers
  * otherwise; the last vector of a row clamps its lanes into the row and stores only its points.
  *
- * run(inPtr..., outPtr...) reads and writes byte addresses of the memory `env.mem`; each buffer
- * must be followed by 16 spare bytes (a contiguous load of the last vector may read past it).
+ * run(inPtr..., outPtr..., lo, hi) reads and writes byte addresses of the memory `env.mem`; each
+ * buffer must be followed by 16 spare bytes (a contiguous load of the last vector may read past
+ * it). [lo, hi) is the range of the outermost loop (`range` gives the whole one): threads split
+ * it, and each point's instructions do not depend on the split, as long as a split of the vector
+ * axis falls on a multiple of the lane count.
  */
 import { type DType, ITEMSIZE } from '../../../core/dtype.js';
 import { type Expr, topo } from '../../../lowering/expr.js';
@@ -40,8 +43,17 @@ export function stridedPlan(k: Kernel): StridedPlan | undefined {
   return { float, math };
 }
 
-/** The compiled `run` of kernel k, given its stridedPlan, over the memory `mem`. */
-export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Memory): (...ptrs: number[]) => void {
+/** A compiled strided kernel: run over the whole `range` (or threads over parts of it), and its module. */
+export interface Strided {
+  readonly run: (...ptrsAndRange: number[]) => void;
+  readonly module: WebAssembly.Module;
+  /** The outermost loop's extent, and the step its split points must be multiples of. */
+  readonly range: number;
+  readonly step: number;
+}
+
+/** Kernel k's compiled function, given its stridedPlan, over the memory `mem`. */
+export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Memory): Strided {
   const roots = [...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)];
   const nodes = topo(roots);
   const dom = simplifyDomain(k, kernelViews(k, nodes));
@@ -53,12 +65,14 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
   const Dv = D[K - 1];
 
   const m = new ModuleBuilder();
-  m.importMemory('env', 'mem', { initial: 1 });
+  // a shared memory matches an import of the largest maximum (wasm32's 4 GiB)
+  m.importMemory('env', 'mem', mem.buffer instanceof ArrayBuffer ? { initial: 1 } : { initial: 1, maximum: 65536, shared: true });
   const lib = plan.math ? new MathLibrary(m) : undefined;
   const nPtr = k.inputs.length + k.outputs.length;
-  m.func({ params: new Array<'i32'>(nPtr).fill('i32'), results: [] }, (f) => {
+  let W = 0;
+  m.func({ params: new Array<'i32'>(nPtr + 2).fill('i32'), results: [] }, (f) => {
     const E = new KernelOps(f, plan.float, lib, sincosArgs(nodes));
-    const W = E.W;
+    W = E.W;
     const outer = D.slice(0, K - 1).map(() => f.local('i32'));
     const a = f.local('i32');
     const idx = [a, ...Array.from({ length: W - 1 }, () => f.local('i32'))];
@@ -163,16 +177,21 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
       return val;
     };
 
-    const forLoop = (v: number, n: number, step: number, body: () => void): void => {
-      f.i32Const(0).set(v);
+    /** for (v = from; v < to; v += step) body, from and to constants or (negated) params; from < to. */
+    const forLoop = (v: number, from: number, to: number, step: number, body: () => void): void => {
+      const push = (x: number): void => { if (x < 0) f.get(~x); else f.i32Const(x); };
+      push(from);
+      f.set(v);
       f.loop(() => {
         body();
-        f.get(v).i32Const(step).op('i32.add').tee(v).i32Const(n).op('i32.lt_s').brIf(0);
+        f.get(v).i32Const(step).op('i32.add').tee(v);
+        push(to);
+        f.op('i32.lt_s').brIf(0);
       });
     };
     const innerLoops = (body: () => void, j = 0): void => {
       if (j === inner.length) body();
-      else forLoop(inner[j], D[K + j], 1, () => innerLoops(body, j + 1));
+      else forLoop(inner[j], 0, D[K + j], 1, () => innerLoops(body, j + 1));
     };
 
     const perVector = (): void => {
@@ -200,14 +219,18 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
         for (const o of last) store(o, vals.get(o.expr.id)!, false);
       }
     };
+    // the outermost loop runs over the params [lo, hi)
+    const [lo, hi] = [~nPtr, ~(nPtr + 1)];
     const outerLoops = (d: number): void => {
-      if (d === K - 1) forLoop(a, Dv, W, perVector);
-      else forLoop(outer[d], D[d], 1, () => outerLoops(d + 1));
+      const [from, to] = d === 0 ? [lo, hi] : [0, D[d]];
+      if (d === K - 1) forLoop(a, from, to, W, perVector);
+      else forLoop(outer[d], from, to, 1, () => outerLoops(d + 1));
     };
     outerLoops(0);
   }, 'run');
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), { env: { mem }, ...(plan.math ? MATH_IMPORTS : {}) });
-  return inst.exports.run as (...ptrs: number[]) => void;
+  const module = new WebAssembly.Module(m.bytes());
+  const inst = new WebAssembly.Instance(module, { env: { mem }, ...(plan.math ? MATH_IMPORTS : {}) });
+  return { run: inst.exports.run as (...ptrs: number[]) => void, module, range: D[0], step: K === 1 ? W : 1 };
 }
 
 /** A reduction's per-lane accumulator, in the JS renderer's arithmetic (float32 sums in float64). */
