@@ -26,6 +26,20 @@ describe('fusion follows the dataflow graph', () => {
     });
   }
 
+  it('stores a transcendental tree before broadcasting it, and fuses cheap trees through the broadcast', () => {
+    const x = np.array(Float64Array.from({ length: 200 }, (_, i) => Math.sin(i)));
+    const y = np.array(Float64Array.from({ length: 300 }, (_, i) => Math.cos(i)));
+    const costly = (a: np.Array, b: np.Array) => np.exp(np.log1p(np.abs(a))).reshape([200, 1]).mul(b);
+    const cheap = (a: np.Array, b: np.Array) => a.mul(2).add(1).reshape([200, 1]).mul(b);
+    // exp and log1p once per element of x (a kernel of its own), not once per element of the product
+    expect(stats(makeJaxpr(costly)(x, y).jaxpr)).toEqual({ kernels: 2, routines: 0, controls: 0 });
+    expect(stats(makeJaxpr(cheap)(x, y).jaxpr)).toEqual({ kernels: 1, routines: 0, controls: 0 });
+    // a small broadcast recomputes less than a kernel launch costs: still one kernel
+    const [xs, ys] = [x.slice([0, 3]), y.slice([0, 4])];
+    expect(stats(makeJaxpr((a: np.Array, b: np.Array) => np.exp(a).reshape([3, 1]).mul(b))(xs, ys).jaxpr).kernels).toBe(1);
+    expect(Array.from(jit(costly)(x, y).dataSync())).toEqual(Array.from(costly(x, y).dataSync()));
+  });
+
   it('keeps intermediates of a fused chain out of memory', () => {
     const x = np.ones([100_000]);
     const long = jit((a: np.Array) => { let z = a; for (let i = 0; i < 10; i++) z = np.sin(z).mul(1.01).add(0.1); return z; });

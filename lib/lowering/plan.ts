@@ -51,6 +51,19 @@ const SELECT_COND_MAX_EQNS = 64;
 const REDUCE: Readonly<Record<string, ReduceOp>> = { reduce_sum: 'sum', reduce_prod: 'prod', reduce_max: 'max', reduce_min: 'min' };
 const MOVEMENT = new Set(['broadcast_in_dim', 'reshape', 'squeeze', 'expand_dims', 'transpose', 'slice', 'rev']);
 const CONTROL = new Set(['cond', 'scan', 'while']);
+/**
+ * Ops a kernel evaluates in a few instructions; every other op (exp, log, sin, pow, erf, …) costs
+ * tens. A tree holding those is worth storing before it is broadcast, rather than recomputed at
+ * every point of the larger shape.
+ */
+const CHEAP = new Set(['neg', 'abs', 'add', 'sub', 'mul', 'div', 'max', 'min', 'select', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
+  'and', 'or', 'xor', 'not', 'convert_element_type', 'stop_gradient', 'sign', 'floor', 'ceil', 'round', 'is_finite',
+  'rem', 'integer_pow', 'sqrt', 'rsqrt']);
+/** Recomputations (extra points × costly ops) from which a broadcast operand is stored first. */
+const RECOMPUTE_LIMIT = 4096;
+const costlyOps = (e: Expr): number => topo([e]).filter((n) => n.kind === 'op' && !CHEAP.has(n.op)).length;
+const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
 /** The one numeric param a scalar op carries into its kernel. */
 const SCALAR_PARAM: Readonly<Record<string, string>> = { integer_pow: 'y', polygamma: 'n' };
 
@@ -253,6 +266,18 @@ class Planner {
     return this.moved(v, to, (w) => adaptView(w, to))?.expr;
   }
 
+  /**
+   * `v` itself, or loaded from memory when reading it at every point of `to` (a broadcast) would
+   * recompute its transcendentals more than RECOMPUTE_LIMIT times: a Hessian's forward-over-
+   * reverse pass broadcasts the primal's values along the tangent axis, which would otherwise
+   * evaluate every exp and log once per tangent direction.
+   */
+  private cheapToRepeat(v: Val, to: readonly number[]): Val {
+    const extra = count(to) - count(v.shape);
+    if (extra <= 0 || v.expr.kind === 'load' || extra * costlyOps(v.expr) < RECOMPUTE_LIMIT) return v;
+    return this.loadSlot(this.materializeVal(v, true));
+  }
+
   /** Cuts trees that grew past the fusion limit (one kernel per `limit` operations). */
   private bounded(v: Val): Val {
     if (countNodes(v.expr) <= this.limit) return v;
@@ -321,7 +346,7 @@ class Planner {
       const expr = space && args!.every((a) => a) ? build(args as Expr[]) : undefined;
       if (expr && this.fits(expr, g)) return this.bounded({ expr, shape: out.shape, dtype: out.dtype, group: g, space });
     }
-    let ps = ins.map((v) => this.portable(v));
+    let ps = ins.map((v) => this.cheapToRepeat(this.portable(v), out.shape));
     const adapt = (vs: readonly Val[]) => build(vs.map((v) => this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr));
     let expr = adapt(ps);
     if (!this.fits(expr)) {
@@ -360,7 +385,7 @@ class Planner {
         default: return reshapeView(w, shape);
       }
     };
-    const px = this.portable(x);
+    const px = this.cheapToRepeat(this.portable(x), shape);
     const moved = this.moved(px, shape, f);
     if (moved) return this.bounded(moved);
     // A reshape no View expresses: copy to contiguous memory first, which always reshapes.
