@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { backendInfo, jit, nn, np, valueAndGrad } from '../lib/index.js';
+import { backendInfo, clearCaches, jit, nn, np, valueAndGrad } from '../lib/index.js';
 import { threadInfo, threadJobs, threadsUnsupported, useThreads } from '../lib/backends/cpu/threads.js';
 import { wasmSimdAvailable } from '../lib/backends/cpu/wasm/asm.js';
 import { wasmGemmAvailable } from '../lib/backends/cpu/wasm-gemm.js';
@@ -55,6 +55,14 @@ describe.runIf(wasmGemmAvailable() && threadsUnsupported() === undefined)('matri
     expect(backendInfo('cpu').description).toMatch(/matrix products and large fused kernels on 2 threads/);
   });
 
+  it('takes part in a synchronous program that never yields to the event loop', () => {
+    const script = "import { jit, np } from './lib/index.js'; import { threadJobs } from './lib/backends/cpu/threads.js';" +
+      " const f = jit((u) => np.exp(np.sin(u))); const x = np.ones([1000000]); const t0 = Date.now();" +
+      " while (Date.now() - t0 < 1500 && threadJobs() === 0) f(x).dispose(); console.log(threadJobs());";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 30_000 });
+    expect(Number(out.toString().trim())).toBeGreaterThan(0);
+  });
+
   it('never keeps a process alive', () => {
     const script = "import { np } from './lib/index.ts'; const a = np.ones([512, 512]); np.matmul(a, a).dataSync(); setTimeout(() => { np.matmul(a, a).dataSync(); np.sin(np.ones([1000000])).dataSync(); }, 200);";
     const t0 = Date.now();
@@ -96,4 +104,18 @@ describe.runIf(wasmSimdAvailable() && threadsUnsupported() === undefined)('fused
       }
     });
   }
+
+  it('keeps splitting a compiled function after clearCaches() drops the kernels it holds', async () => {
+    const x = vec(100_003, 'float32', 9);
+    const f = jit((u: np.Array) => np.exp(np.sin(u)));
+    const want = f(x).dataSync();
+    await threadsReady();
+    clearCaches();
+    for (let i = 0; i < 3; i++) {
+      const before = threadJobs();
+      expect(f(x).dataSync()).toEqual(want);
+      expect(threadJobs()).toBeGreaterThan(before);
+    }
+    expect(threadInfo().threads).toBe(2);
+  });
 });

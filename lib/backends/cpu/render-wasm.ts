@@ -193,7 +193,11 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
 }
 
 const streamCache = new LRU<string, Streaming>(512);
-const stridedCache = new LRU<string, StridedEntry>(1024, (_, e) => { if (e.workerId !== undefined) unshare(e.workerId); });
+// A dropped entry may still be held by a kernel function: it shares its module again on next use.
+const stridedCache = new LRU<string, StridedEntry>(1024, (_, e) => {
+  if (e.workerId !== undefined) unshare(e.workerId);
+  e.workerId = undefined;
+});
 onClearCaches(() => { streamCache.clear(); stridedCache.clear(); });
 
 /**

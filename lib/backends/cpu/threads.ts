@@ -9,16 +9,17 @@
  * the worker runs only in Node (found with process.getBuiltinModule, so bundles for the browser
  * never import worker_threads) where SharedArrayBuffer exists; elsewhere everything runs on one
  * thread. The worker starts in the background on first use (calls run on one thread until it is
- * ready) and never keeps the process alive. Modules reach it through a MessagePort that it drains
- * synchronously (receiveMessageOnPort) before each job, since its loop never yields to its event
- * loop.
+ * ready) and never keeps the process alive. Nothing waits for the caller's event loop: the worker
+ * says it is ready in the shared control words (a synchronous program that never awaits gets its
+ * second thread too), and modules reach it through a MessagePort that it drains synchronously
+ * (receiveMessageOnPort) before each job, since its own loop never yields either.
  */
 
 /** How the worker runs a module's export: a plain call, or the GEMM's loop over k blocks and row panels. */
 export type Driver = 'call' | 'gemmRows';
 
-// control words: [job sequence, done sequence, failed, module id, argument count, arguments...]
-const JOB = 0, DONE = 1, FAILED = 2, ID = 3, COUNT = 4, ARGS = 5;
+// control words: [job sequence, done sequence, failed, ready, module id, argument count, arguments...]
+const JOB = 0, DONE = 1, FAILED = 2, READY = 3, ID = 4, COUNT = 5, ARGS = 6;
 /** The most arguments a job passes (a kernel's buffer pointers and its loop range). */
 export const MAX_ARGS = 64;
 
@@ -46,7 +47,7 @@ parentPort.once('message', ({ control, port }) => {
       fns.set(id, [drivers[driver], inst.exports[entry]]);
     }
   };
-  parentPort.postMessage('ready');
+  Atomics.store(ctl, ${READY}, 1);
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, ${JOB}, seen);
@@ -65,13 +66,13 @@ parentPort.once('message', ({ control, port }) => {
 `;
 
 interface PortLike { postMessage(m: unknown): void; close(): void }
-interface WorkerLike { postMessage(m: unknown, transfer?: unknown[]): void; unref(): void; on(e: string, f: (x: unknown) => void): void; once(e: string, f: (x: unknown) => void): void }
+interface WorkerLike { postMessage(m: unknown, transfer?: unknown[]): void; unref(): void; on(e: string, f: (x: unknown) => void): void }
 interface WorkerThreads {
-  Worker: new (src: string, o: { eval: true }) => WorkerLike;
+  Worker: new (src: string, o: { eval: true; execArgv: string[] }) => WorkerLike;
   MessageChannel: new () => { port1: PortLike & { unref(): void }; port2: PortLike };
 }
 
-type State = { kind: 'off'; reason: string } | { kind: 'starting'; port: PortLike } | { kind: 'ready'; ctl: Int32Array; port: PortLike };
+type State = { kind: 'off'; reason: string } | { kind: 'starting' | 'ready'; ctl: Int32Array; port: PortLike };
 let state: State | undefined;
 let enabled = true;
 let nextId = 1;
@@ -98,14 +99,15 @@ export function startThreads(): void {
     const control = new SharedArrayBuffer(4 * (ARGS + MAX_ARGS));
     const ctl = new Int32Array(control);
     const { port1, port2 } = new wt.MessageChannel();
-    const w = new wt.Worker(WORKER_SOURCE, { eval: true });
+    // no inherited flags: the source is CommonJS whatever --input-type the caller ran with, and
+    // loader hooks (tsx, coverage) have nothing to do in it
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     w.on('error', () => { state = { kind: 'off', reason: 'the worker failed' }; });
-    w.once('message', () => { if (state?.kind === 'starting') state = { kind: 'ready', ctl, port: port1 }; });
     w.postMessage({ control, port: port2 }, [port2]);
-    // after the listeners (adding one refs the worker's port again)
+    // after the listener (adding one refs the worker's port again)
     w.unref();
     port1.unref();
-    state = { kind: 'starting', port: port1 };
+    state = { kind: 'starting', ctl, port: port1 };
   } catch (e) {
     state = { kind: 'off', reason: `the worker did not start (${(e as Error).message})` };
   }
@@ -113,6 +115,7 @@ export function startThreads(): void {
 
 /** Whether a job posted now would run on the worker. */
 export function threadsReady(): boolean {
+  if (state?.kind === 'starting' && Atomics.load(state.ctl, READY) === 1) state = { ...state, kind: 'ready' };
   return state?.kind === 'ready' && enabled;
 }
 
@@ -138,7 +141,7 @@ export function unshare(id: number): void {
  * is not running.
  */
 export function post(id: number, args: readonly number[]): (() => boolean) | undefined {
-  if (state?.kind !== 'ready' || !enabled || args.length > MAX_ARGS) return undefined;
+  if (!threadsReady() || state?.kind !== 'ready' || args.length > MAX_ARGS) return undefined;
   const ctl = state.ctl;
   ctl[ID] = id;
   ctl[COUNT] = args.length;
@@ -162,5 +165,5 @@ export const threadJobs = (): number => jobs;
 export function threadInfo(): { threads: number; note?: string } {
   if (!state) return { threads: 1, note: threadsUnsupported() ?? 'the second thread starts with the first large product or kernel' };
   if (state.kind === 'off') return { threads: 1, note: state.reason };
-  return { threads: state.kind === 'ready' ? 2 : 1 };
+  return { threads: threadsReady() || state.kind === 'ready' ? 2 : 1 };
 }
