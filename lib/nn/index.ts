@@ -45,6 +45,7 @@ export function gelu(x: ArrayLike, approximate: boolean | { approximate?: boolea
 /** exp(x) / sum(exp(x)) along `axis` (default -1), shifted by the max under stopGradient. */
 export function softmax(x: ArrayLike, axis: Axis = -1): Array {
   const a = asF(x);
+  if (a.size === 0) return a; // nothing to normalise (the max of an empty axis has no value)
   const m = stopGradient(np.max(a, axis, { keepdims: true }));
   const u = np.exp(np.subtract(a, np.where(np.isfinite(m), m, 0)));
   return np.divide(u, np.sum(u, axis, { keepdims: true }));
@@ -53,6 +54,7 @@ export function softmax(x: ArrayLike, axis: Axis = -1): Array {
 /** x - logsumexp(x) along `axis` (default -1). */
 export function logSoftmax(x: ArrayLike, axis: Axis = -1): Array {
   const a = asF(x);
+  if (a.size === 0) return a;
   const m = stopGradient(np.max(a, axis, { keepdims: true }));
   const shifted = np.subtract(a, np.where(np.isfinite(m), m, 0));
   return np.subtract(shifted, np.log(np.sum(np.exp(shifted), axis, { keepdims: true })));

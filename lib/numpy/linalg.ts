@@ -308,7 +308,14 @@ export function cholesky(x: ArrayLike): Array {
 export function norm(x: ArrayLike, ord?: number | 'fro' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
   const a = asArray(x);
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
-  const axes = axis === null || axis === undefined ? (ord !== undefined && ord !== null && f.ndim === 2 ? [0, 1] : null) : normAxes('np.linalg.norm', axis, f.ndim);
+  const hasOrd = ord !== undefined && ord !== null;
+  if ((axis === null || axis === undefined) && hasOrd && f.ndim > 2) {
+    throw new ShapeError(`np.linalg.norm: an ord (${ord}) with no axis needs a vector or a matrix, got shape [${f.shape}]; name the axes, e.g. norm(x, ord, [0, 1])`);
+  }
+  // A matrix norm's axis pair keeps its order (rows, columns): ord=1 and ord=inf differ by it.
+  const axes = axis === null || axis === undefined ? (hasOrd && f.ndim === 2 ? [0, 1] : null)
+    : globalThis.Array.isArray(axis) && axis.length === 2 ? orderedPair(axis as readonly number[], f.ndim)
+      : normAxes('np.linalg.norm', axis, f.ndim);
   const kd = { keepdims: opts.keepdims };
   if (axes === null || axes.length === 1) {
     if (ord === 'fro') throw new ShapeError("np.linalg.norm: ord='fro' needs a matrix (2 axes)");
@@ -335,6 +342,12 @@ export function norm(x: ArrayLike, ord?: number | 'fro' | null, axis?: number | 
     return kd.keepdims ? red : reshape(red, f.shape.filter((_, i) => i !== r && i !== c));
   }
   throw new ShapeError(`np.linalg.norm: matrix ord ${ord} is not supported; use 'fro', 1, -1, Infinity or -Infinity`);
+}
+
+function orderedPair(axis: readonly number[], ndim: number): number[] {
+  const pair = axis.map((a) => normAxis('np.linalg.norm', a, ndim));
+  if (pair[0] === pair[1]) throw new ShapeError(`np.linalg.norm: repeated axis in [${axis}] (rank ${ndim}); a matrix norm names two different axes`);
+  return pair;
 }
 
 export const linalg = { solve, inv, det, slogdet, cholesky, norm };

@@ -78,7 +78,9 @@ export const argmin = (x: ArrayLike, axis?: number | null, opts?: ReduceOpts): A
 export function cumsum(x: ArrayLike, axis?: number | null, opts: { reverse?: boolean } = {}): Array {
   let a = asArray(x);
   if (a.dtype === 'bool') a = convert(a, 'int32');
-  if (axis === null || axis === undefined) {
+  // numpy flattens for axis=None, and a scalar's cumsum along axis 0 is a 1-element array
+  if (axis === null || axis === undefined || a.ndim === 0) {
+    if (a.ndim === 0 && axis !== null && axis !== undefined && axis !== 0 && axis !== -1) normAxis('np.cumsum', axis, 1);
     a = bind1(Reshape, [a], { newSizes: [a.size] });
     axis = 0;
   }

@@ -121,8 +121,9 @@ export function stack(xs: readonly ArrayLike[], axis = 0): Array {
 }
 
 export const vstack = (xs: readonly ArrayLike[]): Array => concatenate(xs.map((x) => atLeast2d(x)), 0);
+/** Joins along the second axis (the first for 1-D inputs); scalars count as 1-D, as in numpy. */
 export const hstack = (xs: readonly ArrayLike[]): Array => {
-  const arrs = xs.map((x) => asArray(x));
+  const arrs = checkList('np.hstack', 'the arrays', xs).map((x) => atLeast1d(x));
   return concatenate(arrs, arrs[0]?.ndim === 1 ? 0 : 1);
 };
 
@@ -175,6 +176,8 @@ export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: 'constant';
   if (typeof padWidth === 'number') widths = a.shape.map(() => [padWidth, padWidth] as const);
   else if (typeof padWidth[0] === 'number') widths = a.shape.map(() => padWidth as readonly [number, number]);
   else widths = [...(padWidth as readonly (readonly [number, number])[])];
+  // one [before, after] pair in a list applies to every axis (numpy broadcasts it)
+  if (widths.length === 1 && a.ndim > 1) widths = a.shape.map(() => widths[0]);
   if (widths.length !== a.ndim || widths.some(([lo, hi]) => !(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi >= 0))) {
     throw new ShapeError(`np.pad: padWidth ${JSON.stringify(padWidth)} must give non-negative [before, after] for each of the ${a.ndim} axes`);
   }

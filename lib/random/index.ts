@@ -233,7 +233,7 @@ export function gumbel(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}
  * argmax(logits + gumbel) along `axis`. `shape` must end with the batch shape (logits' shape
  * without `axis`); leading axes draw independent samples.
  */
-export function categorical(k: Array, logits: ArrayLike, opts: { axis?: number; shape?: Shape } = {}): Array {
+export function categorical(k: Array, logits: ArrayLike, opts: { axis?: number; shape?: Shape; replace?: boolean } = {}): Array {
   checkKey('categorical', k);
   let l = typeof logits === 'number' || typeof logits === 'boolean' ? np.array(Number(logits)) : logits;
   if (!isFloat(l.dtype)) l = l.astype(getDefaultFloat());
@@ -250,11 +250,36 @@ export function categorical(k: Array, logits: ArrayLike, opts: { axis?: number; 
     throw new TypeError(`random.categorical: shape [${shape}] must end with the batch shape [${batch}] (logits [${l.shape}] without axis ${ax})`);
   }
   const prefix = shape.slice(0, shape.length - batch.length);
+  if (opts.replace !== undefined && typeof opts.replace !== 'boolean') throw new TypeError(`random.categorical: replace must be true or false, got ${String(opts.replace)}`);
+  if (opts.replace === false) return withoutReplacement(k, l, ax, prefix, batch);
   const logitsShape = [...tail];
   logitsShape.splice(ax, 0, l.shape[ax]);
   const g = gumbel(k, [...prefix, ...logitsShape], { dtype: l.dtype });
   const lb = prefix.length ? np.expandDims(l, prefix.map((_, i) => i)) : l;
   return np.argmax(np.add(g, lb), axis);
+}
+
+/**
+ * categorical's `replace: false`, as JAX: the Gumbel-top-k trick. One Gumbel draw perturbs the
+ * logits (their own shape); the prod(prefix) largest along the axis, in descending order, are the
+ * samples, laid out as [...prefix, ...batch]. Taken categories rank below every untaken one, even
+ * those of logit −inf, so the samples are always distinct.
+ */
+function withoutReplacement(k: Array, l: Array, ax: number, prefix: readonly number[], batch: readonly number[]): Array {
+  const count = prefix.reduce((a, b) => a * b, 1);
+  const n = l.shape[ax];
+  if (count > n) {
+    throw new RangeError(`random.categorical: ${count} samples without replacement (shape prefix [${prefix}]) exceed the ${n} categories along axis ${ax} of logits [${l.shape}]`);
+  }
+  let p = np.maximum(np.add(gumbel(k, l.shape, { dtype: l.dtype }), l), -Number.MAX_VALUE);
+  const cats = np.arange(n).reshape(l.shape.map((d, i) => (i === ax ? d : 1)));
+  const picks: Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const pick = np.argmax(p, ax);
+    picks.push(pick);
+    p = np.where(np.equal(cats, np.expandDims(pick, ax)), -Infinity, p);
+  }
+  return np.reshape(np.stack(picks, 0), [...prefix, ...batch]);
 }
 
 /**
