@@ -94,13 +94,87 @@ function buildModule(pr: Precision, shared: boolean): Uint8Array<ArrayBuffer> {
       f.get(q).get(nP).op('i32.lt_u').brIf(0);
     });
   }, 'gemm');
+  packFunctions(m, pr);
   return m.bytes();
+}
+
+/** Shuffle bytes picking `lanes` of `bytes`-wide lanes from two vectors (first: 0.., second: 16/bytes..). */
+const laneBytes = (lanes: readonly number[], bytes: number): number[] => lanes.flatMap((l) => Array.from({ length: bytes }, (_, b) => l * bytes + b));
+
+/**
+ * Packing inside the module, from operands copied in whole (one memcpy) — JS element by element
+ * costs ~1 ns per element, a third of a 784x256 layer's product. Full panels only; JS packs a
+ * partial last panel and the k tail.
+ *
+ * packA(src, dst, panels, K4, rowBytes, panelBytes): 4-row panels of an A whose rows are
+ * contiguous (stride rowBytes), K4 k's (a multiple of the lanes per vector), transposed four rows
+ * by one vector at a time. packB(src, dst, panels, K, rowBytes): 32-byte-wide panels of a
+ * row-major B, one row's 32 bytes per k.
+ */
+function packFunctions(m: ModuleBuilder, pr: Precision): void {
+  m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, (f) => {
+    const [src, dst, panels, K4, rowBytes, panelBytes] = [0, 1, 2, 3, 4, 5];
+    const [p, k, r0, d] = Array.from({ length: 4 }, () => f.local('i32'));
+    const v = Array.from({ length: 4 }, () => f.local('v128'));
+    const [t0, t1, t2, t3] = Array.from({ length: 4 }, () => f.local('v128'));
+    f.i32Const(0).set(p);
+    f.loop(() => {
+      f.get(src).get(p).get(rowBytes).op('i32.mul').i32Const(2).op('i32.shl').op('i32.add').set(r0);
+      f.get(dst).get(p).get(panelBytes).op('i32.mul').op('i32.add').set(d);
+      f.i32Const(0).set(k);
+      f.loop(() => {
+        for (let r = 0; r < 4; r++) {
+          f.get(r0).get(k).op('i32.add');
+          if (r) f.get(rowBytes).i32Const(r).op('i32.mul').op('i32.add');
+          f.mem('v128.load', 0, 0).set(v[r]);
+        }
+        if (pr.size === 4) {
+          // 4x4 transpose: out[j] = [v0[j], v1[j], v2[j], v3[j]]
+          f.get(v[0]).get(v[1]).shuffle(laneBytes([0, 4, 1, 5], 4)).set(t0);
+          f.get(v[2]).get(v[3]).shuffle(laneBytes([0, 4, 1, 5], 4)).set(t1);
+          f.get(v[0]).get(v[1]).shuffle(laneBytes([2, 6, 3, 7], 4)).set(t2);
+          f.get(v[2]).get(v[3]).shuffle(laneBytes([2, 6, 3, 7], 4)).set(t3);
+          [[t0, t1, [0, 1, 4, 5]], [t0, t1, [2, 3, 6, 7]], [t2, t3, [0, 1, 4, 5]], [t2, t3, [2, 3, 6, 7]]].forEach(([x, y, lanes], j) => {
+            f.get(d).get(x as number).get(y as number).shuffle(laneBytes(lanes as number[], 4)).mem('v128.store', 16 * j, 0);
+          });
+        } else {
+          // two k's per vector: k = [v0[0], v1[0]], [v2[0], v3[0]]; k + 1 the same with lane 1
+          [[0, 1, [0, 2]], [2, 3, [0, 2]], [0, 1, [1, 3]], [2, 3, [1, 3]]].forEach(([x, y, lanes], j) => {
+            f.get(d).get(v[x as number]).get(v[y as number]).shuffle(laneBytes(lanes as number[], 8)).mem('v128.store', 16 * j, 0);
+          });
+        }
+        f.get(d).i32Const(64).op('i32.add').set(d);
+        f.get(k).i32Const(16).op('i32.add').tee(k).get(K4).i32Const(pr.size === 4 ? 2 : 3).op('i32.shl');
+        f.op('i32.lt_u').brIf(0);
+      });
+      f.get(p).i32Const(1).op('i32.add').tee(p).get(panels).op('i32.lt_u').brIf(0);
+    });
+  }, 'packA');
+  m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, (f) => {
+    const [src, dst, panels, K, rowBytes] = [0, 1, 2, 3, 4];
+    const [p, k, s, d] = Array.from({ length: 4 }, () => f.local('i32'));
+    f.get(dst).set(d);
+    f.i32Const(0).set(p);
+    f.loop(() => {
+      f.get(src).get(p).i32Const(5).op('i32.shl').op('i32.add').set(s);
+      f.get(K).set(k);
+      f.loop(() => {
+        f.get(d).get(s).mem('v128.load', 0, 0).mem('v128.store', 0, 0);
+        f.get(d).get(s).mem('v128.load', 16, 0).mem('v128.store', 16, 0);
+        f.get(d).i32Const(32).op('i32.add').set(d);
+        f.get(s).get(rowBytes).op('i32.add').set(s);
+        f.get(k).i32Const(1).op('i32.sub').tee(k).brIf(0);
+      });
+      f.get(p).i32Const(1).op('i32.add').tee(p).get(panels).op('i32.lt_u').brIf(0);
+    });
+  }, 'packB');
 }
 
 // ---- instance and memory ----------------------------------------------------------------
 
 type GemmFn = (aPtr: number, bPtr: number, cPtr: number, mP: number, nP: number, K: number, k0: number, kc: number) => void;
-type Kernel = { gemm: GemmFn; mem: WebAssembly.Memory; module: WebAssembly.Module; sharedId?: number } | null;
+type PackFn = (...args: number[]) => void;
+type Kernel = { gemm: GemmFn; packA: PackFn; packB: PackFn; mem: WebAssembly.Memory; module: WebAssembly.Module; sharedId?: number } | null;
 const kernels = new Map<Precision, Kernel>();
 const shared = threadsUnsupported() === undefined;
 
@@ -111,7 +185,8 @@ function instance(pr: Precision): Kernel {
     const module = new WebAssembly.Module(buildModule(pr, shared));
     const mem = new WebAssembly.Memory(shared ? { initial: 1, maximum: MAX_PAGES, shared: true } : { initial: 1 });
     const inst = new WebAssembly.Instance(module, { env: { mem } });
-    k = { gemm: inst.exports.gemm as unknown as GemmFn, mem, module };
+    const e = inst.exports as Record<string, unknown>;
+    k = { gemm: e.gemm as GemmFn, packA: e.packA as PackFn, packB: e.packB as PackFn, mem, module };
   } catch {
     k = null; // no WebAssembly SIMD here: callers fall back to the JS kernel
   }
@@ -158,6 +233,12 @@ function pack(x: ArrayLike<number>, off: number, sR: number, sC: number, rows: n
         dst[o] = x[base + c]; dst[o + 1] = x[s1 + c]; dst[o + 2] = x[s2 + c]; dst[o + 3] = x[s3 + c];
         o += 4;
       }
+    } else if (live === w && sR === 1) {
+      // a full panel of contiguous rows (a row-major B): w elements straight from each row
+      for (let k = 0, c = base; k < K; k++, c += sC) {
+        for (let r = 0; r < w; r++) dst[o + r] = x[c + r];
+        o += w;
+      }
     } else {
       for (let k = 0; k < K; k++) {
         const src = base + k * sC;
@@ -181,14 +262,37 @@ export function wasmGemm(a: Operand, aOff: number, b: Operand, bOff: number, out
   const Mp = mP * 4, Np = nP * W;
   const Kp = Math.ceil(K / UNROLL) * UNROLL;
   const aLen = Mp * Kp, bLen = Np * Kp, cLen = Mp * Np;
-  const bytes = (aLen + bLen + cLen) * pr.size;
+  // operands packed inside the module are first copied in whole to a staging area after C
+  const Arr = pr === F32 ? Float32Array : Float64Array;
+  const lanes = 16 / pr.size;
+  const aSpan = a.sK === 1 && a.sF >= 0 && a.data instanceof Arr && M >= 4 && K >= lanes && Kp === K ? (M - 1) * a.sF + K : 0;
+  const bSpan = b.sF === 1 && b.sK >= 0 && b.data instanceof Arr && N >= W && Kp === K ? (K - 1) * b.sK + N : 0;
+  const stage = aLen + bLen + cLen;
+  const bytes = (stage + Math.max(aSpan, bSpan)) * pr.size + 16;
   if (bytes > MAX_BYTES) return false;
   const have = inst.mem.buffer.byteLength;
   if (have < bytes) inst.mem.grow(Math.ceil((bytes - have) / 65536));
   const heap = pr === F32 ? new Float32Array(inst.mem.buffer) : new Float64Array(inst.mem.buffer);
   const bPtr = aLen * pr.size, cPtr = (aLen + bLen) * pr.size;
-  pack(a.data, aOff, a.sF, a.sK, M, K, Kp, 4, heap, 0);
-  pack(b.data, bOff, b.sF, b.sK, N, K, Kp, W, heap, aLen);
+  if (aSpan) {
+    heap.set((a.data as Float32Array).subarray(aOff, aOff + aSpan), stage);
+    const full = M >> 2, K4 = K - (K % lanes);
+    inst.packA(stage * pr.size, 0, full, K4, a.sF * pr.size, Kp * 4 * pr.size);
+    for (let p = 0; p < full; p++) {
+      for (let k = K4; k < K; k++) for (let r = 0; r < 4; r++) heap[(p * Kp + k) * 4 + r] = a.data[aOff + (p * 4 + r) * a.sF + k];
+    }
+    if (M > full * 4) pack(a.data, aOff + full * 4 * a.sF, a.sF, a.sK, M - full * 4, K, Kp, 4, heap, full * 4 * Kp);
+  } else {
+    pack(a.data, aOff, a.sF, a.sK, M, K, Kp, 4, heap, 0);
+  }
+  if (bSpan) {
+    heap.set((b.data as Float32Array).subarray(bOff, bOff + bSpan), stage);
+    const full = Math.floor(N / W);
+    inst.packB(stage * pr.size, bPtr, full, K, b.sK * pr.size);
+    if (N > full * W) pack(b.data, bOff + full * W, b.sF, b.sK, N - full * W, K, Kp, W, heap, aLen + full * W * Kp);
+  } else {
+    pack(b.data, bOff, b.sF, b.sK, N, K, Kp, W, heap, aLen);
+  }
   const c0 = aLen + bLen;
   // k blocks keep a B panel in L1; MC-row blocks keep the A panels they reuse in L2
   const rows = (p0: number, p1: number): void => {
