@@ -122,9 +122,14 @@ export function vjp(f: (...args: any[]) => any, primals: unknown, opts: { hasAux
   return [out, vjpFn];
 }
 
-function fillZeros(xs: readonly Array[], diff: readonly boolean[], cts: readonly Array[]): Array[] {
+/**
+ * Every leaf's cotangent: its computed one (`diff`: the program's float leaves), or zeros. Leaves
+ * not `wanted` (arguments outside argnums, whose gradients no one returns) get `undefined`: zeros
+ * of an input batch would be computed, under jit even staged, only to be dropped.
+ */
+function fillZeros(xs: readonly Array[], diff: readonly boolean[], cts: readonly Array[], wanted?: readonly boolean[]): (Array | undefined)[] {
   let k = 0;
-  return xs.map((x, i) => (diff[i] && isFloat(x.dtype) ? cts[k++] : zerosOf(x.aval)));
+  return xs.map((x, i) => (diff[i] ? cts[k++] : wanted && !wanted[i] ? undefined : zerosOf(x.aval)));
 }
 
 export interface GradOptions {
@@ -160,7 +165,7 @@ function valueAndGradAs(who: string, f: Parameters<typeof valueAndGrad>[0], opts
     const [outs, res] = runPrimal(p, xs, b.jaxprOuts, knownTangents(p, b.jaxprOuts));
     const one = lit(1, p.outAvals[0]);
     const xcts = p.outLinear[0] ? runStaged(p.backward, [...res, one]) : p.backward.jaxpr.outputs.map((o) => zerosOf(o.aval));
-    const all = fillZeros(xs, p.diff, xcts);
+    const all = fillZeros(xs, p.diff, xcts, diff);
     // Gradients keep the structure of the differentiated arguments.
     const perArg = unflatten<unknown[]>(inTree, all);
     const grads = typeof opts.argnums === 'object' ? nums.map((i) => perArg[i]) : perArg[nums[0]];
