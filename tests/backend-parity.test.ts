@@ -91,7 +91,7 @@ describeEachBackend('backend parity', (b) => {
   ];
 
   it('grad of an MLP loss (each parameter)', async () => {
-    for (const argnum of [0, 1, 2]) await parity((...a) => grad(mlpLoss, { argnums: argnum })(...a) as Array, mlpInputs);
+    for (const argnum of [0, 1, 2]) await parity((...a) => (grad(mlpLoss, { argnums: argnum }) as (...x: unknown[]) => unknown)(...a) as Array, mlpInputs);
   });
 
   // test-f32: simplify's constant folding reads a folded constant with dataSync on the default
@@ -99,7 +99,7 @@ describeEachBackend('backend parity', (b) => {
   b.it({}, 'jit of an MLP loss and of its gradient', async () => {
     await parity(jit(mlpLoss), mlpInputs);
     const g = jit(grad(mlpLoss));
-    await parity((...a) => g(...a) as Array, mlpInputs);
+    await parity((...a) => (g as (...x: unknown[]) => unknown)(...a) as Array, mlpInputs);
   });
 
   // test-f32: vmap's staging runs simplify, whose constant folding calls dataSync (as above).

@@ -101,7 +101,7 @@ describe('grad(checkpoint(f)) is bit-identical to grad(f) (issue 9, bug 2)', () 
     for (let k = 0; k < 100; k++) {
       const x = np.array((r() - 0.5) * 6);
       const w = np.array(r());
-      const [a, c] = [plain(x, w).item(), ck(x, w).item()];
+      const [a, c] = [plain(x, w).item() as number, ck(x, w).item() as number];
       if (a !== c) differ++;
       expect(Math.abs(a - c)).toBeLessThanOrEqual(4 * Number.EPSILON * Math.max(1, Math.abs(a)));
     }

@@ -105,7 +105,7 @@ describe.runIf(gpu)('webgpu device', () => {
         const out = step(p, x, y);
         disposeTree(p);
         p = out.p;
-        if (i === 9) { live = memoryStats('webgpu').liveBytes; first = await out.l.itemAsync(); }
+        if (i === 9) { live = memoryStats('webgpu').liveBytes; first = (await out.l.itemAsync()) as number; }
         out.l.dispose();
         // At most what it was (garbage of earlier tests may be finalized meanwhile), never growing.
         if (i === 999) expect(memoryStats('webgpu').liveBytes).toBeLessThanOrEqual(live);

@@ -12,7 +12,8 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { partialEval } from './partial-eval.js';
 import { transposeEval } from './transpose.js';
 import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
-import { checkFn, flattenArrays } from './staging.js';
+import { checkFn, flattenArrays, floatNumbers } from './staging.js';
+import type { Arg, Args, ArrayTree, Fn, GradsAt } from './types.js';
 
 interface VjpProgram {
   /** [consts..., xs...] -> [outputs (main + aux)..., residuals...] */
@@ -96,9 +97,12 @@ const asArgList = (primals: unknown): unknown[] =>
  * `vjp(f, primals, { hasAux })` -> `[out, vjpFn]` (or `[out, vjpFn, aux]`); `vjpFn(ct)` returns one
  * cotangent per primal argument. `primals` is the argument list (a single Array is one argument).
  */
+export function vjp<A extends unknown[], R>(f: (...args: A) => R, primals: Primals<A>, opts?: { hasAux?: false }): [ArrayTree<R>, (ct: ArrayTree<R>) => ArrayTree<A>];
+export function vjp<A extends unknown[], R, Aux>(f: (...args: A) => readonly [R, Aux], primals: Primals<A>, opts: { hasAux: true }): [ArrayTree<R>, (ct: ArrayTree<R>) => ArrayTree<A>, ArrayTree<Aux>];
+export function vjp(f: Fn, primals: unknown, opts?: { hasAux?: boolean }): [unknown, (ct: unknown) => unknown[], unknown?];
 export function vjp(f: (...args: any[]) => any, primals: unknown, opts: { hasAux?: boolean } = {}): any {
   checkFn('vjp', f);
-  const args = asArgList(primals);
+  const args = floatNumbers(asArgList(primals));
   const { xs, inTree } = userArgs('vjp', args);
   const diff = xs.map(() => true);
   const b = buildVjp('vjp', f, xs, inTree, !!opts.hasAux, diff, { aux: !!opts.hasAux });
@@ -132,6 +136,12 @@ function fillZeros(xs: readonly Array[], diff: readonly boolean[], cts: readonly
   return xs.map((x, i) => (diff[i] ? cts[k++] : wanted && !wanted[i] ? undefined : zerosOf(x.aval)));
 }
 
+/** The argument list of a function taking A, as vjp/linearize take it (a lone Array for one argument). */
+export type Primals<A extends unknown[]> = Args<A> | (A extends [infer X] ? Arg<X> : never);
+
+/** GradOptions with argnums `N` and hasAux `H` spelled out, so the result type can follow them. */
+export type GradOpts<N, H extends boolean> = { argnums?: N; allowInt?: boolean } & (H extends true ? { hasAux: true } : { hasAux?: false });
+
 export interface GradOptions {
   argnums?: number | readonly number[];
   hasAux?: boolean;
@@ -146,16 +156,22 @@ function argnumsMask(who: string, args: unknown[], argnums: number | readonly nu
 }
 
 /** `valueAndGrad(f)(...args)` -> `[value, grads]` (`[[value, aux], grads]` with hasAux). */
+export function valueAndGrad<A extends unknown[], R, const N extends number = 0>(f: (...args: A) => R, opts?: GradOpts<N, false>): (...args: Args<A>) => [ArrayTree<R>, ArrayTree<A[N]>];
+export function valueAndGrad<A extends unknown[], R, const N extends readonly number[]>(f: (...args: A) => R, opts: GradOpts<N, false> & { argnums: N }): (...args: Args<A>) => [ArrayTree<R>, GradsAt<A, N>];
+export function valueAndGrad<A extends unknown[], R, Aux, const N extends number = 0>(f: (...args: A) => readonly [R, Aux], opts: GradOpts<N, true>): (...args: Args<A>) => [[ArrayTree<R>, ArrayTree<Aux>], ArrayTree<A[N]>];
+export function valueAndGrad<A extends unknown[], R, Aux, const N extends readonly number[]>(f: (...args: A) => readonly [R, Aux], opts: GradOpts<N, true> & { argnums: N }): (...args: Args<A>) => [[ArrayTree<R>, ArrayTree<Aux>], GradsAt<A, N>];
+export function valueAndGrad(f: Fn, opts?: GradOptions): (...args: unknown[]) => [unknown, unknown];
 export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
   return valueAndGradAs('valueAndGrad', f, opts);
 }
 
 /** valueAndGrad, with errors naming the transform the user called. */
-function valueAndGradAs(who: string, f: Parameters<typeof valueAndGrad>[0], opts: GradOptions): ReturnType<typeof valueAndGrad> {
+function valueAndGradAs(who: string, f: (...args: any[]) => any, opts: GradOptions): (...args: any[]) => any {
   checkFn(who, f);
-  return (...args: unknown[]) => {
+  return (...given: unknown[]) => {
+    const { diff, nums } = argnumsMask(who, given, opts.argnums ?? 0);
+    const args = given.map((a, i) => (nums.includes(i) ? floatNumbers(a) : a));
     const { xs, inTree } = userArgs(who, args);
-    const { diff, nums } = argnumsMask(who, args, opts.argnums ?? 0);
     checkDiffInputs(who, xs, diff, !!opts.allowInt);
     const b = buildVjp(who, f, xs, inTree, !!opts.hasAux, diff, { argnums: nums, aux: !!opts.hasAux });
     const p = b.program;
@@ -175,6 +191,11 @@ function valueAndGradAs(who: string, f: Parameters<typeof valueAndGrad>[0], opts
 }
 
 /** `grad(f, { argnums, hasAux, allowInt })`: the gradient of a real scalar function. */
+export function grad<A extends unknown[], const N extends number = 0>(f: (...args: A) => unknown, opts?: GradOpts<N, false>): (...args: Args<A>) => ArrayTree<A[N]>;
+export function grad<A extends unknown[], const N extends readonly number[]>(f: (...args: A) => unknown, opts: GradOpts<N, false> & { argnums: N }): (...args: Args<A>) => GradsAt<A, N>;
+export function grad<A extends unknown[], Aux, const N extends number = 0>(f: (...args: A) => readonly [unknown, Aux], opts: GradOpts<N, true>): (...args: Args<A>) => [ArrayTree<A[N]>, ArrayTree<Aux>];
+export function grad<A extends unknown[], Aux, const N extends readonly number[]>(f: (...args: A) => readonly [unknown, Aux], opts: GradOpts<N, true> & { argnums: N }): (...args: Args<A>) => [GradsAt<A, N>, ArrayTree<Aux>];
+export function grad(f: Fn, opts?: GradOptions): (...args: unknown[]) => unknown;
 export function grad(f: (...args: any[]) => any, opts: GradOptions = {}): (...args: any[]) => any {
   const vg = valueAndGradAs('grad', f, opts);
   return (...args: unknown[]) => {
@@ -209,9 +230,11 @@ function linearizeProgram(f: Parameters<typeof linearize>[0], xs: Array[], inTre
 }
 
 /** `linearize(f, primals)` -> `[out, jvpFn]`; `jvpFn(...tangents)` reuses the linearization. */
+export function linearize<A extends unknown[], R>(f: (...args: A) => R, primals: Primals<A>): [ArrayTree<R>, (...tangents: Args<A>) => ArrayTree<R>];
+export function linearize(f: Fn, primals: unknown): [unknown, (...tangents: unknown[]) => unknown];
 export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (...tangents: unknown[]) => any] {
   checkFn('linearize', f);
-  const args = asArgList(primals);
+  const args = floatNumbers(asArgList(primals));
   const { xs, inTree } = userArgs('linearize', args);
   const p = linearizeProgram(f, xs, inTree);
   const known = runStaged(p.staged, xs);
@@ -239,6 +262,8 @@ export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (
 }
 
 /** The transpose of a linear function at `primals`: `linearTranspose(f, primals)(ct)` -> an array. */
+export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, primals: Primals<A>): (ct: ArrayTree<R>) => ArrayTree<A>;
+export function linearTranspose(f: Fn, primals: unknown): (ct: unknown) => unknown[];
 export function linearTranspose(f: (...args: any[]) => any, primals: unknown): (ct: unknown) => unknown[] {
   const args = asArgList(primals);
   const [, vjpFn] = vjp(f, args);

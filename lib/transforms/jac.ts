@@ -18,6 +18,7 @@ import { vmap } from './vmap.js';
 import { userArgs } from './api-util.js';
 import { checkFn } from './staging.js';
 import { stagedApply } from './staged-apply.js';
+import type { Args, ArrayTree, Fn, Jacobian, Selected } from './types.js';
 
 export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 
@@ -90,6 +91,9 @@ type UserFn = Parameters<typeof jacfwd>[0];
 const optsKey = (opts: JacOptions, an: readonly number[]) => ({ argnums: an, list: typeof opts.argnums === 'object', aux: !!opts.hasAux });
 
 /** Forward-mode Jacobian (efficient for few inputs, many outputs). */
+export function jacfwd<A extends unknown[], R, const N extends number | readonly number[] = 0>(f: (...args: A) => R, opts?: { argnums?: N; hasAux?: false }): (...args: Args<A>) => Jacobian<R, Selected<A, N>>;
+export function jacfwd<A extends unknown[], R, Aux, const N extends number | readonly number[] = 0>(f: (...args: A) => readonly [R, Aux], opts: { argnums?: N; hasAux: true }): (...args: Args<A>) => [Jacobian<R, Selected<A, N>>, ArrayTree<Aux>];
+export function jacfwd(f: Fn, opts?: JacOptions): (...args: unknown[]) => unknown;
 export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   checkFn('jacfwd', f);
   return (...args: unknown[]) => {
@@ -99,6 +103,9 @@ export function jacfwd(f: (...args: any[]) => any, opts: JacOptions = {}): (...a
 }
 
 /** Reverse-mode Jacobian (efficient for many inputs, few outputs). */
+export function jacrev<A extends unknown[], R, const N extends number | readonly number[] = 0>(f: (...args: A) => R, opts?: { argnums?: N; hasAux?: false }): (...args: Args<A>) => Jacobian<R, Selected<A, N>>;
+export function jacrev<A extends unknown[], R, Aux, const N extends number | readonly number[] = 0>(f: (...args: A) => readonly [R, Aux], opts: { argnums?: N; hasAux: true }): (...args: Args<A>) => [Jacobian<R, Selected<A, N>>, ArrayTree<Aux>];
+export function jacrev(f: Fn, opts?: JacOptions): (...args: unknown[]) => unknown;
 export function jacrev(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   checkFn('jacrev', f);
   return (...args: unknown[]) => {
@@ -155,6 +162,9 @@ function jacrevAt(f: UserFn, opts: JacOptions, an: number[], args: unknown[]): u
 }
 
 /** Hessian = jacfwd(jacrev(f)): forward-over-reverse (with hasAux, jacrev's [jac, aux] is jacfwd's [out, aux]). */
+export function hessian<A extends unknown[], R, const N extends number | readonly number[] = 0>(f: (...args: A) => R, opts?: { argnums?: N; hasAux?: false }): (...args: Args<A>) => Jacobian<Jacobian<R, Selected<A, N>>, Selected<A, N>>;
+export function hessian<A extends unknown[], R, Aux, const N extends number | readonly number[] = 0>(f: (...args: A) => readonly [R, Aux], opts: { argnums?: N; hasAux: true }): (...args: Args<A>) => [Jacobian<Jacobian<R, Selected<A, N>>, Selected<A, N>>, ArrayTree<Aux>];
+export function hessian(f: Fn, opts?: JacOptions): (...args: unknown[]) => unknown;
 export function hessian(f: (...args: any[]) => any, opts: JacOptions = {}): (...args: any[]) => any {
   checkFn('hessian', f);
   return jacfwd(jacrev(f, opts), opts);

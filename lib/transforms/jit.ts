@@ -14,6 +14,7 @@ import { PER_FUNCTION } from './api-util.js';
 import { isDType } from '../core/dtype.js';
 import { simplify } from './passes.js';
 import { avalsKey, checkFn, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
+import type { Args, Fn, ShapeTree } from './types.js';
 
 export interface JitOptions {
   /** Positions of arguments that are compile-time constants (any JS value; part of the cache key). */
@@ -134,6 +135,8 @@ export function makeJaxpr(f: (...args: any[]) => unknown, opts: JitOptions = {})
 }
 
 /** Output shapes and dtypes of `f`, as a pytree of `{ shape, dtype }`, without running it. */
+export function evalShape<A extends unknown[], R>(f: (...args: A) => R, ...args: Args<A>): ShapeTree<R>;
+export function evalShape(f: Fn, ...args: unknown[]): unknown;
 export function evalShape(f: (...args: any[]) => unknown, ...args: unknown[]): any {
   const t = traceAbstract('evalShape', f, args, []);
   return unflatten(t.outTree, t.jaxpr.outputs.map((o) => ({ shape: [...o.aval.shape], dtype: o.aval.dtype })));

@@ -5,8 +5,9 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { bind, scalarArray } from '../core/trace.js';
 import { instantiate } from '../primitives/ad-util.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
-import { checkFn, flattenArrays } from './staging.js';
+import { checkFn, flattenArrays, floatNumbers } from './staging.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
+import type { Args, ArrayTree, Fn } from './types.js';
 
 /** Pushes tangents through `j` (consts first, with Zero tangents unless given). */
 export function jvpEval(j: Jaxpr, consts: readonly Array[], primals: readonly Array[], tangents: readonly Tangent[], constTangents?: readonly Tangent[]): [Array[], Tangent[]] {
@@ -51,13 +52,16 @@ export interface AuxOpt { hasAux?: boolean }
  * `jvp(f, primals, tangents)` -> `[f(...primals), J·tangents]`; primals and tangents are arrays of
  * arguments (pytrees) with matching structure, shapes and dtypes.
  */
+export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Args<A>, tangents: Args<A>, opts?: { hasAux?: false }): [ArrayTree<R>, ArrayTree<R>];
+export function jvp<A extends unknown[], R, Aux>(f: (...args: A) => readonly [R, Aux], primals: Args<A>, tangents: Args<A>, opts: { hasAux: true }): [ArrayTree<R>, ArrayTree<R>, ArrayTree<Aux>];
+export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[], opts?: AuxOpt): [unknown, unknown, unknown?];
 export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tangents: readonly unknown[], opts: AuxOpt = {}): any {
   checkFn('jvp', f);
   if (!globalThis.Array.isArray(primals) || !globalThis.Array.isArray(tangents)) {
     throw new TypeError('jvp: primals and tangents must be arrays of arguments, e.g. jvp(f, [x], [t])');
   }
-  const { xs, inTree } = userArgs('jvp', primals);
-  const [ts, tTree] = flattenArrays('jvp', tangents);
+  const { xs, inTree } = userArgs('jvp', floatNumbers(primals));
+  const [ts, tTree] = flattenArrays('jvp', floatNumbers(tangents));
   if (treedefStr(tTree) !== treedefStr(inTree)) {
     throw new TypeError(`jvp: tangents have structure ${treedefStr(tTree)} but primals have ${treedefStr(inTree)}`);
   }

@@ -4,12 +4,24 @@ import { type Aval, avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, isPlainObject, treedefStr, unflatten } from '../core/pytree.js';
 import { asArray, describe } from '../primitives/convert.js';
 import { Tracer } from '../core/trace.js';
+import { getDefaultFloat } from '../core/dtype.js';
 
 /** A `{ shape, dtype }` leaf, accepted by makeJaxpr/evalShape in place of an array. */
 export interface ShapeDtype { shape: readonly number[]; dtype: Aval['dtype'] }
 
 export const isShapeDtype = (x: unknown): x is ShapeDtype =>
   isPlainObject(x) && globalThis.Array.isArray(x.shape) && typeof x.dtype === 'string' && Object.keys(x).length === 2;
+
+/**
+ * `tree` with its JS-number leaves as weakly typed scalars of the default float: what a number
+ * means where a transform differentiates (`grad(f)(3)` is the derivative at the float 3; an int32
+ * leaf would have no gradient).
+ */
+export function floatNumbers<T>(tree: T): T {
+  const [leaves, def] = flatten(tree);
+  if (!leaves.some((l) => typeof l === 'number')) return tree;
+  return unflatten<T>(def, leaves.map((l) => (typeof l === 'number' ? asArray(l, getDefaultFloat()) : l)));
+}
 
 /** Flattens arguments to arrays (JS numbers become weakly typed scalars). */
 /** The function a transform was given, or a TypeError naming the transform (never a crash deep inside). */

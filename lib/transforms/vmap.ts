@@ -8,6 +8,7 @@ import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from '
 import { type Aval, avalStr } from '../core/ir.js';
 import { ShapeError } from '../core/errors.js';
 import { isPlainObject } from '../core/pytree.js';
+import type { Args, ArrayTree, Fn } from './types.js';
 
 type Dim = number | null;
 
@@ -97,6 +98,8 @@ function firstMismatch(spec: unknown, tree: unknown, shown: unknown, path: strin
  * `vmap(f, inAxes = 0, outAxes = 0, { axisSize })`: maps `f` over an axis of its arguments.
  * Axes are pytree prefixes of the arguments/outputs; null = not mapped; negative axes count from the end.
  */
+export function vmap<A extends unknown[], R>(f: (...args: A) => R, inAxes?: unknown, outAxes?: unknown, opts?: { axisSize?: number }): (...args: Args<A>) => ArrayTree<R>;
+export function vmap(f: Fn, inAxes?: unknown, outAxes?: unknown, opts?: { axisSize?: number }): (...args: unknown[]) => unknown;
 export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: { axisSize?: number } = {}): (...args: any[]) => any {
   if (typeof f !== 'function') throw new TypeError(`vmap: the first argument must be the function to map, got ${typeof f}; write vmap(f, inAxes)(...args)`);
   return (...args: unknown[]) => {

@@ -1,0 +1,55 @@
+/**
+ * The types transforms infer their results with: a function's parameter and return types mapped
+ * through pytrees, so `grad(loss)(params)` has the type of `params` with Arrays at the leaves.
+ * Types only (no runtime code).
+ */
+import type { Array } from '../core/array.js';
+import type { DType } from '../core/dtype.js';
+
+/** A function a transform takes: any parameter types (typed parameters stay assignable). */
+export type Fn = (...args: never[]) => unknown;
+
+/** Anything read as one Array leaf: an Array, a JS number or boolean, a typed array. */
+export type LeafLike = Array | number | boolean | ArrayBufferView;
+
+/**
+ * `T` with every leaf an Array: the type of a gradient, tangent, cotangent, batched output or aux
+ * value of a `T`. JS numbers and booleans become Arrays (they are weakly typed scalars); `null`
+ * and `undefined` (empty subtrees) stay.
+ */
+export type ArrayTree<T> =
+  T extends LeafLike ? Array
+    : T extends null | undefined ? T
+      : T extends readonly unknown[] ? { -readonly [K in keyof T]: ArrayTree<T[K]> }
+        : T extends object ? { -readonly [K in keyof T]: ArrayTree<T[K]> }
+          : unknown;
+
+/** `T` with every leaf `{ shape, dtype }`: what `evalShape` returns. */
+export type ShapeTree<T> =
+  T extends LeafLike ? { shape: number[]; dtype: DType }
+    : T extends null | undefined ? T
+      : T extends readonly unknown[] ? { -readonly [K in keyof T]: ShapeTree<T[K]> }
+        : T extends object ? { -readonly [K in keyof T]: ShapeTree<T[K]> }
+          : unknown;
+
+/** Where `f` takes an Array, the transformed function also takes a JS number (`grad(f)(3)`). */
+export type Arg<T> = T extends Array ? Array | number : T;
+/** A parameter list with Arg applied to each parameter. */
+export type Args<A extends readonly unknown[]> = { [K in keyof A]: Arg<A[K]> };
+
+/** The gradients for argnums `N` (a list): one ArrayTree per listed argument, in order. */
+export type GradsAt<A extends readonly unknown[], N extends readonly number[]> = { -readonly [K in keyof N]: ArrayTree<A[N[K] & keyof A]> };
+
+/**
+ * The Jacobian of an output of type `R` with respect to an input of type `X`: the output's
+ * structure outside, the input's inside (as JAX nests them), an Array at each pair of leaves.
+ */
+export type Jacobian<R, X> =
+  R extends LeafLike ? ArrayTree<X>
+    : R extends null | undefined ? R
+      : R extends readonly unknown[] ? { -readonly [K in keyof R]: Jacobian<R[K], X> }
+        : R extends object ? { -readonly [K in keyof R]: Jacobian<R[K], X> }
+          : unknown;
+
+/** What argnums selects: one argument's type (a number), or the tuple of the listed ones. */
+export type Selected<A extends readonly unknown[], N> = N extends readonly number[] ? { -readonly [K in keyof N]: A[N[K] & keyof A] } : A[N & keyof A];
