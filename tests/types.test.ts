@@ -4,7 +4,7 @@
  * `@ts-expect-error` fails too); the calls also run, so the runtime values are the types' shapes.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { evalShape, grad, hessian, jacfwd, jacrev, jvp, linearize, linearTranspose, np, valueAndGrad, vjp, vmap, type DType } from '../lib/index.js';
+import { evalShape, grad, hessian, jacfwd, jacrev, jvp, lax, linearize, linearTranspose, np, optimize, tree, valueAndGrad, vjp, vmap, type DType } from '../lib/index.js';
 
 type A = np.Array;
 interface Params { w: A; b: A }
@@ -92,5 +92,40 @@ describe('vmap and evalShape', () => {
     const s = evalShape((u: A) => [u.sum(), u], x);
     expectTypeOf(s).toEqualTypeOf<{ shape: number[]; dtype: DType }[]>();
     expect(s[1].shape).toEqual([2]);
+  });
+});
+
+describe('control flow and pytrees', () => {
+  it('lax.cond, switch, scan, map, foriLoop and whileLoop type their carries and outputs', () => {
+    const c = lax.cond(x.sum().greater(0), (u) => ({ y: u.mul(2) }), (u) => ({ y: u }), x);
+    expectTypeOf(c).toEqualTypeOf<{ y: A }>();
+    const sw = lax.switch(1, [(u: A) => u, (u: A) => u.neg()], x);
+    expectTypeOf(sw).toEqualTypeOf<A>();
+    // a carry of JS numbers is traced as Arrays: the body sees Arrays
+    const [carry, ys] = lax.scan((cc, xi) => [{ n: cc.n.add(1), s: cc.s.add(xi) }, xi.mul(2)], { n: 0, s: np.zeros([]) }, x);
+    expectTypeOf(carry).toEqualTypeOf<{ n: A; s: A }>();
+    expectTypeOf(ys).toEqualTypeOf<A>();
+    expect(carry.n.item()).toBe(2);
+    expectTypeOf(lax.map((xi) => [xi, xi.square()] as const, x)).toEqualTypeOf<[A, A]>();
+    const fl = lax.foriLoop(0, 3, (i, cc) => cc.add(i), np.zeros([]));
+    expectTypeOf(fl).toEqualTypeOf<A>();
+    const w = lax.whileLoop(([k]) => k.less(3), ([k, v]) => [k.add(1), v.mul(2)], [np.array(0), x]);
+    expectTypeOf(w).toEqualTypeOf<A[]>();
+  });
+
+  it('tree.map replaces the leaves with what the function returns', () => {
+    const m = tree.map((l) => l.mul(2), p);
+    expectTypeOf(m).toEqualTypeOf<{ w: A; b: A }>();
+    const shapes = tree.map((l) => l.shape, { a: [x, x] as [A, A] });
+    expectTypeOf(shapes).toEqualTypeOf<{ a: [number[], number[]] }>();
+  });
+
+  it('customRoot, customLinearSolve and minimize', () => {
+    const r = lax.customRoot((z) => z.square().sub(2), np.array(1.5), (_f, g) => g, (_g, y) => y);
+    expectTypeOf(r).toEqualTypeOf<A>();
+    const s = lax.customLinearSolve((v) => v.mul(2), x, (_m, b) => b.div(2));
+    expectTypeOf(s).toEqualTypeOf<A>();
+    const res = optimize.minimize((z: A, d: A) => z.sub(d).square().sum(), np.zeros([2]), { args: [x] });
+    expectTypeOf(res.x).toEqualTypeOf<A>();
   });
 });

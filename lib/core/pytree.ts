@@ -3,6 +3,8 @@
  * Object keys are sorted, as JAX sorts dict keys, so structure does not depend on insertion order.
  */
 
+import type { LeafOf, MapLeaves } from './tree-types.js';
+
 export type TreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'none' }
@@ -76,6 +78,7 @@ export const leaves = (tree: unknown, isLeaf?: (x: unknown) => boolean): unknown
 export const structure = (tree: unknown, isLeaf?: (x: unknown) => boolean): TreeDef => flatten(tree, isLeaf)[1];
 
 /** Maps `fn` over the leaves of `tree` and of the `rest` trees, which must share its structure. */
+export function map<T, U>(fn: (leaf: NoInfer<LeafOf<T>>, ...others: never[]) => U, tree: T, ...rest: unknown[]): MapLeaves<T, U>;
 export function map(fn: (...xs: any[]) => unknown, tree: unknown, ...rest: unknown[]): any {
   const [ls, def] = flatten(tree);
   const others = rest.map((r) => {

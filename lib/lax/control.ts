@@ -8,6 +8,7 @@ import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
 import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';
 import { flatFn, flattenArrays, hasTracer } from '../transforms/staging.js';
+import type { ArrayTree } from '../core/tree-types.js';
 
 function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[], names = fns.map((_, k) => `branch ${k}`)): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
   const [xs, inTree] = flattenArrays(who, operands);
@@ -54,6 +55,7 @@ function checkScalarArg(who: string, what: string, x: unknown): ArrayLike {
  * `lax.switch(index, branches, ...operands)`: applies `branches[index]` (index clamped to range).
  * Both the index and the operands may be traced; every branch is traced once, abstractly.
  */
+export function switch_<Ops extends unknown[], R>(index: ArrayLike, branches: readonly ((...ops: ArrayTree<Ops>) => R)[], ...operands: Ops): ArrayTree<R>;
 export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
   if (!globalThis.Array.isArray(branches) || !branches.length) throw new TypeError('lax.switch(index, branches, ...operands): branches must be a non-empty list of functions');
   const i = asArray(checkScalarArg('lax.switch', 'index', index));
@@ -71,6 +73,7 @@ export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => u
 }
 
 /** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
+export function cond<Ops extends unknown[], R1, R2>(pred: ArrayLike, trueFn: (...ops: ArrayTree<Ops>) => R1, falseFn: (...ops: ArrayTree<Ops>) => R2, ...operands: Ops): ArrayTree<R1 | R2>;
 export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
   // JAX takes a boolean or any number (nonzero is true, NaN included); nothing else.
   const p = asArray(checkScalarArg('lax.cond', 'predicate', pred));

@@ -19,6 +19,7 @@ import { max, sum } from '../numpy/reductions.js';
 import { reshape, transpose } from '../numpy/shape.js';
 import { solve as denseLinalgSolve } from '../numpy/linalg.js';
 import { whileLoop } from './loops.js';
+import type { ArrayTree } from '../core/tree-types.js';
 
 type Fn = (x: any) => any;
 
@@ -33,6 +34,8 @@ function leavesOf(who: string, what: string, out: unknown, tree: TreeDef, like: 
  * theorem: dx* = -tangentSolve(∂f/∂x, ∂f/∂θ·dθ), with `tangentSolve(g, y)` solving g(u) = y for a
  * linear `g`. The solver is never differentiated.
  */
+export function customRoot<X>(f: (x: ArrayTree<X>) => unknown, initialGuess: X, solve: (f: (x: ArrayTree<X>) => ArrayTree<X>, guess: ArrayTree<X>) => unknown,
+  tangentSolve: (g: (u: ArrayTree<X>) => ArrayTree<X>, y: ArrayTree<X>) => unknown): ArrayTree<X>;
 export function customRoot(f: Fn, initialGuess: unknown, solve: (f: Fn, guess: any) => unknown, tangentSolve: (g: Fn, y: any) => unknown): any {
   const who = 'lax.customRoot';
   const [gs, tree] = flattenArrays(who, initialGuess);
@@ -55,6 +58,8 @@ export function customRoot(f: Fn, initialGuess: unknown, solve: (f: Fn, guess: a
  * linear map `matvec`, computed by `solve(matvec, b)` and differentiated implicitly (one more solve
  * per derivative). Reverse mode uses `transposeSolve(vecmat, b)`, or `solve` when symmetric.
  */
+export function customLinearSolve<B>(matvec: (x: ArrayTree<B>) => unknown, b: B, solve: (matvec: (x: ArrayTree<B>) => ArrayTree<B>, b: ArrayTree<B>) => unknown,
+  transposeSolve?: ((vecmat: (x: ArrayTree<B>) => ArrayTree<B>, b: ArrayTree<B>) => unknown) | null, opts?: { symmetric?: boolean }): ArrayTree<B>;
 export function customLinearSolve(matvec: Fn, b: unknown, solve: (matvec: Fn, b: any) => unknown,
   transposeSolve?: ((vecmat: Fn, b: any) => unknown) | null, opts: { symmetric?: boolean } = {}): any {
   const who = 'lax.customLinearSolve';
@@ -77,7 +82,7 @@ export function customLinearSolve(matvec: Fn, b: unknown, solve: (matvec: Fn, b:
  * Solves g(u) = y for a linear g on a single array by materialising its matrix (n applications of
  * g under vmap) and an LU solve. For small systems; usable as a tangentSolve in any mode.
  */
-export function denseSolve(g: Fn, y: Array): Array {
+export function denseSolve(g: (u: Array) => Array, y: Array): Array {
   const n = y.size;
   if (n === 1) return divide(y, reshape(g(reshape(eye(1, 1, { dtype: y.dtype }), y.shape)), []));
   const cols = vmap((e: Array) => reshape(g(reshape(e, y.shape)), [n]))(eye(n, n, { dtype: y.dtype }));
@@ -88,10 +93,10 @@ export function denseSolve(g: Fn, y: Array): Array {
 const defaultTol = (d: DType): number => (d === 'float32' ? 1e-5 : 1e-12);
 
 /** Conjugate gradient for a symmetric positive-definite g, wrapped so it is differentiated implicitly. */
-export function cgSolve(g: Fn, y: Array, opts: { tol?: number; maxIter?: number } = {}): Array {
+export function cgSolve(g: (u: Array) => Array, y: Array, opts: { tol?: number; maxIter?: number } = {}): Array {
   const tol = opts.tol ?? defaultTol(y.dtype);
   const maxIter = opts.maxIter ?? 10 * y.size + 10;
-  const cg = (mv: Fn, b: Array): Array => {
+  const cg = (mv: (u: Array) => Array, b: Array): Array => {
     const bb = sum(multiply(b, b));
     const init = [zeros(b.shape, { dtype: b.dtype }), b, b, bb, zeros([], { dtype: 'int32' })];
     const [x] = whileLoop(
@@ -116,7 +121,7 @@ export function cgSolve(g: Fn, y: Array, opts: { tol?: number; maxIter?: number 
 export function fixedPoint(f: (x: Array) => Array, x0: Array, opts: { tol?: number; maxIter?: number } = {}): Array {
   const tol = opts.tol ?? defaultTol(x0.dtype);
   const maxIter = opts.maxIter ?? 1000;
-  const iterate = (_res: Fn, guess: Array): Array => {
+  const iterate = (_res: unknown, guess: Array): Array => {
     const [x] = whileLoop(
       ([x, k]: Array[]) => logicalAnd(greater(max(abs(subtract(f(x), x))), tol), less(k, maxIter)),
       ([x, k]: Array[]) => [f(x), add(k, 1)],

@@ -11,6 +11,7 @@ import { concatenate, flip, reshape } from '../numpy/shape.js';
 import { checkpoint } from '../control/checkpoint.js';
 import { add, less } from '../numpy/math.js';
 import { bindWhile } from '../control/while.js';
+import type { ArrayTree } from '../core/tree-types.js';
 
 export interface ScanOptions {
   /** Number of steps; required when `xs` is null. */
@@ -32,13 +33,15 @@ const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.
  * `lax.scan(f, init, xs, { length, reverse })` -> `[carry, ys]` with `f(carry, x) -> [carry, y]`:
  * a loop over the leading axis of `xs` (pytrees allowed), fully differentiable.
  */
-export function scan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
+export function scan<C, X, Y>(f: (carry: ArrayTree<C>, x: ArrayTree<X>) => readonly [unknown, Y], init: C, xs: X, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
+export function scan<C, Y>(f: (carry: ArrayTree<C>, x: null) => readonly [unknown, Y], init: C, xs?: null, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
+export function scan(f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
   if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
   return scanAs('lax.scan', f, init, xs, opts);
 }
 
 /** scan, with errors naming the loop the user wrote (lax.foriLoop and lax.map are scans). */
-function scanAs(who: string, f: Parameters<typeof scan>[0], init: unknown, xs: unknown, opts: ScanOptions): ReturnType<typeof scan> {
+function scanAs(who: string, f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
   const [carry, carryTree] = flattenArrays(who, init);
   const [xLeaves, xTree] = flattenArrays(who, xs);
   const length = scanLength(xLeaves, opts.length);
@@ -82,6 +85,7 @@ function scanLength(xLeaves: readonly Array[], length: number | undefined): numb
 }
 
 /** `lax.map(f, xs)`: f over the leading axis of xs, as a scan without a carry. */
+export function map<X, R>(f: (x: ArrayTree<X>) => R, xs: X): ArrayTree<R>;
 export function map(f: (x: any) => unknown, xs: unknown): any {
   return scanAs('lax.map', (c: unknown, x: unknown) => [c, f(x)], null, xs, {})[1];
 }
@@ -91,6 +95,7 @@ export function map(f: (x: any) => unknown, xs: unknown): any {
  * number) bounds lower to a scan, so the loop is reverse-differentiable; traced bounds lower to a
  * while loop (forward mode and vmap only), as in JAX.
  */
+export function foriLoop<C>(lower: number | Array, upper: number | Array, body: (i: Array, carry: ArrayTree<C>) => unknown, init: C): ArrayTree<C>;
 export function foriLoop(lower: number | Array, upper: number | Array, body: (i: Array, carry: any) => unknown, init: unknown): any {
   if (typeof lower === 'number' && typeof upper === 'number') {
     if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new TypeError(`lax.foriLoop: bounds must be integers, got ${lower} and ${upper}`);
@@ -107,6 +112,7 @@ export function foriLoop(lower: number | Array, upper: number | Array, body: (i:
  * `lax.whileLoop(condFn, bodyFn, init)`: repeats `bodyFn` while `condFn(carry)` holds. Works under
  * jvp and vmap; reverse mode raises an error pointing to lax.scan (the trip count is dynamic).
  */
+export function whileLoop<C>(condFn: (carry: ArrayTree<C>) => unknown, bodyFn: (carry: ArrayTree<C>) => unknown, init: C): ArrayTree<C>;
 export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) => unknown, init: unknown): any {
   const [carry, tree] = flattenArrays('lax.whileLoop', init);
   const avals = carry.map((c) => c.aval);
@@ -136,7 +142,7 @@ export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) 
 }
 
 /** Scan in segments of k steps, each a checkpointed inner scan (see ScanOptions.checkpoint). */
-function checkpointedScan(f: (carry: any, x: any) => [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+function checkpointedScan(f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
   const { checkpoint: every, ...rest } = opts;
   const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
   const length = scanLength(xLeaves, opts.length);

@@ -147,8 +147,10 @@ function lineSearch(obj: Obj, z: Array, fz: Array, slope: Array, d: Array, t0: A
   return [t, fn, np.logicalNot(bad(t, fn))];
 }
 
-export function minimize(f: (x: any, ...args: any[]) => any, x0: unknown, opts: MinimizeOptions = {}): MinimizeResult {
-  if (typeof f !== 'function') throw new TypeError(`${WHO}: f must be a function`);
+export function minimize(f: (x: Array, ...args: never[]) => unknown, x0: Array | number | readonly number[], opts?: MinimizeOptions): MinimizeResult;
+export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unknown, opts: MinimizeOptions = {}): MinimizeResult {
+  if (typeof userF !== 'function') throw new TypeError(`${WHO}: f must be a function`);
+  const f = userF as (x: Array, ...args: unknown[]) => unknown;
   const method = opts.method ?? 'newton';
   if (method !== 'newton' && method !== 'lbfgs' && method !== 'gd') {
     throw new TypeError(`${WHO}: method must be 'newton', 'lbfgs' or 'gd', got ${String(method)}`);

@@ -13,7 +13,7 @@ import { partialEval } from './partial-eval.js';
 import { transposeEval } from './transpose.js';
 import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
 import { checkFn, flattenArrays, floatNumbers } from './staging.js';
-import type { Arg, Args, ArrayTree, Fn, GradsAt } from './types.js';
+import type { Arg, Args, ArrayTree, Fn, GradsAt } from '../core/tree-types.js';
 
 interface VjpProgram {
   /** [consts..., xs...] -> [outputs (main + aux)..., residuals...] */

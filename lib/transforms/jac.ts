@@ -18,7 +18,7 @@ import { vmap } from './vmap.js';
 import { userArgs } from './api-util.js';
 import { checkFn } from './staging.js';
 import { stagedApply } from './staged-apply.js';
-import type { Args, ArrayTree, Fn, Jacobian, Selected } from './types.js';
+import type { Args, ArrayTree, Fn, Jacobian, Selected } from '../core/tree-types.js';
 
 export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 

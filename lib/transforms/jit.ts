@@ -14,7 +14,7 @@ import { PER_FUNCTION } from './api-util.js';
 import { isDType } from '../core/dtype.js';
 import { simplify } from './passes.js';
 import { avalsKey, checkFn, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
-import type { Args, Fn, ShapeTree } from './types.js';
+import type { Args, Fn, ShapeTree } from '../core/tree-types.js';
 
 export interface JitOptions {
   /** Positions of arguments that are compile-time constants (any JS value; part of the cache key). */
@@ -127,6 +127,7 @@ function traceAbstract(who: string, f: (...args: any[]) => unknown, args: unknow
 }
 
 /** `makeJaxpr(f)(...args)`: the Jaxpr of `f` at these argument shapes (arrays or {shape, dtype}). */
+export function makeJaxpr(f: Fn, opts?: JitOptions): (...args: unknown[]) => ClosedJaxpr;
 export function makeJaxpr(f: (...args: any[]) => unknown, opts: JitOptions = {}): (...args: unknown[]) => ClosedJaxpr {
   return (...args) => {
     const t = traceAbstract('makeJaxpr', f, args, opts.staticArgnums ?? []);

@@ -7,7 +7,7 @@ import { instantiate } from '../primitives/ad-util.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
 import { checkFn, flattenArrays, floatNumbers } from './staging.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
-import type { Args, ArrayTree, Fn } from './types.js';
+import type { Args, ArrayTree, Fn } from '../core/tree-types.js';
 
 /** Pushes tangents through `j` (consts first, with Zero tangents unless given). */
 export function jvpEval(j: Jaxpr, consts: readonly Array[], primals: readonly Array[], tangents: readonly Tangent[], constTangents?: readonly Tangent[]): [Array[], Tangent[]] {

@@ -9,5 +9,5 @@ export function stopGradient<T>(x: T): T {
   return map((l: unknown) => {
     const a = l instanceof Array ? l : asArray(l as number);
     return bind1(StopGradient, [a], {}, a.weakType);
-  }, x);
+  }, x as unknown) as T;
 }

@@ -8,7 +8,7 @@ import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from '
 import { type Aval, avalStr } from '../core/ir.js';
 import { ShapeError } from '../core/errors.js';
 import { isPlainObject } from '../core/pytree.js';
-import type { Args, ArrayTree, Fn } from './types.js';
+import type { Args, ArrayTree, Fn } from '../core/tree-types.js';
 
 type Dim = number | null;
 

@@ -3,8 +3,8 @@
  * through pytrees, so `grad(loss)(params)` has the type of `params` with Arrays at the leaves.
  * Types only (no runtime code).
  */
-import type { Array } from '../core/array.js';
-import type { DType } from '../core/dtype.js';
+import type { Array } from './array.js';
+import type { DType } from './dtype.js';
 
 /** A function a transform takes: any parameter types (typed parameters stay assignable). */
 export type Fn = (...args: never[]) => unknown;
@@ -53,3 +53,19 @@ export type Jacobian<R, X> =
 
 /** What argnums selects: one argument's type (a number), or the tuple of the listed ones. */
 export type Selected<A extends readonly unknown[], N> = N extends readonly number[] ? { -readonly [K in keyof N]: A[N[K] & keyof A] } : A[N & keyof A];
+
+/** The leaf types of a pytree type (what tree.map's function receives). */
+export type LeafOf<T> =
+  T extends LeafLike ? T
+    : T extends null | undefined ? never
+      : T extends readonly (infer E)[] ? LeafOf<E>
+        : T extends object ? LeafOf<T[keyof T]>
+          : T;
+
+/** `T` with every leaf replaced by `U` (tree.map's result). */
+export type MapLeaves<T, U> =
+  T extends LeafLike ? U
+    : T extends null | undefined ? T
+      : T extends readonly unknown[] ? { -readonly [K in keyof T]: MapLeaves<T[K], U> }
+        : T extends object ? { -readonly [K in keyof T]: MapLeaves<T[K], U> }
+          : U;
