@@ -1,6 +1,7 @@
 /** x.toString() prints like numpy's repr body (the strings below are numpy's output). */
 import { describe, expect, it } from 'vitest';
-import { np } from '../lib/index.js';
+import { inspect } from 'node:util';
+import { jit, np } from '../lib/index.js';
 import { i32 } from './numpy-helpers.js';
 
 // CPU-only: toString reads the data synchronously, which a device without synchronous readback
@@ -39,5 +40,30 @@ describe('toString', () => {
   });
   it('floats with differing fraction lengths align on the decimal point (2-D)', () => {
     expect(np.array([[1.5, 2], [3, -4]]).toString()).toBe('[[ 1.5  2. ]\n [ 3.  -4. ]]');
+  });
+});
+
+// numpy's repr strings (np.array(...) printed in a REPL), spelled Array(..., dtype=...) as JAX does
+describe('console.log and util.inspect', () => {
+  it('print numpy\'s repr, not the object\'s internals', () => {
+    expect(inspect(np.array([[1, 2], [3, 4.5]]))).toBe('Array([[1. , 2. ],\n       [3. , 4.5]], dtype=float64)');
+    expect(inspect({ a: np.array([1, 2]), b: np.array(3, { dtype: 'int32' }) })).toBe('{ a: Array([1., 2.], dtype=float64), b: Array(3, dtype=int32) }');
+    expect(inspect(np.array([true, false]))).toBe('Array([ True, False], dtype=bool)');
+    expect(inspect(np.ones([2, 2, 1]))).toBe('Array([[[1.],\n        [1.]],\n\n       [[1.],\n        [1.]]], dtype=float64)');
+  });
+
+  it('summarize past 1000 elements, as numpy does, without formatting them all', () => {
+    expect(inspect(np.arange(2000).reshape([2, 1000]))).toBe('Array([[   0,    1,    2, ...,  997,  998,  999],\n       [1000, 1001, 1002, ..., 1997, 1998, 1999]], dtype=int32)');
+    expect(np.arange(1001).toString()).toBe('[   0    1    2 ...  998  999 1000]');
+    expect(np.arange(1000).toString()).toMatch(/^\[  0   1   2   3 /);
+  });
+
+  it('show a traced value\'s type and a disposed array as disposed', () => {
+    let seen = '';
+    jit((x: np.Array) => { seen = inspect(x); return x; })(np.ones([2]));
+    expect(seen).toBe('Traced<f64[2]>');
+    const d = np.ones([3]);
+    d.dispose();
+    expect(inspect(d)).toBe('Array(<disposed> f64[3])');
   });
 });

@@ -95,6 +95,17 @@ describe('vmap and evalShape', () => {
   });
 });
 
+describe('readback', () => {
+  it('dataSync() is a typed array whose methods TypeScript can call', () => {
+    const d = np.array([1, 2, 3]).dataSync();
+    expect(d.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(d.reduce((a, b) => Math.max(a, b))).toBe(3);
+    expect(Array.from(d.map((v) => v * 2))).toEqual([2, 4, 6]);
+    const asUnion: Float32Array | Float64Array | Int32Array | Uint8Array = d;
+    expect(asUnion).toBeInstanceOf(Float64Array);
+  });
+});
+
 describe('control flow and pytrees', () => {
   it('lax.cond, switch, scan, map, foriLoop and whileLoop type their carries and outputs', () => {
     const c = lax.cond(x.sum().greater(0), (u) => ({ y: u.mul(2) }), (u) => ({ y: u }), x);

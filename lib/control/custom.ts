@@ -20,6 +20,7 @@ import { transposeEval } from '../transforms/transpose.js';
 import { vmapEval } from '../transforms/vmap.js';
 import { closedTrace, vmapClosed } from '../transforms/sub.js';
 import { flattenArrays, toArray } from '../transforms/staging.js';
+import type { Fn } from '../core/tree-types.js';
 
 const closureError = (who: string) =>
   new TypeError(`${who}: the function closes over a value that is being differentiated; custom rules only see explicit arguments, so pass that value as an argument (or wrap it in stopGradient if no derivative is wanted)`);
@@ -200,11 +201,8 @@ export const CustomLin: Primitive<CustomLinParams> = definePrimitive<CustomLinPa
 
 // ---- the function-level API ----
 
-/**
- * A user function or rule: called here with arrays and pytrees, whatever its declared parameter
- * types (every function type is assignable to this one).
- */
-type Fn = (...args: never[]) => unknown;
+// A user function or rule (Fn): called here with arrays and pytrees, whatever its declared
+// parameter types (every function type is assignable to it).
 const call = (f: Fn, args: readonly unknown[]): unknown => (f as (...a: readonly unknown[]) => unknown)(...args);
 
 const describeValue = (v: unknown): string => (v === null ? 'null'

@@ -2,13 +2,14 @@
  * The user-facing Array. Concrete arrays hold a device buffer; Tracers (trace.ts) hold an atom of
  * a trace. Both share this API, so user code is written once for eager, jit and transforms.
  */
-import { type DType, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
+import { type DType, type ArrayData, type TypedArray, castScalar, typedArrayFor } from './dtype.js';
 import { type Aval, aval as mkAval, avalStr, size } from './ir.js';
 import { type Backend, type Buffer, type BufferRef, checkDtype, getBackend } from './backend.js';
 import { noteCreated } from './scope.js';
 import { formatArray } from './format.js';
 
-export type ArrayLike = Array | number | boolean;
+/** What array operations take: an Array, or a JS number or boolean (a weakly typed scalar). Exported as ArrayLike too. */
+export type ArrayOrScalar = Array | number | boolean;
 export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
 
 type Axes = number | number[] | null;
@@ -20,12 +21,12 @@ type Keep = { keepdims?: boolean };
  * @internal
  */
 export interface ArrayOps {
-  add(x: Array, y: ArrayLike): Array;
-  subtract(x: Array, y: ArrayLike): Array;
-  multiply(x: Array, y: ArrayLike): Array;
-  divide(x: Array, y: ArrayLike): Array;
-  power(x: Array, y: ArrayLike): Array;
-  remainder(x: Array, y: ArrayLike): Array;
+  add(x: Array, y: ArrayOrScalar): Array;
+  subtract(x: Array, y: ArrayOrScalar): Array;
+  multiply(x: Array, y: ArrayOrScalar): Array;
+  divide(x: Array, y: ArrayOrScalar): Array;
+  power(x: Array, y: ArrayOrScalar): Array;
+  remainder(x: Array, y: ArrayOrScalar): Array;
   negative(x: Array): Array;
   abs(x: Array): Array;
   exp(x: Array): Array;
@@ -35,16 +36,16 @@ export interface ArrayOps {
   cos(x: Array): Array;
   tanh(x: Array): Array;
   square(x: Array): Array;
-  maximum(x: Array, y: ArrayLike): Array;
-  minimum(x: Array, y: ArrayLike): Array;
+  maximum(x: Array, y: ArrayOrScalar): Array;
+  minimum(x: Array, y: ArrayOrScalar): Array;
   matmul(x: Array, y: Array): Array;
   dot(x: Array, y: Array): Array;
-  equal(x: Array, y: ArrayLike): Array;
-  notEqual(x: Array, y: ArrayLike): Array;
-  less(x: Array, y: ArrayLike): Array;
-  lessEqual(x: Array, y: ArrayLike): Array;
-  greater(x: Array, y: ArrayLike): Array;
-  greaterEqual(x: Array, y: ArrayLike): Array;
+  equal(x: Array, y: ArrayOrScalar): Array;
+  notEqual(x: Array, y: ArrayOrScalar): Array;
+  less(x: Array, y: ArrayOrScalar): Array;
+  lessEqual(x: Array, y: ArrayOrScalar): Array;
+  greater(x: Array, y: ArrayOrScalar): Array;
+  greaterEqual(x: Array, y: ArrayOrScalar): Array;
   sum(x: Array, axis?: Axes, opts?: Keep): Array;
   mean(x: Array, axis?: Axes, opts?: Keep): Array;
   prod(x: Array, axis?: Axes, opts?: Keep): Array;
@@ -64,7 +65,7 @@ export interface ArrayOps {
   astype(x: Array, dtype: DType): Array;
   broadcastTo(x: Array, shape: number[]): Array;
   sliceIndex(x: Array, index: readonly Index[]): Array;
-  at(x: Array, index: readonly Index[]): { set(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array };
+  at(x: Array, index: readonly Index[]): { set(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array };
 }
 
 let np: ArrayOps | undefined;
@@ -90,8 +91,8 @@ export abstract class Array {
   get size(): number { return size(this.aval.shape); }
 
   // ---- readback ----
-  dataSync(): TypedArray { return this.concrete().readSync(); }
-  async data(): Promise<TypedArray> { return this.concrete().read(); }
+  dataSync(): ArrayData { return this.concrete().readSync() as ArrayData; }
+  async data(): Promise<ArrayData> { return (await this.concrete().read()) as ArrayData; }
   /**
    * Resolves (to this array) once the device has computed it, without reading it back — JAX's
    * `block_until_ready`, for timing work on an asynchronous device. Immediate on the CPU.
@@ -130,6 +131,12 @@ export abstract class Array {
     return hint === 'string' ? this.toString() : this.valueOf();
   }
   toString(): string { return formatArray(this.dataSync(), this.aval); }
+  /**
+   * numpy's repr, JAX's spelling: `Array([1., 2.], dtype=float64)` (summarized past 1000
+   * elements); a traced value shows its type, `Traced<f64[2]>`. What console.log prints.
+   */
+  repr(): string { return `Array(${avalStr(this.aval)})`; }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.repr(); }
 
   /** Releases this array's device memory now; a Tracer owns none, so for it this does nothing. */
   dispose(): void {}
@@ -145,12 +152,12 @@ export abstract class Array {
   }
 
   // ---- arithmetic ----
-  add(y: ArrayLike): Array { return ops().add(this, y); }
-  sub(y: ArrayLike): Array { return ops().subtract(this, y); }
-  mul(y: ArrayLike): Array { return ops().multiply(this, y); }
-  div(y: ArrayLike): Array { return ops().divide(this, y); }
-  pow(y: ArrayLike): Array { return ops().power(this, y); }
-  mod(y: ArrayLike): Array { return ops().remainder(this, y); }
+  add(y: ArrayOrScalar): Array { return ops().add(this, y); }
+  sub(y: ArrayOrScalar): Array { return ops().subtract(this, y); }
+  mul(y: ArrayOrScalar): Array { return ops().multiply(this, y); }
+  div(y: ArrayOrScalar): Array { return ops().divide(this, y); }
+  pow(y: ArrayOrScalar): Array { return ops().power(this, y); }
+  mod(y: ArrayOrScalar): Array { return ops().remainder(this, y); }
   neg(): Array { return ops().negative(this); }
   abs(): Array { return ops().abs(this); }
   exp(): Array { return ops().exp(this); }
@@ -160,18 +167,18 @@ export abstract class Array {
   cos(): Array { return ops().cos(this); }
   tanh(): Array { return ops().tanh(this); }
   square(): Array { return ops().square(this); }
-  maximum(y: ArrayLike): Array { return ops().maximum(this, y); }
-  minimum(y: ArrayLike): Array { return ops().minimum(this, y); }
+  maximum(y: ArrayOrScalar): Array { return ops().maximum(this, y); }
+  minimum(y: ArrayOrScalar): Array { return ops().minimum(this, y); }
   matmul(y: Array): Array { return ops().matmul(this, y); }
   dot(y: Array): Array { return ops().dot(this, y); }
 
   // ---- comparisons ----
-  equal(y: ArrayLike): Array { return ops().equal(this, y); }
-  notEqual(y: ArrayLike): Array { return ops().notEqual(this, y); }
-  less(y: ArrayLike): Array { return ops().less(this, y); }
-  lessEqual(y: ArrayLike): Array { return ops().lessEqual(this, y); }
-  greater(y: ArrayLike): Array { return ops().greater(this, y); }
-  greaterEqual(y: ArrayLike): Array { return ops().greaterEqual(this, y); }
+  equal(y: ArrayOrScalar): Array { return ops().equal(this, y); }
+  notEqual(y: ArrayOrScalar): Array { return ops().notEqual(this, y); }
+  less(y: ArrayOrScalar): Array { return ops().less(this, y); }
+  lessEqual(y: ArrayOrScalar): Array { return ops().lessEqual(this, y); }
+  greater(y: ArrayOrScalar): Array { return ops().greater(this, y); }
+  greaterEqual(y: ArrayOrScalar): Array { return ops().greaterEqual(this, y); }
 
   // ---- reductions ----
   sum(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().sum(this, axis, opts); }
@@ -209,7 +216,7 @@ export abstract class Array {
    * Functional updates: `x.at(i).set(v)`, `.add(v)`, `.get()`. Out-of-range indices drop the
    * update, as JAX's default does; `{ mode: 'clip' }` clamps them instead.
    */
-  at(...index: Index[]): { set(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayLike, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array } {
+  at(...index: Index[]): { set(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array } {
     return ops().at(this, index);
   }
 
@@ -273,6 +280,15 @@ export class ConcreteArray extends Array {
   }
 
   override get isDisposed(): boolean { return this.#disposed; }
+
+  override repr(): string {
+    if (this.#disposed) return `Array(<disposed> ${avalStr(this.aval)})`;
+    try {
+      return formatArray(this.dataSync(), this.aval, true);
+    } catch {
+      return `Array(${avalStr(this.aval)} on '${this.device}'; read it with await x.jsAsync())`;
+    }
+  }
 
   /** Releases the buffer now (idempotent); later use of this Array throws. */
   override dispose(): void {

@@ -6,6 +6,24 @@ export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/**
+ * The element-wise methods every typed array has, typed over numbers: TypeScript cannot call a
+ * method on a union of typed arrays (their signatures differ in `this`), so readback types add these.
+ */
+export interface NumberMethods {
+  reduce(cb: (acc: number, v: number, i: number) => number): number;
+  reduce<U>(cb: (acc: U, v: number, i: number) => U, init: U): U;
+  map(cb: (v: number, i: number) => number): ArrayData;
+  filter(cb: (v: number, i: number) => unknown): ArrayData;
+  forEach(cb: (v: number, i: number) => void): void;
+  some(cb: (v: number, i: number) => unknown): boolean;
+  every(cb: (v: number, i: number) => unknown): boolean;
+  findIndex(cb: (v: number, i: number) => unknown): number;
+}
+
+/** What `dataSync()` / `data()` return: the array's own typed array, with NumberMethods callable. */
+export type ArrayData = TypedArray & NumberMethods;
+
 export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
 export const isInt = (d: DType): boolean => d === 'int32';
 

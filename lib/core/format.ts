@@ -11,30 +11,47 @@ function fmtFloat(v: number): string {
   return v.toExponential(8).replace(/\.?0+e/, 'e');
 }
 
-export function formatArray(data: TypedArray, a: Aval): string {
+/** Beyond this many elements numpy prints the first and last EDGE of each axis around '...'. */
+const THRESHOLD = 1000;
+const EDGE = 3;
+
+/**
+ * numpy's `str` of an array (`repr`: numpy's repr, with commas, as `Array(..., dtype=...)`).
+ * Arrays over THRESHOLD elements are summarized as numpy does: EDGE items from each end of each
+ * axis around '...'.
+ */
+export function formatArray(data: TypedArray, a: Aval, repr = false): string {
   const fmt =
     a.dtype === 'bool' ? (v: number) => (v ? 'True' : 'False')
     : a.dtype === 'int32' ? (v: number) => String(v)
     : fmtFloat;
-  let strs = globalThis.Array.from(data, fmt);
+  const summarize = size(a.shape) > THRESHOLD;
+  const shown = a.shape.map((n) => (summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n)));
+  const strides = a.shape.map((_, d) => size(a.shape.slice(d + 1)));
+  // the shown elements only (a summarized array is never formatted whole)
+  const offsets: number[] = [];
+  const walk = (d: number, off: number): void => {
+    if (d === a.shape.length) { offsets.push(off); return; }
+    for (const i of shown[d]) if (i >= 0) walk(d + 1, off + i * strides[d]);
+  };
+  walk(0, 0);
+  let strs = offsets.map((o) => fmt(data[o]));
   if (a.dtype === 'float32' || a.dtype === 'float64') strs = alignDecimals(strs);
-  const width = strs.reduce((w, s) => Math.max(w, s.length), 0);
-  const pad = (s: string) => s.padStart(width);
-  if (a.shape.length === 0) return strs[0];
+  const width = strs.reduce((w, t) => Math.max(w, t.length), 0);
+  const byOffset = new Map(offsets.map((o, k) => [o, strs[k].padStart(width)]));
+  const comma = repr ? ',' : '';
+  const lead = repr ? ' '.repeat('Array('.length) : '';
   const rec = (dim: number, off: number, indent: string): string => {
-    if (dim === a.shape.length - 1) {
-      const row: string[] = [];
-      for (let i = 0; i < a.shape[dim]; i++) row.push(pad(strs[off + i]));
-      return `[${row.join(' ')}]`;
-    }
-    const stride = size(a.shape.slice(dim + 1));
-    const parts: string[] = [];
-    for (let i = 0; i < a.shape[dim]; i++) parts.push(rec(dim + 1, off + i * stride, indent + ' '));
-    const sep = '\n'.repeat(a.shape.length - dim - 1) + indent + ' ';
+    if (dim === a.shape.length) return byOffset.get(off)!;
+    const parts = shown[dim].map((i) => (i < 0 ? '...' : rec(dim + 1, off + i * strides[dim], indent + ' ')));
+    const sep = dim === a.shape.length - 1 ? `${comma} ` : `${comma}${'\n'.repeat(a.shape.length - dim - 1)}${lead}${indent} `;
     return `[${parts.join(sep)}]`;
   };
-  return rec(0, 0, '');
+  const body = a.shape.length === 0 ? strs[0] : rec(0, 0, '');
+  return repr ? `Array(${body}, dtype=${a.dtype})` : body;
 }
+
+const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, i) => lo + i);
 
 /** numpy lines floats up on the decimal point: integer parts left-padded, fractions right-padded. */
 function alignDecimals(strs: string[]): string[] {

@@ -121,6 +121,7 @@ export class Tracer extends Array {
   }
   get aval(): Aval { return this.atom.aval; }
   get device(): string { return this.builder.device; }
+  override repr(): string { return `Traced<${avalStr(this.aval)}>`; }
 
   /** The concrete value, evaluated on demand (pathwise semantics); throws under jit/vmap. */
   concrete(): ConcreteArray {

@@ -1,5 +1,5 @@
 /** Staged control flow: lax.cond and lax.switch. */
-import { type Array, Array as ArrayClass, type ArrayLike, ConcreteArray } from '../core/array.js';
+import { type Array, Array as ArrayClass, type ArrayOrScalar, ConcreteArray } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
 import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
 import { bind, currentBuilder, evalJaxpr } from '../core/trace.js';
@@ -44,7 +44,7 @@ function bindCond(idx: Array, xs: readonly Array[], closed: Closed[]): Array[] {
 }
 
 /** `x` if it can be a branch selector (an Array, a number or a boolean); a TypeError naming `who` otherwise. */
-function checkScalarArg(who: string, what: string, x: unknown): ArrayLike {
+function checkScalarArg(who: string, what: string, x: unknown): ArrayOrScalar {
   if (x instanceof ArrayClass || typeof x === 'number' || typeof x === 'boolean') return x;
   const got = x === null ? 'null' : x === undefined ? 'undefined' : typeof x === 'function' ? 'a function' : globalThis.Array.isArray(x) ? `a JS list of ${x.length}` : typeof x;
   const fix = what === 'index' ? 'pass an integer or an int32 Array scalar' : 'pass a boolean, a number or a scalar Array (e.g. x.gt(0))';
@@ -55,8 +55,8 @@ function checkScalarArg(who: string, what: string, x: unknown): ArrayLike {
  * `lax.switch(index, branches, ...operands)`: applies `branches[index]` (index clamped to range).
  * Both the index and the operands may be traced; every branch is traced once, abstractly.
  */
-export function switch_<Ops extends unknown[], R>(index: ArrayLike, branches: readonly ((...ops: ArrayTree<Ops>) => R)[], ...operands: Ops): ArrayTree<R>;
-export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
+export function switch_<Ops extends unknown[], R>(index: ArrayOrScalar, branches: readonly ((...ops: ArrayTree<Ops>) => R)[], ...operands: Ops): ArrayTree<R>;
+export function switch_(index: ArrayOrScalar, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
   if (!globalThis.Array.isArray(branches) || !branches.length) throw new TypeError('lax.switch(index, branches, ...operands): branches must be a non-empty list of functions');
   const i = asArray(checkScalarArg('lax.switch', 'index', index));
   if (i.ndim !== 0) throw new TypeError(`lax.switch: the index must be a scalar, got shape [${i.shape}]; under vmap the index is batched automatically`);
@@ -73,8 +73,8 @@ export function switch_(index: ArrayLike, branches: readonly ((...a: any[]) => u
 }
 
 /** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
-export function cond<Ops extends unknown[], R1, R2>(pred: ArrayLike, trueFn: (...ops: ArrayTree<Ops>) => R1, falseFn: (...ops: ArrayTree<Ops>) => R2, ...operands: Ops): ArrayTree<R1 | R2>;
-export function cond(pred: ArrayLike, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
+export function cond<Ops extends unknown[], R1, R2>(pred: ArrayOrScalar, trueFn: (...ops: ArrayTree<Ops>) => R1, falseFn: (...ops: ArrayTree<Ops>) => R2, ...operands: Ops): ArrayTree<R1 | R2>;
+export function cond(pred: ArrayOrScalar, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
   // JAX takes a boolean or any number (nonzero is true, NaN included); nothing else.
   const p = asArray(checkScalarArg('lax.cond', 'predicate', pred));
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);

@@ -2,37 +2,37 @@
  * `nn`: jax.nn's activation functions (camelCase), with JAX's conventions (relu'(0) = 0,
  * max-shifted softmax under stopGradient).
  */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { type DType, getDefaultFloat } from '../core/dtype.js';
 import * as np from '../numpy/index.js';
+import type { Axis } from '../numpy/reductions.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { logsumexp as lse } from '../scipy-special/index.js';
 
-type Axis = number | readonly number[] | null | undefined;
 
-const asF = (x: ArrayLike): Array => {
+const asF = (x: ArrayOrScalar): Array => {
   const a = np.asarray(x);
   return a.dtype === 'float32' || a.dtype === 'float64' ? a : a.astype(np.asarray(0.5).dtype);
 };
 
 /** max(x, 0); the derivative at 0 is 0 (JAX's convention), since `where` sends it to the 0 branch. */
-export const relu = (x: ArrayLike): Array => { const a = asF(x); return np.where(np.greater(a, 0), a, 0); };
+export const relu = (x: ArrayOrScalar): Array => { const a = asF(x); return np.where(np.greater(a, 0), a, 0); };
 
 /** The logistic function 1 / (1 + e^-x). */
-export const sigmoid = (x: ArrayLike): Array => np.logistic(asF(x));
+export const sigmoid = (x: ArrayOrScalar): Array => np.logistic(asF(x));
 
 /** log(1 + e^x), stable for large |x| (logaddexp(x, 0)). */
-export const softplus = (x: ArrayLike): Array => np.logaddexp(asF(x), 0);
+export const softplus = (x: ArrayOrScalar): Array => np.logaddexp(asF(x), 0);
 
 /** x * sigmoid(x) (a.k.a. swish). */
-export const silu = (x: ArrayLike): Array => { const a = asF(x); return np.multiply(a, np.logistic(a)); };
+export const silu = (x: ArrayOrScalar): Array => { const a = asF(x); return np.multiply(a, np.logistic(a)); };
 export const swish = silu;
 
 /**
  * GELU. As in jax.nn.gelu, `approximate` defaults to true (the tanh form
  * 0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³)))); `approximate: false` is the exact x Φ(x).
  */
-export function gelu(x: ArrayLike, approximate: boolean | { approximate?: boolean } = true): Array {
+export function gelu(x: ArrayOrScalar, approximate: boolean | { approximate?: boolean } = true): Array {
   const approx = typeof approximate === 'boolean' ? approximate : (approximate.approximate ?? true);
   const a = asF(x);
   if (approx) {
@@ -43,7 +43,7 @@ export function gelu(x: ArrayLike, approximate: boolean | { approximate?: boolea
 }
 
 /** exp(x) / sum(exp(x)) along `axis` (default -1), shifted by the max under stopGradient. */
-export function softmax(x: ArrayLike, axis: Axis = -1): Array {
+export function softmax(x: ArrayOrScalar, axis: Axis = -1): Array {
   const a = asF(x);
   if (a.size === 0) return a; // nothing to normalise (the max of an empty axis has no value)
   const m = stopGradient(np.max(a, axis, { keepdims: true }));
@@ -52,7 +52,7 @@ export function softmax(x: ArrayLike, axis: Axis = -1): Array {
 }
 
 /** x - logsumexp(x) along `axis` (default -1). */
-export function logSoftmax(x: ArrayLike, axis: Axis = -1): Array {
+export function logSoftmax(x: ArrayOrScalar, axis: Axis = -1): Array {
   const a = asF(x);
   if (a.size === 0) return a;
   const m = stopGradient(np.max(a, axis, { keepdims: true }));
@@ -67,7 +67,7 @@ export const logsumexp = lse;
  * One-hot encoding: `indices[..., None] == arange(numClasses)` as `dtype` (default float);
  * out-of-range indices give all-zero rows, as in JAX.
  */
-export function oneHot(indices: ArrayLike, numClasses: number, opts: { dtype?: DType; axis?: number } = {}): Array {
+export function oneHot(indices: ArrayOrScalar, numClasses: number, opts: { dtype?: DType; axis?: number } = {}): Array {
   const idx = np.asarray(indices);
   const axis = opts.axis ?? -1;
   const pos = axis < 0 ? idx.ndim + 1 + axis : axis;

@@ -15,7 +15,7 @@ export * from './indexing.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';
-export type { ArrayLike } from '../core/array.js';
+export type { ArrayOrScalar, ArrayOrScalar as ArrayLike } from '../core/array.js';
 export type { DType } from '../core/dtype.js';
 
 // Array methods call through this table (core sits below numpy and cannot import it).

@@ -2,7 +2,7 @@
  * Indexing: `x.slice(...)` (one argument per axis, jax-js convention), functional updates
  * `x.at(...).set/add`, `take` and `takeAlongAxis`.
  */
-import { Array, type ArrayLike, ConcreteArray, type Index } from '../core/array.js';
+import { Array, type ArrayOrScalar, ConcreteArray, type Index } from '../core/array.js';
 import { bind1, bindSource } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import * as S from '../primitives/shape.js';
@@ -221,8 +221,8 @@ export interface AtOptions { mode?: ScatterMode }
 export interface AtRef {
   get(): Array;
   /** Out-of-range updates are dropped (JAX's default); `{ mode: 'clip' }` clamps them instead. */
-  set(v: ArrayLike, opts?: AtOptions): Array;
-  add(v: ArrayLike, opts?: AtOptions): Array;
+  set(v: ArrayOrScalar, opts?: AtOptions): Array;
+  add(v: ArrayOrScalar, opts?: AtOptions): Array;
 }
 
 /**
@@ -265,7 +265,7 @@ function advancedScatter(x: Array, axes: AxisIndex[], vals: Array, scatterAdd: b
 
 /** JAX's `x.at[idx]`: functional updates returning a new array. */
 export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
-  const update = (v: ArrayLike, scatterAdd: boolean, opts: AtOptions = {}): Array => {
+  const update = (v: ArrayOrScalar, scatterAdd: boolean, opts: AtOptions = {}): Array => {
     const who = scatterAdd ? 'at(...).add' : 'at(...).set';
     const mode = checkMode(who, opts.mode ?? 'drop', ['drop', 'clip', 'promise_in_bounds'] as const);
     const { axes, newAxes } = resolve('at', x, index, mode);
@@ -305,7 +305,7 @@ function fillInvalid(g: Array, valid: Array | null, opts: TakeOptions): Array {
  * default). Out-of-range indices follow `mode`: 'fill' (default, as in JAX: NaN for floats, the most
  * negative int32 for ints, true for bool, or `fillValue`), 'clip', 'wrap' or 'promise_in_bounds'.
  */
-export function take(x: ArrayLike, indices: ArrayLike | readonly number[], axis?: number | null, opts: TakeOptions = {}): Array {
+export function take(x: ArrayOrScalar, indices: ArrayOrScalar | readonly number[], axis?: number | null, opts: TakeOptions = {}): Array {
   const mode = checkMode('np.take', opts.mode ?? 'fill', ['fill', 'clip', 'wrap', 'promise_in_bounds'] as const);
   let a = asArray(x);
   if (axis === null || axis === undefined) { a = ravel(a); axis = 0; }
@@ -322,7 +322,7 @@ export function take(x: ArrayLike, indices: ArrayLike | readonly number[], axis?
 }
 
 /** numpy's take_along_axis: `indices` has x's rank and picks along `axis`; out-of-range indices as in `take`. */
-export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number, opts: TakeOptions = {}): Array {
+export function takeAlongAxis(x: ArrayOrScalar, indices: Array, axis: number, opts: TakeOptions = {}): Array {
   const mode = checkMode('np.takeAlongAxis', opts.mode ?? 'fill', ['fill', 'clip', 'wrap', 'promise_in_bounds'] as const);
   const a = asArray(x);
   if (indices.ndim !== a.ndim) throw new ShapeError(`np.takeAlongAxis: indices (shape [${indices.shape}]) must have the same rank as x (shape [${a.shape}])`);

@@ -1,5 +1,5 @@
 /** dot, matmul, outer, einsum (explicit subscripts) and np.linalg, all lowered to dot_general & co. */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { bind, bind1 } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import { DotGeneral, Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
@@ -19,7 +19,7 @@ function dotGeneral(a: Array, b: Array, contracting: [number[], number[]], batch
 }
 
 /** numpy dot: inner product over the last axis of `a` and the second-to-last of `b`. */
-export function dot(x: ArrayLike, y: ArrayLike): Array {
+export function dot(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b], t] = promote([x, y]);
   if (a.ndim === 0 || b.ndim === 0) return multiply(a, b);
   const cb = b.ndim === 1 ? 0 : b.ndim - 2;
@@ -30,7 +30,7 @@ export function dot(x: ArrayLike, y: ArrayLike): Array {
 }
 
 /** numpy matmul: batched over leading axes (broadcast), 1-D operands promoted then squeezed. */
-export function matmul(x: ArrayLike, y: ArrayLike): Array {
+export function matmul(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   let [[a, b], t] = promote([x, y]);
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError('np.matmul: operands must be at least 1-D; use np.multiply for scalars');
   const va = a.ndim === 1;
@@ -63,23 +63,23 @@ export function matmul(x: ArrayLike, y: ArrayLike): Array {
   return va || vb ? reshape(r, out) : r;
 }
 
-export function outer(x: ArrayLike, y: ArrayLike): Array {
+export function outer(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const a = ravel(x);
   const b = ravel(y);
   return multiply(expandDims(a, 1), expandDims(b, 0));
 }
 
 /** Inner product over the last axes. */
-export function inner(x: ArrayLike, y: ArrayLike): Array {
+export function inner(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b], t] = promote([x, y]);
   if (a.ndim === 0 || b.ndim === 0) return multiply(a, b);
   return dotGeneral(a, b, [[a.ndim - 1], [b.ndim - 1]], [[], []], t.weak);
 }
 
-export const vdot = (x: ArrayLike, y: ArrayLike): Array => inner(ravel(x), ravel(y));
+export const vdot = (x: ArrayOrScalar, y: ArrayOrScalar): Array => inner(ravel(x), ravel(y));
 
 /** Contracts `axes` (a count of trailing/leading axes, or explicit lists) like numpy.tensordot. */
-export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number[], number[]] = 2): Array {
+export function tensordot(x: ArrayOrScalar, y: ArrayOrScalar, axes: number | [number[], number[]] = 2): Array {
   const [[a, b], t] = promote([x, y]);
   const [ca, cb] = typeof axes === 'number'
     ? [range(axes, a.ndim - axes), range(axes)]
@@ -91,12 +91,12 @@ export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number[], 
 }
 
 /** Sum along a diagonal of the last two axes by default. */
-export function trace(x: ArrayLike, offset = 0): Array {
+export function trace(x: ArrayOrScalar, offset = 0): Array {
   return sum(diagonal(x, offset), -1);
 }
 
 /** Diagonal of the last two axes, as the last axis of the result. */
-export function diagonal(x: ArrayLike, offset = 0): Array {
+export function diagonal(x: ArrayOrScalar, offset = 0): Array {
   const a = asArray(x);
   if (a.ndim < 2) throw new ShapeError(`np.diagonal: needs at least 2-D input, got shape [${a.shape}]`);
   const [n, m] = a.shape.slice(-2);
@@ -113,7 +113,7 @@ export function diagonal(x: ArrayLike, offset = 0): Array {
 // ---- einsum ----------------------------------------------------------------------
 
 /** einsum with explicit output subscripts, e.g. einsum('bij,bjk->bik', a, b); pairwise dot_generals. */
-export function einsum(subscripts: string, ...operands: ArrayLike[]): Array {
+export function einsum(subscripts: string, ...operands: ArrayOrScalar[]): Array {
   const spec = subscripts.replace(/\s+/g, '');
   const arrow = spec.indexOf('->');
   if (arrow < 0) throw new ShapeError(`np.einsum: '${subscripts}' needs explicit output subscripts ('...->...')`);
@@ -186,7 +186,7 @@ function broadcastShared(x: { a: Array; labels: string[] }, y: { a: Array; label
 
 // ---- np.linalg -----------------------------------------------------------------------
 
-function asFloatMatrix(who: string, x: ArrayLike): Array {
+function asFloatMatrix(who: string, x: ArrayOrScalar): Array {
   const a = asArray(x);
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
   if (f.ndim < 2 || f.shape[f.ndim - 1] !== f.shape[f.ndim - 2]) {
@@ -201,7 +201,7 @@ function luFactor(a: Array): [Array, Array, Array] {
 }
 
 /** Solves a·x = b; b is [n] (a vector) or [..., n, k] (numpy 2 semantics). */
-export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
+export function solve(aIn: ArrayOrScalar, bIn: ArrayOrScalar): Array {
   const a = asFloatMatrix('np.linalg.solve', aIn);
   let [[, b]] = promote([a, bIn]);
   b = convert(b, a.dtype);
@@ -219,7 +219,7 @@ export function solve(aIn: ArrayLike, bIn: ArrayLike): Array {
   return vec ? reshape(x, x.shape.slice(0, -1)) : x;
 }
 
-export function inv(x: ArrayLike): Array {
+export function inv(x: ArrayOrScalar): Array {
   const a = asFloatMatrix('np.linalg.inv', x);
   const n = a.shape[a.ndim - 1];
   return solve(a, broadcastTo(eye(n, n, { dtype: a.dtype, device: a.device }), a.shape));
@@ -287,12 +287,12 @@ const detWithJvp = customJvp((a: Array): Array => detFromLu(...(luFactor(a).slic
   },
 });
 
-export function det(x: ArrayLike): Array {
+export function det(x: ArrayOrScalar): Array {
   return detWithJvp(asFloatMatrix('np.linalg.det', x)) as Array;
 }
 
 /** [sign, log|det|], stable for large or tiny determinants. */
-export function slogdet(x: ArrayLike): [Array, Array] {
+export function slogdet(x: ArrayOrScalar): [Array, Array] {
   const a = asFloatMatrix('np.linalg.slogdet', x);
   const [lu, piv] = luFactor(a);
   const d = diagonal(lu);
@@ -300,12 +300,12 @@ export function slogdet(x: ArrayLike): [Array, Array] {
   return [s, sum(log(abs(d)), -1)];
 }
 
-export function cholesky(x: ArrayLike): Array {
+export function cholesky(x: ArrayOrScalar): Array {
   return bind1(Cholesky, [asFloatMatrix('np.linalg.cholesky', x)]);
 }
 
 /** Vector p-norms (default 2) and matrix 'fro' / 1 / -1 / inf / -inf norms. */
-export function norm(x: ArrayLike, ord?: number | 'fro' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
+export function norm(x: ArrayOrScalar, ord?: number | 'fro' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
   const a = asArray(x);
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
   const hasOrd = ord !== undefined && ord !== null;

@@ -1,5 +1,5 @@
 /** Elementwise math: arithmetic with promotion and broadcasting, transcendental functions, logic. */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import type { Primitive } from '../core/primitive.js';
 import { bind1 } from '../core/trace.js';
 import { getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
@@ -8,13 +8,13 @@ import * as U from '../primitives/elementwise.js';
 import { asArray, broadcastArrays, convert, promote, typeInfo } from './promote.js';
 import { checkOperand } from './validate.js';
 
-function binop(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike, minFloat = false): Array {
+function binop(prim: Primitive, name: string, x: ArrayOrScalar, y: ArrayOrScalar, minFloat = false): Array {
   const [[a, b], t] = promote([checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)], minFloat);
   const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
   return bind1(prim, [a2, b2], {}, t.weak);
 }
 
-function cmp(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike): Array {
+function cmp(prim: Primitive, name: string, x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b]] = promote([checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)]);
   const [a2, b2] = broadcastArrays(`np.${name}`, [a, b]);
   return bind1(prim, [a2, b2]);
@@ -22,27 +22,27 @@ function cmp(prim: Primitive, name: string, x: ArrayLike, y: ArrayLike): Array {
 
 /** Float-only functions promote integer/bool input to the default float (as numpy does). */
 function floatUnary(prim: Primitive, name: string) {
-  return (x: ArrayLike): Array => {
+  return (x: ArrayOrScalar): Array => {
     const a = asArray(checkOperand(`np.${name}`, x));
     const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType);
     return bind1(prim, [f], {}, f.weakType);
   };
 }
 
-const sameUnary = (prim: Primitive, name: string) => (x: ArrayLike): Array => {
+const sameUnary = (prim: Primitive, name: string) => (x: ArrayOrScalar): Array => {
   const a = asArray(checkOperand(`np.${name}`, x));
   return bind1(prim, [a], {}, a.weakType);
 };
 
 // ---- arithmetic ----
 /** On bools, add is logical or and multiply logical and (numpy and JAX). */
-const boolAware = (prim: Primitive, boolPrim: Primitive, name: string) => (x: ArrayLike, y: ArrayLike): Array => {
+const boolAware = (prim: Primitive, boolPrim: Primitive, name: string) => (x: ArrayOrScalar, y: ArrayOrScalar): Array => {
   const t = [checkOperand(`np.${name}`, x), checkOperand(`np.${name}`, y)].map(typeInfo).reduce(promoteTypes);
   return binop(t.dtype === 'bool' ? boolPrim : prim, name, x, y);
 };
 
 export const add = boolAware(B.Add, B.Or, 'add');
-export function subtract(x: ArrayLike, y: ArrayLike): Array {
+export function subtract(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   if (typeInfo(x).dtype === 'bool' && typeInfo(y).dtype === 'bool') {
     throw new TypeError('np.subtract: boolean subtract is not supported (as in numpy); use np.logicalXor, or cast with astype');
   }
@@ -50,15 +50,15 @@ export function subtract(x: ArrayLike, y: ArrayLike): Array {
 }
 export const multiply = boolAware(B.Mul, B.And, 'multiply');
 /** True division: integer operands give floats. */
-export const divide = (x: ArrayLike, y: ArrayLike): Array => binop(B.Div, 'divide', x, y, true);
+export const divide = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Div, 'divide', x, y, true);
 export const trueDivide = divide;
-export const maximum = (x: ArrayLike, y: ArrayLike): Array => binop(B.Max, 'maximum', x, y);
-export const minimum = (x: ArrayLike, y: ArrayLike): Array => binop(B.Min, 'minimum', x, y);
-export const arctan2 = (y: ArrayLike, x: ArrayLike): Array => binop(B.Atan2, 'arctan2', y, x, true);
+export const maximum = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Max, 'maximum', x, y);
+export const minimum = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Min, 'minimum', x, y);
+export const arctan2 = (y: ArrayOrScalar, x: ArrayOrScalar): Array => binop(B.Atan2, 'arctan2', y, x, true);
 export const atan2 = arctan2;
 
 /** Floor division (numpy `//`): rounds toward -inf for ints and floats. */
-export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
+export function floorDivide(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b], t] = promote([x, y]);
   if (isFloat(a.dtype)) return floor(binop(B.Div, 'floorDivide', a, b));
   const q = binop(B.Div, 'floorDivide', a, b);
@@ -69,7 +69,7 @@ export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
 }
 
 /** numpy's remainder/mod: the result has the sign of the divisor. */
-export function remainder(x: ArrayLike, y: ArrayLike): Array {
+export function remainder(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b], t] = promote([x, y]);
   const r = binop(B.Rem, 'remainder', a, b);
   const adjust = logicalAnd(notEqual(r, 0), notEqual(less(r, 0), less(b, 0)));
@@ -77,10 +77,10 @@ export function remainder(x: ArrayLike, y: ArrayLike): Array {
 }
 export const mod = remainder;
 /** C-style remainder with the sign of the dividend (lax.rem). */
-export const fmod = (x: ArrayLike, y: ArrayLike): Array => binop(B.Rem, 'fmod', x, y);
+export const fmod = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Rem, 'fmod', x, y);
 
 /** `x ** y`; a JS integer exponent stays exact (integer_pow), as jnp does for Python ints. */
-export function power(x: ArrayLike, y: ArrayLike): Array {
+export function power(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   if (typeof y === 'number' && Number.isInteger(y) && Math.abs(y) <= 64) {
     const a = asArray(x);
     const base = y < 0 && !isFloat(a.dtype) ? convert(a, getDefaultFloat(), a.weakType) : a;
@@ -96,12 +96,12 @@ export function power(x: ArrayLike, y: ArrayLike): Array {
 export const pow = power;
 
 export const negative = sameUnary(U.Neg, 'negative');
-export const positive = (x: ArrayLike): Array => asArray(x);
+export const positive = (x: ArrayOrScalar): Array => asArray(x);
 export const abs = sameUnary(U.Abs, 'abs');
 export const absolute = abs;
 export const sign = sameUnary(U.Sign, 'sign');
-export const square = (x: ArrayLike): Array => power(x, 2);
-export const reciprocal = (x: ArrayLike): Array => divide(1, x);
+export const square = (x: ArrayOrScalar): Array => power(x, 2);
+export const reciprocal = (x: ArrayOrScalar): Array => divide(1, x);
 
 // ---- transcendental ----
 export const exp = floatUnary(U.Exp, 'exp');
@@ -109,8 +109,8 @@ export const exp2 = floatUnary(U.Exp2, 'exp2');
 export const expm1 = floatUnary(U.Expm1, 'expm1');
 export const log = floatUnary(U.Log, 'log');
 export const log1p = floatUnary(U.Log1p, 'log1p');
-export const log2 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN2);
-export const log10 = (x: ArrayLike): Array => multiply(log(x), 1 / Math.LN10);
+export const log2 = (x: ArrayOrScalar): Array => multiply(log(x), 1 / Math.LN2);
+export const log10 = (x: ArrayOrScalar): Array => multiply(log(x), 1 / Math.LN10);
 export const sqrt = floatUnary(U.Sqrt, 'sqrt');
 export const rsqrt = floatUnary(U.Rsqrt, 'rsqrt');
 export const cbrt = floatUnary(U.Cbrt, 'cbrt');
@@ -130,13 +130,13 @@ export { arcsin as asin, arccos as acos, arctan as atan, arcsinh as asinh, arcco
 export const floor = floatUnary(U.Floor, 'floor');
 export const ceil = floatUnary(U.Ceil, 'ceil');
 /** Rounds half to even, like numpy. */
-export const round = (x: ArrayLike, decimals = 0): Array => {
+export const round = (x: ArrayOrScalar, decimals = 0): Array => {
   if (decimals === 0) return floatUnary(U.Round, 'round')(x);
   const s = 10 ** decimals;
   return divide(floatUnary(U.Round, 'round')(multiply(x, s)), s);
 };
-export const rint = (x: ArrayLike): Array => round(x);
-export const trunc = (x: ArrayLike): Array => multiply(sign(x), floor(abs(x)));
+export const rint = (x: ArrayOrScalar): Array => round(x);
+export const trunc = (x: ArrayOrScalar): Array => multiply(sign(x), floor(abs(x)));
 export const logistic = floatUnary(U.Logistic, 'logistic');
 export const erf = floatUnary(U.Erf, 'erf');
 export const erfc = floatUnary(U.Erfc, 'erfc');
@@ -145,7 +145,7 @@ export const lgamma = floatUnary(U.Lgamma, 'lgamma');
 export const digamma = floatUnary(U.Digamma, 'digamma');
 
 /** sqrt(x² + y²) without overflow: scale by the larger magnitude; inf if either is infinite (even with NaN). */
-export function hypot(x: ArrayLike, y: ArrayLike): Array {
+export function hypot(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b]] = promote([x, y], true);
   const ax = abs(a);
   const ay = abs(b);
@@ -162,48 +162,48 @@ export function hypot(x: ArrayLike, y: ArrayLike): Array {
  * min - max is NaN (equal infinities, NaN). Written with max/min (not |x - y|) so that the derivative
  * at x == y is 1/2 each under the tie-splitting rules of maximum/minimum.
  */
-export function logaddexp(x: ArrayLike, y: ArrayLike): Array {
+export function logaddexp(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const [[a, b]] = promote([x, y], true);
   const hi = maximum(a, b);
   const delta = subtract(minimum(a, b), hi);
   return where(isnan(delta), add(a, b), add(hi, log1p(exp(delta))));
 }
 
-export const deg2rad = (x: ArrayLike): Array => multiply(x, Math.PI / 180);
-export const rad2deg = (x: ArrayLike): Array => multiply(x, 180 / Math.PI);
+export const deg2rad = (x: ArrayOrScalar): Array => multiply(x, Math.PI / 180);
+export const rad2deg = (x: ArrayOrScalar): Array => multiply(x, 180 / Math.PI);
 export const radians = deg2rad;
 export const degrees = rad2deg;
 
 // ---- predicates and comparisons ----
-export function isfinite(x: ArrayLike): Array {
+export function isfinite(x: ArrayOrScalar): Array {
   const a = asArray(x);
   return isFloat(a.dtype) ? bind1(U.IsFinite, [a]) : notEqual(a, a).equal(false);
 }
-export const isnan = (x: ArrayLike): Array => notEqual(x, x);
-export const isinf = (x: ArrayLike): Array => logicalAnd(logicalNot(isfinite(x)), logicalNot(isnan(x)));
+export const isnan = (x: ArrayOrScalar): Array => notEqual(x, x);
+export const isinf = (x: ArrayOrScalar): Array => logicalAnd(logicalNot(isfinite(x)), logicalNot(isnan(x)));
 
-export const equal = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Eq, 'equal', x, y);
-export const notEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Ne, 'notEqual', x, y);
-export const less = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Lt, 'less', x, y);
-export const lessEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Le, 'lessEqual', x, y);
-export const greater = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Gt, 'greater', x, y);
-export const greaterEqual = (x: ArrayLike, y: ArrayLike): Array => cmp(B.Ge, 'greaterEqual', x, y);
+export const equal = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Eq, 'equal', x, y);
+export const notEqual = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Ne, 'notEqual', x, y);
+export const less = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Lt, 'less', x, y);
+export const lessEqual = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Le, 'lessEqual', x, y);
+export const greater = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Gt, 'greater', x, y);
+export const greaterEqual = (x: ArrayOrScalar, y: ArrayOrScalar): Array => cmp(B.Ge, 'greaterEqual', x, y);
 
-const toBool = (x: ArrayLike): Array => {
+const toBool = (x: ArrayOrScalar): Array => {
   const a = asArray(x);
   return a.dtype === 'bool' ? a : bind1(B.Ne, [a, asArray(0, a.dtype)]);
 };
-export const logicalNot = (x: ArrayLike): Array => bind1(U.Not, [toBool(x)]);
-export const logicalAnd = (x: ArrayLike, y: ArrayLike): Array => binop(B.And, 'logicalAnd', toBool(x), toBool(y));
-export const logicalOr = (x: ArrayLike, y: ArrayLike): Array => binop(B.Or, 'logicalOr', toBool(x), toBool(y));
-export const logicalXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'logicalXor', toBool(x), toBool(y));
-export const bitwiseAnd = (x: ArrayLike, y: ArrayLike): Array => binop(B.And, 'bitwiseAnd', x, y);
-export const bitwiseOr = (x: ArrayLike, y: ArrayLike): Array => binop(B.Or, 'bitwiseOr', x, y);
-export const bitwiseXor = (x: ArrayLike, y: ArrayLike): Array => binop(B.Xor, 'bitwiseXor', x, y);
-export const invert = (x: ArrayLike): Array => sameUnary(U.Not, 'invert')(x);
+export const logicalNot = (x: ArrayOrScalar): Array => bind1(U.Not, [toBool(x)]);
+export const logicalAnd = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.And, 'logicalAnd', toBool(x), toBool(y));
+export const logicalOr = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Or, 'logicalOr', toBool(x), toBool(y));
+export const logicalXor = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Xor, 'logicalXor', toBool(x), toBool(y));
+export const bitwiseAnd = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.And, 'bitwiseAnd', x, y);
+export const bitwiseOr = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Or, 'bitwiseOr', x, y);
+export const bitwiseXor = (x: ArrayOrScalar, y: ArrayOrScalar): Array => binop(B.Xor, 'bitwiseXor', x, y);
+export const invert = (x: ArrayOrScalar): Array => sameUnary(U.Not, 'invert')(x);
 
 /** Elementwise choice: `where(cond, x, y)` broadcasts all three; cond is cast to bool. */
-export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolean): Array {
+export function where(cond: ArrayOrScalar, x: ArrayOrScalar, y: ArrayOrScalar, weak?: boolean): Array {
   const c = toBool(cond);
   const [[a, b], t] = promote([x, y]);
   const [c2, a2, b2] = broadcastArrays('np.where', [c, a, b]);
@@ -211,7 +211,7 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike, weak?: boolea
 }
 
 /** Clips to [lo, hi]; either bound may be null. */
-export function clip(x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): Array {
+export function clip(x: ArrayOrScalar, lo: ArrayOrScalar | null, hi: ArrayOrScalar | null): Array {
   let r = asArray(checkOperand('np.clip', x));
   if (lo !== null && lo !== undefined) r = maximum(r, checkOperand('np.clip', lo));
   if (hi !== null && hi !== undefined) r = minimum(r, checkOperand('np.clip', hi));

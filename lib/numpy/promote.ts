@@ -1,5 +1,5 @@
 /** JAX type promotion and numpy broadcasting; the conversions of JS values are re-exported here. */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
 import { BroadcastInDim } from '../primitives/shape.js';
@@ -10,7 +10,7 @@ import { checkAxisArg } from './validate.js';
 export { asArray, convert, describe, typeInfo } from '../primitives/convert.js';
 
 /** Converts all operands to their promoted dtype; returns them and the result's weak bit. */
-export function promote(xs: readonly ArrayLike[], minFloat = false): [Array[], TypeInfo] {
+export function promote(xs: readonly ArrayOrScalar[], minFloat = false): [Array[], TypeInfo] {
   let t = xs.map(typeInfo).reduce(promoteTypes);
   if (minFloat && !isFloat(t.dtype)) t = { dtype: getDefaultFloat(), weak: t.weak };
   return [xs.map((x) => asArray(x, t.dtype)), t];
@@ -36,7 +36,7 @@ export function broadcastShapes(who: string, ...shapes: (readonly number[])[]): 
 }
 
 /** numpy broadcasting of `x` to `shape`. */
-export function broadcastTo(x: ArrayLike, shape: readonly number[], who = 'broadcastTo'): Array {
+export function broadcastTo(x: ArrayOrScalar, shape: readonly number[], who = 'broadcastTo'): Array {
   const a = asArray(x);
   const s = a.aval.shape;
   if (s.length === shape.length && s.every((d, i) => d === shape[i])) return a;

@@ -1,5 +1,5 @@
 /** Reductions with numpy's `axis` / `keepdims` conventions. */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import type { Primitive } from '../core/primitive.js';
 import { bind1 } from '../core/trace.js';
 import { getDefaultFloat, isFloat } from '../core/dtype.js';
@@ -23,12 +23,12 @@ function reduce(prim: Primitive, who: string, x: Array, axis: Axis, opts?: Reduc
 }
 
 /** Sum; bool and int32 sum as int32 (numpy sums booleans as integers). */
-export function sum(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+export function sum(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   return reduce(R.ReduceSum, 'np.sum', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
 }
 
-export function prod(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+export function prod(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   return reduce(R.ReduceProd, 'np.prod', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
 }
@@ -38,14 +38,14 @@ function count(x: Array, axis: Axis, who: string): number {
   return normAxes(who, axis, x.ndim).reduce((n, i) => n * x.shape[i], 1);
 }
 
-export function mean(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+export function mean(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const n = count(a, axis, 'np.mean');
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
   return divide(sum(f, axis, opts), n);
 }
 
-function extremum(prim: Primitive, who: string, x: ArrayLike, axis: Axis, opts?: ReduceOpts): Array {
+function extremum(prim: Primitive, who: string, x: ArrayOrScalar, axis: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const axes = normAxes(who, axis, a.ndim);
   if (axes.some((i) => a.shape[i] === 0)) {
@@ -54,12 +54,12 @@ function extremum(prim: Primitive, who: string, x: ArrayLike, axis: Axis, opts?:
   return keep(bind1(prim, [a], { axes }, a.weakType), a, axes, opts?.keepdims);
 }
 
-export const max = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMax, 'np.max', x, axis, opts);
-export const min = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMin, 'np.min', x, axis, opts);
+export const max = (x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMax, 'np.max', x, axis, opts);
+export const min = (x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMin, 'np.min', x, axis, opts);
 export const amax = max;
 export const amin = min;
 
-function argReduce(prim: Primitive, who: string, x: ArrayLike, axis: number | null | undefined, opts?: ReduceOpts): Array {
+function argReduce(prim: Primitive, who: string, x: ArrayOrScalar, axis: number | null | undefined, opts?: ReduceOpts): Array {
   let a = asArray(x);
   if (axis === null || axis === undefined) {
     const flat = bind1(Reshape, [a], { newSizes: [a.size] });
@@ -71,11 +71,11 @@ function argReduce(prim: Primitive, who: string, x: ArrayLike, axis: number | nu
   return keep(a, asArray(x), [ax], opts?.keepdims);
 }
 
-export const argmax = (x: ArrayLike, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmax, 'np.argmax', x, axis, opts);
-export const argmin = (x: ArrayLike, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmin, 'np.argmin', x, axis, opts);
+export const argmax = (x: ArrayOrScalar, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmax, 'np.argmax', x, axis, opts);
+export const argmin = (x: ArrayOrScalar, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmin, 'np.argmin', x, axis, opts);
 
 /** Cumulative sum; with no axis the array is flattened first (numpy). */
-export function cumsum(x: ArrayLike, axis?: number | null, opts: { reverse?: boolean } = {}): Array {
+export function cumsum(x: ArrayOrScalar, axis?: number | null, opts: { reverse?: boolean } = {}): Array {
   let a = asArray(x);
   if (a.dtype === 'bool') a = convert(a, 'int32');
   // numpy flattens for axis=None, and a scalar's cumsum along axis 0 is a 1-element array
@@ -90,14 +90,14 @@ export function cumsum(x: ArrayLike, axis?: number | null, opts: { reverse?: boo
 export interface VarOpts extends ReduceOpts { ddof?: number }
 
 /** Variance with numpy's `ddof` (0 by default: the population variance). */
-export function var_(x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array {
+export function var_(x: ArrayOrScalar, axis?: Axis, opts: VarOpts = {}): Array {
   return variance('np.var', x, axis, opts);
 }
 export { var_ as var };
 
-export const std = (x: ArrayLike, axis?: Axis, opts: VarOpts = {}): Array => sqrt(variance('np.std', x, axis, opts));
+export const std = (x: ArrayOrScalar, axis?: Axis, opts: VarOpts = {}): Array => sqrt(variance('np.std', x, axis, opts));
 
-function variance(who: string, x: ArrayLike, axis: Axis, opts: VarOpts): Array {
+function variance(who: string, x: ArrayOrScalar, axis: Axis, opts: VarOpts): Array {
   const a = asArray(x);
   const n = count(a, axis, who);
   const m = mean(a, axis, { keepdims: true });
@@ -107,14 +107,14 @@ function variance(who: string, x: ArrayLike, axis: Axis, opts: VarOpts): Array {
 }
 
 /** True where every element along the axes is nonzero. */
-export function all(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+export function all(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const b = a.dtype === 'bool' ? a : notEqual(a, 0);
   const axes = normAxes('np.all', axis, b.ndim);
   return keep(bind1(R.ReduceMin, [b], { axes }), b, axes, opts?.keepdims);
 }
 
-export function any(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
+export function any(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const b = a.dtype === 'bool' ? a : notEqual(a, 0);
   const axes = normAxes('np.any', axis, b.ndim);
@@ -122,5 +122,5 @@ export function any(x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array {
 }
 
 /** Peak-to-peak range. */
-export const ptp = (x: ArrayLike, axis?: Axis, opts?: ReduceOpts): Array => subtract(max(x, axis, opts), min(x, axis, opts));
+export const ptp = (x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array => subtract(max(x, axis, opts), min(x, axis, opts));
 

@@ -1,5 +1,5 @@
 /** Shape manipulation: reshape, transpose, axes, broadcasting, joining, tiling and padding. */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { bind1, bindSource } from '../core/trace.js';
 import type { DType } from '../core/dtype.js';
 import { isDType } from '../core/dtype.js';
@@ -9,7 +9,7 @@ import { asArray, broadcastTo as bcastTo, convert, normAxes, normAxis, promote }
 import { greaterEqual, lessEqual, subtract, where } from './math.js';
 import { checkList } from './validate.js';
 
-export function reshape(x: ArrayLike, shape: number | readonly number[]): Array {
+export function reshape(x: ArrayOrScalar, shape: number | readonly number[]): Array {
   const a = asArray(x);
   const s = typeof shape === 'number' ? [shape] : [...checkList('np.reshape', 'shape', shape, 'an integer or a JS array of integers such as [2, -1]')];
   const unknown = s.filter((d) => d === -1).length;
@@ -31,7 +31,7 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): Array 
 }
 
 /** Permutes axes; the default reverses them. */
-export function transpose(x: ArrayLike, axes?: readonly number[]): Array {
+export function transpose(x: ArrayOrScalar, axes?: readonly number[]): Array {
   const a = asArray(x);
   const perm = axes ? checkList('np.transpose', 'axes', axes, 'a JS array permuting the axes, such as [1, 0]').map((ax) => normAxis('np.transpose', ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
   if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
@@ -43,7 +43,7 @@ export function transpose(x: ArrayLike, axes?: readonly number[]): Array {
 
 export const permuteDims = transpose;
 
-export function swapaxes(x: ArrayLike, a1: number, a2: number): Array {
+export function swapaxes(x: ArrayOrScalar, a1: number, a2: number): Array {
   const a = asArray(x);
   const perm = a.shape.map((_, i) => i);
   const i = normAxis('np.swapaxes', a1, a.ndim);
@@ -52,7 +52,7 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): Array {
   return transpose(a, perm);
 }
 
-export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): Array {
+export function moveaxis(x: ArrayOrScalar, source: number | readonly number[], destination: number | readonly number[]): Array {
   const a = asArray(x);
   const src = (typeof source === 'number' ? [source] : source).map((s) => normAxis('np.moveaxis', s, a.ndim));
   const dst = (typeof destination === 'number' ? [destination] : destination).map((d) => normAxis('np.moveaxis', d, a.ndim));
@@ -66,7 +66,7 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
 }
 
 /** Removes size-1 axes (all of them by default). */
-export function squeeze(x: ArrayLike, axis?: number | readonly number[]): Array {
+export function squeeze(x: ArrayOrScalar, axis?: number | readonly number[]): Array {
   const a = asArray(x);
   const dims = axis === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('np.squeeze', axis, a.ndim);
   const bad = dims.find((d) => a.shape[d] !== 1);
@@ -75,24 +75,24 @@ export function squeeze(x: ArrayLike, axis?: number | readonly number[]): Array 
 }
 
 /** Inserts size-1 axes at the given positions of the result. */
-export function expandDims(x: ArrayLike, axis: number | readonly number[]): Array {
+export function expandDims(x: ArrayOrScalar, axis: number | readonly number[]): Array {
   const a = asArray(x);
   const list = typeof axis === 'number' ? [axis] : axis;
   const dims = normAxes('np.expandDims', list, a.ndim + list.length);
   return bind1(S.ExpandDims, [a], { dimensions: dims }, a.weakType);
 }
 
-export const broadcastTo = (x: ArrayLike, shape: readonly number[]): Array => bcastTo(x, shape, 'np.broadcastTo');
+export const broadcastTo = (x: ArrayOrScalar, shape: readonly number[]): Array => bcastTo(x, shape, 'np.broadcastTo');
 
-export function astype(x: ArrayLike, dtype: DType): Array {
+export function astype(x: ArrayOrScalar, dtype: DType): Array {
   if (!isDType(dtype)) throw new TypeError(`astype: unknown dtype ${JSON.stringify(dtype)}; use 'float32', 'float64', 'int32' or 'bool'`);
   return convert(asArray(x), dtype);
 }
 
-export function ravel(x: ArrayLike): Array { return reshape(x, [-1]); }
+export function ravel(x: ArrayOrScalar): Array { return reshape(x, [-1]); }
 
 /** Joins arrays along an existing axis (dtypes are promoted). */
-export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): Array {
+export function concatenate(xs: readonly ArrayOrScalar[], axis: number | null = 0): Array {
   if (!checkList('np.concatenate', 'the arrays', xs).length) throw new ShapeError('np.concatenate: need at least one array to concatenate');
   let [arrs, t] = promote(xs);
   if (axis === null) { arrs = arrs.map((a) => ravel(a)); axis = 0; }
@@ -109,7 +109,7 @@ export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): 
 }
 
 /** Joins arrays along a new axis. */
-export function stack(xs: readonly ArrayLike[], axis = 0): Array {
+export function stack(xs: readonly ArrayOrScalar[], axis = 0): Array {
   if (!checkList('np.stack', 'the arrays', xs).length) throw new ShapeError('np.stack: need at least one array to stack');
   const arrs = xs.map((x) => asArray(x));
   const s = arrs[0].shape;
@@ -120,28 +120,28 @@ export function stack(xs: readonly ArrayLike[], axis = 0): Array {
   return concatenate(arrs.map((a) => expandDims(a, ax)), ax);
 }
 
-export const vstack = (xs: readonly ArrayLike[]): Array => concatenate(xs.map((x) => atLeast2d(x)), 0);
+export const vstack = (xs: readonly ArrayOrScalar[]): Array => concatenate(xs.map((x) => atLeast2d(x)), 0);
 /** Joins along the second axis (the first for 1-D inputs); scalars count as 1-D, as in numpy. */
-export const hstack = (xs: readonly ArrayLike[]): Array => {
+export const hstack = (xs: readonly ArrayOrScalar[]): Array => {
   const arrs = checkList('np.hstack', 'the arrays', xs).map((x) => atLeast1d(x));
   return concatenate(arrs, arrs[0]?.ndim === 1 ? 0 : 1);
 };
 
-export function atLeast1d(x: ArrayLike): Array { const a = asArray(x); return a.ndim >= 1 ? a : reshape(a, [1]); }
-export function atLeast2d(x: ArrayLike): Array {
+export function atLeast1d(x: ArrayOrScalar): Array { const a = asArray(x); return a.ndim >= 1 ? a : reshape(a, [1]); }
+export function atLeast2d(x: ArrayOrScalar): Array {
   const a = asArray(x);
   return a.ndim >= 2 ? a : reshape(a, a.ndim === 1 ? [1, a.shape[0]] : [1, 1]);
 }
 
 /** Reverses the order of elements along the given axes (all by default). */
-export function flip(x: ArrayLike, axis?: number | readonly number[] | null): Array {
+export function flip(x: ArrayOrScalar, axis?: number | readonly number[] | null): Array {
   const a = asArray(x);
   const dims = normAxes('np.flip', axis, a.ndim);
   return dims.length ? bind1(S.Rev, [a], { dimensions: dims }, a.weakType) : a;
 }
 
 /** Repeats the whole array `reps` times along each axis. */
-export function tile(x: ArrayLike, reps: number | readonly number[]): Array {
+export function tile(x: ArrayOrScalar, reps: number | readonly number[]): Array {
   let a = asArray(x);
   const r = typeof reps === 'number' ? [reps] : [...reps];
   if (r.some((n) => !Number.isInteger(n) || n < 0)) throw new ShapeError(`np.tile: reps must be non-negative integers, got [${r}]`);
@@ -155,7 +155,7 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): Array {
 }
 
 /** Repeats each element `repeats` times along `axis` (the flattened array when no axis). */
-export function repeat(x: ArrayLike, repeats: number, axis?: number | null): Array {
+export function repeat(x: ArrayOrScalar, repeats: number, axis?: number | null): Array {
   let a = asArray(x);
   if (!Number.isInteger(repeats) || repeats < 0) throw new ShapeError(`np.repeat: repeats must be a non-negative integer, got ${repeats}`);
   if (axis === null || axis === undefined) { a = ravel(a); axis = 0; }
@@ -169,7 +169,7 @@ export function repeat(x: ArrayLike, repeats: number, axis?: number | null): Arr
 export type PadWidth = number | readonly [number, number] | readonly (readonly [number, number])[];
 
 /** Constant padding (numpy's default mode); `padWidth` as numpy: n, [before, after] or per axis. */
-export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: 'constant'; constantValues?: number } = {}): Array {
+export function pad(x: ArrayOrScalar, padWidth: PadWidth, opts: { mode?: 'constant'; constantValues?: number } = {}): Array {
   const a = asArray(x);
   if (opts.mode && opts.mode !== 'constant') throw new Error(`np.pad: mode '${opts.mode}' is not supported; only 'constant'`);
   let widths: (readonly [number, number])[];
@@ -185,10 +185,10 @@ export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: 'constant';
 }
 
 /** Lower triangle of the last two axes (zeroing above the k-th diagonal). */
-export function tril(x: ArrayLike, k = 0): Array { return triMask(x, k, true); }
-export function triu(x: ArrayLike, k = 0): Array { return triMask(x, k, false); }
+export function tril(x: ArrayOrScalar, k = 0): Array { return triMask(x, k, true); }
+export function triu(x: ArrayOrScalar, k = 0): Array { return triMask(x, k, false); }
 
-function triMask(x: ArrayLike, k: number, lower: boolean): Array {
+function triMask(x: ArrayOrScalar, k: number, lower: boolean): Array {
   const a = asArray(x);
   if (a.ndim < 2) throw new ShapeError(`np.${lower ? 'tril' : 'triu'}: input must be at least 2-D, got shape [${a.shape}]`);
   const [n, m] = a.shape.slice(-2);

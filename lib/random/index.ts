@@ -7,7 +7,7 @@
  * JAX 0.5.0 (random bits, split and fold_in all hash the row-major element index as a 64-bit
  * counter). `setThreefryPartitionable(false)` reproduces the values of JAX < 0.5.0.
  */
-import { Array as ArrayClass, type Array, type ArrayLike } from '../core/array.js';
+import { Array as ArrayClass, type Array, type ArrayOrScalar } from '../core/array.js';
 import { checkShapeArg, describeValue } from '../numpy/validate.js';
 import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
 import { bind, bind1 } from '../core/trace.js';
@@ -174,7 +174,7 @@ function floatDtype(who: string, dtype: DType | undefined): DType {
   return d;
 }
 
-const asDtype = (x: ArrayLike, dtype: DType): Array =>
+const asDtype = (x: ArrayOrScalar, dtype: DType): Array =>
   typeof x === 'number' || typeof x === 'boolean' ? np.array(Number(x), { dtype }) : x.dtype === dtype ? x : x.astype(dtype);
 
 /**
@@ -194,7 +194,7 @@ function unitFloats(k: Array, shape: readonly number[], dtype: DType): Array {
   return np.subtract(bind1(BitcastConvertType, [words], { newDtype: 'float64' }), 1);
 }
 
-export interface UniformOpts { dtype?: DType; minval?: ArrayLike; maxval?: ArrayLike }
+export interface UniformOpts { dtype?: DType; minval?: ArrayOrScalar; maxval?: ArrayOrScalar }
 
 /** Uniform floats in [minval, maxval); differentiable in minval and maxval (JAX's algorithm). */
 export function uniform(k: Array, shape: Shape = [], opts: UniformOpts = {}): Array {
@@ -233,7 +233,7 @@ export function gumbel(k: Array, shape: Shape = [], opts: { dtype?: DType } = {}
  * argmax(logits + gumbel) along `axis`. `shape` must end with the batch shape (logits' shape
  * without `axis`); leading axes draw independent samples.
  */
-export function categorical(k: Array, logits: ArrayLike, opts: { axis?: number; shape?: Shape; replace?: boolean } = {}): Array {
+export function categorical(k: Array, logits: ArrayOrScalar, opts: { axis?: number; shape?: Shape; replace?: boolean } = {}): Array {
   checkKey('categorical', k);
   let l = typeof logits === 'number' || typeof logits === 'boolean' ? np.array(Number(logits)) : logits;
   if (!isFloat(l.dtype)) l = l.astype(getDefaultFloat());
@@ -287,7 +287,7 @@ function withoutReplacement(k: Array, l: Array, ax: number, prefix: readonly num
  * `opts.dtype` or the default float (JAX's default is float32: pass `{ dtype: 'float32' }` to
  * reproduce its bits).
  */
-export function bernoulli(k: Array, p: ArrayLike = 0.5, shape?: Shape, opts: { dtype?: DType } = {}): Array {
+export function bernoulli(k: Array, p: ArrayOrScalar = 0.5, shape?: Shape, opts: { dtype?: DType } = {}): Array {
   checkKey('bernoulli', k);
   const isArr = typeof p !== 'number' && typeof p !== 'boolean';
   const dtype = isArr && isFloat((p as Array).dtype) ? (p as Array).dtype : floatDtype('bernoulli', opts.dtype);

@@ -1,6 +1,6 @@
 /** Gumbel-softmax (concrete) relaxation of categorical sampling. */
 import * as np from '../numpy/index.js';
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as random from '../random/index.js';
 import { asFloat, normAxes, softmax } from './util.js';
 import { straightThrough } from './smooth.js';
@@ -23,7 +23,7 @@ export interface GumbelSoftmaxOptions {
  * With `hard: true` the value is exactly the one-hot of the argmax and the gradient is the soft
  * sample's ({@link straightThrough}).
  */
-export function gumbelSoftmax(key: Array, logits: ArrayLike, opts: GumbelSoftmaxOptions = {}): Array {
+export function gumbelSoftmax(key: Array, logits: ArrayOrScalar, opts: GumbelSoftmaxOptions = {}): Array {
   const l = asFloat(logits);
   if (l.ndim === 0) throw new TypeError('relax.gumbelSoftmax: logits must have at least one axis');
   const tau = opts.temperature ?? 1;

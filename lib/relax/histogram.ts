@@ -1,13 +1,13 @@
 /** Kernel-density (soft) histograms. */
 import * as np from '../numpy/index.js';
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { asFloat } from './util.js';
 
 export interface SoftHistogramOptions {
   /** Gaussian kernel bandwidth h > 0 (a number or a differentiable scalar Array). */
   bandwidth: number | Array;
   /** Per-event weights, shape [n] (differentiable). Default 1. */
-  weights?: ArrayLike;
+  weights?: ArrayOrScalar;
 }
 
 /**
@@ -20,7 +20,7 @@ export interface SoftHistogramOptions {
  * edge are counted exactly). Mass smeared beyond the outer edges is lost, as with a hard
  * histogram's overflow. Use `vmap` for batches.
  */
-export function softHistogram(x: ArrayLike, edges: ArrayLike, opts: SoftHistogramOptions): Array {
+export function softHistogram(x: ArrayOrScalar, edges: ArrayOrScalar, opts: SoftHistogramOptions): Array {
   const xs = asFloat(x);
   const e = asFloat(edges);
   if (xs.ndim !== 1) throw new TypeError(`relax.softHistogram: x must have shape [n], got [${xs.shape}]`);

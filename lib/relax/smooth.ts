@@ -1,7 +1,7 @@
 /** Smooth maxima/minima, soft cuts and the straight-through estimator. */
 import * as np from '../numpy/index.js';
 import { broadcastShapes } from '../numpy/promote.js';
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { customJvp } from '../control/custom.js';
 import { type Axis, asFloat, lse } from './util.js';
 
@@ -24,7 +24,7 @@ export interface SmoothMaxOptions {
  *
  * @example relax.smoothMax(np.array([1, 2, 3]), { temperature: 0.1 })  // ≈ 3.0000045
  */
-export function smoothMax(x: ArrayLike, opts: SmoothMaxOptions = {}): Array {
+export function smoothMax(x: ArrayOrScalar, opts: SmoothMaxOptions = {}): Array {
   const a = asFloat(x);
   const tau = opts.temperature ?? 1;
   if (typeof tau === 'number' && !(tau > 0)) throw new RangeError(`relax.smoothMax: temperature must be > 0, got ${tau}`);
@@ -34,7 +34,7 @@ export function smoothMax(x: ArrayLike, opts: SmoothMaxOptions = {}): Array {
 }
 
 /** Smooth minimum `-τ·log Σ exp(-x/τ)` = `-smoothMax(-x)`; see {@link smoothMax}. */
-export function smoothMin(x: ArrayLike, opts: SmoothMaxOptions = {}): Array {
+export function smoothMin(x: ArrayOrScalar, opts: SmoothMaxOptions = {}): Array {
   return np.negative(smoothMax(np.negative(asFloat(x)), opts));
 }
 
@@ -43,7 +43,7 @@ export function smoothMin(x: ArrayLike, opts: SmoothMaxOptions = {}): Array {
  * (0, 1) whose gradient with respect to the threshold is non-zero (a hard cut's is 0 almost
  * everywhere). As τ → 0 it approaches the step function (0.5 exactly at the threshold).
  */
-export function softCut(x: ArrayLike, threshold: ArrayLike, opts: { temperature?: number | Array } = {}): Array {
+export function softCut(x: ArrayOrScalar, threshold: ArrayOrScalar, opts: { temperature?: number | Array } = {}): Array {
   const tau = opts.temperature ?? 1;
   if (typeof tau === 'number' && !(tau > 0)) throw new RangeError(`relax.softCut: temperature must be > 0, got ${tau}`);
   return np.logistic(np.divide(np.subtract(asFloat(x), threshold), tau));
@@ -65,7 +65,7 @@ const passThrough = customJvp((hard: Array, _surrogate: Array) => hard, {
  * @example straightThrough(np.round(x), x)     // rounding with an identity gradient
  * @example straightThrough(oneHot, softSample) // hard Gumbel-softmax
  */
-export function straightThrough(hard: ArrayLike, surrogate: ArrayLike): Array {
+export function straightThrough(hard: ArrayOrScalar, surrogate: ArrayOrScalar): Array {
   const s = asFloat(surrogate);
   let h = np.asarray(hard);
   const shape = broadcastShapes('relax.straightThrough', h.shape, s.shape);

@@ -1,6 +1,6 @@
 /** Differentiable sorting and ranking by entropic optimal transport (Sinkhorn; Cuturi et al. 2019). */
 import * as np from '../numpy/index.js';
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { scan } from '../lax/loops.js';
 import { asFloat, lse, softmax } from './util.js';
 
@@ -66,7 +66,7 @@ function sinkhorn(x: Array, eps: number, iters: number): { f: Array; g: Array; c
  *
  * @example relax.softSort(np.array([3, 1, 2]), { epsilon: 1e-3, iterations: 200 })  // ≈ [1, 2, 3]
  */
-export function softSort(x: ArrayLike, opts: SoftSortOptions = {}): Array {
+export function softSort(x: ArrayOrScalar, opts: SoftSortOptions = {}): Array {
   const a = asFloat(x);
   const { eps, iters } = checkOpts('relax.softSort', a, opts);
   if (opts.descending) return np.negative(softSort(np.negative(a), { ...opts, descending: false }));
@@ -83,7 +83,7 @@ export function softSort(x: ArrayLike, opts: SoftSortOptions = {}): Array {
  * expected anchor position `Σ_j P_ij (j + 1) / Σ_j P_ij` under the Sinkhorn plan of
  * {@link softSort}; as ε → 0 it approaches the hard rank. Same options and transforms as softSort.
  */
-export function softRank(x: ArrayLike, opts: SoftSortOptions = {}): Array {
+export function softRank(x: ArrayOrScalar, opts: SoftSortOptions = {}): Array {
   const a = asFloat(x);
   const { eps, iters } = checkOpts('relax.softRank', a, opts);
   if (opts.descending) return softRank(np.negative(a), { ...opts, descending: false });

@@ -1,13 +1,14 @@
 /** Internal helpers shared by the relaxations (kept here so `relax` has no dependency on `nn`). */
 import * as np from '../numpy/index.js';
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Axis } from '../numpy/reductions.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { isFloat, getDefaultFloat } from '../core/dtype.js';
 
-export type Axis = number | readonly number[] | null;
+export type { Axis } from '../numpy/reductions.js';
 
 /** `x` as a floating-point Array (ints and bools become the default float). */
-export function asFloat(x: ArrayLike): Array {
+export function asFloat(x: ArrayOrScalar): Array {
   const a = np.asarray(x);
   return isFloat(a.dtype) ? a : a.astype(getDefaultFloat());
 }

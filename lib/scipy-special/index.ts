@@ -2,29 +2,29 @@
  * `scipySpecial`: jax.scipy.special's functions (camelCase), built from numpy ops and the
  * special-function primitives, all differentiable.
  */
-import type { Array, ArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
+import type { Axis } from '../numpy/reductions.js';
 import { broadcastShapes } from '../numpy/promote.js';
 import { customJvp } from '../control/custom.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 
-type Axis = number | readonly number[] | null | undefined;
 
 const SQRT1_2 = Math.SQRT1_2;
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
 
-const asF = (x: ArrayLike): Array => {
+const asF = (x: ArrayOrScalar): Array => {
   const a = np.asarray(x);
   return a.dtype === 'float32' || a.dtype === 'float64' ? a : a.astype(np.asarray(0.5).dtype);
 };
 
-export interface LogsumexpOptions { keepdims?: boolean; b?: ArrayLike }
+export interface LogsumexpOptions { keepdims?: boolean; b?: ArrayOrScalar }
 
 /**
  * log(sum(b * exp(x))) over `axis`, stably: the maximum is subtracted under stopGradient (as in
  * JAX), and an infinite maximum is replaced by 0 so all -inf inputs give -inf, not NaN.
  */
-export function logsumexp(x: ArrayLike, axis?: Axis, opts: LogsumexpOptions = {}): Array {
+export function logsumexp(x: ArrayOrScalar, axis?: Axis, opts: LogsumexpOptions = {}): Array {
   const a = asF(x);
   const keepdims = opts.keepdims ?? false;
   const amaxRaw = stopGradient(np.max(a, axis, { keepdims: true }));
@@ -69,7 +69,7 @@ const xlog1pyCJ: (x: Array, y: Array) => Array = customJvp(
 ) as never;
 
 /** Wraps a two-argument customJvp so plain numbers are accepted (promoted to float arrays). */
-function floatArgs2(f: (x: Array, y: Array) => Array): (x: ArrayLike, y: ArrayLike) => Array {
+function floatArgs2(f: (x: Array, y: Array) => Array): (x: ArrayOrScalar, y: ArrayOrScalar) => Array {
   return (x, y) => {
     const [a, b] = [asF(x), asF(y)];
     const dt = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : a.dtype;
@@ -81,19 +81,19 @@ function floatArgs2(f: (x: Array, y: Array) => Array): (x: ArrayLike, y: ArrayLi
 export const xlogy = floatArgs2(xlogyCJ);
 export const xlog1py = floatArgs2(xlog1pyCJ);
 
-export const gammaln = (x: ArrayLike): Array => np.lgamma(asF(x));
-export const digamma = (x: ArrayLike): Array => np.digamma(asF(x));
-export const erf = (x: ArrayLike): Array => np.erf(asF(x));
-export const erfc = (x: ArrayLike): Array => np.erfc(asF(x));
-export const erfinv = (x: ArrayLike): Array => np.erfinv(asF(x));
-export const expit = (x: ArrayLike): Array => np.logistic(asF(x));
-export const logit = (x: ArrayLike): Array => { const a = asF(x); return np.log(np.divide(a, np.subtract(1, a))); };
+export const gammaln = (x: ArrayOrScalar): Array => np.lgamma(asF(x));
+export const digamma = (x: ArrayOrScalar): Array => np.digamma(asF(x));
+export const erf = (x: ArrayOrScalar): Array => np.erf(asF(x));
+export const erfc = (x: ArrayOrScalar): Array => np.erfc(asF(x));
+export const erfinv = (x: ArrayOrScalar): Array => np.erfinv(asF(x));
+export const expit = (x: ArrayOrScalar): Array => np.logistic(asF(x));
+export const logit = (x: ArrayOrScalar): Array => { const a = asF(x); return np.log(np.divide(a, np.subtract(1, a))); };
 
 /**
  * The standard normal CDF, accurate (relatively) in both tails: 0.5 erfc(-x/√2) has no
  * cancellation for x < 0, and for x > 0 the result is near 1 where absolute accuracy suffices.
  */
-export const ndtr = (x: ArrayLike): Array => np.multiply(np.erfc(np.multiply(asF(x), -SQRT1_2)), 0.5);
+export const ndtr = (x: ArrayOrScalar): Array => np.multiply(np.erfc(np.multiply(asF(x), -SQRT1_2)), 0.5);
 
 /**
  * log ndtr(x) where erfc does not underflow; the asymptotic series below that: x < -37 in float64,
@@ -127,7 +127,7 @@ const logNdtrCJ = customJvp((x: Array) => logNdtrImpl(x), {
     return [y, np.multiply(t, d)];
   },
 });
-export const logNdtr = (x: ArrayLike): Array => logNdtrCJ(asF(x)) as Array;
+export const logNdtr = (x: ArrayOrScalar): Array => logNdtrCJ(asF(x)) as Array;
 
 // Acklam's rational approximation to the normal quantile (relative error ~1.2e-9): the seed.
 const ACK_A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
@@ -184,4 +184,4 @@ const ndtriCJ = customJvp((p: Array) => ndtriImpl(p), {
     return [x, np.multiply(t, np.exp(np.add(np.multiply(np.multiply(x, x), 0.5), HALF_LN_2PI)))];
   },
 });
-export const ndtri = (p: ArrayLike): Array => ndtriCJ(asF(p)) as Array;
+export const ndtri = (p: ArrayOrScalar): Array => ndtriCJ(asF(p)) as Array;

@@ -14,10 +14,11 @@
  * As in pyhf, parameters are ordered by name, and the auxiliary data follow the main bins in
  * that order. Everything is built from np ops, so `logpdf` is differentiable in the parameters.
  */
-import type { Array, ArrayLike as CoreArrayLike } from '../core/array.js';
+import type { Array, ArrayOrScalar } from '../core/array.js';
 
 /** Arrays, numbers, or plain JS number lists. */
-type ArrayLike = CoreArrayLike | readonly number[];
+/** An Array, a scalar or a JS list of numbers (a histogram, data, parameter values). */
+export type ArrayOrNumbers = ArrayOrScalar | readonly number[];
 import * as np from '../numpy/index.js';
 import { onHost } from '../core/trace.js';
 import { normalLogPdf, poissonLogPmf } from './dists.js';
@@ -66,15 +67,15 @@ export interface HistFactoryModel {
   /** Auxiliary data (normsys: 0; shapesys: τ per unmasked bin), in parameter order. */
   auxdata: number[];
   /** Expected main-bin yields ν(θ) (channels concatenated in spec order). */
-  expectedData(pars: ArrayLike): Array;
+  expectedData(pars: ArrayOrNumbers): Array;
   /** Expected auxiliary data (normsys: α; shapesys: γτ). */
-  expectedAuxdata(pars: ArrayLike): Array;
+  expectedAuxdata(pars: ArrayOrNumbers): Array;
   /** Main bins followed by the expected auxiliary data (pyhf's expected_data). */
-  expectedFull(pars: ArrayLike): Array;
+  expectedFull(pars: ArrayOrNumbers): Array;
   /** log L(θ | data); `data` is the main bins, optionally followed by auxiliary data. */
-  logpdf(pars: ArrayLike, data: ArrayLike): Array;
+  logpdf(pars: ArrayOrNumbers, data: ArrayOrNumbers): Array;
   /** -logpdf. */
-  nll(pars: ArrayLike, data: ArrayLike): Array;
+  nll(pars: ArrayOrNumbers, data: ArrayOrNumbers): Array;
   /** Main bins followed by `auxdata`. */
   fullData(main: readonly number[]): number[];
 }
@@ -99,13 +100,13 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
 }
 
 /** Code 1: hi^α for α >= 0, lo^-α for α < 0 (hi, lo relative to nominal). */
-export function interpCode1(alpha: ArrayLike, hi: number, lo: number): Array {
+export function interpCode1(alpha: ArrayOrNumbers, hi: number, lo: number): Array {
   const a = np.asarray(alpha);
   return np.where(np.greaterEqual(a, 0), np.exp(np.multiply(a, Math.log(hi))), np.exp(np.multiply(a, -Math.log(lo))));
 }
 
 /** Code 4: code 1 for |α| >= 1, and the matching sixth-order polynomial inside (pyhf's code4, α0 = 1). */
-export function interpCode4(alpha: ArrayLike, hi: number, lo: number): Array {
+export function interpCode4(alpha: ArrayOrNumbers, hi: number, lo: number): Array {
   const a = np.asarray(alpha);
   const c = code4Coefficients(hi, lo, 1);
   let poly: Array = np.fullLike(a, c[5]);
@@ -178,14 +179,14 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   const poiIndex = poiSet ? poiSet.offset : -1;
   const nAux = auxdata.length;
 
-  const asPars = (pars: ArrayLike): Array => {
+  const asPars = (pars: ArrayOrNumbers): Array => {
     const p = np.asarray(pars);
     if (p.ndim !== 1 || p.shape[0] !== names.length) throw new Error(`histfactory: expected ${names.length} parameters (${names.join(', ')}), got shape [${p.shape.join(', ')}]`);
     return p.dtype === 'float64' || p.dtype === 'float32' ? p : p.astype('float64');
   };
   const scalar = (p: Array, i: number): Array => p.slice(i);
 
-  function expectedData(parsIn: ArrayLike): Array {
+  function expectedData(parsIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
     const perChannel = spec.channels.map((ch) => {
       let total: Array | null = null;
@@ -234,13 +235,13 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     return { expected, logp };
   }
 
-  function expectedAuxdata(parsIn: ArrayLike): Array {
+  function expectedAuxdata(parsIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
     const { expected } = constraintTerms(p, null);
     return expected.length ? np.concatenate(expected) : np.zeros([0], { dtype: p.dtype, device: p.device });
   }
 
-  function logpdf(parsIn: ArrayLike, dataIn: ArrayLike): Array {
+  function logpdf(parsIn: ArrayOrNumbers, dataIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
     let d = np.asarray(dataIn);
     if (d.dtype !== p.dtype) d = d.astype(p.dtype);

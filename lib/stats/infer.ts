@@ -3,16 +3,15 @@
  * the profile-likelihood test statistic q̃_μ, and asymptotic CLs (Cowan, Cranmer, Gross, Vitells,
  * arXiv:1007.1727), following pyhf's AsymptoticCalculator with its default 'qtilde' statistic.
  */
-import { Array as ArrayClass, type Array, type ArrayLike as CoreArrayLike } from '../core/array.js';
+import { Array as ArrayClass, type Array } from '../core/array.js';
 
 /** Arrays, numbers, or plain JS number lists. */
-type ArrayLike = CoreArrayLike | readonly number[];
 import * as np from '../numpy/index.js';
 import { valueAndGrad } from '../transforms/grad.js';
 import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
 import { ndtr } from '../scipy-special/index.js';
-import type { HistFactoryModel } from './histfactory.js';
+import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { devicePut } from '../core/device.js';
 
 /**
@@ -52,7 +51,7 @@ function getCompiled(model: HistFactoryModel): Compiled {
   return c;
 }
 
-function toFullData(model: HistFactoryModel, data: ArrayLike): Array {
+function toFullData(model: HistFactoryModel, data: ArrayOrNumbers): Array {
   const d = (data instanceof ArrayClass ? devicePut(data, 'cpu') : np.array(data as number[], HOST)).astype('float64');
   if (d.ndim === 1 && d.shape[0] === model.nMain) return np.array(model.fullData(d.js() as number[]), HOST);
   if (d.ndim !== 1 || d.shape[0] !== model.nMain + model.nAux) {
@@ -82,7 +81,7 @@ const clip = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo
  * parameters at a bound whose gradient points outward are held there for the step, and each
  * step is halved until the NLL does not increase.
  */
-export function fit(model: HistFactoryModel, data: ArrayLike, opts: FitOptions = {}): FitResult {
+export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOptions = {}): FitResult {
   const P = model.parameters;
   const n = P.names.length;
   const { isFixed, values } = fixedMask(model, opts.fixed);
@@ -166,11 +165,11 @@ function poiName(model: HistFactoryModel): string {
  * pyhf's q̃_μ: 2 (NLL(μ, θ̂̂) − NLL(μ̂, θ̂)) with μ̂ fitted inside the POI's bounds (lower bound 0),
  * and 0 when μ̂ > μ (one-sided, for upper limits); clipped at 0.
  */
-export function qmu(model: HistFactoryModel, data: ArrayLike, mu: number, opts: FitOptions = {}): number {
+export function qmu(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number {
   return qmuDetail(model, data, mu, opts).q;
 }
 
-function qmuDetail(model: HistFactoryModel, data: ArrayLike, mu: number, opts: FitOptions): { q: number; muhat: number } {
+function qmuDetail(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions): { q: number; muhat: number } {
   const poi = poiName(model);
   const free = fit(model, data, opts);
   const cond = fit(model, data, { ...opts, fixed: { ...opts.fixed, [poi]: mu } });
@@ -196,7 +195,7 @@ export interface ClsResult {
  * auxiliary data at the μ = 0 conditional fit to `data`; in the √q space the statistic is
  * t = √q − √q_A if √q < √q_A, else (q − q_A)/(2√q_A), and CLs+b = Φ(−(t + √q_A)), CLb = Φ(−t).
  */
-export function clsAsymptotic(model: HistFactoryModel, data: ArrayLike, mu: number, opts: FitOptions = {}): ClsResult {
+export function clsAsymptotic(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): ClsResult {
   const poi = poiName(model);
   const full = toFullData(model, data);
   const bonly = fit(model, full, { ...opts, fixed: { ...opts.fixed, [poi]: 0 } });

@@ -12,6 +12,7 @@ import { getBackend } from '../core/backend.js';
 import { type DType, isFloat, typedArrayFor } from '../core/dtype.js';
 import { shapeStr } from '../core/errors.js';
 import { flatten, unflatten } from '../core/pytree.js';
+import type { Fn } from '../core/tree-types.js';
 import { jvp } from './jvp.js';
 import { vjp } from './grad.js';
 import { userArgs } from './api-util.js';
@@ -37,8 +38,6 @@ export class GradCheckError extends Error {
   override name = 'GradCheckError';
 }
 
-/** A user function of any argument types (typed parameters stay assignable). */
-type Fn = (...args: never[]) => unknown;
 const call = (f: Fn, args: readonly unknown[]): unknown => (f as (...a: readonly unknown[]) => unknown)(...args);
 
 interface Resolved { eps: number; atol: number; rtol: number; next: () => number }
