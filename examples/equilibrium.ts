@@ -32,7 +32,7 @@ const t0 = Date.now();
 const sol = solve(J0, np.array(lambda0));
 const phi = sol.x.js() as number[];
 const residual = Math.max(...(grad(action)(sol.x, J0, np.array(lambda0)).js() as number[]).map(Math.abs));
-console.log(`Newton: converged=${sol.converged.item()} after ${sol.iterations.item()} iterations, max|∇S| = ${residual.toExponential(2)}`);
+console.log(`Newton: converged=${sol.converged.itemBool()} after ${sol.iterations.item()} iterations, max|∇S| = ${residual.toExponential(2)}`);
 console.log(`φ*   = [${phi.map((v) => v.toFixed(5)).join(', ')}]`);
 console.log(`S(φ*) = ${(sol.fun.item() as number).toFixed(10)}`);
 
@@ -69,7 +69,7 @@ console.log(`\ndS*/dλ: implicit ${dS.toFixed(12)}, Σφ*⁴/4 = ${envelope.toFi
 worst = Math.max(worst, Math.abs(dS - envelope));
 
 console.log(`\nmax disagreement ${worst.toExponential(2)} (tolerance 1e-6), ${Date.now() - t0} ms`);
-if (!(worst <= 1e-6) || sol.converged.item() !== true) {
+if (!(worst <= 1e-6) || !sol.converged.itemBool()) {
   console.error('FAILED: implicit derivatives disagree with finite differences');
   process.exit(1);
 }

@@ -10,7 +10,7 @@ import * as treeUtil from './core/pytree.js';
 
 export { numpy, numpy as np };
 export { Array } from './core/array.js';
-export type { ArrayOrScalar, ArrayOrScalar as ArrayLike, Index } from './core/array.js';
+export type { ArrayOrScalar, ArrayOrScalar as ArrayLike, Index, Nested } from './core/array.js';
 export type { ArrayData, DType } from './core/dtype.js';
 export { setDefaultFloat, getDefaultFloat } from './core/dtype.js';
 export { jit, makeJaxpr, evalShape } from './transforms/jit.js';

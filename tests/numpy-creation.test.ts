@@ -199,7 +199,10 @@ describe('synchronous readers', () => {
     expect(np.array(3.25).item()).toBe(3.25);
     expect(np.array(3.25).js()).toBe(3.25);
     expect(np.array([]).js()).toEqual([]);
-    expect(np.array(true).item()).toBe(true);
+    expect(np.array(true).item()).toBe(1);
+    expect(np.array(true).itemBool()).toBe(true);
+    expect(np.array(false).itemBool()).toBe(false);
+    expect(np.array(2.5).itemBool()).toBe(true);
     const f32 = np.array(new Float32Array([0.1, 2.5, -3]));
     expect(globalThis.Array.from(f32.dataSync())).toEqual([Math.fround(0.1), 2.5, -3]);
     expect(f32.dataSync()).toBeInstanceOf(Float32Array);

@@ -4,7 +4,7 @@
  * `@ts-expect-error` fails too); the calls also run, so the runtime values are the types' shapes.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { evalShape, grad, hessian, jacfwd, jacrev, jvp, lax, linearize, linearTranspose, np, optimize, tree, valueAndGrad, vjp, vmap, type DType } from '../lib/index.js';
+import { evalShape, grad, hessian, jacfwd, jacrev, jvp, lax, linearize, linearTranspose, np, optimize, tree, valueAndGrad, vjp, vmap, type DType, type Nested } from '../lib/index.js';
 
 type A = np.Array;
 interface Params { w: A; b: A }
@@ -103,6 +103,16 @@ describe('readback', () => {
     expect(Array.from(d.map((v) => v * 2))).toEqual([2, 4, 6]);
     const asUnion: Float32Array | Float64Array | Int32Array | Uint8Array = d;
     expect(asUnion).toBeInstanceOf(Float64Array);
+  });
+
+  it('item() is a number (a bool array gives 1 or 0), itemBool() a boolean, js() nested numbers', () => {
+    const v = np.array([1, 2]).sum().item();
+    expectTypeOf(v).toEqualTypeOf<number>();
+    expect(v * 2).toBe(6);
+    expect(np.array(true).item()).toBe(1);
+    expectTypeOf(np.array(true).itemBool()).toEqualTypeOf<boolean>();
+    expectTypeOf(np.ones([2]).js()).toEqualTypeOf<Nested>();
+    expect(np.ones([2, 1]).js()).toEqual([[1], [1]]);
   });
 });
 

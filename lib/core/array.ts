@@ -10,6 +10,8 @@ import { formatArray } from './format.js';
 
 /** What array operations take: an Array, or a JS number or boolean (a weakly typed scalar). Exported as ArrayLike too. */
 export type ArrayOrScalar = Array | number | boolean;
+/** What `js()` returns: a number (a boolean for bool arrays) nested in JS arrays, one level per axis. */
+export type Nested = number | boolean | Nested[];
 export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
 
 type Axes = number | number[] | null;
@@ -104,28 +106,32 @@ export abstract class Array {
     return this;
   }
   /** Nested JS arrays (numbers, or booleans for bool). */
-  js(): unknown { return toNested(this.dataSync(), this.aval); }
-  /** The value of a size-1 array as a JS number (or boolean). */
-  item(): number | boolean {
+  js(): Nested { return toNested(this.dataSync(), this.aval) as Nested; }
+  /**
+   * The value of a size-1 array as a JS number; a bool array gives 1 or 0 (true in a JS condition
+   * exactly when the array's value is; `itemBool()` gives the boolean).
+   */
+  item(): number {
     this.checkItem('item');
-    return this.scalarOf(this.dataSync());
+    return this.dataSync()[0];
+  }
+  /** The value of a size-1 array as a JS boolean (nonzero is true, as numpy's `bool(x)`). */
+  itemBool(): boolean {
+    this.checkItem('itemBool');
+    return this.dataSync()[0] !== 0;
   }
   /** `js()` for every device: resolves once the data is back (a GPU reads back asynchronously). */
-  async jsAsync(): Promise<unknown> { return toNested(await this.data(), this.aval); }
+  async jsAsync(): Promise<Nested> { return toNested(await this.data(), this.aval) as Nested; }
   /** `item()` for every device: resolves once the value is back. */
-  async itemAsync(): Promise<number | boolean> {
+  async itemAsync(): Promise<number> {
     this.checkItem('itemAsync');
-    return this.scalarOf(await this.data());
+    return (await this.data())[0];
   }
   private checkItem(who: string): void {
     if (this.size !== 1) throw new TypeError(`${who}: only size-1 arrays convert to a scalar, got shape [${this.shape}]`);
   }
-  private scalarOf(d: TypedArray): number | boolean {
-    return this.dtype === 'bool' ? d[0] !== 0 : d[0];
-  }
   valueOf(): number {
-    const v = this.item();
-    return typeof v === 'boolean' ? Number(v) : v;
+    return this.item();
   }
   [Symbol.toPrimitive](hint: string): number | string {
     return hint === 'string' ? this.toString() : this.valueOf();
