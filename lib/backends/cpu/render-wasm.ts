@@ -5,7 +5,10 @@
  *   f32x4 / f64x2 loops over a chunk at a time of inputs copied into the module's own memory (the
  *   CPU's arrays stay garbage-collected typed arrays; memory stays bounded for any size);
  * - strided: every other kernel whose ops have lanes (wasm/kernel-loops.ts), over whole buffers
- *   copied into one shared arena (kernels that would need more than ARENA_MAX go to JS).
+ *   copied into one shared arena (kernels that would need more than ARENA_MAX go to JS). A large
+ *   one splits its outermost loop with the worker thread (threads.ts), which runs the same
+ *   module over the same (shared) arena; a large streaming kernel takes this form once the worker
+ *   runs, so both cores compute it.
  *
  * Its results are the JS renderer's bit for bit: IEEE arithmetic rounds the same in float32
  * lanes as JS's float64-then-fround, the other ops mirror the JS spellings exactly, reductions
