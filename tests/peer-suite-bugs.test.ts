@@ -89,6 +89,16 @@ describe('random.categorical without replacement', () => {
 });
 
 describe('transforms', () => {
+  it('JS numbers as primals are weak floats; as tangents they take the primal\'s dtype', () => {
+    const x32 = np.array(2, { dtype: 'float32' });
+    const [y, t] = jvp((u: np.Array) => u.mul(u), [x32], [1]);
+    expect(t.dtype).toBe('float32');
+    expect(t.item()).toBe(4);
+    expect(y.item()).toBe(4);
+    const [, t2] = jvp((u: np.Array) => np.sin(u), [3], [1]);
+    expect(t2.item()).toBeCloseTo(Math.cos(3), 12);
+  });
+
   it('jvp(undefined, ...) says f is not a function', () => {
     const f = undefined as unknown as (x: np.Array) => np.Array;
     expect(() => jvp(f, [np.array(1)], [np.array(1)])).toThrow(/jvp: the first argument must be the function to transform, got undefined/);

@@ -5,8 +5,9 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { bind, scalarArray } from '../core/trace.js';
 import { instantiate } from '../primitives/ad-util.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
-import { checkFn, flattenArrays, floatNumbers } from './staging.js';
-import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
+import { checkFn, floatNumbers, toArray } from './staging.js';
+import { asArray } from '../primitives/convert.js';
+import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import type { Args, ArrayTree, Fn } from '../core/tree-types.js';
 
 /** Pushes tangents through `j` (consts first, with Zero tangents unless given). */
@@ -61,10 +62,12 @@ export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tan
     throw new TypeError('jvp: primals and tangents must be arrays of arguments, e.g. jvp(f, [x], [t])');
   }
   const { xs, inTree } = userArgs('jvp', floatNumbers(primals));
-  const [ts, tTree] = flattenArrays('jvp', floatNumbers(tangents));
+  const [tLeaves, tTree] = flatten(tangents);
   if (treedefStr(tTree) !== treedefStr(inTree)) {
     throw new TypeError(`jvp: tangents have structure ${treedefStr(tTree)} but primals have ${treedefStr(inTree)}`);
   }
+  // a JS-number tangent takes its primal's dtype (jvp(f, [x32], [1]) is a float32 tangent)
+  const ts = tLeaves.map((t, i) => (typeof t === 'number' ? asArray(t, xs[i].dtype) : toArray('jvp', t, i)));
   xs.forEach((x, i) => {
     const t = ts[i];
     if (t.aval.shape.join() !== x.aval.shape.join() || t.dtype !== x.dtype) {
