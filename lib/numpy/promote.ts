@@ -2,7 +2,7 @@
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
-import { BroadcastInDim } from '../primitives/shape.js';
+import { BroadcastInDim, Slice } from '../primitives/shape.js';
 import { asArray, typeInfo } from '../primitives/convert.js';
 import { ShapeError } from '../core/errors.js';
 import { checkAxisArg } from './validate.js';
@@ -71,4 +71,12 @@ export function normAxes(who: string, axis: number | readonly number[] | null | 
   const out = list.map((a) => normAxis(who, checkAxisArg(who, a, ndim), ndim));
   if (new Set(out).size !== out.length) throw new ShapeError(`${who}: repeated axis in [${list}] (rank ${ndim}); name each axis once`);
   return out.sort((a, b) => a - b);
+}
+
+/** The static slice [start, stop) of axis `ax` (both in range). */
+export function sliceAxis(a: Array, ax: number, start: number, stop: number): Array {
+  if (start === 0 && stop === a.shape[ax]) return a;
+  const lo = a.shape.map((_, i) => (i === ax ? start : 0));
+  const hi = a.shape.map((d, i) => (i === ax ? stop : d));
+  return bind1(Slice, [a], { startIndices: lo, limitIndices: hi, strides: null }, a.weakType);
 }
