@@ -14,6 +14,7 @@ export * from './shape.js';
 export * from './indexing.js';
 export * from './composite.js';
 export * from './arrange.js';
+export * from './nan-stats.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';
