@@ -7,6 +7,7 @@ import './backends/webgpu/index.js';
 import './primitives/index.js';
 import * as numpy from './numpy/index.js';
 import * as treeUtil from './core/pytree.js';
+import * as treePaths from './core/tree-util.js';
 
 export { numpy, numpy as np };
 export { Array } from './core/array.js';
@@ -26,7 +27,11 @@ export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';
 export { clearCaches } from './core/lru.js';
 
-/** Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`, `structure`, `at`. */
+/**
+ * Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`,
+ * `structure`, `at`, and JAX's `all`, `reduce`, `transpose`, `flattenWithPath`, `leavesWithPath`,
+ * `mapWithPath`, `structureEqual`, `keystr` (paths are arrays of keys: strings and list indices).
+ */
 export const tree = {
   flatten: treeUtil.flatten,
   unflatten: treeUtil.unflatten,
@@ -34,7 +39,16 @@ export const tree = {
   leaves: treeUtil.leaves,
   structure: treeUtil.structure,
   at: treeUtil.at,
+  all: treePaths.all,
+  reduce: treePaths.reduce,
+  transpose: treePaths.transpose,
+  flattenWithPath: treePaths.flattenWithPath,
+  leavesWithPath: treePaths.leavesWithPath,
+  mapWithPath: treePaths.mapWithPath,
+  structureEqual: treePaths.structureEqual,
+  keystr: treePaths.keystr,
 };
+export type { KeyPath, PathKey } from './core/tree-util.js';
 export type { TreeDef } from './core/pytree.js';
 export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, linearTranspose } from './transforms/grad.js';

@@ -76,3 +76,5 @@ export function oneHot(indices: ArrayOrScalar, numClasses: number, opts: { dtype
   const eq = np.equal(np.expandDims(idx, pos), classes);
   return eq.astype(opts.dtype ?? getDefaultFloat(idx.device));
 }
+
+export * from './activations.js';
