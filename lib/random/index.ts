@@ -295,3 +295,4 @@ export function bernoulli(k: Array, p: ArrayOrScalar = 0.5, shape?: Shape, opts:
   const s = shape === undefined ? pa.shape : shapeOf(shape);
   return np.less(uniform(k, s, { dtype }), pa);
 }
+export { randint, choice, exponential, laplace, logistic, cauchy, rademacher, truncatedNormal, multivariateNormal, type ChoiceOpts } from './distributions.js';
