@@ -4,3 +4,4 @@ export { scan, map, foriLoop, whileLoop } from './loops.js';
 export type { ScanOptions } from './loops.js';
 export { customRoot, customLinearSolve, denseSolve, cgSolve, fixedPoint } from './implicit.js';
 export { stopGradient } from '../transforms/stop-gradient.js';
+export * from './ops.js';
