@@ -6,31 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Array, ShapeError, grad, jit, np, vmap } from '../lib/index.js';
 import * as lax from '../lib/lax/ops.js';
+import { type Deep, f64, i32, near } from './check-values.js';
 
-type Deep = number | boolean | readonly Deep[];
-const isList = (v: Deep): v is readonly Deep[] => globalThis.Array.isArray(v);
-const flat = (v: Deep): number[] => (isList(v) ? v.flatMap(flat) : [Number(v)]);
-const shapeOf = (v: Deep): number[] => (isList(v) ? [v.length, ...(v.length > 0 ? shapeOf(v[0]) : [])] : []);
-
-const f64 = (v: Deep): Array => np.array(v as number[], { dtype: 'float64' });
 const f32 = (v: Deep): Array => np.array(v as number[], { dtype: 'float32' });
-const i32 = (v: Deep): Array => np.array(v as number[], { dtype: 'int32' });
 const b = (v: Deep): Array => np.array(v as boolean[], { dtype: 'bool' });
 
-function near(actual: Array, expected: Deep, opts: { tol?: number; dtype?: string } = {}): void {
-  const tol = opts.tol ?? 1e-12;
-  expect(actual.shape).toEqual(shapeOf(expected));
-  if (opts.dtype) expect(actual.dtype).toBe(opts.dtype);
-  const got = globalThis.Array.from(actual.dataSync(), Number);
-  const want = flat(expected);
-  expect(got.length).toBe(want.length);
-  want.forEach((w, i) => {
-    const g = got[i];
-    if (Number.isNaN(w)) expect(g, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(w)) expect(g, `element ${i}`).toBe(w);
-    else expect(Math.abs(g - w), `element ${i}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * (1 + Math.abs(w)));
-  });
-}
 const same = (a: Array, e: Array) => { expect(a.shape).toEqual(e.shape); expect(a.dtype).toBe(e.dtype); near(a, e.js() as Deep, { tol: 1e-12 }); };
 
 /** Central differences of a scalar function of a float64 array, compared with grad. */

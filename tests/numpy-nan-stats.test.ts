@@ -9,30 +9,9 @@ import {
   bincount, cumprod, digitize, gradient, histogram, interp, isin, nanargmax, nanargmin, nancumprod, nancumsum,
   nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar,
 } from '../lib/numpy/nan-stats.js';
+import { checkTransforms, f64, i32, near } from './check-values.js';
 
-type Deep = number | boolean | readonly Deep[];
-const isList = (v: Deep): v is readonly Deep[] => globalThis.Array.isArray(v);
-const flat = (v: Deep): number[] => (isList(v) ? v.flatMap(flat) : [Number(v)]);
-const shapeOf = (v: Deep): number[] => (isList(v) ? [v.length, ...(v.length > 0 ? shapeOf(v[0]) : [])] : []);
 
-/** Same shape, and elementwise equal within `tol` (relative to 1 + |expected|); NaN matches NaN. */
-function near(actual: np.Array, expected: Deep, opts: { tol?: number; dtype?: np.DType; shape?: number[] } = {}): void {
-  const tol = opts.tol ?? 1e-12;
-  expect(actual.shape).toEqual(opts.shape ?? shapeOf(expected));
-  if (opts.dtype) expect(actual.dtype).toBe(opts.dtype);
-  const got = Array.from(actual.dataSync(), Number);
-  const want = flat(expected);
-  expect(got.length).toBe(want.length);
-  want.forEach((w, i) => {
-    const g = got[i];
-    if (Number.isNaN(w)) expect(g, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(w)) expect(g, `element ${i}`).toBe(w);
-    else expect(Math.abs(g - w), `element ${i}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * (1 + Math.abs(w)));
-  });
-}
-
-const f64 = (data: Deep): np.Array => np.array(data, { dtype: 'float64' });
-const i32 = (data: Deep): np.Array => np.array(data, { dtype: 'int32' });
 const list = (r: np.Array | np.Array[]): np.Array[] => (Array.isArray(r) ? r : [r]);
 const one = (r: np.Array | np.Array[]): np.Array => {
   if (Array.isArray(r)) throw new Error('expected one Array');
@@ -58,17 +37,6 @@ function checkGrad(f: (x: np.Array) => np.Array, x0: readonly number[], shape: r
     const fd = Number.isNaN(x0[i]) ? 0 : (loss(at(plus)).item() - loss(at(minus)).item()) / (2 * h);
     expect(Math.abs(gv[i] - fd), `d/dx[${i}]: grad ${gv[i]} vs fd ${fd}`).toBeLessThanOrEqual(tol * (1 + Math.abs(fd)));
   });
-}
-
-/** jit(f)(x) and vmap(f)(xs) agree with the eager f on each row of the batch `xs`. */
-function checkTransforms(f: (x: np.Array) => np.Array, xs: np.Array): void {
-  const rows = Array.from({ length: xs.shape[0] }, (_, i) => xs.slice(i));
-  const eager = rows.map((r) => f(r));
-  const jf = jit(f);
-  rows.forEach((r, i) => near(jf(r), eager[i].js(), { tol: 1e-14 }));
-  const batched = vmap(f)(xs);
-  expect(batched.shape).toEqual([xs.shape[0], ...eager[0].shape]);
-  rows.forEach((_, i) => near(batched.slice(i), eager[i].js(), { tol: 1e-14 }));
 }
 
 const x = f64([[1, NaN, 3, -2], [NaN, NaN, NaN, NaN], [0.5, 4, NaN, 4]]);
