@@ -170,8 +170,12 @@ describeEachBackend('einsum, trace, diagonal', (bk) => {
     await close(np.diagonal(r.array(), -2), [r.at([2, 0])]);
     expect(np.diagonal(r.array(), 4).shape).toEqual([0]);
     const t = Ref.random([2, 3, 3], 30);
-    await close(np.diagonal(t.array()), Ref.fromFn([2, 3], ([bb, i]) => t.at([bb, i, i])));
-    await close(np.trace(t.array()), [0, 1].map((bb) => [0, 1, 2].reduce((s, i) => s + t.at([bb, i, i]), 0)));
+    // numpy's defaults are axes 0 and 1: the diagonal of the first two axes, last in the result
+    await close(np.diagonal(t.array()), Ref.fromFn([3, 2], ([k, d]) => t.at([d, d, k])));
+    await close(np.trace(t.array()), [0, 1, 2].map((k) => [0, 1].reduce((s, d) => s + t.at([d, d, k]), 0)));
+    // a batch of matrices names its last two axes
+    await close(np.diagonal(t.array(), 0, -2, -1), Ref.fromFn([2, 3], ([bb, i]) => t.at([bb, i, i])));
+    await close(np.trace(t.array(), 0, -2, -1), [0, 1].map((bb) => [0, 1, 2].reduce((s, i) => s + t.at([bb, i, i]), 0)));
     await exact(np.trace(i32([[1, 2], [3, 4]])), 5, 'int32');
   });
 });

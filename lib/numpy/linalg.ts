@@ -7,7 +7,7 @@ import { asArray, broadcastShapes, broadcastTo, convert, normAxes, normAxis, pro
 import { abs, add, equal, less, lessEqual, log, multiply, negative, notEqual, power, sign, sqrt, subtract } from './math.js';
 import { customJvp } from '../control/custom.js';
 import { max, min, prod, sum } from './reductions.js';
-import { expandDims, reshape, transpose, ravel } from './shape.js';
+import { expandDims, moveaxis, reshape, transpose, ravel } from './shape.js';
 import { eye, iota } from './creation.js';
 import { takeAlongAxis } from './indexing.js';
 import { getDefaultFloat, isFloat } from '../core/dtype.js';
@@ -63,6 +63,7 @@ export function matmul(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   return va || vb ? reshape(r, out) : r;
 }
 
+/** numpy outer: both inputs are flattened first, so any rank gives an [a.size, b.size] matrix. */
 export function outer(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const a = ravel(x);
   const b = ravel(y);
@@ -90,15 +91,26 @@ export function tensordot(x: ArrayOrScalar, y: ArrayOrScalar, axes: number | [nu
   return dotGeneral(a, b, [ca, cb], [[], []], t.weak);
 }
 
-/** Sum along a diagonal of the last two axes by default. */
-export function trace(x: ArrayOrScalar, offset = 0): Array {
-  return sum(diagonal(x, offset), -1);
+/**
+ * Sum along a diagonal of the plane (axis1, axis2), axes 0 and 1 by default as in numpy; the other
+ * axes stay, in order. For a batch of matrices pass the last two: trace(x, 0, -2, -1).
+ */
+export function trace(x: ArrayOrScalar, offset = 0, axis1?: number, axis2?: number): Array {
+  return sum(diagonal(x, offset, axis1, axis2), -1);
 }
 
-/** Diagonal of the last two axes, as the last axis of the result. */
-export function diagonal(x: ArrayOrScalar, offset = 0): Array {
-  const a = asArray(x);
+/**
+ * The diagonal of the plane (axis1, axis2), axes 0 and 1 by default as in numpy, as the last axis
+ * of the result (numpy's layout). For a batch of matrices pass the last two: diagonal(x, 0, -2, -1).
+ */
+export function diagonal(x: ArrayOrScalar, offset = 0, axis1?: number, axis2?: number): Array {
+  let a = asArray(x);
   if (a.ndim < 2) throw new ShapeError(`np.diagonal: needs at least 2-D input, got shape [${a.shape}]`);
+  if (!Number.isInteger(offset)) throw new ShapeError(`np.diagonal: offset must be an integer, got ${offset}`);
+  const ax1 = normAxis('np.diagonal', axis1 ?? 0, a.ndim);
+  const ax2 = normAxis('np.diagonal', axis2 ?? 1, a.ndim);
+  if (ax1 === ax2) throw new ShapeError(`np.diagonal: axis1 and axis2 name the same axis (${ax1}) of shape [${a.shape}]; pass two different axes`);
+  if (ax1 !== a.ndim - 2 || ax2 !== a.ndim - 1) a = moveaxis(a, [ax1, ax2], [-2, -1]);
   const [n, m] = a.shape.slice(-2);
   const len = Math.max(0, Math.min(n, m - offset, n + offset, m));
   const rows = iota('int32', [len], 0);
@@ -112,13 +124,15 @@ export function diagonal(x: ArrayOrScalar, offset = 0): Array {
 
 // ---- einsum ----------------------------------------------------------------------
 
-/** einsum with explicit output subscripts, e.g. einsum('bij,bjk->bik', a, b); pairwise dot_generals. */
+/**
+ * einsum, e.g. einsum('bij,bjk->bik', a, b); pairwise dot_generals. Without '->' the output is, as in
+ * numpy, the labels that appear exactly once, in alphabetical (ASCII) order: 'ij,jk' is 'ij,jk->ik'.
+ */
 export function einsum(subscripts: string, ...operands: ArrayOrScalar[]): Array {
   const spec = subscripts.replace(/\s+/g, '');
   const arrow = spec.indexOf('->');
-  if (arrow < 0) throw new ShapeError(`np.einsum: '${subscripts}' needs explicit output subscripts ('...->...')`);
-  const ins = spec.slice(0, arrow).split(',');
-  const out = spec.slice(arrow + 2);
+  const ins = (arrow < 0 ? spec : spec.slice(0, arrow)).split(',');
+  const out = arrow < 0 ? implicitOutput(ins) : spec.slice(arrow + 2);
   if (ins.length !== operands.length) throw new ShapeError(`np.einsum: '${subscripts}' names ${ins.length} operands, got ${operands.length}`);
   if (/[^a-zA-Z]/.test(ins.join('') + out)) throw new ShapeError(`np.einsum: subscripts must be letters (no ellipsis), got '${subscripts}'`);
   const [arrs, t] = promote(operands);
@@ -173,6 +187,13 @@ export function einsum(subscripts: string, ...operands: ArrayOrScalar[]): Array 
   }
   acc = sumUnused(acc, new Set(out));
   return transpose(acc.a, out.split('').map((l) => acc.labels.indexOf(l)));
+}
+
+/** numpy's implicit einsum output: labels used exactly once over all inputs, sorted. */
+function implicitOutput(ins: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const l of ins.join('')) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts].filter(([, c]) => c === 1).map(([l]) => l).sort().join('');
 }
 
 /** Broadcasts size-1 axes of `x` that are shared with `y` (einsum allows them). */
@@ -232,7 +253,7 @@ function pivotSign(piv: Array): Array {
 }
 
 function detFromLu(lu: Array, piv: Array): Array {
-  return multiply(prod(diagonal(lu), -1), convert(pivotSign(piv), lu.dtype));
+  return multiply(prod(diagonal(lu, 0, -2, -1), -1), convert(pivotSign(piv), lu.dtype));
 }
 
 /** A [n] float one-hot vector at k. */
@@ -295,7 +316,7 @@ export function det(x: ArrayOrScalar): Array {
 export function slogdet(x: ArrayOrScalar): [Array, Array] {
   const a = asFloatMatrix('np.linalg.slogdet', x);
   const [lu, piv] = luFactor(a);
-  const d = diagonal(lu);
+  const d = diagonal(lu, 0, -2, -1);
   const s = multiply(prod(sign(d), -1), convert(pivotSign(piv), a.dtype));
   return [s, sum(log(abs(d)), -1)];
 }
@@ -350,5 +371,94 @@ function orderedPair(axis: readonly number[], ndim: number): number[] {
   return pair;
 }
 
-export const linalg = { solve, inv, det, slogdet, cholesky, norm };
+// ---- matrix powers, chains and tensor systems ----------------------------------------
+
+/** a raised to the integer power n (n < 0 inverts first, 0 gives the identity), batched over leading axes. */
+export function matrixPower(x: ArrayOrScalar, n: number): Array {
+  const a = asArray(x);
+  if (!Number.isInteger(n)) throw new ShapeError(`np.linalg.matrixPower: n must be an integer, got ${n}; use scipy-style expm/logm for fractional powers`);
+  if (a.ndim < 2 || a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
+    throw new ShapeError(`np.linalg.matrixPower: expected a square matrix (or a batch [..., m, m]), got shape [${a.shape}]`);
+  }
+  const m = a.shape[a.ndim - 1];
+  if (n === 0) return broadcastTo(eye(m, m, { dtype: a.dtype, device: a.device }), a.shape);
+  // Repeated squaring: a^n = Π a^(2^k) over the set bits k of |n|, about 2·log2|n| matmuls.
+  let base = n < 0 ? inv(a) : a;
+  let k = Math.abs(n);
+  let result: Array | undefined;
+  for (;;) {
+    if (k & 1) result = result === undefined ? base : matmul(result, base);
+    k = Math.floor(k / 2);
+    if (k === 0) break;
+    base = matmul(base, base);
+  }
+  return result ?? base;
+}
+
+/** Dot of 2+ arrays in the cheapest order (numpy's dynamic programme on shapes); a 1-D first/last is a row/column vector. */
+export function multiDot(arrays: readonly ArrayOrScalar[]): Array {
+  const n = arrays.length;
+  if (n < 2) throw new ShapeError(`np.linalg.multiDot: needs at least 2 arrays, got ${n}; use np.dot or the array itself`);
+  if (n === 2) return dot(arrays[0], arrays[1]);
+  const [arrs] = promote([...arrays]);
+  const first = arrs[0].ndim === 1;
+  const last = arrs[n - 1].ndim === 1;
+  const ms = arrs.map((a, i) => (i === 0 && first ? expandDims(a, 0) : i === n - 1 && last ? expandDims(a, 1) : a));
+  ms.forEach((a, i) => {
+    if (a.ndim !== 2) throw new ShapeError(`np.linalg.multiDot: array ${i} has shape [${arrs[i].shape}]; the first and last may be 1-D, the others must be 2-D`);
+    if (i > 0 && ms[i - 1].shape[1] !== a.shape[0]) {
+      throw new ShapeError(`np.linalg.multiDot: arrays ${i - 1} and ${i} are not aligned: [${arrs[i - 1].shape}] and [${arrs[i].shape}] (${ms[i - 1].shape[1]} != ${a.shape[0]})`);
+    }
+  });
+  // p[i], p[i+1] are the rows/columns of matrix i; cost[i][j] is the fewest scalar multiplies for
+  // the chain i..j and split[i][j] where it splits (the first cheapest k on ties, as numpy).
+  const p = [ms[0].shape[0], ...ms.map((a) => a.shape[1])];
+  const cost = ms.map(() => ms.map(() => 0));
+  const split = ms.map(() => ms.map(() => 0));
+  for (let len = 1; len < n; len++) {
+    for (let i = 0; i + len < n; i++) {
+      const j = i + len;
+      cost[i][j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const c = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1];
+        if (c < cost[i][j]) { cost[i][j] = c; split[i][j] = k; }
+      }
+    }
+  }
+  const chain = (i: number, j: number): Array => (i === j ? ms[i] : dot(chain(i, split[i][j]), chain(split[i][j] + 1, j)));
+  const r = chain(0, n - 1);
+  const shape = [...(first ? [] : [r.shape[0]]), ...(last ? [] : [r.shape[1]])];
+  return first || last ? reshape(r, shape) : r;
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/** x with tensordot(a, x, x.ndim) = b; `axes` of a move to the end first, as numpy.linalg.tensorsolve. */
+export function tensorsolve(aIn: ArrayOrScalar, bIn: ArrayOrScalar, axes?: readonly number[]): Array {
+  let a = asArray(aIn);
+  const b = asArray(bIn);
+  if (axes !== undefined) {
+    const ax = axes.map((k) => normAxis('np.linalg.tensorsolve', k, a.ndim));
+    a = transpose(a, [...range(a.ndim).filter((i) => !ax.includes(i)), ...ax]);
+  }
+  const xShape = a.shape.slice(b.ndim);
+  const m = size(xShape);
+  if (b.ndim > a.ndim || size(a.shape.slice(0, b.ndim)) !== m || size(b.shape) !== m) {
+    throw new ShapeError(`np.linalg.tensorsolve: a [${a.shape}] and b [${b.shape}] do not make a square system: a's leading axes must match b and hold as many elements (${size(b.shape)}) as its trailing axes [${xShape}] (${m})`);
+  }
+  return reshape(solve(reshape(a, [m, m]), ravel(b)), xShape);
+}
+
+/** The inverse of a as a tensor for tensordot over `ind` axes: shape a.shape[ind:] + a.shape[:ind]. */
+export function tensorinv(aIn: ArrayOrScalar, ind = 2): Array {
+  const a = asArray(aIn);
+  if (!Number.isInteger(ind) || ind <= 0 || ind > a.ndim) throw new ShapeError(`np.linalg.tensorinv: ind must be a positive integer at most the rank ${a.ndim}, got ${ind}`);
+  const rows = size(a.shape.slice(0, ind));
+  if (size(a.shape.slice(ind)) !== rows) {
+    throw new ShapeError(`np.linalg.tensorinv: a [${a.shape}] is not square for ind=${ind}: the first ${ind} axes hold ${rows} elements, the rest ${size(a.shape.slice(ind))}; pick ind so they match`);
+  }
+  return reshape(inv(reshape(a, [rows, rows])), [...a.shape.slice(ind), ...a.shape.slice(0, ind)]);
+}
+
+export const linalg = { solve, inv, det, slogdet, cholesky, norm, matrixPower, multiDot, tensorsolve, tensorinv };
 
