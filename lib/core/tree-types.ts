@@ -6,7 +6,7 @@
 import type { Array } from './array.js';
 import type { DType } from './dtype.js';
 
-/** A function a transform takes: any parameter types (typed parameters stay assignable). */
+/** A function a transform takes, whatever its parameter types (every function type is assignable to it). */
 export type Fn = (...args: never[]) => unknown;
 
 /** Anything read as one Array leaf: an Array, a JS number or boolean, a typed array. */

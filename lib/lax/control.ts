@@ -8,7 +8,7 @@ import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
 import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';
 import { flatFn, flattenArrays, hasTracer } from '../transforms/staging.js';
-import type { ArrayTree } from '../core/tree-types.js';
+import type { ArrayTree, Fn } from '../core/tree-types.js';
 
 function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[], names = fns.map((_, k) => `branch ${k}`)): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
   const [xs, inTree] = flattenArrays(who, operands);
@@ -56,7 +56,7 @@ function checkScalarArg(who: string, what: string, x: unknown): ArrayOrScalar {
  * Both the index and the operands may be traced; every branch is traced once, abstractly.
  */
 export function switch_<Ops extends unknown[], R>(index: ArrayOrScalar, branches: readonly ((...ops: ArrayTree<Ops>) => R)[], ...operands: Ops): ArrayTree<R>;
-export function switch_(index: ArrayOrScalar, branches: readonly ((...a: any[]) => unknown)[], ...operands: unknown[]): any {
+export function switch_(index: ArrayOrScalar, branches: readonly Fn[], ...operands: unknown[]): unknown {
   if (!globalThis.Array.isArray(branches) || !branches.length) throw new TypeError('lax.switch(index, branches, ...operands): branches must be a non-empty list of functions');
   const i = asArray(checkScalarArg('lax.switch', 'index', index));
   if (i.ndim !== 0) throw new TypeError(`lax.switch: the index must be a scalar, got shape [${i.shape}]; under vmap the index is batched automatically`);
@@ -74,7 +74,7 @@ export function switch_(index: ArrayOrScalar, branches: readonly ((...a: any[]) 
 
 /** `lax.cond(pred, trueFn, falseFn, ...operands)`: a staged if/else on a scalar predicate. */
 export function cond<Ops extends unknown[], R1, R2>(pred: ArrayOrScalar, trueFn: (...ops: ArrayTree<Ops>) => R1, falseFn: (...ops: ArrayTree<Ops>) => R2, ...operands: Ops): ArrayTree<R1 | R2>;
-export function cond(pred: ArrayOrScalar, trueFn: (...a: any[]) => unknown, falseFn: (...a: any[]) => unknown, ...operands: unknown[]): any {
+export function cond(pred: ArrayOrScalar, trueFn: Fn, falseFn: Fn, ...operands: unknown[]): unknown {
   // JAX takes a boolean or any number (nonzero is true, NaN included); nothing else.
   const p = asArray(checkScalarArg('lax.cond', 'predicate', pred));
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);

@@ -35,13 +35,17 @@ const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.
  */
 export function scan<C, X, Y>(f: (carry: ArrayTree<C>, x: ArrayTree<X>) => readonly [unknown, Y], init: C, xs: X, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
 export function scan<C, Y>(f: (carry: ArrayTree<C>, x: null) => readonly [unknown, Y], init: C, xs?: null, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
-export function scan(f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
+export function scan(f: ScanBody, init: unknown, xs: unknown = null, opts: ScanOptions = {}): [unknown, unknown] {
   if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
   return scanAs('lax.scan', f, init, xs, opts);
 }
 
+/** A scan body, whatever its parameter types (it is called with pytrees of tracers). */
+type ScanBody = (carry: never, x: never) => readonly [unknown, unknown];
+
 /** scan, with errors naming the loop the user wrote (lax.foriLoop and lax.map are scans). */
-function scanAs(who: string, f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+function scanAs(who: string, userBody: ScanBody, init: unknown, xs: unknown, opts: ScanOptions): [unknown, unknown] {
+  const f = userBody as (carry: unknown, x: unknown) => readonly [unknown, unknown];
   const [carry, carryTree] = flattenArrays(who, init);
   const [xLeaves, xTree] = flattenArrays(who, xs);
   const length = scanLength(xLeaves, opts.length);
@@ -142,14 +146,14 @@ export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) 
 }
 
 /** Scan in segments of k steps, each a checkpointed inner scan (see ScanOptions.checkpoint). */
-function checkpointedScan(f: (carry: any, x: any) => readonly [unknown, unknown], init: unknown, xs: unknown, opts: ScanOptions): [any, any] {
+function checkpointedScan(f: ScanBody, init: unknown, xs: unknown, opts: ScanOptions): [unknown, unknown] {
   const { checkpoint: every, ...rest } = opts;
   const [xLeaves, xTree] = flattenArrays('lax.scan', xs);
   const length = scanLength(xLeaves, opts.length);
   const k = every === 'sqrt' ? Math.max(1, Math.round(Math.sqrt(length))) : every!;
   if (!Number.isInteger(k) || k < 1) throw new TypeError(`lax.scan: checkpoint must be a positive integer or 'sqrt', got ${String(every)}`);
   // No step to checkpoint; the plain scan still gives ys their [0, ...] shapes from the body.
-  if (length === 0) return scan(f, init, xs, { ...rest, length });
+  if (length === 0) return scanAs('lax.scan', f, init, xs, { ...rest, length });
   if (rest.reverse) {
     // A reverse scan is a forward scan over the flipped xs, with its ys flipped back.
     const flip = (t: unknown) => unflatten(xTree, flattenArrays('lax.scan', t)[0].map((x) => flipAxis0(x)));
@@ -158,14 +162,14 @@ function checkpointedScan(f: (carry: any, x: any) => readonly [unknown, unknown]
   }
   const nSeg = Math.floor(length / k);
   const tail = length - nSeg * k;
-  const segment = checkpoint((c: unknown, xseg: unknown) => scan(f, c, xseg, { length: k }));
+  const segment = checkpoint((c: unknown, xseg: unknown) => scanAs('lax.scan', f, c, xseg, { length: k }));
   const seg = (x: Array) => reshape(x.slice([0, nSeg * k]), [nSeg, k, ...x.shape.slice(1)]);
   const segXs = xs === null ? null : unflatten(xTree, xLeaves.map(seg));
-  let [carry, ys] = nSeg ? scan((c: unknown, xseg: unknown) => segment(c, xseg) as [unknown, unknown], init, segXs, { length: nSeg }) : [init, null];
+  let [carry, ys] = nSeg ? scanAs('lax.scan', (c: unknown, xseg: unknown) => segment(c, xseg) as [unknown, unknown], init, segXs, { length: nSeg }) : [init, null];
   if (nSeg) ys = mapLeaves(ys, (y) => reshape(y, [nSeg * k, ...y.shape.slice(2)]));
   if (tail) {
     const tailXs = xs === null ? null : unflatten(xTree, xLeaves.map((x) => x.slice([nSeg * k, length])));
-    const [c2, ys2] = checkpoint((c: unknown, xt: unknown) => scan(f, c, xt, { length: tail }))(carry, tailXs) as [unknown, unknown];
+    const [c2, ys2] = checkpoint((c: unknown, xt: unknown) => scanAs('lax.scan', f, c, xt, { length: tail }))(carry, tailXs) as [unknown, unknown];
     carry = c2;
     ys = nSeg ? mapLeaves2(ys, ys2, (a, b) => concatenate([a, b])) : ys2;
   }

@@ -5,20 +5,16 @@
  * split ties 0.5/0.5, and relu6 and log1mexp carry JAX's custom jvp rules.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
-import { isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { customJvp } from '../control/custom.js';
 import * as np from '../numpy/index.js';
-import { normAxis } from '../numpy/promote.js';
+import { normAxis, toFloat } from '../numpy/promote.js';
 import type { Axis } from '../numpy/reductions.js';
 import { logsumexp } from '../scipy-special/index.js';
 import { softplus } from './index.js';
 
 /** Integers and booleans become the default float (JAX promotes them to inexact). */
-const asF = (x: ArrayOrScalar): Array => {
-  const a = np.asarray(x);
-  return isFloat(a.dtype) ? a : a.astype(np.asarray(0.5).dtype);
-};
+const asF = (x: ArrayOrScalar): Array => toFloat(np.asarray(x));
 
 /** x for x > 0, alpha (e^x - 1) otherwise; elu'(0) = alpha (the kink goes to the exp branch). */
 export function elu(x: ArrayOrScalar, alpha: ArrayOrScalar = 1): Array {

@@ -4,7 +4,7 @@
  * weighted statistics, polynomials and multi-way selection.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
-import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
+import { type DType, isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { full, zerosLike } from './creation.js';
 import { sliceIndex } from './indexing.js';
@@ -13,7 +13,7 @@ import {
   abs, add, clip, divide, equal, exp2, greater, isfinite, isnan, less, lessEqual, log1p, logicalAnd,
   logicalOr, maximum, minimum, multiply, negative, notEqual, sin, sqrt, subtract, where,
 } from './math.js';
-import { asArray, broadcastShapes, convert, normAxis, promote, sliceAxis } from './promote.js';
+import { asArray, broadcastShapes, convert, normAxis, promote, sliceAxis, toFloat } from './promote.js';
 import { all, mean, sum } from './reductions.js';
 import { atLeast2d, ravel, reshape, squeeze, transpose } from './shape.js';
 import { checkOperand, describeValue } from './validate.js';
@@ -29,7 +29,6 @@ export const nan = NaN;
 /** `null`: an index entry that inserts a new axis of size 1, as `np.newaxis`. */
 export const newaxis = null;
 
-const toFloat = (a: Array): Array => (isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType));
 
 function operand(who: string, x: ArrayOrScalar): Array {
   return asArray(checkOperand(who, x));

@@ -4,7 +4,7 @@
  * and vmap apply to them unchanged. Binning avoids sorting: it compares against every bin edge.
  */
 import { Array, type ArrayOrScalar, ConcreteArray } from '../core/array.js';
-import { getDefaultFloat, isFloat } from '../core/dtype.js';
+import { isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { arange, full } from './creation.js';
 import { take } from './indexing.js';
@@ -12,12 +12,11 @@ import {
   add, divide, equal, greater, greaterEqual, isnan, less, lessEqual, logicalAnd, logicalNot, logicalOr,
   multiply, negative, sqrt, subtract, where,
 } from './math.js';
-import { asArray, convert, normAxes, normAxis, promote, sliceAxis } from './promote.js';
+import { asArray, convert, normAxes, normAxis, promote, sliceAxis, toFloat } from './promote.js';
 import { all, any, argmax, argmin, cumsum, max, min, prod, sum, type Axis, type ReduceOpts } from './reductions.js';
 import { concatenate, expandDims, pad, ravel, reshape } from './shape.js';
 import { checkOperand, describeValue } from './validate.js';
 
-const toFloat = (a: Array): Array => (isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType));
 const operand = (who: string, x: ArrayOrScalar): Array => asArray(checkOperand(who, x));
 /** NaN replaced by `v` (floats only: other dtypes hold no NaN). */
 const fillNan = (a: Array, v: number): Array => (isFloat(a.dtype) ? where(isnan(a), v, a, a.weakType) : a);

@@ -3,7 +3,7 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
 import { BroadcastInDim, Slice } from '../primitives/shape.js';
-import { asArray, typeInfo } from '../primitives/convert.js';
+import { asArray, convert, typeInfo } from '../primitives/convert.js';
 import { ShapeError } from '../core/errors.js';
 import { checkAxisArg } from './validate.js';
 
@@ -80,3 +80,6 @@ export function sliceAxis(a: Array, ax: number, start: number, stop: number): Ar
   const hi = a.shape.map((d, i) => (i === ax ? stop : d));
   return bind1(Slice, [a], { startIndices: lo, limitIndices: hi, strides: null }, a.weakType);
 }
+
+/** `a` as a floating-point Array: ints and bools become the default float, keeping weak typing. */
+export const toFloat = (a: Array): Array => (isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType));

@@ -166,7 +166,7 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
 }
 
 /** valueAndGrad, with errors naming the transform the user called. */
-function valueAndGradAs(who: string, f: (...args: any[]) => any, opts: GradOptions): (...args: any[]) => any {
+function valueAndGradAs(who: string, f: Fn, opts: GradOptions): (...args: unknown[]) => [unknown, unknown] {
   checkFn(who, f);
   return (...given: unknown[]) => {
     const { diff, nums } = argnumsMask(who, given, opts.argnums ?? 0);

@@ -18,6 +18,8 @@ export const isShapeDtype = (x: unknown): x is ShapeDtype =>
  * leaf would have no gradient).
  */
 export function floatNumbers<T>(tree: T): T {
+  // the common argument, a single Array, needs no walk
+  if (tree instanceof Array) return tree;
   const [leaves, def] = flatten(tree);
   if (!leaves.some((l) => typeof l === 'number')) return tree;
   return unflatten<T>(def, leaves.map((l) => (typeof l === 'number' ? asArray(l, getDefaultFloat()) : l)));
