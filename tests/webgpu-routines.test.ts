@@ -20,6 +20,7 @@ import { Argmax, Argmin, Cumsum } from '../lib/primitives/reduce.js';
 import { BitcastConvertType, ShiftLeft, ShiftRightLogical, Threefry2x32 } from '../lib/primitives/random.js';
 import { Concatenate, DynamicSlice, DynamicUpdateSlice, Gather, Pad, Scatter, ScatterAdd } from '../lib/primitives/shape.js';
 import { Cholesky, Lu, TriangularSolve } from '../lib/primitives/linalg.js';
+import { Sort } from '../lib/primitives/sort.js';
 import { rng } from './rng.js';
 import { routineNames } from '../lib/backends/cpu/routines.js';
 import { gpuRoutineNames } from '../lib/backends/webgpu/routines.js';
@@ -211,6 +212,25 @@ describe.skipIf(!ready)('webgpu routines', () => {
       await check(Cumsum, [f32([5, 2], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1])], { axis: 0, reverse: false });
       await check(Cumsum, [i32([4], [2147483647, 1, 5, -3])], { axis: 0, reverse: false });
       await check(Cumsum, [i32([2, 3], [1, 2, 3, 4, 5, 6])], { axis: 0, reverse: true });
+    });
+  });
+
+  describe('sort', () => {
+    const stable = { isStable: true, numKeys: 1 };
+    it('the total order bitwise: NaN last, -0 before +0, infinities, ties kept in input order', async () => {
+      const special = [3, NaN, -0, 0, -Infinity, 1.5, Infinity, -0, NaN, 0, -2, 1.5];
+      await check(Sort, [f32([12], special)], { dimension: 0, ...stable });
+      await check(Sort, [f32([12], special), i32([12], special.map((_, i) => i))], { dimension: 0, ...stable });
+      await check(Sort, [i32([6], [5, -2147483648, 2147483647, 0, -1, 5])], { dimension: 0, ...stable });
+      await check(Sort, [bool([5], [1, 0, 1, 0, 0]), i32([5], [0, 1, 2, 3, 4])], { dimension: 0, ...stable });
+    });
+
+    it('along each axis, lines longer than a workgroup and not a power of two, several keys', async () => {
+      const x = f32([3, 5, 4]);
+      for (const dimension of [0, 1, 2]) await check(Sort, [x, f32([3, 5, 4], undefined, 9)], { dimension, ...stable });
+      // Coarse values (multiples of 1/8 in [-10, 10]) repeat, so ties and the second key matter.
+      await check(Sort, [f32([2, 300]), f32([2, 300], undefined, 4), f32([2, 300], undefined, 5)], { dimension: 1, isStable: true, numKeys: 2 });
+      await check(Sort, [f32([1, 0])], { dimension: 1, ...stable });
     });
   });
 

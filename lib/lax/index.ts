@@ -5,3 +5,4 @@ export type { ScanOptions } from './loops.js';
 export { customRoot, customLinearSolve, denseSolve, cgSolve, fixedPoint } from './implicit.js';
 export { stopGradient } from '../transforms/stop-gradient.js';
 export * from './ops.js';
+export { sort, sortKeyVal, topK } from './sorting.js';

@@ -15,6 +15,11 @@ export * from './indexing.js';
 export * from './composite.js';
 export * from './arrange.js';
 export * from './nan-stats.js';
+export {
+  sort, argsort, lexsort, partition, argpartition, searchsorted, unique, uniqueAll, uniqueCounts, uniqueInverse, uniqueValues,
+  quantile, percentile, median, nanquantile, nanpercentile, nanmedian,
+  type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts,
+} from './sorting.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';

@@ -7,5 +7,6 @@ import './binary.js';
 import './reduce.js';
 import './shape.js';
 import './linalg.js';
+import './sort.js';
 import './random.js';
 import './stop-gradient.js';

@@ -11,6 +11,7 @@ import { REDUCE_ROUTINES } from './routines-reduce.js';
 import { RANDOM_ROUTINES } from './routines-random.js';
 import { SHAPE_ROUTINES } from './routines-shape.js';
 import { LINALG_ROUTINES } from './routines-linalg.js';
+import { SORT_ROUTINES } from './routines-sort.js';
 
 export type { GpuData, GpuDevice } from './routines-common.js';
 
@@ -20,6 +21,7 @@ export const ROUTINES: Readonly<Record<string, GpuRoutine>> = {
   ...REDUCE_ROUTINES,
   ...RANDOM_ROUTINES,
   ...LINALG_ROUTINES,
+  ...SORT_ROUTINES,
 };
 
 export const gpuRoutineNames = (): string[] => Object.keys(ROUTINES);
