@@ -26,6 +26,8 @@ export { devicePut } from './core/device.js';
 export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';
 export { clearCaches } from './core/lru.js';
+export { config, disableJit, FloatingPointError } from './core/config.js';
+export type { Flags, FlagName } from './core/config.js';
 
 /**
  * Pytree utilities: `flatten(t)` -> `[leaves, treedef]`, `unflatten(treedef, leaves)`, `map`, `leaves`,

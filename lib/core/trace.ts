@@ -2,6 +2,7 @@
  * Tracing: Tracers record equations into a Builder; `bind` is the single entry point of every
  * primitive application, routing it to the innermost active trace or running it eagerly.
  */
+import { FloatingPointError, debugNansOn } from './config.js';
 import { type Aval, type Atom, type Eqn, Jaxpr, type NoParams, type Params, type Var, avalStr, eqn, isVar, literal, newVar } from './ir.js';
 import type { Primitive } from './primitive.js';
 import { paramsKey } from './primitive.js';
@@ -10,6 +11,7 @@ import { Array, ConcreteArray } from './array.js';
 import { type Backend, checkJaxprDtypes, defaultDevice, getBackend, hostBackend } from './backend.js';
 import { checked } from './check.js';
 import { LRU, onClearCaches } from './lru.js';
+import { isFloat } from './dtype.js';
 
 /** Active traces, innermost last; `null` marks a host frame (onHost), where nothing is staged. */
 const stack: (Builder | null)[] = [];
@@ -236,7 +238,29 @@ export function bindEager(prim: Primitive, args: readonly ConcreteArray[], param
     eagerCache.set(key, entry);
   }
   const bufs = entry.exe.run(args.map((a) => a.onDevice(backend).buffer));
-  return bufs.map((b) => new ConcreteArray(b, backend, weak));
+  const outs = bufs.map((b) => new ConcreteArray(b, backend, weak));
+  if (debugNansOn()) checkNans(prim.name, args, outs);
+  return outs;
+}
+
+/** Whether a float array holds a NaN (false where its device cannot read synchronously). */
+export function hasNan(a: ConcreteArray): boolean {
+  if (!isFloat(a.dtype) || (!a.backend.readSync && a.hostScalar === undefined)) return false;
+  const d = a.readSync();
+  for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) return true;
+  return false;
+}
+
+/** debugNans: raises when `name` produced a NaN, saying whether its inputs held one already. */
+function checkNans(name: string, args: readonly ConcreteArray[], outs: readonly ConcreteArray[]): void {
+  const bad = outs.findIndex(hasNan);
+  if (bad < 0) return;
+  const fed = args.some(hasNan);
+  throw new FloatingPointError(
+    `debugNans: invalid value (NaN) encountered in '${name}' (output ${bad}: ${avalStr(outs[bad].aval)}; inputs ${args.map((a) => avalStr(a.aval)).join(', ') || 'none'})` +
+      (fed ? '; its inputs already held NaN, which came from outside the traced program (check the data)' : '') +
+      "; turn the check off with config.update('debugNans', false)",
+  );
 }
 
 /**

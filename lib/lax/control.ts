@@ -1,7 +1,7 @@
 /** Staged control flow: lax.cond and lax.switch. */
 import { type Array, Array as ArrayClass, type ArrayOrScalar, ConcreteArray } from '../core/array.js';
 import { avalStr } from '../core/ir.js';
-import { type TreeDef, treedefStr, unflatten } from '../core/pytree.js';
+import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import { bind, currentBuilder, evalJaxpr } from '../core/trace.js';
 import { Cond } from '../control/cond.js';
 import { type Closed, closedTrace, unifyBranches } from '../transforms/sub.js';
@@ -9,6 +9,7 @@ import { asArray, convert } from '../numpy/promote.js';
 import { clip, notEqual } from '../numpy/math.js';
 import { flatFn, flattenArrays, hasTracer } from '../transforms/staging.js';
 import type { ArrayTree, Fn } from '../core/tree-types.js';
+import { jitDisabled } from '../core/config.js';
 
 function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], operands: unknown[], names = fns.map((_, k) => `branch ${k}`)): { closed: Closed[]; xs: Array[]; outTree: TreeDef } {
   const [xs, inTree] = flattenArrays(who, operands);
@@ -43,6 +44,11 @@ function bindCond(idx: Array, xs: readonly Array[], closed: Closed[]): Array[] {
   return bind(Cond, [idx, ...ops], { branches: u.jaxprs });
 }
 
+/** Under disableJit, outside any trace and on concrete values: run the chosen branch as JS. */
+function eagerOnly(idx: Array, operands: unknown[]): boolean {
+  return jitDisabled() && !currentBuilder() && idx instanceof ConcreteArray && !hasTracer(flatten(operands)[0]);
+}
+
 /** `x` if it can be a branch selector (an Array, a number or a boolean); a TypeError naming `who` otherwise. */
 function checkScalarArg(who: string, what: string, x: unknown): ArrayOrScalar {
   if (x instanceof ArrayClass || typeof x === 'number' || typeof x === 'boolean') return x;
@@ -67,8 +73,9 @@ export function switch_(index: ArrayOrScalar, branches: readonly Fn[], ...operan
   if (typeof index !== 'number' && i.dtype !== 'int32') {
     throw new TypeError(`lax.switch: the index must be an integer scalar (int32), got ${avalStr(i.aval)}; convert it with np.floor(i).astype('int32') (or np.round), or use lax.cond for a boolean`);
   }
-  const { closed, xs, outTree } = traceBranches('lax.switch', branches, operands);
   const idx = clip(convert(i, 'int32'), 0, branches.length - 1);
+  if (eagerOnly(idx, operands)) return (branches[idx.item()] as (...ops: unknown[]) => unknown)(...operands);
+  const { closed, xs, outTree } = traceBranches('lax.switch', branches, operands);
   return unflatten(outTree, bindCond(convert(idx, 'int32'), xs, closed));
 }
 
@@ -79,6 +86,7 @@ export function cond(pred: ArrayOrScalar, trueFn: Fn, falseFn: Fn, ...operands: 
   const p = asArray(checkScalarArg('lax.cond', 'predicate', pred));
   if (p.ndim !== 0) throw new TypeError(`lax.cond: the predicate must be a scalar, got shape [${p.shape}]; for elementwise choices use np.where`);
   const idx = convert(p.dtype === 'bool' ? p : notEqual(p, 0), 'int32');
+  if (eagerOnly(idx, operands)) return ((idx.item() ? trueFn : falseFn) as (...ops: unknown[]) => unknown)(...operands);
   const { closed, xs, outTree } = traceBranches('lax.cond', [falseFn, trueFn], operands, ['falseFn', 'trueFn']);
   return unflatten(outTree, bindCond(idx, xs, closed));
 }

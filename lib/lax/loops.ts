@@ -4,10 +4,12 @@ import { avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, treedefStr, unflatten } from '../core/pytree.js';
 import { bindScan, unstacked } from '../control/scan.js';
 import { closedTrace } from '../transforms/sub.js';
-import { flattenArrays } from '../transforms/staging.js';
+import { flattenArrays, hasTracer } from '../transforms/staging.js';
+import { currentBuilder } from '../core/trace.js';
+import { jitDisabled } from '../core/config.js';
 import { asArray, convert, describe } from '../numpy/promote.js';
 import { arange } from '../numpy/creation.js';
-import { concatenate, flip, reshape } from '../numpy/shape.js';
+import { concatenate, flip, reshape, stack } from '../numpy/shape.js';
 import { checkpoint } from '../control/checkpoint.js';
 import { add, less } from '../numpy/math.js';
 import { bindWhile } from '../control/while.js';
@@ -36,6 +38,7 @@ const sig = (tree: TreeDef, xs: readonly Array[]) => `${treedefStr(tree)} (${xs.
 export function scan<C, X, Y>(f: (carry: ArrayTree<C>, x: ArrayTree<X>) => readonly [unknown, Y], init: C, xs: X, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
 export function scan<C, Y>(f: (carry: ArrayTree<C>, x: null) => readonly [unknown, Y], init: C, xs?: null, opts?: ScanOptions): [ArrayTree<C>, ArrayTree<Y>];
 export function scan(f: ScanBody, init: unknown, xs: unknown = null, opts: ScanOptions = {}): [unknown, unknown] {
+  if (eagerOnly(init, xs)) return scanAs('lax.scan', f, init, xs, opts);
   if (opts.checkpoint !== undefined) return checkpointedScan(f, init, xs, opts);
   return scanAs('lax.scan', f, init, xs, opts);
 }
@@ -49,6 +52,7 @@ function scanAs(who: string, userBody: ScanBody, init: unknown, xs: unknown, opt
   const [carry, carryTree] = flattenArrays(who, init);
   const [xLeaves, xTree] = flattenArrays(who, xs);
   const length = scanLength(xLeaves, opts.length);
+  if (length > 0 && eagerOnly(init, xs)) return eagerScan(f, init, xTree, xLeaves, length, !!opts.reverse);
   let yTree: TreeDef | undefined;
   const body = closedTrace((...zs) => {
     const c = unflatten(carryTree, zs.slice(0, carry.length));
@@ -72,6 +76,26 @@ function scanAs(who: string, userBody: ScanBody, init: unknown, xs: unknown, opt
   }, [...carry.map((c) => c.aval), ...xLeaves.map((x) => unstacked(x.aval))], 'inside a lax.scan body');
   const res = bindScan(body, [], carry, xLeaves, { length, reverse: !!opts.reverse });
   return [unflatten(carryTree, res.slice(0, carry.length)), unflatten(yTree!, res.slice(carry.length))];
+}
+
+/** Under disableJit, outside any trace and on concrete values, loops run as JS loops. */
+function eagerOnly(...trees: unknown[]): boolean {
+  return jitDisabled() && !currentBuilder() && !hasTracer(trees.flatMap((t) => flatten(t)[0]));
+}
+
+/** lax.scan as a JS loop (disableJit): ys are stacked in xs order, as the staged scan does. */
+function eagerScan(f: (carry: unknown, x: unknown) => readonly [unknown, unknown], init: unknown, xTree: TreeDef, xLeaves: readonly Array[], length: number, reverse: boolean): [unknown, unknown] {
+  let carry = init;
+  const ys: unknown[] = new globalThis.Array(length);
+  for (let k = 0; k < length; k++) {
+    const i = reverse ? length - 1 - k : k;
+    const [c, y] = f(carry, unflatten(xTree, xLeaves.map((x) => x.slice(i))));
+    carry = c;
+    ys[i] = y;
+  }
+  const [first, yTree] = flatten(ys[0]);
+  const cols = first.map((_, j) => stack(ys.map((y) => asArray(flatten(y)[0][j] as Array | number | boolean))));
+  return [carry, unflatten(yTree, cols)];
 }
 
 /** The number of steps: `length` if given (checked against xs), else xs's common leading axis. */
@@ -118,6 +142,11 @@ export function foriLoop(lower: number | Array, upper: number | Array, body: (i:
  */
 export function whileLoop<C>(condFn: (carry: ArrayTree<C>) => unknown, bodyFn: (carry: ArrayTree<C>) => unknown, init: C): ArrayTree<C>;
 export function whileLoop(condFn: (carry: any) => unknown, bodyFn: (carry: any) => unknown, init: unknown): any {
+  if (eagerOnly(init)) {
+    let c = init;
+    while (asArray(condFn(c) as Array | boolean).item()) c = bodyFn(c);
+    return c;
+  }
   const [carry, tree] = flattenArrays('lax.whileLoop', init);
   const avals = carry.map((c) => c.aval);
   const c = closedTrace((...zs) => {

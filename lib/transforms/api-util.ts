@@ -9,6 +9,7 @@ import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../c
 import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
 import { type Executable, getBackend } from '../core/backend.js';
 import { compileShared } from '../core/compile-cache.js';
+import { debugNansOn, jitDisabled } from '../core/config.js';
 import { LRU, onClearCaches } from '../core/lru.js';
 import { asArray, describe } from '../primitives/convert.js';
 import { avalsKey, flattenArrays, hasTracer, treeKey } from './staging.js';
@@ -96,10 +97,13 @@ export function stageFn(body: (ins: Array[]) => Array[], avals: readonly Aval[])
   return { jaxpr: simplify(t.jaxpr), consts: t.consts, pre: [] };
 }
 
-/** Runs a staged Jaxpr: compiled on concrete inputs, inlined into the enclosing trace otherwise. */
+/**
+ * Runs a staged Jaxpr: compiled on concrete inputs, inlined into the enclosing trace otherwise.
+ * Under debugNans or disableJit it runs op by op, so each primitive's result is checked or seen.
+ */
 export function runStaged(st: Staged, args: readonly Array[]): Array[] {
   const ins = [...st.pre, ...args];
-  if (hasTracer(ins) || hasTracer(st.consts)) return evalJaxpr(st.jaxpr, st.consts, ins);
+  if (hasTracer(ins) || hasTracer(st.consts) || debugNansOn() || jitDisabled()) return evalJaxpr(st.jaxpr, st.consts, ins);
   const device = commonDevice([...st.consts, ...ins], 'transform');
   const backend = getBackend(device);
   st.exe ??= compileShared(backend, st.jaxpr);

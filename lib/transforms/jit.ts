@@ -3,10 +3,11 @@
  * static arguments), compiles the Jaxpr on the inputs' device and re-runs the executable.
  * Called with Tracers (inside another transform) it inlines its Jaxpr into the outer trace.
  */
+import { FloatingPointError, debugNansOn, disableJit, jitDisabled } from '../core/config.js';
 import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr, aval } from '../core/ir.js';
 import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
-import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
+import { commonDevice, evalJaxpr, hasNan, traceFlat } from '../core/trace.js';
 import { type Backend, type Buffer, type Executable, getBackend } from '../core/backend.js';
 import { compileShared } from '../core/compile-cache.js';
 import { LRU, cacheGeneration } from '../core/lru.js';
@@ -86,13 +87,22 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   };
   const finish = (e: Entry, backend: Backend, bufs: Buffer[]): unknown =>
     unflatten(e.outTree, bufs.map((b, i) => new ConcreteArray(b, backend, e.outWeak[i])));
+  const call = (...args: unknown[]): unknown => (f as unknown as (...a: unknown[]) => unknown)(...args);
+  /** debugNans: a NaN out of the compiled program is found again op by op, which names its primitive. */
+  const checked = (out: unknown, args: unknown[]): unknown => {
+    if (!debugNansOn() || !flatten(out)[0].some((l) => l instanceof ConcreteArray && hasNan(l))) return out;
+    disableJit(() => call(...args));
+    throw new FloatingPointError('debugNans: the jitted function returned NaN, but running it op by op did not (a fused kernel differs from the primitives in floating point)');
+  };
   const jitted = (...args: unknown[]) => {
+    if (jitDisabled()) return call(...args);
     const p = prepare(args);
-    return 'done' in p ? p.done : finish(p.entry, p.backend, p.entry.exe!.run(p.ins));
+    return 'done' in p ? p.done : checked(finish(p.entry, p.backend, p.entry.exe!.run(p.ins)), args);
   };
   jitted.async = async (...args: unknown[]) => {
+    if (jitDisabled()) return call(...args);
     const p = prepare(args);
-    return 'done' in p ? p.done : finish(p.entry, p.backend, await p.entry.exe!.runAsync(p.ins));
+    return 'done' in p ? p.done : checked(finish(p.entry, p.backend, await p.entry.exe!.runAsync(p.ins)), args);
   };
   return jitted as unknown as Jitted<F>;
 }

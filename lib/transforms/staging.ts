@@ -63,7 +63,7 @@ export const avalsKey = (xs: readonly Array[]): string => xs.map((x) => `${avalS
 
 export const treeKey = (def: TreeDef): string => treedefStr(def);
 
-export const hasTracer = (xs: readonly Array[]): boolean => xs.some((x) => x instanceof Tracer);
+export const hasTracer = (xs: readonly unknown[]): boolean => xs.some((x) => x instanceof Tracer);
 
 /** Wraps `f` over pytrees as a flat function; the output treedef is stored in `out.tree`. */
 export function flatFn(
