@@ -78,3 +78,5 @@ export function oneHot(indices: ArrayOrScalar, numClasses: number, opts: { dtype
 }
 
 export * from './activations.js';
+export * as initializers from './initializers.js';
+export { dotProductAttention, identity, tanh, type AttentionOpts } from './attention.js';
