@@ -20,6 +20,7 @@ export {
   quantile, percentile, median, nanquantile, nanpercentile, nanmedian,
   type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts,
 } from './sorting.js';
+export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';

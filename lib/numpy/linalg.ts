@@ -3,6 +3,8 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { bind, bind1 } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import { DotGeneral, Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
+import { Svd } from '../primitives/decompositions.js';
+import { eigh, eigvalsh, svd, svdvals, qr, lstsq, pinv, matrixRank, cond } from './linalg-decomp.js';
 import { asArray, broadcastShapes, broadcastTo, convert, normAxes, normAxis, promote } from './promote.js';
 import { abs, add, equal, less, lessEqual, log, multiply, negative, notEqual, power, sign, sqrt, subtract } from './math.js';
 import { customJvp } from '../control/custom.js';
@@ -325,8 +327,8 @@ export function cholesky(x: ArrayOrScalar): Array {
   return bind1(Cholesky, [asFloatMatrix('np.linalg.cholesky', x)]);
 }
 
-/** Vector p-norms (default 2) and matrix 'fro' / 1 / -1 / inf / -inf norms. */
-export function norm(x: ArrayOrScalar, ord?: number | 'fro' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
+/** Vector p-norms (default 2) and matrix 'fro' / 'nuc' / 2 / -2 / 1 / -1 / inf / -inf norms (2, -2, 'nuc' from the singular values). */
+export function norm(x: ArrayOrScalar, ord?: number | 'fro' | 'nuc' | null, axis?: number | readonly number[] | null, opts: { keepdims?: boolean } = {}): Array {
   const a = asArray(x);
   const f = isFloat(a.dtype) ? a : convert(a, getDefaultFloat());
   const hasOrd = ord !== undefined && ord !== null;
@@ -339,7 +341,7 @@ export function norm(x: ArrayOrScalar, ord?: number | 'fro' | null, axis?: numbe
       : normAxes('np.linalg.norm', axis, f.ndim);
   const kd = { keepdims: opts.keepdims };
   if (axes === null || axes.length === 1) {
-    if (ord === 'fro') throw new ShapeError("np.linalg.norm: ord='fro' needs a matrix (2 axes)");
+    if (ord === 'fro' || ord === 'nuc') throw new ShapeError(`np.linalg.norm: ord='${ord}' needs a matrix (2 axes)`);
     const ax = axes ?? null;
     const p = ord ?? 2;
     if (p === 2) return sqrt(sum(multiply(f, f), ax, kd));
@@ -362,7 +364,13 @@ export function norm(x: ArrayOrScalar, ord?: number | 'fro' | null, axis?: numbe
     const red = ord === Infinity ? max(rowSums, r, { keepdims: true }) : min(rowSums, r, { keepdims: true });
     return kd.keepdims ? red : reshape(red, f.shape.filter((_, i) => i !== r && i !== c));
   }
-  throw new ShapeError(`np.linalg.norm: matrix ord ${ord} is not supported; use 'fro', 1, -1, Infinity or -Infinity`);
+  if (ord === 2 || ord === -2 || ord === 'nuc') {
+    // Singular values of the [r, c] matrices, moved to the last two axes.
+    const s = bind(Svd, [moveaxis(f, [r, c], [-2, -1])], { fullMatrices: false, computeUv: false })[0];
+    const red = ord === 2 ? max(s, -1) : ord === -2 ? min(s, -1) : sum(s, -1);
+    return kd.keepdims ? expandDims(red, [r, c].sort((i, j) => i - j)) : red;
+  }
+  throw new ShapeError(`np.linalg.norm: matrix ord ${ord} is not supported; use 'fro', 'nuc', 2, -2, 1, -1, Infinity or -Infinity`);
 }
 
 function orderedPair(axis: readonly number[], ndim: number): number[] {
@@ -460,5 +468,5 @@ export function tensorinv(aIn: ArrayOrScalar, ind = 2): Array {
   return reshape(inv(reshape(a, [rows, rows])), [...a.shape.slice(ind), ...a.shape.slice(0, ind)]);
 }
 
-export const linalg = { solve, inv, det, slogdet, cholesky, norm, matrixPower, multiDot, tensorsolve, tensorinv };
+export const linalg = { solve, inv, det, slogdet, cholesky, norm, matrixPower, multiDot, tensorsolve, tensorinv, eigh, eigvalsh, svd, svdvals, qr, lstsq, pinv, matrixRank, cond };
 

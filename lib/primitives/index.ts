@@ -7,6 +7,7 @@ import './binary.js';
 import './reduce.js';
 import './shape.js';
 import './linalg.js';
+import './decompositions.js';
 import './sort.js';
 import './random.js';
 import './stop-gradient.js';

@@ -3,6 +3,7 @@ import { registerHost } from '../../core/backend.js';
 import './reduce.js';
 import './shape.js';
 import './linalg.js';
+import './decompositions.js';
 import './sort.js';
 import './random.js';
 import { CpuBackend } from './backend.js';
