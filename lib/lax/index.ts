@@ -6,4 +6,13 @@ export { customRoot, customLinearSolve, denseSolve, cgSolve, fixedPoint } from '
 export { stopGradient } from '../transforms/stop-gradient.js';
 export * as linalg from './linalg.js';
 export * from './ops.js';
+export {
+  conv, convGeneralDilated, convWithGeneralPadding, convTranspose, convGeneralDilatedPatches, convGeneralDilatedLocal,
+  convDimensionNumbers, convGeneralPermutations, convGeneralShapeTuple, convShapeTuple, convTransposeShapeTuple, padtypeToPads,
+} from './conv.js';
+export type { ConvDimensionNumbers, ConvGeneralDilatedDimensionNumbers, ConvGeneralDilatedOptions, ConvPatchesOptions, ConvTransposeOptions, Padding, PaddingType } from './conv.js';
+export { reduceWindow, reduceWindowShapeTuple } from './windows.js';
+export type { ReduceWindowOptions, WindowReducer, WindowReducerName } from './windows.js';
+export { associativeScan, cumprod, cummax, cummin, cumlogsumexp } from './cumulative.js';
+export type { AssociativeScanOptions } from './cumulative.js';
 export { sort, sortKeyVal, topK } from './sorting.js';

@@ -15,13 +15,17 @@ export * from './indexing.js';
 export * from './composite.js';
 export * from './arrange.js';
 export * from './nan-stats.js';
+export { cumulativeSum, cumulativeProd } from './cumulative.js';
+export type { CumulativeOptions } from './cumulative.js';
+export { convolve, correlate } from './signal.js';
+export type { ConvolveMode } from './signal.js';
 export {
   sort, argsort, lexsort, partition, argpartition, searchsorted, unique, uniqueAll, uniqueCounts, uniqueInverse, uniqueValues,
   quantile, percentile, median, nanquantile, nanpercentile, nanmedian,
   type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts,
 } from './sorting.js';
-export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
+export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';
 export type { ArrayOrScalar, ArrayOrScalar as ArrayLike } from '../core/array.js';
