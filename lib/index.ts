@@ -49,6 +49,8 @@ export const tree = {
   mapWithPath: treePaths.mapWithPath,
   structureEqual: treePaths.structureEqual,
   keystr: treePaths.keystr,
+  registerPytreeNode: treeUtil.registerPytreeNode,
+  registerDataclass: treeUtil.registerDataclass,
 };
 export type { KeyPath, PathKey } from './core/tree-util.js';
 export type { TreeDef } from './core/pytree.js';

@@ -1,5 +1,6 @@
 /**
- * Pytrees: nested JS arrays and plain objects whose leaves are Arrays (or numbers).
+ * Pytrees: nested JS arrays and plain objects whose leaves are Arrays (or numbers), and instances
+ * of classes registered with `registerPytreeNode` (a model class whose fields are parameters).
  * Object keys are sorted, as JAX sorts dict keys, so structure does not depend on insertion order.
  */
 
@@ -9,7 +10,91 @@ export type TreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'none' }
   | { readonly kind: 'list'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'dict'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+  | { readonly kind: 'dict'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'node'; readonly type: NodeType; readonly aux: unknown; readonly auxKey: string; readonly children: readonly TreeDef[] };
+
+/** A registered class: how an instance splits into children (subtrees) and static aux data. */
+export interface NodeType {
+  /** The class name as structures print it (suffixed when two registered classes share a name). */
+  readonly name: string;
+  flatten(x: object): readonly [readonly unknown[], unknown];
+  unflatten(aux: unknown, children: unknown[]): unknown;
+  /** Key-path entries of the children: field names, or their indices. */
+  keys(x: object, count: number): readonly (string | number)[];
+}
+
+/** A class constructor, whatever its parameters. */
+export type Constructor<T extends object = object> = abstract new (...args: never[]) => T;
+
+const nodeTypes = new Map<Constructor, NodeType>();
+
+/** The registered node type of `x` (by its exact class, as JAX), if any. */
+export function nodeTypeOf(x: unknown): NodeType | undefined {
+  if (x === null || typeof x !== 'object' || Array.isArray(x) || nodeTypes.size === 0) return undefined;
+  const proto: unknown = Object.getPrototypeOf(x);
+  const ctor = proto && typeof proto === 'object' ? (proto as { constructor?: Constructor }).constructor : undefined;
+  return ctor ? nodeTypes.get(ctor) : undefined;
+}
+
+function register(who: string, cls: Constructor, t: Omit<NodeType, 'name'>): void {
+  if (typeof cls !== 'function' || cls === Object || cls === Array) {
+    throw new TypeError(`tree.${who}: the first argument must be a class (a constructor other than Object or Array)`);
+  }
+  if (nodeTypes.has(cls)) throw new TypeError(`tree.${who}: ${cls.name} is already registered as a pytree node`);
+  const taken = [...nodeTypes.values()].filter((n) => n.name.split('#')[0] === cls.name).length;
+  nodeTypes.set(cls, Object.freeze({ ...t, name: taken ? `${cls.name}#${taken + 1}` : cls.name || 'anonymous' }));
+}
+
+/**
+ * Makes instances of `cls` pytrees (JAX's `register_pytree_node`): `flatten(x)` returns
+ * `[children, aux]` — children are subtrees (their leaves are what transforms see), aux is static
+ * data kept in the structure (compared as JSON, so keep it plain) — and `unflatten(aux, children)`
+ * rebuilds an instance. Then `grad(loss)(model)` returns a model of gradients, `vmap`, `jit` and
+ * `tree.map` see through it.
+ */
+export function registerPytreeNode<T extends object, A = unknown>(cls: Constructor<T>, flatten: (x: T) => readonly [readonly unknown[], A], unflatten: (aux: A, children: unknown[]) => T): void {
+  register('registerPytreeNode', cls, {
+    flatten: (x) => flatten(x as T),
+    unflatten: (aux, children) => unflatten(aux as A, children),
+    keys: (_x, n) => Array.from({ length: n }, (_, i) => i),
+  });
+}
+
+/**
+ * Registers a class whose `dataFields` are children and `metaFields` static (JAX's
+ * `register_dataclass`). Instances are rebuilt without calling the constructor (fields assigned
+ * onto a new object of the class); key paths use the field names.
+ */
+export function registerDataclass<T extends object>(cls: Constructor<T>, dataFields: readonly (keyof T & string)[], metaFields: readonly (keyof T & string)[] = []): void {
+  const get = (x: object, f: string): unknown => (x as Record<string, unknown>)[f];
+  register('registerDataclass', cls, {
+    flatten: (x) => [dataFields.map((f) => get(x, f)), metaFields.map((f) => get(x, f))],
+    unflatten: (aux, children) => {
+      const o = Object.create(cls.prototype as object) as Record<string, unknown>;
+      dataFields.forEach((f, i) => { o[f] = children[i]; });
+      metaFields.forEach((f, i) => { o[f] = (aux as unknown[])[i]; });
+      return o;
+    },
+    keys: () => dataFields,
+  });
+}
+
+const auxIds = new WeakMap<object, number>();
+let nextAuxId = 0;
+/** Aux data as a structure key: its JSON, or an identity for what JSON cannot spell. */
+function auxKeyOf(aux: unknown): string {
+  if (aux === undefined) return '';
+  try {
+    const j = JSON.stringify(aux);
+    if (j !== undefined) return j;
+  } catch { /* cyclic or BigInt: by identity below */ }
+  if (aux !== null && (typeof aux === 'object' || typeof aux === 'function')) {
+    let id = auxIds.get(aux);
+    if (id === undefined) { id = ++nextAuxId; auxIds.set(aux, id); }
+    return `#${id}`;
+  }
+  return String(aux);
+}
 
 const LEAF: TreeDef = Object.freeze({ kind: 'leaf' });
 const NONE: TreeDef = Object.freeze({ kind: 'none' });
@@ -27,6 +112,11 @@ export function flatten(tree: unknown, isLeaf?: (x: unknown) => boolean): [unkno
     if (isLeaf?.(t)) { leaves.push(t); return LEAF; }
     if (t === null || t === undefined) return NONE;
     if (Array.isArray(t)) return Object.freeze({ kind: 'list', children: Object.freeze(t.map(rec)) });
+    const node = nodeTypeOf(t);
+    if (node) {
+      const [children, aux] = node.flatten(t as object);
+      return Object.freeze({ kind: 'node', type: node, aux, auxKey: auxKeyOf(aux), children: Object.freeze(children.map(rec)) });
+    }
     if (isPlainObject(t)) {
       const keys = Object.keys(t).sort();
       return Object.freeze({ kind: 'dict', keys: Object.freeze(keys), children: Object.freeze(keys.map((k) => rec(t[k]))) });
@@ -46,6 +136,7 @@ export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[])
       case 'none': return null;
       case 'list': return d.children.map(rec);
       case 'dict': return Object.fromEntries(d.keys.map((k, j) => [k, rec(d.children[j])]));
+      case 'node': return d.type.unflatten(d.aux, d.children.map(rec));
     }
   };
   const out = rec(def);
@@ -69,6 +160,7 @@ export function treedefStr(def: TreeDef): string {
     case 'none': return 'null';
     case 'list': return `[${def.children.map(treedefStr).join(', ')}]`;
     case 'dict': return `{${def.keys.map((k, i) => `${k}: ${treedefStr(def.children[i])}`).join(', ')}}`;
+    case 'node': return `${def.type.name}${def.auxKey ? `<${def.auxKey}>` : ''}(${def.children.map(treedefStr).join(', ')})`;
   }
 }
 
@@ -100,6 +192,12 @@ export function broadcastPrefix<T>(prefix: unknown, full: unknown, what: string,
   const rec = (p: unknown, f: unknown, path: string): void => {
     if (isPrefixLeaf(p)) { for (let i = 0; i < leaves(f).length; i++) out.push(p as T); return; }
     if (Array.isArray(p) && Array.isArray(f) && p.length === f.length) { p.forEach((c, i) => rec(c, f[i], `${path}[${i}]`)); return; }
+    const node = nodeTypeOf(p);
+    if (node && nodeTypeOf(f) === node) {
+      const pc = node.flatten(p as object)[0];
+      const fc = node.flatten(f as object)[0];
+      if (pc.length === fc.length) { pc.forEach((c, i) => rec(c, fc[i], `${path}.${node.keys(p as object, pc.length)[i]}`)); return; }
+    }
     if (isPlainObject(p) && isPlainObject(f)) {
       const pk = Object.keys(p).sort();
       const fk = Object.keys(f).sort();
@@ -119,6 +217,11 @@ export function at<T>(tree: T, where: (t: T) => unknown, value: unknown): T {
     if (t === target) { found = true; return value; }
     if (Array.isArray(t)) return t.map(rec);
     if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, rec(v)]));
+    const node = nodeTypeOf(t);
+    if (node) {
+      const [children, aux] = node.flatten(t as object);
+      return node.unflatten(aux, children.map(rec));
+    }
     return t;
   };
   const out = rec(tree) as T;

@@ -13,15 +13,24 @@ export type Fn = (...args: never[]) => unknown;
 export type LeafLike = Array | number | boolean | ArrayBufferView;
 
 /**
+ * An object type with methods is taken for an instance of a class registered with
+ * tree.registerPytreeNode, which transforms rebuild as the same class (its Array fields stay
+ * Arrays, its static fields stay as they are), so the type is kept whole.
+ */
+type HasMethod<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T] extends never ? false : true;
+/** The fields of a class instance that can hold leaves (not methods, not string metadata). */
+type DataFields<T> = { [K in keyof T]-?: T[K] extends ((...args: never[]) => unknown) | string ? never : K }[keyof T];
+
+/**
  * `T` with every leaf an Array: the type of a gradient, tangent, cotangent, batched output or aux
  * value of a `T`. JS numbers and booleans become Arrays (they are weakly typed scalars); `null`
- * and `undefined` (empty subtrees) stay.
+ * and `undefined` (empty subtrees) stay; class instances (registered pytree nodes) keep their type.
  */
 export type ArrayTree<T> =
   T extends LeafLike ? Array
     : T extends null | undefined ? T
       : T extends readonly unknown[] ? { -readonly [K in keyof T]: ArrayTree<T[K]> }
-        : T extends object ? { -readonly [K in keyof T]: ArrayTree<T[K]> }
+        : T extends object ? (HasMethod<T> extends true ? T : { -readonly [K in keyof T]: ArrayTree<T[K]> })
           : unknown;
 
 /** `T` with every leaf `{ shape, dtype }`: what `evalShape` returns. */
@@ -59,13 +68,13 @@ export type LeafOf<T> =
   T extends LeafLike ? T
     : T extends null | undefined ? never
       : T extends readonly (infer E)[] ? LeafOf<E>
-        : T extends object ? LeafOf<T[keyof T]>
+        : T extends object ? (HasMethod<T> extends true ? LeafOf<T[DataFields<T>]> : LeafOf<T[keyof T]>)
           : T;
 
-/** `T` with every leaf replaced by `U` (tree.map's result). */
+/** `T` with every leaf replaced by `U` (tree.map's result; a class instance stays its class when U is an Array). */
 export type MapLeaves<T, U> =
   T extends LeafLike ? U
     : T extends null | undefined ? T
       : T extends readonly unknown[] ? { -readonly [K in keyof T]: MapLeaves<T[K], U> }
-        : T extends object ? { -readonly [K in keyof T]: MapLeaves<T[K], U> }
+        : T extends object ? ([HasMethod<T>, U] extends [true, Array] ? T : { -readonly [K in keyof T]: MapLeaves<T[K], U> })
           : U;

@@ -4,7 +4,7 @@
  * are empty subtrees, never leaves, as JAX's None.
  */
 import { Array as CtArray } from './array.js';
-import { type TreeDef, flatten, isPlainObject, numLeaves, structure, treedefEq, treedefStr, unflatten } from './pytree.js';
+import { type TreeDef, flatten, isPlainObject, nodeTypeOf, numLeaves, structure, treedefEq, treedefStr, unflatten } from './pytree.js';
 import type { LeafOf, MapLeaves } from './tree-types.js';
 
 /** One step of a key path: an object key (string) or a list index (number). */
@@ -39,6 +39,13 @@ export function flattenWithPath(tree: unknown, isLeaf?: (x: unknown) => boolean)
     if (isLeaf?.(t)) { out.push([Object.freeze([...path]), t]); return; }
     if (t === null || t === undefined) return;
     if (Array.isArray(t)) { t.forEach((c, i) => rec(c, [...path, i])); return; }
+    const node = nodeTypeOf(t);
+    if (node) {
+      const children = node.flatten(t as object)[0];
+      const keys = node.keys(t as object, children.length);
+      children.forEach((c, i) => rec(c, [...path, keys[i]]));
+      return;
+    }
     if (isPlainObject(t)) { for (const k of Object.keys(t).sort()) rec(t[k], [...path, k]); return; }
     out.push([Object.freeze([...path]), t]);
   };
@@ -107,6 +114,16 @@ function flattenUpTo(outer: TreeDef, tree: unknown): unknown[] {
           throw new TypeError(`tree.transpose: expected an object with keys [${d.keys.join(', ')}] ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
         }
         d.keys.forEach((k, i) => rec(d.children[i], t[k], [...path, k]));
+        return;
+      }
+      case 'node': {
+        const node = nodeTypeOf(t);
+        const children = node === d.type ? node.flatten(t as object)[0] : null;
+        if (!children || children.length !== d.children.length) {
+          throw new TypeError(`tree.transpose: expected a ${d.type.name} ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
+        }
+        const keys = d.type.keys(t as object, children.length);
+        d.children.forEach((c, i) => rec(c, children[i], [...path, keys[i]]));
       }
     }
   };

@@ -7,7 +7,7 @@ import { moveAxis, batchFirst } from '../primitives/batching.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
 import { type Aval, avalStr } from '../core/ir.js';
 import { ShapeError } from '../core/errors.js';
-import { isPlainObject } from '../core/pytree.js';
+import { isPlainObject, nodeTypeOf } from '../core/pytree.js';
 import type { Args, ArrayTree, Fn } from '../core/tree-types.js';
 
 type Dim = number | null;
@@ -53,6 +53,8 @@ class PerExample { constructor(readonly aval: Aval) {} }
 function describeTree(x: unknown): string {
   if (globalThis.Array.isArray(x)) return `[${x.map(describeTree).join(', ')}]`;
   if (isPlainObject(x)) return `{${Object.keys(x).sort().map((k) => `${k}: ${describeTree(x[k])}`).join(', ')}}`;
+  const node = nodeTypeOf(x);
+  if (node) return `${node.name}(${node.flatten(x as object)[0].map(describeTree).join(', ')})`;
   if (x !== null && typeof x === 'object' && 'aval' in x) return `Array ${avalStr((x as { aval: Aval }).aval)}`;
   return typeof x === 'number' ? `the number ${x}` : String(x);
 }
@@ -83,6 +85,18 @@ function firstMismatch(spec: unknown, tree: unknown, shown: unknown, path: strin
       if (m) return m;
     }
     return null;
+  }
+  const node = nodeTypeOf(spec);
+  if (node && nodeTypeOf(tree) === node) {
+    const [sc, tc, shc] = [spec, tree, shown].map((x) => node.flatten(x as object)[0]);
+    if (sc.length === tc.length) {
+      const keys = node.keys(tree as object, tc.length);
+      for (let i = 0; i < sc.length; i++) {
+        const m = firstMismatch(sc[i], tc[i], shc[i], `${path}.${keys[i]}`);
+        if (m) return m;
+      }
+      return null;
+    }
   }
   if (isPlainObject(spec) && isPlainObject(tree) && Object.keys(spec).sort().join() === Object.keys(tree).sort().join()) {
     for (const k of Object.keys(spec).sort()) {
