@@ -20,6 +20,7 @@ import { Argmax, Argmin, Cumsum } from '../lib/primitives/reduce.js';
 import { BitcastConvertType, ShiftLeft, ShiftRightLogical, Threefry2x32 } from '../lib/primitives/random.js';
 import { Concatenate, DynamicSlice, DynamicUpdateSlice, Gather, Pad, Scatter, ScatterAdd } from '../lib/primitives/shape.js';
 import { Cholesky, Lu, TriangularSolve } from '../lib/primitives/linalg.js';
+import { Eigh, Qr, Svd } from '../lib/primitives/decompositions.js';
 import { Sort } from '../lib/primitives/sort.js';
 import { rng } from './rng.js';
 import { routineNames } from '../lib/backends/cpu/routines.js';
@@ -307,6 +308,59 @@ describe.skipIf(!ready)('webgpu routines', () => {
           }
         }
       }
+    });
+  });
+
+  describe('decompositions (float32)', () => {
+    /** Symmetric: (M + Mᵀ)/2 per batch entry (random entries give distinct eigenvalues). */
+    const sym = (shape: readonly number[], seed: number): Input => {
+      const x = f32(shape, undefined, seed);
+      const n = shape[shape.length - 1];
+      const d = x.data;
+      for (let b = 0; b < d.length; b += n * n) {
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) d[b + i * n + j] = d[b + j * n + i] = (d[b + i * n + j] + d[b + j * n + i]) / 2;
+      }
+      return x;
+    };
+
+    it('eigh: either triangle, batched, 1 x 1, and NaN input gives NaN', async () => {
+      await check(Eigh, [sym([4, 4], 11)], { lower: true }, 1e-4);
+      // A non-symmetric input: only the named triangle is read.
+      await check(Eigh, [f32([5, 5], undefined, 12)], { lower: true }, 1e-4);
+      await check(Eigh, [f32([5, 5], undefined, 12)], { lower: false }, 1e-4);
+      await check(Eigh, [sym([3, 6, 6], 13)], { lower: false }, 1e-4);
+      await check(Eigh, [f32([1, 1], [-2.5])], { lower: true }, 1e-6);
+      await check(Eigh, [sym([20, 20], 14)], { lower: true }, 1e-3);
+      await check(Eigh, [f32([2, 3, 3], [1, 2, 3, 2, 5, 6, 3, 6, 9, 1, NaN, 0, NaN, 1, 0, 0, 0, 1])], { lower: true }, 1e-4);
+    });
+
+    it('qr: tall, wide and square, reduced and full, batched', async () => {
+      for (const fullMatrices of [false, true]) {
+        await check(Qr, [f32([5, 3], undefined, 21)], { fullMatrices }, 1e-4);
+        await check(Qr, [f32([3, 5], undefined, 22)], { fullMatrices }, 1e-4);
+        await check(Qr, [f32([4, 4], undefined, 23)], { fullMatrices }, 1e-4);
+        await check(Qr, [f32([2, 3, 6, 4], undefined, 24)], { fullMatrices }, 1e-4);
+      }
+      await check(Qr, [f32([12, 8], undefined, 25)], { fullMatrices: false }, 1e-4);
+      // NaN flows through the reflections as on the CPU.
+      await check(Qr, [f32([3, 3], [1, 2, 3, 4, NaN, 6, 7, 8, 10])], { fullMatrices: true }, 1e-4);
+      // A column already zero below the diagonal: the identity reflection, r keeps its sign.
+      await check(Qr, [f32([3, 3], [-2, 1, 4, 0, 3, 5, 0, 1, 6])], { fullMatrices: false }, 1e-5);
+    });
+
+    it('svd: tall, wide and square, values only, full (square), batched; NaN input gives NaN', async () => {
+      for (const computeUv of [false, true]) {
+        await check(Svd, [f32([6, 4], undefined, 31)], { fullMatrices: false, computeUv }, 1e-4);
+        await check(Svd, [f32([3, 5], undefined, 32)], { fullMatrices: false, computeUv }, 1e-4);
+        await check(Svd, [f32([4, 4], undefined, 33)], { fullMatrices: true, computeUv }, 1e-4);
+        await check(Svd, [f32([2, 3, 4, 3], undefined, 34)], { fullMatrices: false, computeUv }, 1e-4);
+        await check(Svd, [f32([2, 3, 3, 4], undefined, 35)], { fullMatrices: false, computeUv }, 1e-4);
+      }
+      await check(Svd, [f32([12, 7], undefined, 36)], { fullMatrices: false, computeUv: true }, 1e-3);
+      await check(Svd, [f32([7, 12], undefined, 37)], { fullMatrices: false, computeUv: true }, 1e-3);
+      // Rank-deficient (column 3 = 2·column 1 + column 2): u's last column is completed to a basis.
+      await check(Svd, [f32([3, 3], [1, 2, 4, 2, 4, 8, 1, 0, 2])], { fullMatrices: true, computeUv: true }, 1e-4);
+      await check(Svd, [f32([2, 2, 2], [1, NaN, 3, 4, 1, 2, 3, 5])], { fullMatrices: false, computeUv: true }, 1e-4);
     });
   });
 

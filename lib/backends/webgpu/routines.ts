@@ -12,6 +12,7 @@ import { RANDOM_ROUTINES } from './routines-random.js';
 import { SHAPE_ROUTINES } from './routines-shape.js';
 import { LINALG_ROUTINES } from './routines-linalg.js';
 import { SORT_ROUTINES } from './routines-sort.js';
+import { DECOMPOSITION_ROUTINES } from './routines-decompositions.js';
 
 export type { GpuData, GpuDevice } from './routines-common.js';
 
@@ -22,6 +23,7 @@ export const ROUTINES: Readonly<Record<string, GpuRoutine>> = {
   ...RANDOM_ROUTINES,
   ...LINALG_ROUTINES,
   ...SORT_ROUTINES,
+  ...DECOMPOSITION_ROUTINES,
 };
 
 export const gpuRoutineNames = (): string[] => Object.keys(ROUTINES);
