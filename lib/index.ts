@@ -15,7 +15,7 @@ export type { ArrayOrScalar, ArrayOrScalar as ArrayLike, Index, Nested } from '.
 export type { ArrayData, DType } from './core/dtype.js';
 export { setDefaultFloat, getDefaultFloat } from './core/dtype.js';
 export { jit, makeJaxpr, evalShape } from './transforms/jit.js';
-export type { JitOptions, ClosedJaxpr, Jitted } from './transforms/jit.js';
+export type { JitOptions, MakeJaxprOptions, ClosedJaxpr, Jitted } from './transforms/jit.js';
 export { typecheck, typecheckJaxpr } from './core/check.js';
 export { Jaxpr } from './core/ir.js';
 export type { Aval, Var, Literal, Atom, Eqn } from './core/ir.js';

@@ -298,10 +298,15 @@ describeEachBackend('vmap axes', (b) => {
 
 describeEachBackend('printed jaxprs of the transforms', (b) => {
   const { fa, f: fs } = helpers(b);
-  b.it({}, 'grad(sin)', async () => {
+  b.it({}, 'grad(sin): simplified by default, the raw trace on request', async () => {
     const { jaxpr } = makeJaxpr(grad(np.sin))(fa(1));
     typecheck(jaxpr);
     expect(jaxpr.toString()).toBe(`{ lambda a:${fs}[] . let
+    b:${fs}[] = cos a
+  in ( b ) }`);
+    const raw = makeJaxpr(grad(np.sin), { raw: true })(fa(1)).jaxpr;
+    typecheck(raw);
+    expect(raw.toString()).toBe(`{ lambda a:${fs}[] . let
     b:${fs}[] = sin a
     c:${fs}[] = cos a
     d:${fs}[] = mul 1.0 c

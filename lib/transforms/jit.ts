@@ -136,12 +136,22 @@ function traceAbstract(who: string, f: (...args: any[]) => unknown, args: unknow
   return { ...t, outTree: out.tree! };
 }
 
-/** `makeJaxpr(f)(...args)`: the Jaxpr of `f` at these argument shapes (arrays or {shape, dtype}). */
-export function makeJaxpr(f: Fn, opts?: JitOptions): (...args: unknown[]) => ClosedJaxpr;
-export function makeJaxpr(f: (...args: any[]) => unknown, opts: JitOptions = {}): (...args: unknown[]) => ClosedJaxpr {
+export interface MakeJaxprOptions extends JitOptions {
+  /** The trace as recorded, before the cleanup passes (identities, constant folding, CSE, DCE). */
+  raw?: boolean;
+}
+
+/**
+ * `makeJaxpr(f)(...args)`: the Jaxpr of `f` at these argument shapes (arrays or {shape, dtype}),
+ * simplified by the passes jit runs before compiling, so it shows the program that runs;
+ * `{ raw: true }` gives the trace as recorded.
+ */
+export function makeJaxpr(f: Fn, opts?: MakeJaxprOptions): (...args: unknown[]) => ClosedJaxpr;
+export function makeJaxpr(f: (...args: any[]) => unknown, opts: MakeJaxprOptions = {}): (...args: unknown[]) => ClosedJaxpr {
   return (...args) => {
     const t = traceAbstract('makeJaxpr', f, args, opts.staticArgnums ?? []);
-    return { jaxpr: t.jaxpr, consts: t.consts, outTree: t.outTree, toString: () => t.jaxpr.toString() };
+    const jaxpr = opts.raw ? t.jaxpr : simplify(t.jaxpr);
+    return { jaxpr, consts: t.consts, outTree: t.outTree, toString: () => jaxpr.toString() };
   };
 }
 
