@@ -27,6 +27,7 @@ export { scope, disposeTree } from './core/scope.js';
 export { primitives } from './core/primitive.js';
 export { clearCaches } from './core/lru.js';
 export { config, disableJit, FloatingPointError } from './core/config.js';
+export * as debug from './control/debug.js';
 export type { Flags, FlagName } from './core/config.js';
 
 /**

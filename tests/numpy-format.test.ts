@@ -9,7 +9,15 @@ import { i32 } from './numpy-helpers.js';
 describe('toString', () => {
   it('0-d arrays print the bare value', () => {
     expect(np.array(3.5).toString()).toBe('3.5');
-    expect(np.array(2).toString()).toBe('2.');
+    expect(np.array(2).toString()).toBe('2.0');
+    expect(np.array(1e20).toString()).toBe('1e+20');
+    expect(np.array(1e-5).toString()).toBe('1e-05');
+    expect(np.array(1.5e-5).toString()).toBe('1.5e-05');
+    expect(np.array(0.0001).toString()).toBe('0.0001');
+    expect(np.array(123456789.25).toString()).toBe('123456789.25');
+    expect(np.array(-0).toString()).toBe('-0.0');
+    expect(np.array(0.1, { dtype: 'float32' }).toString()).toBe('0.1');
+    expect(np.array(0.1 + 0.2).toString()).toBe('0.30000000000000004');
     expect(np.array(7, { dtype: 'int32' }).toString()).toBe('7');
     expect(np.array(true).toString()).toBe('True');
     expect(String(np.array(false))).toBe('False');

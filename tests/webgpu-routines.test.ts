@@ -98,7 +98,8 @@ describe.skipIf(!ready)('webgpu routines', () => {
   beforeAll(() => { expect(getBackend('webgpu').name).toBe('webgpu'); });
 
   it('has a WGSL routine for every routine the lowering may emit (the CPU table)', () => {
-    expect(routineNames().filter((n) => !gpuRoutineNames().includes(n))).toEqual([]);
+    // debug_callback calls JS with the values: a host routine by nature (read back, then called).
+    expect(routineNames().filter((n) => !gpuRoutineNames().includes(n) && n !== 'debug_callback')).toEqual([]);
   });
 
   describe('shape', () => {

@@ -11,6 +11,35 @@ function fmtFloat(v: number): string {
   return v.toExponential(8).replace(/\.?0+e/, 'e');
 }
 
+/** The shortest digits that read back as `v` (in float32 when `f32`), as 'd.ddde±x'. */
+function shortestExp(v: number, f32: boolean): string {
+  if (!f32) return v.toExponential();
+  for (let p = 0; p < 9; p++) {
+    const s = v.toExponential(p);
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return v.toExponential(8);
+}
+
+/**
+ * A float as numpy's str of a scalar (and of a 0-d array): the shortest round-trip digits,
+ * positional from 1e-4 up to 1e16 with at least one fractional digit ('2.0'), else scientific
+ * with a two-digit exponent ('1e-05', '1.5e+20').
+ */
+function scalarFloat(v: number, f32: boolean): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mant, e] = shortestExp(v, f32).split('e');
+  const exp = Number(e);
+  const a = Math.abs(v);
+  if (a < 1e-4 || a >= 1e16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const sign = v < 0 ? '-' : '';
+  const digits = mant.replace(/^-/, '').replace('.', '');
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  return `${sign}${digits.slice(0, exp + 1).padEnd(exp + 1, '0')}.${digits.slice(exp + 1) || '0'}`;
+}
+
 /** Beyond this many elements numpy prints the first and last EDGE of each axis around '...'. */
 const THRESHOLD = 1000;
 const EDGE = 3;
@@ -21,6 +50,8 @@ const EDGE = 3;
  * axis around '...'.
  */
 export function formatArray(data: TypedArray, a: Aval, repr = false): string {
+  // numpy's str of a 0-d array is its scalar's: '2.0', where the repr says array(2.).
+  if (!repr && a.shape.length === 0 && (a.dtype === 'float32' || a.dtype === 'float64')) return scalarFloat(data[0], a.dtype === 'float32');
   const fmt =
     a.dtype === 'bool' ? (v: number) => (v ? 'True' : 'False')
     : a.dtype === 'int32' ? (v: number) => String(v)

@@ -107,6 +107,8 @@ function paramStr(v: unknown, indent: string, names: Map<number, string>): strin
   if (Array.isArray(v)) return `(${v.map((x) => paramStr(x, indent, names)).join(', ')})`;
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'object') return JSON.stringify(v);
+  // A host function (a callback, a checkpoint policy) by name, not by its source.
+  if (typeof v === 'function') return `<function ${v.name || 'anonymous'}>`;
   return String(v);
 }
 
@@ -127,10 +129,26 @@ export function printJaxpr(j: Jaxpr, indent = '', outer?: Map<number, string>): 
     const ps = Object.entries(e.params)
       .map(([k, v]) => `${k}=${paramStr(v, indent + '    ', names)}`)
       .join(' ');
-    const lhs = e.outputs.map(binder).join(' ');
+    const lhs = e.outputs.length ? e.outputs.map(binder).join(' ') : '_';
     return `${indent}    ${lhs} = ${e.primitive.name}${ps ? `[${ps}]` : ''} ${e.inputs.map(atom).join(' ')}`;
   });
   const outs = `( ${j.outputs.map(atom).join(' ')} )`;
   if (!lines.length) return `${head} let  in ${outs} }`;
   return `${head} let\n${lines.join('\n')}\n${indent}  in ${outs} }`;
+}
+
+const effectsOf = new WeakMap<Jaxpr, boolean>();
+
+/** Whether `e` has an effect (an effectful primitive, here or in a sub-Jaxpr of its params). */
+export function hasEffects(e: Eqn): boolean {
+  if (e.primitive.effectful) return true;
+  const inParam = (v: unknown): boolean => {
+    if (v instanceof Jaxpr) {
+      let r = effectsOf.get(v);
+      if (r === undefined) { r = v.eqns.some(hasEffects); effectsOf.set(v, r); }
+      return r;
+    }
+    return Array.isArray(v) && v.some(inParam);
+  };
+  return Object.values(e.params).some(inParam);
 }

@@ -24,6 +24,11 @@ export interface Primitive<P extends Params = Params> {
   partialEval?(e: Eqn<P>, unknownIns: readonly boolean[]): { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };
   /** A lowering into other primitives, used by a backend that has no kernel for this one. */
   decompose?(args: Array[], params: P): Array[];
+  /**
+   * Has an effect beyond its outputs (a host callback): never removed as dead code nor merged with
+   * an equal equation, and it keeps its place in program order.
+   */
+  readonly effectful?: boolean;
 }
 
 const registry = new Map<string, Primitive>();

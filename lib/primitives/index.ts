@@ -9,5 +9,6 @@ import './shape.js';
 import './linalg.js';
 import './decompositions.js';
 import './sort.js';
+import './debug.js';
 import './random.js';
 import './stop-gradient.js';

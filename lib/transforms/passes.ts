@@ -2,23 +2,24 @@
  * Jaxpr -> Jaxpr cleanup passes, run on every transformed Jaxpr so nested derivatives do not
  * swell: algebraic identities (x*1, x+0, neg(neg x), a transposed product as the swapped
  * product ...), constant folding of scalar literals,
- * common-subexpression elimination and dead-code elimination. Every primitive is pure.
+ * common-subexpression elimination and dead-code elimination. Every primitive is pure except the
+ * effectful ones (host callbacks), which are neither removed nor merged.
  */
-import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, isVar, literal } from '../core/ir.js';
+import { type Atom, type Eqn, Jaxpr, type Var, avalEq, eqn, hasEffects, isVar, literal } from '../core/ir.js';
 import { paramsKey } from '../core/primitive.js';
 import { checked } from '../core/check.js';
 import { literalKey } from '../core/structural-key.js';
 import { hostEval, scalarArray } from '../core/trace.js';
 import { hostBackend } from '../core/backend.js';
 
-/** Dead-code elimination: drops equations none of whose outputs reach an output. */
+/** Dead-code elimination: drops equations none of whose outputs reach an output (effects stay). */
 export function dce(j: Jaxpr): Jaxpr {
   const live = new Set<number>();
   for (const a of j.outputs) if (isVar(a)) live.add(a.id);
   const kept = [];
   for (let k = j.eqns.length - 1; k >= 0; k--) {
     const e = j.eqns[k];
-    if (!e.outputs.some((v) => live.has(v.id))) continue;
+    if (!e.outputs.some((v) => live.has(v.id)) && !hasEffects(e)) continue;
     kept.push(e);
     for (const a of e.inputs) if (isVar(a)) live.add(a.id);
   }
@@ -104,7 +105,8 @@ export function simplify(j: Jaxpr): Jaxpr {
     const e = swappedDot(e1, def, uses) ?? e1;
     const alias = identity(e, def) ?? fold(e);
     if (alias) { subst.set(e.outputs[0].id, alias); continue; }
-    const key = `${e.primitive.name}|${paramsKey(e.params)}|${ins.map(atomKey).join(',')}`;
+    // Two prints of one value are two prints: effects are never merged.
+    const key = hasEffects(e) ? `effect|${eqns.length}` : `${e.primitive.name}|${paramsKey(e.params)}|${ins.map(atomKey).join(',')}`;
     const prev = seen.get(key);
     if (prev) { e.outputs.forEach((v, i) => subst.set(v.id, prev[i])); continue; }
     seen.set(key, e.outputs);
