@@ -50,6 +50,8 @@ export const tree = {
   mapWithPath: treePaths.mapWithPath,
   structureEqual: treePaths.structureEqual,
   keystr: treePaths.keystr,
+  broadcast: treePaths.broadcast,
+  reduceAssociative: treePaths.reduceAssociative,
   registerPytreeNode: treeUtil.registerPytreeNode,
   registerDataclass: treeUtil.registerDataclass,
 };

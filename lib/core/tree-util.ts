@@ -94,24 +94,24 @@ export function mapWithPath(fn: (...args: never[]) => unknown, tree: unknown, ..
 }
 
 /** The subtrees of `tree` at the leaves of `outer` (outer's leaf order), checked against outer's nodes. */
-function flattenUpTo(outer: TreeDef, tree: unknown): unknown[] {
+function flattenUpTo(outer: TreeDef, tree: unknown, who = 'tree.transpose'): unknown[] {
   const subtrees: unknown[] = [];
   const rec = (d: TreeDef, t: unknown, path: PathKey[]): void => {
     switch (d.kind) {
       case 'leaf': subtrees.push(t); return;
       case 'none':
-        if (t !== null && t !== undefined) throw new TypeError(`tree.transpose: expected null ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
+        if (t !== null && t !== undefined) throw new TypeError(`${who}: expected null ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
         return;
       case 'list':
         if (!Array.isArray(t) || t.length !== d.children.length) {
-          throw new TypeError(`tree.transpose: expected a list of length ${d.children.length} ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
+          throw new TypeError(`${who}: expected a list of length ${d.children.length} ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
         }
         d.children.forEach((c, i) => rec(c, t[i], [...path, i]));
         return;
       case 'dict': {
         const keys = isPlainObject(t) ? Object.keys(t).sort() : null;
         if (!isPlainObject(t) || keys === null || keys.join('\u0000') !== d.keys.join('\u0000')) {
-          throw new TypeError(`tree.transpose: expected an object with keys [${d.keys.join(', ')}] ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
+          throw new TypeError(`${who}: expected an object with keys [${d.keys.join(', ')}] ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
         }
         d.keys.forEach((k, i) => rec(d.children[i], t[k], [...path, k]));
         return;
@@ -120,7 +120,7 @@ function flattenUpTo(outer: TreeDef, tree: unknown): unknown[] {
         const node = nodeTypeOf(t);
         const children = node === d.type ? node.flatten(t as object)[0] : null;
         if (!children || children.length !== d.children.length) {
-          throw new TypeError(`tree.transpose: expected a ${d.type.name} ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
+          throw new TypeError(`${who}: expected a ${d.type.name} ${where(path)} (outer treedef ${treedefStr(outer)}), got ${treedefStr(structure(t))}`);
         }
         const keys = d.type.keys(t as object, children.length);
         d.children.forEach((c, i) => rec(c, children[i], [...path, keys[i]]));
@@ -153,4 +153,35 @@ export function transpose<R = unknown>(outer: TreeDef, inner: TreeDef | null | u
   });
   const rows = Array.from({ length: n }, (_, j) => unflatten(outer, columns.map((c) => c[j])));
   return unflatten<R>(innerDef, rows);
+}
+
+/**
+ * `prefix` broadcast to the structure of `full` (jax.tree.broadcast): each leaf of the prefix is
+ * repeated over every leaf of the matching subtree of `full`.
+ */
+export function broadcast<R = unknown>(prefix: unknown, full: unknown, isLeaf?: (x: unknown) => boolean): R {
+  const [, fullDef] = flatten(full, isLeaf);
+  const [pLeaves, pDef] = flatten(prefix, isLeaf);
+  const subtrees = flattenUpTo(pDef, full, 'tree.broadcast');
+  if (subtrees.length !== pLeaves.length) throw new TypeError(`tree.broadcast: ${treedefStr(pDef)} is not a prefix of ${treedefStr(fullDef)}`);
+  return unflatten<R>(fullDef, subtrees.flatMap((t, i) => flatten(t, isLeaf)[0].map(() => pLeaves[i])));
+}
+
+/**
+ * Folds the leaves with an associative `fn` as a balanced tree (jax.tree.reduce_associative):
+ * log-depth, the grouping a parallel reduction uses. An empty tree gives `identity`, or an error.
+ */
+export function reduceAssociative<L>(fn: (a: L, b: L) => L, tree: unknown, opts: { identity?: L; isLeaf?: (x: unknown) => boolean } = {}): L {
+  let level = flatten(tree, opts.isLeaf)[0] as L[];
+  if (level.length === 0) {
+    if ('identity' in opts) return opts.identity as L;
+    throw new TypeError('tree.reduceAssociative: the tree has no leaves and no identity was given');
+  }
+  while (level.length > 1) {
+    const next: L[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(fn(level[i], level[i + 1]));
+    if (level.length % 2) next.push(level[level.length - 1]);
+    level = next;
+  }
+  return level[0];
 }

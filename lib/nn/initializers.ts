@@ -8,6 +8,7 @@ import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
 import * as np from '../numpy/index.js';
 import { describeValue } from '../numpy/validate.js';
 import { normal as randomNormal, truncatedNormal as randomTruncatedNormal, uniform as randomUniform } from '../random/index.js';
+import { orthogonal as randomOrthogonal } from '../random/continuous.js';
 
 /** An initializer: `(key, shape, dtype?) => Array` of that shape and dtype (default: the default float). */
 export type Initializer = (key: Array, shape: number | readonly number[], dtype?: DType) => Array;
@@ -153,17 +154,6 @@ export const kaimingUniform = heUniform;
 export const kaimingNormal = heNormal;
 
 /**
- * JAX's `random.orthogonal(key, n, shape=(), m)`: Q of the QR of a normal [max(n, m), min(n, m)]
- * matrix with columns signed by sign(diag R) (Haar-distributed), transposed when n < m.
- */
-function randomOrthogonal(key: Array, n: number, m: number, dtype: DType): Array {
-  const z = randomNormal(key, [Math.max(n, m), Math.min(n, m)], { dtype });
-  const [q, r] = np.linalg.qr(z);
-  const x = np.multiply(q, np.expandDims(np.sign(np.diagonal(r, 0, -2, -1)), -2));
-  return n < m ? np.swapaxes(x, -1, -2) : x;
-}
-
-/**
  * A (semi-)orthogonal initializer: the kernel, flattened to a [size / shape[columnAxis],
  * shape[columnAxis]] matrix, has orthonormal rows or columns, times `scale` (JAX's `orthogonal`).
  */
@@ -177,7 +167,7 @@ export function orthogonal(scale = 1, columnAxis = -1, dtype?: DType): Initializ
     const ca = columnAxis < 0 ? columnAxis + s.length : columnAxis;
     const nCols = s[ca];
     const nRows = s.reduce((p, x) => p * x, 1) / nCols;
-    const q = randomOrthogonal(keyOf('orthogonal', key), nRows, nCols, d);
+    const q = randomOrthogonal(keyOf('orthogonal', key), nRows, [], { dtype: d, m: nCols });
     const rest = s.filter((_, i) => i !== ca);
     return np.multiply(np.array(scale, { dtype: d }), np.moveaxis(np.reshape(q, [...rest, nCols]), -1, ca));
   };

@@ -6,6 +6,7 @@ import * as reductions from './reductions.js';
 import * as shape from './shape.js';
 import * as indexing from './indexing.js';
 import * as linalgFns from './linalg.js';
+import * as arrayApiLinalg from './linalg-api.js';
 
 export * from './creation.js';
 export * from './math.js';
@@ -21,6 +22,7 @@ export * from './shape-more.js';
 export * from './sets.js';
 export * from './polynomial.js';
 export * from './windows.js';
+export * from './complex-parts.js';
 export { cumulativeSum, cumulativeProd } from './cumulative.js';
 export type { CumulativeOptions } from './cumulative.js';
 export { convolve, correlate } from './signal.js';
@@ -30,7 +32,9 @@ export {
   quantile, percentile, median, nanquantile, nanpercentile, nanmedian,
   type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts,
 } from './sorting.js';
-export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum, linalg } from './linalg.js';
+export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum } from './linalg.js';
+/** `np.linalg`: numpy's linear algebra, with numpy 2's array-API names (diagonal/trace on the last two axes). */
+export const linalg = { ...linalgFns.linalg, ...arrayApiLinalg };
 export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';

@@ -9,7 +9,8 @@ import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { vmap } from '../transforms/vmap.js';
 import { array, iota } from './creation.js';
-import { at, type ScatterMode } from './indexing.js';
+import { at, type ScatterMode, take } from './indexing.js';
+import { cumsum } from './reductions.js';
 import { add, clip, equal, floorDivide, less, logicalAnd, mod, multiply, notEqual, where } from './math.js';
 import { asArray, broadcastArrays, broadcastShapes, broadcastTo, convert, normAxis, promote, sliceAxis } from './promote.js';
 import { expandDims, moveaxis, ravel, reshape, stack, transpose } from './shape.js';
@@ -317,4 +318,44 @@ export function fromfunction<R>(fn: (...indices: Array[]) => R, shape: readonly 
   const dims = dimsArg(who, shape);
   const dtype = opts.dtype ?? getDefaultFloat();
   return fn(...dims.map((_, d) => iota(dtype, dims, d)));
+}
+
+/**
+ * Open-mesh index arrays from N sequences (numpy's `ix_`): the i-th result has its sequence on
+ * axis i and length 1 elsewhere, so `x.slice`-style gathers broadcast them into a cross product.
+ * Boolean sequences become the indices of their true entries (eagerly: that count is data).
+ */
+export function ix_(...args: readonly ArrayOrScalar[]): Array[] {
+  const n = args.length;
+  return args.map((s, i) => {
+    let a = operand('np.ix_', s);
+    if (a.ndim !== 1) throw new ShapeError(`np.ix_: each argument must be 1-D, argument ${i} has shape [${a.shape}]`);
+    if (a.dtype === 'bool') a = nonzero(a)[0];
+    else if (isFloat(a.dtype)) throw new TypeError(`np.ix_: argument ${i} must hold integers or booleans, got dtype ${a.dtype}`);
+    return reshape(a, globalThis.Array.from({ length: n }, (_, d) => (d === i ? a.shape[0] : 1)));
+  });
+}
+
+/**
+ * The (row, column) indices where `maskFunc(ones([n, n]), k)` is nonzero (numpy's `mask_indices`,
+ * e.g. `maskIndices(3, np.triu)`); `size` as nonzero's under jit.
+ */
+export function maskIndices(n: number, maskFunc: (a: Array, k: number) => Array, k = 0, opts: NonzeroOpts = {}): Array[] {
+  if (!Number.isInteger(n) || n < 0) throw new TypeError(`np.maskIndices: n must be a non-negative integer, got ${n}`);
+  return nonzero(maskFunc(array(globalThis.Array.from({ length: n }, () => globalThis.Array.from({ length: n }, () => 1)), { dtype: 'int32' }), k), opts);
+}
+
+/**
+ * `arr` with the entries where `mask` holds replaced by `vals` in order, repeated cyclically
+ * (numpy's `place`; arrays are immutable, so this returns the new array: JAX's inplace=false).
+ */
+export function place(arr: ArrayOrScalar, mask: ArrayOrScalar, vals: ArrayOrScalar, opts: { inplace?: boolean } = {}): Array {
+  if (opts.inplace) throw new TypeError('np.place: arrays are immutable, so inplace=true is not possible; use the returned array (JAX: inplace=False)');
+  const a = operand('np.place', arr);
+  const m = ravel(convert(broadcastTo(operand('np.place', mask), a.shape), 'bool'));
+  const v = ravel(convert(operand('np.place', vals), a.dtype));
+  if (v.size === 0) throw new ShapeError('np.place: vals must not be empty');
+  // The j-th selected entry takes vals[j mod len(vals)]: j is the running count of the mask.
+  const j = mod(add(cumsum(convert(m, 'int32')), -1), v.size);
+  return reshape(where(m, take(v, j), ravel(a)), a.shape);
 }

@@ -327,3 +327,8 @@ export function vecdot(x1: ArrayOrScalar, x2: ArrayOrScalar, axis = -1): Array {
   if (la !== lb) throw new ShapeError(`${who}: x1 (shape [${a.shape}]) and x2 (shape [${b.shape}]) must have the same length along axis ${axis}, got ${la} and ${lb}`);
   return sum(multiply(a, b), ax);
 }
+
+/** numpy's `array_str`: the array as `str` prints it. */
+export const arrayStr = (a: ArrayOrScalar): string => asArray(a).toString();
+/** numpy's `array_repr`, as JAX spells it: `Array([1., 2.], dtype=float64)`. */
+export const arrayRepr = (a: ArrayOrScalar): string => asArray(a).repr();

@@ -218,3 +218,20 @@ export function triangular(k: Array, left: Param, mode: Param, right: Param, sha
   const out2 = np.subtract(r, np.sqrt(np.multiply(np.multiply(np.subtract(scalar(1, dtype), u), np.subtract(r, l)), np.subtract(r, m))));
   return np.where(np.less(u, fc), out1, out2);
 }
+
+/**
+ * A Haar-random orthogonal n×n matrix (or n×m with orthonormal columns/rows), batched over
+ * `shape` (JAX's `random.orthogonal`): the Q of the QR of a normal matrix, its columns signed by
+ * sign(diag R).
+ */
+export function orthogonal(k: Array, n: number, shape: Shape = [], opts: { dtype?: GammaOpts['dtype']; m?: number } = {}): Array {
+  checkKey('orthogonal', k);
+  const m = opts.m ?? n;
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new TypeError(`random.orthogonal: n and m must be non-negative integers, got n=${n}, m=${m}`);
+  const dtype = floatDtype('orthogonal', opts.dtype);
+  const batch = shapeArg('orthogonal', shape);
+  const z = normal(k, [...batch, Math.max(n, m), Math.min(n, m)], { dtype });
+  const [q, r] = np.linalg.qr(z);
+  const x = np.multiply(q, np.expandDims(np.sign(np.diagonal(r, 0, -2, -1)), -2));
+  return n < m ? np.swapaxes(x, -1, -2) : x;
+}

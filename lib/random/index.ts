@@ -71,6 +71,22 @@ export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array 
 /** JAX's legacy name for `key` (our keys are always raw uint32 words). */
 export const PRNGKey = key;
 
+/** A key for another use (JAX's `clone`, for new-style keys that may be consumed once): keys here are plain values, so the same key. */
+export const clone = (k: Array): Array => k;
+/** The key whose raw words are `data` (int32 [..., 2]; JAX's `wrap_key_data`), checked. */
+export function wrapKeyData(data: Array, opts: { impl?: 'threefry2x32' } = {}): Array {
+  if (opts.impl !== undefined && opts.impl !== 'threefry2x32') throw new TypeError(`random.wrapKeyData: the only implementation is 'threefry2x32', got '${String(opts.impl)}'`);
+  if (!(data instanceof ArrayClass) || data.dtype !== 'int32' || data.ndim < 1 || data.shape[data.ndim - 1] !== 2) {
+    throw new TypeError(`random.wrapKeyData: expected int32 key data of shape [..., 2] (as random.keyData gives), got ${data instanceof ArrayClass ? `${data.dtype}[${data.shape}]` : describeValue(data)}`);
+  }
+  return data;
+}
+/** The PRNG implementation of a key (JAX's `key_impl`): always 'threefry2x32' here. */
+export function keyImpl(k: Array): 'threefry2x32' {
+  checkKey('keyImpl', k);
+  return 'threefry2x32';
+}
+
 /** The raw words of a key as unsigned numbers (what JAX prints for `key_data`). */
 export function keyData(k: Array): number[] {
   return globalThis.Array.from(k.dataSync() as Int32Array, (v) => v >>> 0);
@@ -297,5 +313,5 @@ export function bernoulli(k: Array, p: ArrayOrScalar = 0.5, shape?: Shape, opts:
 }
 export { randint, choice, exponential, laplace, logistic, cauchy, rademacher, truncatedNormal, multivariateNormal, type ChoiceOpts } from './distributions.js';
 export { gamma, loggamma, type GammaOpts } from './gamma.js';
-export { beta, dirichlet, chisquare, f, t, generalizedNormal, ball, pareto, lognormal, maxwell, doubleSidedMaxwell, weibullMin, rayleigh, wald, triangular } from './continuous.js';
+export { beta, dirichlet, chisquare, f, t, generalizedNormal, ball, pareto, lognormal, maxwell, doubleSidedMaxwell, weibullMin, rayleigh, wald, triangular, orthogonal } from './continuous.js';
 export { poisson, geometric, binomial, multinomial, permutation } from './discrete.js';
