@@ -54,10 +54,15 @@ describeEachBackend('JAX type promotion', (be) => {
     await close(be, np.multiply(i32([3]), np.array([0.5])), [1.5], { dtype: 'float64' });
   });
 
-  it('weak results stay weak; 0-d np.array values are strong', async () => {
+  it('weak results stay weak; np.array of a lone JS number is weak, as jnp.array(2.5)', async () => {
     const w = i32([1, 2]).mul(2.5); // int32 * weak float -> weak float64
     expect(np.multiply(w, f32([2, 2])).dtype).toBe('float32');
-    expect(np.multiply(np.array(2.5), f32([1])).dtype).toBe(dt(be, 'float64'));
+    expect(np.multiply(np.array(2.5), f32([1])).dtype).toBe('float32');
+    expect(np.array(2.5).weakType).toBe(true);
+    // An explicit dtype, a list or a boolean makes a strong array (JAX: jnp.array(2.5, float64), jnp.array([2.5])).
+    expect(np.multiply(np.array(2.5, { dtype: dt(be, 'float64') }), f32([1])).dtype).toBe(dt(be, 'float64'));
+    expect(np.multiply(np.array([2.5]), f32([1])).dtype).toBe(dt(be, 'float64'));
+    expect(np.array(true).weakType).toBe(false);
     expect(np.add(np.array(2, { dtype: 'int32' }), f32([1])).dtype).toBe('float32');
     expect(np.add(np.array(1, { dtype: 'int32' }), 1.5).dtype).toBe(dt(be, 'float64'));
     await close(be, np.multiply(w, f32([2, 2])), [5, 10]);

@@ -102,7 +102,9 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat(opts.device));
   const buf = allocate('np.array', dt, shape);
   for (let i = 0; i < flat.length; i++) buf[i] = castChecked('np.array', flat[i], dt);
-  return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend);
+  // As jnp.array(2.5): a lone JS number without a dtype stays weakly typed, so it adapts to the
+  // float32 arrays it meets (lists and explicit dtypes are strong).
+  return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend, typeof data === 'number' && !dtype);
 }
 
 export const asarray = array;

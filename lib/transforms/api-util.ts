@@ -6,7 +6,8 @@
 import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr } from '../core/ir.js';
 import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../core/pytree.js';
-import { commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
+import { bind1, commonDevice, evalJaxpr, traceFlat } from '../core/trace.js';
+import { ConvertElementType } from '../primitives/shape.js';
 import { type Executable, getBackend } from '../core/backend.js';
 import { compileShared } from '../core/compile-cache.js';
 import { debugNansOn, jitDisabled } from '../core/config.js';
@@ -21,6 +22,8 @@ export interface Staged {
   consts: Array[];
   pre: Array[];
   exe?: Executable;
+  /** Which outputs are weakly typed (JAX's weak_type: a JS number's gradient stays weak). */
+  outWeak?: readonly boolean[];
 }
 
 /** Flattens the argument list of a transformed call. */
@@ -37,6 +40,9 @@ export interface UserTrace {
   /** Leaves of the main output (the aux leaves follow them in jaxpr.outputs). */
   nOut: number;
   valueDependent: boolean;
+  /** Weak types of the traced outputs, as ops propagated them from the inputs'. */
+  outWeak: boolean[];
+  inWeak: boolean[];
 }
 
 function toOutLeaves(who: string, tree: unknown): [Array[], TreeDef] {
@@ -74,7 +80,7 @@ export function traceUser(who: string, f: (...args: any[]) => unknown, xs: reado
     abstractReason: abstract ?? `under ${who}`,
     inWeak: xs.map((x) => x.weakType),
   });
-  return { jaxpr: t.jaxpr, consts: t.consts, outTree: outTree!, auxTree, nOut, valueDependent: t.valueDependent };
+  return { jaxpr: t.jaxpr, consts: t.consts, outTree: outTree!, auxTree, nOut, valueDependent: t.valueDependent, outWeak: t.outWeak, inWeak: xs.map((x) => x.weakType) };
 }
 
 const unflattenArgs = (def: TreeDef, xs: Array[]): unknown[] => unflatten<unknown[]>(def, xs);
@@ -103,13 +109,18 @@ export function stageFn(body: (ins: Array[]) => Array[], avals: readonly Aval[])
  */
 export function runStaged(st: Staged, args: readonly Array[]): Array[] {
   const ins = [...st.pre, ...args];
-  if (hasTracer(ins) || hasTracer(st.consts) || debugNansOn() || jitDisabled()) return evalJaxpr(st.jaxpr, st.consts, ins);
+  if (hasTracer(ins) || hasTracer(st.consts) || debugNansOn() || jitDisabled()) {
+    return evalJaxpr(st.jaxpr, st.consts, ins).map((o, i) => (st.outWeak?.[i] && !o.weakType ? weakened(o) : o));
+  }
   const device = commonDevice([...st.consts, ...ins], 'transform');
   const backend = getBackend(device);
   st.exe ??= compileShared(backend, st.jaxpr);
   const bufs = st.exe.run([...st.consts, ...ins].map((a) => (a as ConcreteArray).onDevice(backend).buffer));
-  return bufs.map((b) => new ConcreteArray(b, backend));
+  return bufs.map((b, i) => new ConcreteArray(b, backend, st.outWeak?.[i] ?? false));
 }
+
+/** `x` marked weakly typed (an identity conversion the passes remove; only the type flag stays). */
+const weakened = (x: Array): Array => bind1(ConvertElementType, [x], { newDtype: x.dtype }, true);
 
 export interface Entry {
   staged: Staged;

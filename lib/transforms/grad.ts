@@ -12,7 +12,8 @@ import { type Tangent, Zero } from '../core/rules.js';
 import { partialEval } from './partial-eval.js';
 import { transposeEval } from './transpose.js';
 import { type Staged, type UserTrace, cached, runStaged, stageFn, traceUser, userArgs } from './api-util.js';
-import { checkFn, flattenArrays, floatNumbers } from './staging.js';
+import { checkFn, flattenArrays, floatNumbers, toArray } from './staging.js';
+import { asArray } from '../primitives/convert.js';
 import type { Arg, Args, ArrayTree, Fn, GradsAt } from '../core/tree-types.js';
 
 interface VjpProgram {
@@ -40,7 +41,8 @@ function vjpProgram(u: UserTrace, diff: readonly boolean[]): VjpProgram {
   // JVP outputs are [primal outs, tangent outs]; primal outs are always known.
   const tangentUnknown = split.outUnknown.slice(nOuts);
   const knownPre = [...jv.consts, ...jv.pre];
-  const primal: Staged = { jaxpr: split.known, consts: [], pre: knownPre };
+  // The outputs keep their traced weak types; each gradient takes its input's (grad(f)(3) is weak).
+  const primal: Staged = { jaxpr: split.known, consts: [], pre: knownPre, outWeak: u.outWeak };
   const resAvals = split.unknown.inputs.slice(0, split.nResiduals).map((v) => v.aval);
   // The linear outputs are the unknown tangent outputs of [main..., aux...]; only the main ones take a
   // cotangent (aux outputs are not differentiated: their cotangents are symbolic zeros).
@@ -55,6 +57,7 @@ function vjpProgram(u: UserTrace, diff: readonly boolean[]): VjpProgram {
     const xcts = transposeEval(split.unknown, split.unknown.inputs.map((_, i) => i >= split.nResiduals), res, cts);
     return xcts.map((c) => instantiate(c));
   }, [...resAvals, ...mainLinAvals]);
+  backward.outWeak = u.inWeak.filter((_, i) => diff[i]);
   return {
     primal, backward, nRes: split.nResiduals,
     outLinear: tangentUnknown.slice(0, u.nOut),
@@ -220,8 +223,8 @@ function linearizeProgram(f: Parameters<typeof linearize>[0], xs: Array[], inTre
     const nKnown = jv.jaxpr.consts.length + u.jaxpr.consts.length + xs.length;
     const split = partialEval(jv.jaxpr, [...jv.jaxpr.consts, ...jv.jaxpr.inputs].map((_, i) => i >= nKnown));
     return {
-      staged: { jaxpr: split.known, consts: [], pre: [...jv.consts, ...jv.pre] },
-      lin: { jaxpr: split.unknown, consts: [], pre: [] },
+      staged: { jaxpr: split.known, consts: [], pre: [...jv.consts, ...jv.pre], outWeak: u.outWeak },
+      lin: { jaxpr: split.unknown, consts: [], pre: [], outWeak: u.outWeak.filter((_, i) => split.outUnknown[u.jaxpr.outputs.length + i]) },
       nKnownOuts: split.outUnknown.filter((x) => !x).length,
       tangentUnknown: split.outUnknown.slice(u.jaxpr.outputs.length),
       outTree: u.outTree, nOut: u.nOut, valueDependent: u.valueDependent,
@@ -242,7 +245,9 @@ export function linearize(f: (...args: any[]) => any, primals: unknown): [any, (
   const knownTangentOuts = known.slice(p.nOut, p.nKnownOuts);
   const res = known.slice(p.nKnownOuts);
   const jvpFn = (...tangents: unknown[]) => {
-    const [ts, tTree] = flattenArrays('linearize jvpFn', tangents);
+    const [tLeaves, tTree] = flatten(tangents);
+    // a JS-number tangent takes its primal's dtype, as in jvp
+    const ts = tLeaves.map((t, i) => (typeof t === 'number' && i < xs.length ? asArray(t, xs[i].dtype) : toArray('linearize jvpFn', t, i)));
     if (ts.length !== xs.length) throw new TypeError(`linearize jvpFn: expected ${xs.length} tangent leaves, got ${ts.length}`);
     if (treedefStr(tTree) !== treedefStr(inTree)) {
       throw new TypeError(`linearize jvpFn: the tangents have structure ${treedefStr(tTree)} but the primals have ${treedefStr(inTree)}`);

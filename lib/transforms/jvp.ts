@@ -76,7 +76,8 @@ export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tan
   });
   const st = cached(f, 'jvp', xs, inTree, opts.hasAux, () => {
     const u = traceUser('jvp', f, xs, inTree, !!opts.hasAux);
-    const s = jvpJaxpr(u.jaxpr, u.consts, xs.map(() => true));
+    // Tangents are weak where their primal outputs are (JAX: a tangent has its primal's type).
+    const s: Staged = { ...jvpJaxpr(u.jaxpr, u.consts, xs.map(() => true)), outWeak: [...u.outWeak, ...u.outWeak] };
     return { staged: s, outTree: u.outTree, auxTree: u.auxTree, valueDependent: u.valueDependent, nOut: u.nOut };
   });
   const res = runStaged(st.staged, [...xs, ...ts]);

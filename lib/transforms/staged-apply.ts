@@ -50,7 +50,7 @@ export function stagedApply(who: string, f: object, opts: unknown, args: readonl
   const entry = cached(f, who, xs, inTree, { opts, dynamic, statics }, () => {
     const u = traceUser(who, (...dyn: unknown[]) => body(rebuild(dyn)), xs, inTree, false);
     return {
-      staged: { jaxpr: simplify(u.jaxpr), consts: u.consts, pre: [] },
+      staged: { jaxpr: simplify(u.jaxpr), consts: u.consts, pre: [], outWeak: u.outWeak },
       outTree: u.outTree, nOut: u.nOut, valueDependent: u.valueDependent || !reusable,
     };
   });

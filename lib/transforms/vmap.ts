@@ -154,6 +154,7 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
           return moveAxis(b, 0, to);
         });
       }, xs.map((x) => x.aval));
+      staged.outWeak = u.outWeak;
       return { staged, outTree: u.outTree, nOut: u.nOut, valueDependent: u.valueDependent };
     });
     return unflatten(entry.outTree, runStaged(entry.staged, xs));
