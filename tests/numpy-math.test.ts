@@ -60,7 +60,7 @@ describeEachBackend('JAX type promotion', (be) => {
     expect(np.multiply(np.array(2.5), f32([1])).dtype).toBe('float32');
     expect(np.array(2.5).weakType).toBe(true);
     // An explicit dtype, a list or a boolean makes a strong array (JAX: jnp.array(2.5, float64), jnp.array([2.5])).
-    expect(np.multiply(np.array(2.5, { dtype: dt(be, 'float64') }), f32([1])).dtype).toBe(dt(be, 'float64'));
+    expect(np.multiply(np.array(2.5, { dtype: dt(be, 'float64') as np.DType }), f32([1])).dtype).toBe(dt(be, 'float64'));
     expect(np.multiply(np.array([2.5]), f32([1])).dtype).toBe(dt(be, 'float64'));
     expect(np.array(true).weakType).toBe(false);
     expect(np.add(np.array(2, { dtype: 'int32' }), f32([1])).dtype).toBe('float32');
