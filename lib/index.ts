@@ -61,6 +61,7 @@ export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, linearTranspose } from './transforms/grad.js';
 export type { GradOptions } from './transforms/grad.js';
 export { vmap } from './transforms/vmap.js';
+export type { VmapOptions } from './transforms/vmap.js';
 export { jacfwd, jacrev, hessian } from './transforms/jac.js';
 export type { JacOptions } from './transforms/jac.js';
 export { stopGradient } from './transforms/stop-gradient.js';

@@ -10,5 +10,6 @@ import './linalg.js';
 import './decompositions.js';
 import './sort.js';
 import './debug.js';
+import './collectives.js';
 import './random.js';
 import './stop-gradient.js';

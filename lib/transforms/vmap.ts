@@ -6,14 +6,21 @@ import { broadcastPrefix, unflatten } from '../core/pytree.js';
 import { moveAxis, batchFirst } from '../primitives/batching.js';
 import { type Staged, cached, runStaged, stageUser, traceUser, userArgs } from './api-util.js';
 import { type Aval, avalStr } from '../core/ir.js';
+import { withAxis } from '../core/axis-env.js';
+import { bindsHere } from '../primitives/collectives.js';
 import { ShapeError } from '../core/errors.js';
 import { isPlainObject, nodeTypeOf } from '../core/pytree.js';
 import type { Args, ArrayTree, Fn } from '../core/tree-types.js';
 
 type Dim = number | null;
 
-/** Runs `j` on values whose batch axis is `dims[i]` (null = shared by every example). */
-export function vmapEval(j: Jaxpr, consts: readonly Array[], args: readonly Array[], dims: readonly Dim[], size: number): [Array[], Dim[]] {
+/**
+ * Runs `j` on values whose batch axis is `dims[i]` (null = shared by every example). `axisName`
+ * names this batch axis for the collectives (lax.psum ...); left out, as by the batching rules of
+ * control flow, the enclosing vmap's axis is meant.
+ */
+export function vmapEval(j: Jaxpr, consts: readonly Array[], args: readonly Array[], dims: readonly Dim[], size: number, axisName?: string | null): [Array[], Dim[]] {
+  if (axisName !== undefined) return withAxis({ name: axisName, size }, () => vmapEval(j, consts, args, dims, size));
   const env = new Map<number, [Array, Dim]>();
   j.consts.forEach((v, i) => env.set(v.id, [consts[i], null]));
   j.inputs.forEach((v, i) => env.set(v.id, [args[i], dims[i]]));
@@ -22,7 +29,8 @@ export function vmapEval(j: Jaxpr, consts: readonly Array[], args: readonly Arra
     const ins = e.inputs.map(read);
     let outs: Array[];
     let odims: Dim[];
-    if (ins.every(([, d]) => d === null)) {
+    // A collective over this axis acts even on unbatched values (psum of a shared x is n·x).
+    if (ins.every(([, d]) => d === null) && !bindsHere(e.params.axisName)) {
       outs = bind(e.primitive, ins.map(([x]) => x), e.params);
       odims = outs.map(() => null);
     } else {
@@ -112,10 +120,19 @@ function firstMismatch(spec: unknown, tree: unknown, shown: unknown, path: strin
  * `vmap(f, inAxes = 0, outAxes = 0, { axisSize })`: maps `f` over an axis of its arguments.
  * Axes are pytree prefixes of the arguments/outputs; null = not mapped; negative axes count from the end.
  */
-export function vmap<A extends unknown[], R>(f: (...args: A) => R, inAxes?: unknown, outAxes?: unknown, opts?: { axisSize?: number }): (...args: Args<A>) => ArrayTree<R>;
-export function vmap(f: Fn, inAxes?: unknown, outAxes?: unknown, opts?: { axisSize?: number }): (...args: unknown[]) => unknown;
-export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: { axisSize?: number } = {}): (...args: any[]) => any {
+export interface VmapOptions {
+  /** The number of examples when no argument is mapped. */
+  axisSize?: number;
+  /** Names the mapped axis for collectives inside f: lax.psum(x, name), lax.axisIndex(name), ... */
+  axisName?: string;
+}
+
+export function vmap<A extends unknown[], R>(f: (...args: A) => R, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: Args<A>) => ArrayTree<R>;
+export function vmap(f: Fn, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: unknown[]) => unknown;
+export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: VmapOptions = {}): (...args: any[]) => any {
   if (typeof f !== 'function') throw new TypeError(`vmap: the first argument must be the function to map, got ${typeof f}; write vmap(f, inAxes)(...args)`);
+  const name = opts.axisName ?? null;
+  if (name !== null && (typeof name !== 'string' || name === '')) throw new TypeError(`vmap: axisName must be a non-empty string, got ${JSON.stringify(name)}`);
   return (...args: unknown[]) => {
     const { xs, inTree } = userArgs('vmap', args);
     const axes = (isAxisSpec(inAxes) ? xs.map(() => inAxes) : axesPrefix(inAxes, args, 'inAxes', 'arguments')) as Dim[];
@@ -134,12 +151,12 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
     }
     const size = sizes.size ? [...sizes][0] : opts.axisSize;
     if (size === undefined) throw new TypeError('vmap: no argument is mapped; pass { axisSize } to say how many examples to make');
-    const entry = cached(f, 'vmap', xs, inTree, { dims, size, outAxes: JSON.stringify(outAxes) }, () => {
+    const entry = cached(f, 'vmap', xs, inTree, { dims, size, outAxes: JSON.stringify(outAxes), name }, () => withAxis({ name, size }, () => {
       // The per-example function, traced abstractly: a mapped value has no single concrete value.
       const exAvals = xs.map((x, i) => (dims[i] === null ? x : { aval: { shape: x.aval.shape.filter((_, k) => k !== dims[i]), dtype: x.dtype }, weakType: x.weakType, device: x.device }));
       const u = traceUser('vmap', f, exAvals as Array[], inTree, false, 'under vmap (each example has its own value)');
       const staged: Staged = stageUser(u.jaxpr, u.consts, (cs, ins) => {
-        const [outs, od] = vmapEval(u.jaxpr, cs, ins, dims, size);
+        const [outs, od] = vmapEval(u.jaxpr, cs, ins, dims, size, name);
         const want = (isAxisSpec(outAxes) ? outs.map(() => outAxes) : axesPrefix(outAxes, unflatten(u.outTree, outs), 'outAxes', 'outputs', unflatten(u.outTree, u.jaxpr.outputs.map((v) => new PerExample(v.aval))))) as Dim[];
         return outs.map((o, k) => {
           const w = want[k];
@@ -156,7 +173,7 @@ export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: u
       }, xs.map((x) => x.aval));
       staged.outWeak = u.outWeak;
       return { staged, outTree: u.outTree, nOut: u.nOut, valueDependent: u.valueDependent };
-    });
+    }));
     return unflatten(entry.outTree, runStaged(entry.staged, xs));
   };
 }
