@@ -16,4 +16,5 @@ export type { ReduceWindowOptions, WindowReducer, WindowReducerName } from './wi
 export { associativeScan, cumprod, cummax, cummin, cumlogsumexp } from './cumulative.js';
 export type { AssociativeScanOptions } from './cumulative.js';
 export { sort, sortKeyVal, topK } from './sorting.js';
+export * from './more.js';
 export { psum, pmean, pmax, pmin, axisIndex, axisSize, allGather, ppermute, pshuffle } from './collectives.js';
