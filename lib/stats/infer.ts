@@ -1,7 +1,7 @@
 /**
- * Inference on HistFactory models: bounded Newton fits of the NLL (autodiff gradient and Hessian),
- * the profile-likelihood test statistic q̃_μ, and asymptotic CLs (Cowan, Cranmer, Gross, Vitells,
- * arXiv:1007.1727), following pyhf's AsymptoticCalculator with its default 'qtilde' statistic.
+ * Maximum-likelihood fits of HistFactory models: bounded Newton iterations on the NLL with its
+ * autodiff gradient and Hessian, uncertainties and correlations from the inverse Hessian. The
+ * test statistics, hypothesis tests and limits built on them are in hypotest.ts.
  */
 import { Array as ArrayClass, type Array } from '../core/array.js';
 
@@ -10,7 +10,6 @@ import * as np from '../numpy/index.js';
 import { valueAndGrad } from '../transforms/grad.js';
 import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
-import { ndtr } from '../scipy-special/index.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { devicePut } from '../core/device.js';
 
@@ -18,7 +17,7 @@ import { devicePut } from '../core/device.js';
  * Fits and test statistics are host-side Newton iterations in float64 (pyhf's precision): their
  * arrays live on the CPU whatever the default device, and values are read back every step.
  */
-const HOST = { dtype: 'float64', device: 'cpu' } as const;
+export const HOST = { dtype: 'float64', device: 'cpu' } as const;
 
 export interface FitOptions {
   /** Parameters held fixed, by flat name ('mu', 'gamma[1]') or set name (all its components). */
@@ -27,6 +26,8 @@ export interface FitOptions {
   init?: readonly number[];
   /** Newton iterations at most (default 100). */
   maxIter?: number;
+  /** Bounds of every parameter (default: the model's), as pyhf's par_bounds. */
+  bounds?: readonly (readonly [number, number])[];
 }
 export interface FitResult {
   bestfit: number[];
@@ -35,6 +36,8 @@ export interface FitResult {
   uncertainties: number[];
   /** Hessian of the NLL at the best fit (all parameters). */
   hessian: number[][];
+  /** Correlations of the free parameters from H⁻¹ (1 on the diagonal; 0 for fixed parameters). */
+  correlation: number[][];
   converged: boolean;
   iterations: number;
 }
@@ -51,7 +54,7 @@ function getCompiled(model: HistFactoryModel): Compiled {
   return c;
 }
 
-function toFullData(model: HistFactoryModel, data: ArrayOrNumbers): Array {
+export function toFullData(model: HistFactoryModel, data: ArrayOrNumbers): Array {
   const d = (data instanceof ArrayClass ? devicePut(data, 'cpu') : np.array(data as number[], HOST)).astype('float64');
   if (d.ndim === 1 && d.shape[0] === model.nMain) return np.array(model.fullData(d.js() as number[]), HOST);
   if (d.ndim !== 1 || d.shape[0] !== model.nMain + model.nAux) {
@@ -74,7 +77,7 @@ function fixedMask(model: HistFactoryModel, fixed: Record<string, number> = {}):
   return { isFixed, values };
 }
 
-const clip = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
+const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
 
 /**
  * Minimizes the NLL by Newton's method on the free parameters, projected onto the bounds:
@@ -84,10 +87,12 @@ const clip = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo
 export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOptions = {}): FitResult {
   const P = model.parameters;
   const n = P.names.length;
+  const bounds = opts.bounds ?? P.bounds;
+  if (bounds.length !== n) throw new Error(`stats.fit: bounds has ${bounds.length} entries, the model ${n} parameters (${P.names.join(', ')})`);
   const { isFixed, values } = fixedMask(model, opts.fixed);
   const d = toFullData(model, data);
   const c = getCompiled(model);
-  let x = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, P.bounds[i]));
+  let x = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, bounds[i]));
   const nllAt = (p: number[]) => c.value(np.array(p, HOST), d).item() as number;
   const maxIter = opts.maxIter ?? 100;
   let converged = false;
@@ -102,7 +107,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     const act: number[] = [];
     for (let i = 0; i < n; i++) {
       if (isFixed[i]) continue;
-      const [lo, hi] = P.bounds[i];
+      const [lo, hi] = bounds[i];
       if ((x[i] <= lo && g[i] > 0) || (x[i] >= hi && g[i] < 0)) continue;
       act.push(i);
     }
@@ -129,7 +134,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     let fn = fx;
     for (let ls = 0; ls < 60; ls++) {
       xn = [...x];
-      act.forEach((i, k) => { xn[i] = clip(x[i] + t * step[k], P.bounds[i]); });
+      act.forEach((i, k) => { xn[i] = clip(x[i] + t * step[k], bounds[i]); });
       fn = nllAt(xn);
       if (fn <= fx || (tiny && t === 1)) { accepted = true; break; }
       t *= 0.5;
@@ -144,78 +149,15 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   const H = c.hess(pa, d).js() as number[][];
   const free = P.names.map((_, i) => i).filter((i) => !isFixed[i]);
   const unc = P.names.map(() => 0);
+  const correlation: number[][] = P.names.map((_, i) => P.names.map((__, j) => (i === j ? 1 : 0)));
   if (free.length) {
     try {
       const inv = np.linalg.inv(np.array(free.map((i) => free.map((j) => H[i][j])), HOST)).js() as number[][];
       free.forEach((i, k) => { unc[i] = Math.sqrt(inv[k][k]); });
+      free.forEach((i, k) => free.forEach((j, l) => { correlation[i][j] = inv[k][l] / Math.sqrt(inv[k][k] * inv[l][l]); }));
     } catch {
       free.forEach((i) => { unc[i] = NaN; }); // singular Hessian: not identifiable
     }
   }
-  return { bestfit: x, nll: nllAt(x), uncertainties: unc, hessian: H, converged, iterations: it };
-}
-
-function poiName(model: HistFactoryModel): string {
-  const P = model.parameters;
-  if (P.poiIndex < 0) throw new Error('stats: the model has no parameter of interest (no normfactor and no spec.poi)');
-  return P.names[P.poiIndex];
-}
-
-/**
- * pyhf's q̃_μ: 2 (NLL(μ, θ̂̂) − NLL(μ̂, θ̂)) with μ̂ fitted inside the POI's bounds (lower bound 0),
- * and 0 when μ̂ > μ (one-sided, for upper limits); clipped at 0.
- */
-export function qmu(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number {
-  return qmuDetail(model, data, mu, opts).q;
-}
-
-function qmuDetail(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions): { q: number; muhat: number } {
-  const poi = poiName(model);
-  const free = fit(model, data, opts);
-  const cond = fit(model, data, { ...opts, fixed: { ...opts.fixed, [poi]: mu } });
-  const muhat = free.bestfit[model.parameters.poiIndex];
-  const q = Math.max(0, 2 * (cond.nll - free.nll));
-  return { q: muhat > mu ? 0 : q, muhat };
-}
-
-export interface ClsResult {
-  cls: number;
-  clsb: number;
-  clb: number;
-  /** q̃_μ on the observed data and on the background-only Asimov data. */
-  qmu: number;
-  qmuA: number;
-  /** Expected CLs band for n_sigma = [2, 1, 0, -1, -2] (pyhf's order). */
-  expected: { cls: number[]; clsb: number[]; clb: number[] };
-}
-
-/**
- * Asymptotic CLs at signal strength `mu` with the q̃_μ statistic, as pyhf's
- * `hypotest(mu, data, model, test_stat="qtilde")`: the Asimov data are the expected main and
- * auxiliary data at the μ = 0 conditional fit to `data`; in the √q space the statistic is
- * t = √q − √q_A if √q < √q_A, else (q − q_A)/(2√q_A), and CLs+b = Φ(−(t + √q_A)), CLb = Φ(−t).
- */
-export function clsAsymptotic(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): ClsResult {
-  const poi = poiName(model);
-  const full = toFullData(model, data);
-  const bonly = fit(model, full, { ...opts, fixed: { ...opts.fixed, [poi]: 0 } });
-  const asimov = model.expectedFull(np.array(bonly.bestfit, HOST));
-  const q = qmuDetail(model, full, mu, opts).q;
-  const qA = qmuDetail(model, asimov, mu, opts).q;
-  const sq = Math.sqrt(q);
-  const sqA = Math.sqrt(qA);
-  const t = sq < sqA ? sq - sqA : (q - qA) / (2 * sqA);
-  const pvals = (ts: number) => {
-    const clsb = ndtr(np.array(-(ts + sqA), HOST)).item() as number;
-    const clb = ndtr(np.array(-ts, HOST)).item() as number;
-    return { clsb, clb, cls: clsb / clb };
-  };
-  const obs = pvals(t);
-  const exp = [2, 1, 0, -1, -2].map(pvals);
-  return {
-    ...obs,
-    qmu: q,
-    qmuA: qA,
-    expected: { cls: exp.map((e) => e.cls), clsb: exp.map((e) => e.clsb), clb: exp.map((e) => e.clb) },
-  };
+  return { bestfit: x, nll: nllAt(x), uncertainties: unc, hessian: H, correlation, converged, iterations: it };
 }

@@ -1,0 +1,274 @@
+/**
+ * pyhf's `infer` on HistFactory models: the profile-likelihood test statistics (q0, qμ, q̃μ, tμ,
+ * t̃μ), asymptotic hypothesis tests with the expected (Brazil) band, upper limits by a grid scan or
+ * by root finding in CLs, fixed-POI fits and profile-likelihood scans. The asymptotic formulas are
+ * those of Cowan, Cranmer, Gross, Vitells (arXiv:1007.1727) as pyhf's AsymptoticCalculator
+ * evaluates them, in the √q space.
+ */
+import * as np from '../numpy/index.js';
+import { ndtr } from '../scipy-special/index.js';
+import type { Array } from '../core/array.js';
+import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
+import { type FitOptions, type FitResult, HOST, fit, toFullData } from './infer.js';
+
+/** pyhf's test statistics for asymptotic hypothesis tests: q̃μ (default), qμ, or q0 (discovery). */
+export type TestStat = 'qtilde' | 'q' | 'q0';
+
+function poiIndex(model: HistFactoryModel, who: string): number {
+  const i = model.parameters.poiIndex;
+  if (i < 0) throw new Error(`stats.${who}: the model has no parameter of interest (no normfactor and no spec.poi); profile-likelihood test statistics need one`);
+  return i;
+}
+
+/** The fit with the POI held at `mu` (pyhf's fixed_poi_fit). */
+export function fixedPoiFit(mu: number, data: ArrayOrNumbers, model: HistFactoryModel, opts: FitOptions = {}): FitResult {
+  const i = poiIndex(model, 'fixedPoiFit');
+  return fit(model, data, { ...opts, fixed: { ...opts.fixed, [model.parameters.names[i]]: mu } });
+}
+
+interface Profile { t: number; muhat: number; free: FitResult; cond: FitResult }
+
+/** 2(NLL(μ, θ̂̂) − NLL(μ̂, θ̂)), clipped at 0 (pyhf's _tmu_like): with a POI lower bound of 0 it is t̃μ. */
+function profile(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions): Profile {
+  const i = poiIndex(model, 'tmu');
+  const free = fit(model, data, opts);
+  const cond = fixedPoiFit(mu, data, model, opts);
+  return { t: Math.max(0, 2 * (cond.nll - free.nll)), muhat: free.bestfit[i], free, cond };
+}
+
+/** The two-sided profile-likelihood ratio tμ = −2 ln λ(μ) (μ̂ within the POI's bounds). */
+export const tmu = (model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number => profile(model, data, mu, opts).t;
+
+/** t̃μ: tμ with μ̂ ≥ 0 (the POI's lower bound must be 0, as in pyhf's default bounds). */
+export function tmuTilde(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number {
+  checkTildeBound(model, opts, 'tmuTilde');
+  return profile(model, data, mu, opts).t;
+}
+
+/** The one-sided qμ: tμ, but 0 where μ̂ > μ (upper limits); μ̂ may be negative if the bounds allow. */
+export function qmu(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number {
+  const r = profile(model, data, mu, opts);
+  return r.muhat > mu ? 0 : r.t;
+}
+
+/** q̃μ: qμ with μ̂ ≥ 0 (pyhf's default statistic for upper limits). */
+export function qmuTilde(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): number {
+  checkTildeBound(model, opts, 'qmuTilde');
+  return qmu(model, data, mu, opts);
+}
+
+/** The discovery statistic q0: t0, but 0 where μ̂ < 0. */
+export function q0(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOptions = {}): number {
+  const r = profile(model, data, 0, opts);
+  return r.muhat < 0 ? 0 : r.t;
+}
+
+function checkTildeBound(model: HistFactoryModel, opts: FitOptions, who: string): void {
+  const i = poiIndex(model, who);
+  const lo = (opts.bounds ?? model.parameters.bounds)[i][0];
+  if (lo !== 0) throw new Error(`stats.${who}: the tilde statistics need the POI's lower bound at 0, got ${lo}; pass bounds with [0, hi] for '${model.parameters.names[i]}', or use ${who === 'qmuTilde' ? 'qmu' : 'tmu'}`);
+}
+
+export interface HypotestOptions extends FitOptions {
+  /** 'qtilde' (default), 'q' or 'q0' (discovery: the result's `cls` is the p-value p0 = CLs+b). */
+  testStat?: TestStat;
+  /** Only 'asymptotics' for now; toy-based tests are not implemented yet. */
+  calctype?: 'asymptotics';
+}
+
+export interface HypotestResult {
+  /** CLs = CLs+b / CLb (for q0: the discovery p-value p0). */
+  cls: number;
+  clsb: number;
+  clb: number;
+  /** The median expected CLs (p0 for q0) under the background-only (for q0: signal) hypothesis. */
+  expected: number;
+  /** The expected band at n_sigma = [2, 1, 0, -1, -2] (pyhf's order): CLs (p0 for q0). */
+  expectedSet: number[];
+  /** The observed statistic and the one on the Asimov data, and the √q-space statistic. */
+  q: number;
+  qAsimov: number;
+  teststat: number;
+  testStat: TestStat;
+}
+
+/** Per (model, data): the Asimov data of the background-only (or, for q0, signal) fit, reused across μ. */
+const asimovCache = new WeakMap<HistFactoryModel, Map<string, Array>>();
+
+function asimovData(model: HistFactoryModel, full: Array, asimovMu: number, opts: FitOptions): Array {
+  const key = `${asimovMu}|${JSON.stringify(full.js())}|${JSON.stringify(opts)}`;
+  let m = asimovCache.get(model);
+  if (!m) asimovCache.set(model, (m = new Map()));
+  let a = m.get(key);
+  if (!a) {
+    a = model.expectedFull(np.array(fixedPoiFit(asimovMu, full, model, opts).bestfit, HOST));
+    if (m.size > 64) m.clear();
+    m.set(key, a);
+  }
+  return a;
+}
+
+const ncdf = (x: number): number => ndtr(np.array(x, HOST)).item();
+
+/** CLs+b, CLb and CLs of the √q-space statistic `t` when the s+b distribution is shifted by −√q_A. */
+function tails(t: number, sqA: number): { clsb: number; clb: number; cls: number } {
+  const clsb = ncdf(-(t + sqA));
+  const clb = ncdf(-t);
+  return { clsb, clb, cls: clsb / clb };
+}
+const N_SIGMA = [2, 1, 0, -1, -2];
+
+/**
+ * An asymptotic hypothesis test at POI value `poi` (pyhf's `infer.hypotest`): CLs with CLs+b and
+ * CLb, and the expected band. The Asimov data are the expected data of the fit with the POI at 0
+ * (1 for q0). At μ equal to the Asimov POI the two distributions coincide and CLs is 1.
+ */
+export function hypotest(poi: number, data: ArrayOrNumbers, model: HistFactoryModel, opts: HypotestOptions = {}): HypotestResult {
+  const testStat = opts.testStat ?? 'qtilde';
+  if (testStat !== 'qtilde' && testStat !== 'q' && testStat !== 'q0') throw new Error(`stats.hypotest: testStat must be 'qtilde', 'q' or 'q0', got '${String(testStat)}'`);
+  if ((opts.calctype ?? 'asymptotics') !== 'asymptotics') throw new Error(`stats.hypotest: calctype '${String(opts.calctype)}' is not available yet; use 'asymptotics'`);
+  const fitOpts: FitOptions = { fixed: opts.fixed, init: opts.init, maxIter: opts.maxIter, bounds: opts.bounds };
+  const full = toFullData(model, data);
+  const stat = (d: ArrayOrNumbers): number => (testStat === 'q0' ? q0(model, d, fitOpts) : testStat === 'qtilde' ? qmuTilde(model, d, poi, fitOpts) : qmu(model, d, poi, fitOpts));
+  const q = stat(full);
+  const qA = stat(asimovData(model, full, testStat === 'q0' ? 1 : 0, fitOpts));
+  const sq = Math.sqrt(q), sqA = Math.sqrt(qA);
+  // q̃'s second branch is 0/0 when √q_A = 0 (μ at the Asimov POI): pyhf routes that case to the first.
+  const t = testStat !== 'qtilde' || sq <= sqA || sqA === 0 ? sq - sqA : (q - qA) / (2 * sqA);
+  const obs = tails(t, sqA);
+  const band = N_SIGMA.map((n) => tails(n, sqA));
+  const pick = (r: { cls: number; clsb: number }) => (testStat === 'q0' ? r.clsb : r.cls);
+  const expectedSet = band.map(pick);
+  return { cls: pick(obs), clsb: obs.clsb, clb: obs.clb, expected: expectedSet[2], expectedSet, q, qAsimov: qA, teststat: t, testStat };
+}
+
+export interface ClsResult {
+  cls: number;
+  clsb: number;
+  clb: number;
+  /** q̃_μ on the observed data and on the background-only Asimov data. */
+  qmu: number;
+  qmuA: number;
+  /** Expected CLs band for n_sigma = [2, 1, 0, -1, -2] (pyhf's order). */
+  expected: { cls: number[]; clsb: number[]; clb: number[] };
+}
+
+/** Asymptotic CLs at `mu` with q̃μ and every tail of the expected band (hypotest with more detail). */
+export function clsAsymptotic(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts: FitOptions = {}): ClsResult {
+  const r = hypotest(mu, data, model, opts);
+  const band = N_SIGMA.map((n) => tails(n, Math.sqrt(r.qAsimov)));
+  return {
+    cls: r.cls, clsb: r.clsb, clb: r.clb, qmu: r.q, qmuA: r.qAsimov,
+    expected: { cls: band.map((b) => b.cls), clsb: band.map((b) => b.clsb), clb: band.map((b) => b.clb) },
+  };
+}
+
+export interface UpperLimitOptions extends FitOptions {
+  /** POI values to scan, interpolating CLs linearly (pyhf's linear_grid_scan); default: root finding. */
+  scan?: readonly number[];
+  /** CLs level of the limit (default 0.05: 95% CL). */
+  level?: number;
+  /** Relative tolerance of the root finding (default 1e-4, as pyhf's toms748_scan). */
+  rtol?: number;
+  /** Initial bracket of the root finding (default: [0, the POI's upper bound]; widened as needed). */
+  bracket?: readonly [number, number];
+}
+
+export interface UpperLimitResult {
+  observed: number;
+  /** Expected limits at n_sigma = [2, 1, 0, -1, -2] in the band's order: -2σ, -1σ, median, +1σ, +2σ of the limit. */
+  expected: number[];
+  /** The POI values evaluated and their hypotest results (ascending POI). */
+  scan: { poi: number[]; results: HypotestResult[] };
+}
+
+/** numpy's interp with the grid reversed where CLs falls with μ (pyhf's _interp on [::-1] arrays). */
+function interpDescending(level: number, ys: readonly number[], xs: readonly number[]): number {
+  const pts = ys.map((y, i) => [y, xs[i]] as const).reverse();
+  if (level <= pts[0][0]) return pts[0][1];
+  for (let i = 1; i < pts.length; i++) {
+    const [y0, x0] = pts[i - 1], [y1, x1] = pts[i];
+    if (level <= y1) return y1 === y0 ? x1 : x0 + ((level - y0) * (x1 - x0)) / (y1 - y0);
+  }
+  return pts[pts.length - 1][1];
+}
+
+/**
+ * Upper limits on the POI at CLs = `level` (pyhf's `upper_limit`): the observed limit and the
+ * expected ±1σ/±2σ band. With `scan`, CLs is interpolated linearly on the grid; without it each
+ * limit is a root of CLs(μ) − level found by bisection-safeguarded secant steps (Brent's method)
+ * to `rtol`, the bracket widened until it holds every root.
+ */
+export function upperLimit(data: ArrayOrNumbers, model: HistFactoryModel, opts: UpperLimitOptions = {}): UpperLimitResult {
+  const { scan, level = 0.05, rtol = 1e-4, bracket, ...hopts } = opts;
+  if (!(level > 0 && level < 1)) throw new Error(`stats.upperLimit: level must be in (0, 1), got ${level}`);
+  const cache = new Map<number, HypotestResult>();
+  const at = (mu: number): HypotestResult => {
+    let r = cache.get(mu);
+    if (!r) { r = hypotest(mu, data, model, hopts); cache.set(mu, r); }
+    return r;
+  };
+  const curves = (r: HypotestResult): number[] => [r.cls, ...r.expectedSet];
+  const done = (): UpperLimitResult['scan'] => {
+    const poi = [...cache.keys()].sort((a, b) => a - b);
+    return { poi, results: poi.map((m) => cache.get(m)!) };
+  };
+  if (scan) {
+    if (scan.length < 2) throw new Error('stats.upperLimit: scan needs at least two POI values');
+    const results = scan.map(at);
+    const limits = [0, 1, 2, 3, 4, 5].map((k) => interpDescending(level, results.map((r) => curves(r)[k]), scan));
+    return { observed: limits[0], expected: limits.slice(1), scan: done() };
+  }
+  const i = poiIndex(model, 'upperLimit');
+  let [lo, hi] = bracket ?? [0, (opts.bounds ?? model.parameters.bounds)[i][1]];
+  for (let k = 0; k < 60 && curves(at(lo)).some((c) => c < level); k++) lo /= 2;
+  for (let k = 0; k < 60 && curves(at(hi)).some((c) => c > level); k++) hi *= 2;
+  if (curves(at(hi)).some((c) => c > level)) throw new Error(`stats.upperLimit: CLs stays above ${level} up to μ = ${hi}; the signal may have no effect on the data`);
+  const limits = [0, 1, 2, 3, 4, 5].map((k) => brent((mu) => curves(at(mu))[k] - level, lo, hi, rtol));
+  return { observed: limits[0], expected: limits.slice(1), scan: done() };
+}
+
+/** A root of f in [a, b] (f(a) ≥ 0 ≥ f(b) or the reverse) by Brent's method, to relative tolerance rtol. */
+function brent(f: (x: number) => number, a: number, b: number, rtol: number): number {
+  let fa = f(a), fb = f(b);
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  if (fa * fb > 0) throw new Error(`stats.upperLimit: the bracket [${a}, ${b}] does not contain the limit`);
+  let c = a, fc = fa, d = b - a, e = d;
+  for (let it = 0; it < 200; it++) {
+    if (fb * fc > 0) { c = a; fc = fa; d = b - a; e = d; }
+    if (Math.abs(fc) < Math.abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
+    const tol = 2e-16 * Math.abs(b) + 0.5 * rtol * Math.abs(b) + 1e-12;
+    const m = 0.5 * (c - b);
+    if (Math.abs(m) <= tol || fb === 0) return b;
+    if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
+      const s = fb / fa;
+      let p: number, q: number;
+      if (a === c) { p = 2 * m * s; q = 1 - s; } else {
+        const qa = fa / fc, r = fb / fc;
+        p = s * (2 * m * qa * (qa - r) - (b - a) * (r - 1));
+        q = (qa - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q; else p = -p;
+      if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) { e = d; d = p / q; } else { d = m; e = d; }
+    } else { d = m; e = d; }
+    a = b; fa = fb;
+    b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
+    fb = f(b);
+  }
+  return b;
+}
+
+export interface ProfileScan {
+  poi: number[];
+  /** tμ = 2(NLL(μ, θ̂̂) − NLL(μ̂, θ̂)) at each POI value. */
+  tmu: number[];
+  /** The unconditional best fit. */
+  bestfit: FitResult;
+}
+
+/** The profile-likelihood curve tμ over POI values (one free fit, one conditional fit per value). */
+export function profileLikelihood(model: HistFactoryModel, data: ArrayOrNumbers, pois: readonly number[], opts: FitOptions = {}): ProfileScan {
+  const best = fit(model, data, opts);
+  return { poi: [...pois], tmu: pois.map((mu) => Math.max(0, 2 * (fixedPoiFit(mu, data, model, opts).nll - best.nll))), bestfit: best };
+}
