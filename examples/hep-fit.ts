@@ -3,8 +3,9 @@
  *   1. pyhf's two-bin "simple" model, whose observed CLs at μ = 1 pyhf publishes (0.0525);
  *   2. a four-bin model with a signal strength μ, a background normalisation (normsys, code 4) and
  *      per-bin background uncertainties (shapesys): the maximum-likelihood fit, μ̂ ± σ from the
- *      inverse Hessian, CLs at μ = 1, and the profile-likelihood scan q(μ), written as an SVG.
- * Run: npx tsx examples/hep-fit.ts   (the plot goes to examples/out/hep-fit-scan.svg)
+ *      inverse Hessian, CLs at μ = 1, the profile-likelihood scan tμ and the 95% CL upper limit
+ *      with its expected band, written as SVG plots.
+ * Run: npx tsx examples/hep-fit.ts   (plots in examples/out/hep-fit-scan.svg and hep-fit-brazil.svg)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,13 +61,12 @@ const cls = stats.clsAsymptotic(model, observed, 1);
 console.log(`  CLs(μ=1) = ${cls.cls.toFixed(4)} (CLs+b ${cls.clsb.toFixed(4)}, CLb ${cls.clb.toFixed(4)}); expected median ${cls.expected.cls[2].toFixed(4)}`);
 console.log(`  μ = 1 is ${cls.cls < 0.05 ? 'excluded' : 'not excluded'} at 95% CL`);
 
-// Profile-likelihood scan: q(μ) = 2 [ NLL(μ, θ̂̂(μ)) − NLL(μ̂, θ̂) ].
+// Profile-likelihood scan: tμ = 2 [ NLL(μ, θ̂̂(μ)) − NLL(μ̂, θ̂) ].
 const [g0, g1] = [Math.max(0, muHat - 2.5 * sigma), muHat + 2.5 * sigma];
 const grid = Array.from({ length: 41 }, (_, i) => g0 + (i * (g1 - g0)) / 40);
-const scan = grid.map((m) => 2 * (stats.fit(model, observed, { fixed: { mu: m } }).nll - fit.nll));
-const qMin = Math.min(...scan);
-if (qMin < -1e-6) fail(`the scan went below the global minimum (q = ${qMin})`);
-// The q = 1 crossings give the profile interval; it should be close to μ̂ ± σ for this model.
+const profile = stats.profileLikelihood(model, observed, grid);
+const scan = profile.tmu;
+// The tμ = 1 crossings give the 68.3% CL interval; it should be close to μ̂ ± σ for this model.
 const cross = (side: -1 | 1): number => {
   for (let i = 1; i < grid.length; i++) {
     const [a, b] = [scan[i - 1], scan[i]];
@@ -76,45 +76,17 @@ const cross = (side: -1 | 1): number => {
   return NaN;
 };
 const [lo, hi] = [cross(-1), cross(1)];
-console.log(`  profile interval (q = 1): [${lo.toFixed(3)}, ${hi.toFixed(3)}]`);
+console.log(`  profile interval (tμ = 1, 68.3% CL): [${lo.toFixed(3)}, ${hi.toFixed(3)}]`);
 if (!(Math.abs(hi - lo - 2 * sigma) < 0.2 * 2 * sigma)) fail(`profile interval width ${hi - lo} is far from 2σ = ${2 * sigma}`);
 
-const svg = plotScan(grid, scan, muHat, [lo, hi]);
-const out = join(dirname(fileURLToPath(import.meta.url)), 'out', 'hep-fit-scan.svg');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, svg);
-console.log(`  profile-likelihood scan written to ${out}`);
+// Upper limit at 95% CL (CLs = 0.05) on a grid, as pyhf's upper_limit, with its Brazil band.
+const limit = stats.upperLimit(observed, model, { scan: Array.from({ length: 31 }, (_, i) => i * 0.1) });
+const e = limit.expected.map((v) => v.toFixed(3));
+console.log(`  95% CL upper limit on μ: observed ${limit.observed.toFixed(3)}, expected ${e[2]} (±1σ [${e[1]}, ${e[3]}], ±2σ [${e[0]}, ${e[4]}])`);
+if (!(limit.expected[0] < limit.expected[2] && limit.expected[2] < limit.expected[4])) fail('the expected band is not ordered');
 
-/** A small SVG line plot of q(μ) with the q = 1 line and the interval marked. */
-function plotScan(xs: number[], ys: number[], best: number, interval: [number, number]): string {
-  const W = 560;
-  const H = 380;
-  const m = { l: 60, r: 20, t: 30, b: 50 };
-  const x0 = xs[0];
-  const x1 = xs[xs.length - 1];
-  const y1 = Math.max(4, Math.ceil(Math.max(...ys)));
-  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
-  const sy = (y: number) => H - m.b - (y / y1) * (H - m.t - m.b);
-  const path = xs.map((x, i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(ys[i]).toFixed(1)}`).join(' ');
-  const xt = Array.from({ length: 6 }, (_, i) => x0 + (i * (x1 - x0)) / 5);
-  const yt = Array.from({ length: y1 + 1 }, (_, i) => i);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">Profile likelihood scan of the signal strength</text>
-${xt.map((t) => `<line x1="${sx(t)}" y1="${H - m.b}" x2="${sx(t)}" y2="${H - m.b + 5}" stroke="black"/><text x="${sx(t)}" y="${H - m.b + 18}" text-anchor="middle">${t.toFixed(2)}</text>`).join('\n')}
-${yt.map((t) => `<line x1="${m.l - 5}" y1="${sy(t)}" x2="${m.l}" y2="${sy(t)}" stroke="black"/><text x="${m.l - 8}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`).join('\n')}
-<rect x="${sx(interval[0])}" y="${m.t}" width="${sx(interval[1]) - sx(interval[0])}" height="${H - m.t - m.b}" fill="#4a90d9" opacity="0.15"/>
-<line x1="${m.l}" y1="${sy(1)}" x2="${W - m.r}" y2="${sy(1)}" stroke="#999" stroke-dasharray="5,4"/>
-<text x="${m.l + 6}" y="${sy(1) - 5}" fill="#666">q = 1 (68% CL)</text>
-<line x1="${m.l}" y1="${sy(4)}" x2="${W - m.r}" y2="${sy(4)}" stroke="#bbb" stroke-dasharray="2,4"/>
-<text x="${m.l + 6}" y="${sy(4) - 5}" fill="#888">q = 4 (95% CL)</text>
-<path d="${path}" fill="none" stroke="#c0392b" stroke-width="2"/>
-<line x1="${sx(best)}" y1="${m.t}" x2="${sx(best)}" y2="${H - m.b}" stroke="#333" stroke-dasharray="2,3"/>
-<text x="${sx(best) + 4}" y="${m.t + 14}">μ̂ = ${best.toFixed(3)}</text>
-<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>
-<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>
-<text x="${W / 2}" y="${H - 12}" text-anchor="middle">signal strength μ</text>
-<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">q(μ) = −2 ln λ(μ)</text>
-</svg>
-`;
-}
+const outDir = join(dirname(fileURLToPath(import.meta.url)), 'out');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'hep-fit-scan.svg'), stats.plots.profile(profile, { poiIndex: mu }));
+writeFileSync(join(outDir, 'hep-fit-brazil.svg'), stats.plots.brazil(limit));
+console.log(`  profile-likelihood scan and Brazil plot written to ${outDir}/hep-fit-{scan,brazil}.svg`);

@@ -11,3 +11,5 @@ export type { FitOptions, FitResult } from './infer.js';
 export { clsAsymptotic, fixedPoiFit, hypotest, profileLikelihood, q0, qmu, qmuTilde, tmu, tmuTilde, upperLimit } from './hypotest.js';
 export type { ClsResult, HypotestOptions, HypotestResult, ProfileScan, TestStat, UpperLimitOptions, UpperLimitResult } from './hypotest.js';
 
+export * as plots from './plots.js';
+export type { PlotOptions, Pull } from './plots.js';
