@@ -11,33 +11,11 @@ import { bind, bind1 } from '../core/trace.js';
 import { moveAxis } from './batching.js';
 import { add, div, isZero, mul, sub, zero } from './ad-util.js';
 import { broadcastInDim, reduceSum } from './ops.js';
-import { Transpose, Iota, ConvertElementType } from './shape.js';
 import { Eq, Ge, Gt, Le, Lt } from './binary.js';
-import { DotGeneral, TriangularSolve } from './linalg.js';
+import { TriangularSolve, mT, mm, triMask as mask } from './linalg.js';
 
 const range = (a: number, b: number): number[] => globalThis.Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
-/** Swaps the last two axes. */
-function mT(x: Array): Array {
-  const n = x.aval.shape.length;
-  return bind1(Transpose, [x], { permutation: [...range(0, n - 2), n - 1, n - 2] });
-}
-
-/** Batched matrix product p·q over the leading axes. */
-function mm(p: Array, q: Array): Array {
-  const r = p.aval.shape.length;
-  const b = range(0, r - 2);
-  return bind1(DotGeneral, [p, q], { contracting: [[r - 1], [r - 2]], batch: [b, b] });
-}
-
-/** A float mask of `like`'s [..., r, c] shape: 1 where keep(row, col), else 0. */
-function mask(like: Aval, keep: Primitive): Array {
-  const shape = [...like.shape];
-  const n = shape.length;
-  const rows = bind1(Iota, [], { dtype: 'int32', shape, dimension: n - 2 });
-  const cols = bind1(Iota, [], { dtype: 'int32', shape, dimension: n - 1 });
-  return bind1(ConvertElementType, [bind1(keep, [rows, cols])], { newDtype: like.dtype });
-}
 
 /** The diagonal of a batch of square matrices: [..., n, n] -> [..., n]. */
 function diagOf(x: Array): Array {

@@ -14,20 +14,20 @@ function range(a: number, b: number): number[] { const r: number[] = []; for (le
 const argsort = (xs: readonly number[]): number[] => xs.map((_, i) => i).sort((i, j) => xs[i] - xs[j]);
 
 /** Swaps the last two axes. */
-function mT(x: Array): Array {
+export function mT(x: Array): Array {
   const n = x.aval.shape.length;
   return bind1(Transpose, [x], { permutation: [...range(0, n - 2), n - 1, n - 2] });
 }
 
 /** Batched matrix product p·q over the leading axes. */
-function mm(p: Array, q: Array): Array {
+export function mm(p: Array, q: Array): Array {
   const r = p.aval.shape.length;
   const b = range(0, r - 2);
   return bind1(DotGeneral, [p, q], { contracting: [[r - 1], [r - 2]], batch: [b, b] });
 }
 
-/** A [..., n, n] float mask: 1 where keep(row, col), else 0 (staged with iota). */
-function triMask(like: Aval, keep: Primitive): Array {
+/** A [..., r, c] float mask: 1 where keep(row, col), else 0 (staged with iota). */
+export function triMask(like: Aval, keep: Primitive): Array {
   const shape = [...like.shape];
   const n = shape.length;
   const rows = bind1(Iota, [], { dtype: 'int32', shape, dimension: n - 2 });
