@@ -1,49 +1,47 @@
 /**
- * A HistFactory-style binned likelihood (after pyhf's JSON specification):
+ * A HistFactory binned likelihood after pyhf's JSON specification (schema 1.0.0):
  *
- *   L(θ) = Π_bins Poisson(n_b | ν_b(θ)) · Π_constraints c(a | θ)
+ *   L(θ) = Π_bins Poisson(n_b | ν_b(θ)) · Π_constraints c(a | θ),
+ *   ν_b = Σ_samples (nominal_sb + Σ_histosys δ_sb(α)) · Π_multiplicative factors.
  *
- * with ν_b = Σ_samples nominal_sb · Π_modifiers factor. Modifiers:
- *  - `normfactor` (name): a free multiplicative factor, init 1, bounds [0, 10], unconstrained;
- *  - `normsys` (name, data: { hi, lo }): factor I(α) interpolating the relative variations
- *    hi, lo (code 1 = exponential, code 4 = pyhf's polynomial for |α| < 1 with exponential
- *    extrapolation), constrained by N(a = 0 | α, 1); init 0, bounds [-5, 5];
- *  - `shapesys` (name, data: δb per bin, absolute): per-bin factors γ_b, constrained by
- *    Poisson(a_b = τ_b | γ_b τ_b) with τ_b = (b_b / δb_b)²; init 1, bounds [1e-10, 10].
- *    Bins with b = 0 or δb = 0 keep γ_b = 1, fixed and unconstrained.
- * As in pyhf, parameters are ordered by name, and the auxiliary data follow the main bins in
- * that order. Everything is built from np ops, so `logpdf` is differentiable in the parameters.
+ * Modifiers (pyhf's defaults; a measurement's `parameters` config overrides them):
+ *  - `normfactor`: a free factor, init 1, bounds [0, 10];
+ *  - `normsys` (data { hi, lo }): the factor I(α) of the relative variations, interpolation code
+ *    '4' by default ('0', '1', '2' too), constraint N(0 | α, 1), init 0, bounds [-5, 5];
+ *  - `histosys` (data { hi_data, lo_data }): the additive shift of the yield per bin, code '4p'
+ *    by default ('0', '2' too), same α conventions (a normsys of the same name shares its α);
+ *  - `shapesys` (data δb per bin): factors γ_b with Poisson(τ_b | γ_b τ_b), τ_b = (b/δb)²; bins
+ *    with b = 0 or δb = 0 get τ = 1 and a fixed γ (pyhf), init 1, bounds [1e-10, 10];
+ *  - `staterror` (data δ per bin): one γ_b per bin shared by the samples of a channel carrying
+ *    the same name, N(1 | γ_b, σ_b) with σ_b = √(Σ δ²)/Σ nominal over those samples; σ_b = 0 bins
+ *    are fixed (σ set to 1, as pyhf);
+ *  - `lumi`: one factor for every sample carrying it, N(aux | λ, σ) with aux and σ from the config;
+ *  - `shapefactor`: free per-bin factors, init 1, bounds [0, 10].
+ * Parameter order, auxiliary-data order and channel order are pyhf's: modifier types in the order
+ * histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror; within a type, names in
+ * the order first met walking channels by name, samples by name, modifiers by name (staterror:
+ * by name); channels by name. The expected data are a few gathers over per-modifier vectors, so
+ * the traced NLL has a size independent of the number of parameters and bins.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
+import * as np from '../numpy/index.js';
+import { normalLogPdf, poissonLogPmf } from './dists.js';
+import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
+import { SpecError, validateSpec, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
-/** Arrays, numbers, or plain JS number lists. */
+export { code4Coefficients, interpCode1, interpCode4, interpFactor, interpolate } from './interpolation.js';
+export type { InterpCode } from './interpolation.js';
+export { SpecError, MODIFIER_TYPES } from './spec.js';
+export type { HistFactorySpec, Modifier, ModifierType, Sample, Channel, ParameterConfig, ModifierSettings } from './spec.js';
+
 /** An Array, a scalar or a JS list of numbers (a histogram, data, parameter values). */
 export type ArrayOrNumbers = ArrayOrScalar | readonly number[];
-import * as np from '../numpy/index.js';
-import { onHost } from '../core/trace.js';
-import { normalLogPdf, poissonLogPmf } from './dists.js';
 
-export type Modifier =
-  | { type: 'normfactor'; name: string; data?: null }
-  | { type: 'normsys'; name: string; data: { hi: number; lo: number } }
-  | { type: 'shapesys'; name: string; data: number[] };
-export interface Sample { name: string; data: number[]; modifiers: Modifier[] }
-export interface Channel { name: string; samples: Sample[] }
-export interface ParameterConfig { name: string; inits?: number[]; bounds?: [number, number][]; fixed?: boolean }
-export interface HistFactorySpec {
-  channels: Channel[];
-  /** normsys interpolation: 'code4' (pyhf's default) or 'code1'. */
-  interpolation?: 'code1' | 'code4';
-  /** Name of the parameter of interest; default: the first normfactor by name. */
-  poi?: string;
-  /** Overrides of inits, bounds, fixed (as pyhf's measurement config). */
-  parameters?: ParameterConfig[];
-}
-
-/** One named parameter set (scalars have size 1; shapesys has one entry per bin). */
+/** One named parameter set (scalars have size 1; per-bin modifiers one entry per bin). */
 export interface ParameterInfo {
   name: string;
-  type: Modifier['type'];
+  /** The modifier type that defines it (for a normsys and histosys sharing a name: 'histosys'). */
+  type: ModifierType;
   offset: number;
   size: number;
   constrained: boolean;
@@ -52,7 +50,7 @@ export interface ParameterInfo {
 export interface HistFactoryModel {
   spec: HistFactorySpec;
   parameters: {
-    /** Flat parameter names: 'mu', or 'name[i]' for the components of a vector parameter. */
+    /** Flat parameter names (pyhf's par_names): 'mu', or 'name[i]' for per-bin parameters. */
     names: string[];
     init: number[];
     bounds: [number, number][];
@@ -62,13 +60,15 @@ export interface HistFactoryModel {
     poiIndex: number;
     poi: string;
   };
+  /** Channel names in pyhf's order (by name): the order of the main bins. */
+  channels: string[];
   nMain: number;
   nAux: number;
-  /** Auxiliary data (normsys: 0; shapesys: τ per unmasked bin), in parameter order. */
+  /** Auxiliary data in pyhf's order (normsys/histosys: 0; shapesys: τ; staterror: 1; lumi: config). */
   auxdata: number[];
-  /** Expected main-bin yields ν(θ) (channels concatenated in spec order). */
+  /** Expected main-bin yields ν(θ), channels concatenated in pyhf's order (by name). */
   expectedData(pars: ArrayOrNumbers): Array;
-  /** Expected auxiliary data (normsys: α; shapesys: γτ). */
+  /** Expected auxiliary data (Gaussian: the parameter; Poisson: γτ), in auxdata order. */
   expectedAuxdata(pars: ArrayOrNumbers): Array;
   /** Main bins followed by the expected auxiliary data (pyhf's expected_data). */
   expectedFull(pars: ArrayOrNumbers): Array;
@@ -80,183 +80,329 @@ export interface HistFactoryModel {
   fullData(main: readonly number[]): number[];
 }
 
-/**
- * Code-4 coefficients a_1..a_6 of 1 + Σ a_i α^i on |α| < α0: the polynomial matches the
- * exponential branches hi^α and lo^-α in value, slope and curvature at α = ±α0.
- */
-export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] {
-  const lu = Math.log(hi), ld = Math.log(lo);
-  const up = hi ** alpha0, dn = lo ** alpha0;
-  const rows: number[][] = [];
-  const rhs: number[] = [];
-  for (const [s, v, d1, d2] of [[1, up - 1, lu * up, lu * lu * up], [-1, dn - 1, -ld * dn, ld * ld * dn]]) {
-    const a = s * alpha0;
-    rows.push([1, 2, 3, 4, 5, 6].map((i) => a ** i)); rhs.push(v);
-    rows.push([1, 2, 3, 4, 5, 6].map((i) => i * a ** (i - 1))); rhs.push(d1);
-    rows.push([1, 2, 3, 4, 5, 6].map((i) => i * (i - 1) * (i >= 2 ? a ** (i - 2) : 0))); rhs.push(d2);
-  }
-  // Constants of the model: solved on the host in float64, never staged into a trace.
-  return onHost(() => np.linalg.solve(np.array(rows, { dtype: 'float64' }), np.array(rhs, { dtype: 'float64' })).js() as number[]);
-}
+/** pyhf's order of modifier types, which is the order of the parameter sets. */
+const TYPE_ORDER: readonly ModifierType[] = ['histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror'];
+type Constraint = 'none' | 'normal' | 'poisson';
+const CONSTRAINT: Record<ModifierType, Constraint> = {
+  histosys: 'normal', lumi: 'normal', normfactor: 'none', normsys: 'normal', shapefactor: 'none', shapesys: 'poisson', staterror: 'normal',
+};
+const PER_BIN = (t: ModifierType): boolean => t === 'shapesys' || t === 'staterror' || t === 'shapefactor';
+/** Which config fields a type accepts besides inits, bounds, fixed. */
+const CONFIG_FIELDS: Record<ModifierType, readonly string[]> = {
+  histosys: ['auxdata'], normsys: ['auxdata'], lumi: ['auxdata', 'sigmas'], staterror: ['auxdata', 'sigmas'],
+  shapesys: ['auxdata', 'factors'], normfactor: [], shapefactor: [],
+};
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Code 1: hi^α for α >= 0, lo^-α for α < 0 (hi, lo relative to nominal). */
-export function interpCode1(alpha: ArrayOrNumbers, hi: number, lo: number): Array {
-  const a = np.asarray(alpha);
-  return np.where(np.greaterEqual(a, 0), np.exp(np.multiply(a, Math.log(hi))), np.exp(np.multiply(a, -Math.log(lo))));
+/** A modifier as met in the walk over sorted channels and samples. */
+interface Use { m: Modifier; path: string; channel: string; sample: number; nominal: number[] }
+interface SetBuild {
+  name: string;
+  type: ModifierType;
+  types: Set<ModifierType>;
+  uses: Use[];
+  /** Per-bin sets: the global bins, ascending. */
+  bins: number[];
+  offset: number;
+  size: number;
+  init: number[];
+  bounds: [number, number][];
+  fixed: boolean[];
+  aux: number[];
+  /** Gaussian widths or Poisson factors per component. */
+  scale: number[];
+  constraint: Constraint;
 }
-
-/** Code 4: code 1 for |α| >= 1, and the matching sixth-order polynomial inside (pyhf's code4, α0 = 1). */
-export function interpCode4(alpha: ArrayOrNumbers, hi: number, lo: number): Array {
-  const a = np.asarray(alpha);
-  const c = code4Coefficients(hi, lo, 1);
-  let poly: Array = np.fullLike(a, c[5]);
-  for (let i = 4; i >= 0; i--) poly = np.add(np.multiply(poly, a), c[i]);
-  poly = np.add(np.multiply(poly, a), 1);
-  const upper = np.exp(np.multiply(a, Math.log(hi)));
-  const lower = np.exp(np.multiply(a, -Math.log(lo)));
-  return np.where(np.greaterEqual(a, 1), upper, np.where(np.greater(a, -1), poly, lower));
-}
-
-interface SetBuild extends ParameterInfo { init: number[]; bounds: [number, number][]; fixed: boolean[]; aux: number[]; tau?: number[]; mask?: boolean[] }
 
 export function histfactory(spec: HistFactorySpec): HistFactoryModel {
-  const interp = spec.interpolation ?? 'code4';
-  if (interp !== 'code1' && interp !== 'code4') throw new Error(`histfactory: unknown interpolation '${String(interp)}' (use 'code1' or 'code4')`);
-  const sets = new Map<string, SetBuild>();
-  const chanOffsets: number[] = [];
+  const problems: string[] = [];
+  const settings = validateSpec(spec, problems);
+  if (problems.length) throw new SpecError(problems);
+
+  // ---- Layout: channels by name, samples by name (pyhf's mega-samples: every sample spans every bin).
+  const channels = spec.channels.map((c, ci) => ({ c, ci })).sort((a, b) => cmp(a.c.name, b.c.name));
+  const nBins = new Map<string, number>(), chOffset = new Map<string, number>();
   let nMain = 0;
-  for (const ch of spec.channels) {
-    chanOffsets.push(nMain);
-    const nb = ch.samples[0]?.data.length ?? 0;
-    for (const s of ch.samples) {
-      if (s.data.length !== nb) throw new Error(`histfactory: sample '${s.name}' in channel '${ch.name}' has ${s.data.length} bins, expected ${nb}`);
-      for (const m of s.modifiers) {
-        const prev = sets.get(m.name);
-        if (prev && prev.type !== m.type) throw new Error(`histfactory: modifier '${m.name}' is used as both ${prev.type} and ${m.type}`);
-        if (m.type === 'normfactor') {
-          if (!prev) sets.set(m.name, { name: m.name, type: m.type, offset: 0, size: 1, constrained: false, init: [1], bounds: [[0, 10]], fixed: [false], aux: [] });
-        } else if (m.type === 'normsys') {
-          if (!(m.data?.hi > 0 && m.data?.lo > 0)) throw new Error(`histfactory: normsys '${m.name}' needs data { hi, lo } > 0`);
-          if (!prev) sets.set(m.name, { name: m.name, type: m.type, offset: 0, size: 1, constrained: true, init: [0], bounds: [[-5, 5]], fixed: [false], aux: [0] });
-        } else if (m.type === 'shapesys') {
-          if (prev) throw new Error(`histfactory: shapesys '${m.name}' appears more than once`);
-          if (m.data.length !== nb) throw new Error(`histfactory: shapesys '${m.name}' has ${m.data.length} entries, expected ${nb}`);
-          const mask = m.data.map((d, i) => d > 0 && s.data[i] > 0);
-          const tau = m.data.map((d, i) => (mask[i] ? (s.data[i] / d) ** 2 : 1));
-          sets.set(m.name, {
-            name: m.name, type: m.type, offset: 0, size: nb, constrained: true,
-            init: tau.map(() => 1), bounds: tau.map(() => [1e-10, 10] as [number, number]),
-            fixed: mask.map((k) => !k), aux: tau.filter((_, i) => mask[i]), tau, mask,
-          });
-        } else {
-          throw new Error(`histfactory: unsupported modifier type '${(m as { type: string }).type}'`);
+  for (const { c } of channels) { chOffset.set(c.name, nMain); nBins.set(c.name, c.samples[0].data.length); nMain += c.samples[0].data.length; }
+  const sampleNames = [...new Set(spec.channels.flatMap((c) => c.samples.map((s) => s.name)))].sort(cmp);
+  const S = sampleNames.length, B = nMain;
+  const nominal = new Float64Array(S * B);
+
+  // ---- Walk as pyhf does, registering parameter sets in first-met order per type.
+  const sets = new Map<string, SetBuild>();
+  const metOrder = new Map<ModifierType, string[]>(TYPE_ORDER.map((t) => [t, []]));
+  const uses: Use[] = [];
+  for (const { c, ci } of channels) {
+    const samples = c.samples.map((s, si) => ({ s, si })).sort((a, b) => cmp(a.s.name, b.s.name));
+    for (const { s, si } of samples) {
+      const k = sampleNames.indexOf(s.name);
+      nominal.set(s.data, k * B + chOffset.get(c.name)!);
+      const mods = s.modifiers.map((m, mi) => ({ m, mi })).sort((a, b) => cmp(a.m.name, b.m.name) || cmp(a.m.type, b.m.type));
+      for (const { m, mi } of mods) {
+        const use: Use = { m, path: `channels[${ci}].samples[${si}].modifiers[${mi}]`, channel: c.name, sample: k, nominal: s.data };
+        uses.push(use);
+        const met = metOrder.get(m.type)!;
+        if (!met.includes(m.name)) met.push(m.name);
+        let set = sets.get(m.name);
+        if (!set) {
+          set = { name: m.name, type: m.type, types: new Set(), uses: [], bins: [], offset: 0, size: 0, init: [], bounds: [], fixed: [], aux: [], scale: [], constraint: CONSTRAINT[m.type] };
+          sets.set(m.name, set);
+        }
+        const other = [...set.types].find((t) => t !== m.type && !((t === 'normsys' || t === 'histosys') && (m.type === 'normsys' || m.type === 'histosys')));
+        if (other) problems.push(`${use.path}: '${m.name}' is a ${m.type} here but a ${other} at ${set.uses.find((u) => u.m.type === other)!.path}; use distinct names for different modifier types`);
+        set.types.add(m.type);
+        set.uses.push(use);
+      }
+    }
+  }
+
+  // ---- Parameter sets: sizes, defaults, per-bin layouts.
+  for (const set of sets.values()) {
+    const t = set.types.has('histosys') ? 'histosys' : set.uses[0].m.type;
+    set.type = t;
+    set.constraint = CONSTRAINT[t];
+    if (!PER_BIN(t)) {
+      set.size = 1;
+      if (t === 'normfactor') Object.assign(set, { init: [1], bounds: [[0, 10]], fixed: [false] });
+      else if (t === 'lumi') Object.assign(set, { init: [NaN], bounds: [[NaN, NaN]], fixed: [false], aux: [NaN], scale: [NaN] });
+      else Object.assign(set, { init: [0], bounds: [[-5, 5]], fixed: [false], aux: [0], scale: [1] });
+      continue;
+    }
+    let chans = [...new Set(set.uses.map((u) => u.channel))].sort(cmp);
+    // After these problems the set keeps the first use's channel, so that later checks stay meaningful.
+    if (t === 'shapesys' && set.uses.length > 1) {
+      problems.push(`${set.uses[1].path}: shapesys '${set.name}' is already used at ${set.uses[0].path}; a shapesys cannot be shared (pyhf), give each its own name`);
+      chans = [set.uses[0].channel];
+    }
+    if (t === 'shapefactor' && chans.length > 1) {
+      const u = set.uses.find((x) => x.channel !== set.uses[0].channel)!;
+      problems.push(`${u.path}: shapefactor '${set.name}' spans channels ${chans.map((c) => `'${c}'`).join(', ')}; pyhf supports a shapefactor within one channel only`);
+      chans = [set.uses[0].channel];
+    }
+    if (t === 'staterror') {
+      // pyhf requires every sample carrying it to carry it in the same bins.
+      const bySample = new Map<number, Set<string>>();
+      for (const u of set.uses) { if (!bySample.has(u.sample)) bySample.set(u.sample, new Set()); bySample.get(u.sample)!.add(u.channel); }
+      for (const [k, cs] of bySample) {
+        if (cs.size !== chans.length) {
+          const u = set.uses.find((x) => x.sample === k)!;
+          problems.push(`${u.path}: staterror '${set.name}' spans channels ${chans.map((c) => `'${c}'`).join(', ')}, but sample '${sampleNames[k]}' carries it only in ${[...cs].map((c) => `'${c}'`).join(', ')}; a staterror must cover the same bins in every sample (pyhf)`);
         }
       }
     }
-    nMain += nb;
+    for (const c of chans) for (let b = 0; b < nBins.get(c)!; b++) set.bins.push(chOffset.get(c)! + b);
+    const n = set.size = set.bins.length;
+    if (t === 'shapefactor') {
+      Object.assign(set, { init: globalThis.Array(n).fill(1), bounds: globalThis.Array.from({ length: n }, () => [0, 10]), fixed: globalThis.Array(n).fill(false) });
+    } else if (t === 'shapesys') {
+      const nom = set.uses[0].nominal, unc = set.uses[0].m.data as number[];
+      const valid = nom.map((v, i) => v > 0 && unc[i] > 0);
+      const tau = nom.map((v, i) => (valid[i] ? (v * v) / (unc[i] * unc[i]) : 1));
+      Object.assign(set, { init: globalThis.Array(n).fill(1), bounds: globalThis.Array.from({ length: n }, () => [1e-10, 10]), fixed: valid.map((v) => !v), aux: [...tau], scale: [...tau] });
+    } else {
+      const sigmas = set.bins.map((b) => {
+        const carrying = set.uses.filter((u) => { const o = chOffset.get(u.channel)!; return b >= o && b < o + nBins.get(u.channel)!; });
+        const tot = carrying.reduce((acc, u) => acc + u.nominal[b - chOffset.get(u.channel)!], 0);
+        if (!(tot > 0)) return 0;
+        return Math.sqrt(carrying.reduce((acc, u) => acc + ((u.m.data as number[])[b - chOffset.get(u.channel)!] / tot) ** 2, 0));
+      });
+      Object.assign(set, { init: globalThis.Array(n).fill(1), bounds: globalThis.Array.from({ length: n }, () => [1e-10, 10]), fixed: sigmas.map((s) => s === 0), aux: globalThis.Array(n).fill(1), scale: sigmas.map((s) => (s === 0 ? 1 : s)) });
+    }
   }
-  // pyhf's order: parameter sets sorted by name.
-  const ordered = [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  // ---- pyhf's order of the sets.
+  const ordered: SetBuild[] = [];
+  for (const t of TYPE_ORDER) {
+    const names = t === 'staterror' ? [...metOrder.get(t)!].sort(cmp) : metOrder.get(t)!;
+    for (const name of names) { const s = sets.get(name)!; if (!ordered.includes(s)) ordered.push(s); }
+  }
+
+  // ---- Measurement config.
+  const configs = new Map<string, { cfg: ParameterConfig; path: string }>((spec.parameters ?? []).map((cfg, i) => [cfg.name, { cfg, path: `parameters[${i}]` }]));
+  for (const set of ordered) {
+    const entry = configs.get(set.name);
+    if (set.type === 'lumi' && !(entry?.cfg.auxdata && entry.cfg.sigmas)) {
+      problems.push(`${entry?.path ?? 'parameters'}: the lumi parameter needs a config { name: 'lumi', auxdata: [value], sigmas: [σ] } (optionally inits, bounds) in the spec's parameters`);
+    }
+    if (!entry) continue;
+    const { cfg, path } = entry;
+    for (const k of ['auxdata', 'sigmas', 'factors'] as const) {
+      if (cfg[k] !== undefined && !CONFIG_FIELDS[set.type].includes(k)) problems.push(`${path}.${k}: a ${set.type} parameter does not use ${k}`);
+    }
+    for (const k of ['inits', 'bounds', 'auxdata', 'sigmas', 'factors'] as const) {
+      const v = cfg[k];
+      if (v !== undefined && v.length !== set.size) problems.push(`${path}.${k}: has ${v.length} entries, expected ${set.size} (the size of ${set.type} '${set.name}')`);
+    }
+    if (set.type === 'lumi') {
+      const aux = cfg.auxdata?.[0] ?? NaN;
+      set.aux = [aux]; set.scale = [cfg.sigmas?.[0] ?? NaN]; set.init = [aux]; set.bounds = [[0, 10 * aux]];
+    }
+    if (cfg.inits?.length === set.size) set.init = [...cfg.inits];
+    if (cfg.bounds?.length === set.size) set.bounds = cfg.bounds.map(([a, b]) => [a, b] as [number, number]);
+    if (cfg.fixed !== undefined) set.fixed = set.fixed.map(() => cfg.fixed!);
+    if (cfg.auxdata?.length === set.size && set.constraint !== 'none') set.aux = [...cfg.auxdata];
+    if (cfg.sigmas?.length === set.size && set.constraint === 'normal') set.scale = [...cfg.sigmas];
+    if (cfg.factors?.length === set.size && set.constraint === 'poisson') set.scale = [...cfg.factors];
+  }
+  // pyhf's default poi_name is 'mu'; without a normfactor 'mu', the first normfactor by name.
+  const normfactors = ordered.filter((s) => s.type === 'normfactor').map((s) => s.name).sort(cmp);
+  const poi = spec.poi ?? (normfactors.includes('mu') ? 'mu' : normfactors[0] ?? '');
+  if (spec.poi !== undefined && !sets.has(spec.poi)) problems.push(`poi: '${spec.poi}' is not a parameter of the model (parameters: ${ordered.map((s) => s.name).join(', ')})`);
+  if (problems.length) throw new SpecError(problems);
+
+  // ---- Flat parameter vectors and auxiliary data.
   const names: string[] = [], init: number[] = [], bounds: [number, number][] = [], fixed: boolean[] = [], constrained: boolean[] = [];
-  const auxdata: number[] = [];
+  const auxdata: number[] = [], auxPar: number[] = [], auxKind: Constraint[] = [], auxScale: number[] = [];
   let off = 0;
   for (const s of ordered) {
     s.offset = off;
-    off += s.size;
     for (let i = 0; i < s.size; i++) {
-      names.push(s.size === 1 && s.type !== 'shapesys' ? s.name : `${s.name}[${i}]`);
-      constrained.push(s.constrained && !(s.mask && !s.mask[i]));
+      names.push(PER_BIN(s.type) ? `${s.name}[${i}]` : s.name);
+      constrained.push(s.constraint !== 'none');
+      if (s.constraint !== 'none') { auxdata.push(s.aux[i]); auxPar.push(off + i); auxKind.push(s.constraint); auxScale.push(s.scale[i]); }
     }
-    const cfg = spec.parameters?.find((p) => p.name === s.name);
-    init.push(...(cfg?.inits ?? s.init));
-    bounds.push(...(cfg?.bounds ?? s.bounds));
-    fixed.push(...(cfg?.fixed !== undefined ? s.fixed.map(() => cfg.fixed!) : s.fixed));
-    auxdata.push(...s.aux);
+    init.push(...s.init); bounds.push(...s.bounds); fixed.push(...s.fixed);
+    off += s.size;
   }
-  const poi = spec.poi ?? ordered.find((s) => s.type === 'normfactor')?.name ?? '';
-  const poiSet = sets.get(poi);
-  if (spec.poi !== undefined && !poiSet) throw new Error(`histfactory: poi '${spec.poi}' is not a parameter`);
-  const poiIndex = poiSet ? poiSet.offset : -1;
+  const nPars = off;
   const nAux = auxdata.length;
+  const poiIndex = sets.get(poi)?.offset ?? -1;
+
+  // ---- Expected data as gathers. Multiplicative sources live in pe = [pars, normsys factors, 1].
+  // Factors constant over a (sample, channel) block (normfactor, lumi, normsys) multiply per
+  // block and are then spread over the block's bins; per-bin factors (shapesys, staterror,
+  // shapefactor) multiply per cell (sample, bin). Histosys shifts live in de = [shifts, 0],
+  // summed per cell likewise.
+  const nsAlpha: number[] = [], nsHi: number[] = [], nsLo: number[] = [];
+  const hsAlpha: number[] = [], hsHi: number[] = [], hsLo: number[] = [], hsNom: number[] = [];
+  const C = channels.length;
+  const chIndex = new Map(channels.map(({ c }, i) => [c.name, i]));
+  const blockSrc: number[][] = globalThis.Array.from({ length: S * C }, () => []);
+  const factorSrc: number[][] = globalThis.Array.from({ length: S * B }, () => []);
+  const shiftSrc: number[][] = globalThis.Array.from({ length: S * B }, () => []);
+  for (const u of uses) {
+    const set = sets.get(u.m.name)!;
+    const o = chOffset.get(u.channel)!, nb = nBins.get(u.channel)!;
+    const cell = (b: number) => u.sample * B + o + b;
+    switch (u.m.type) {
+      case 'normfactor': case 'lumi':
+        blockSrc[u.sample * C + chIndex.get(u.channel)!].push(set.offset);
+        break;
+      case 'shapefactor': case 'shapesys': case 'staterror':
+        for (let b = 0; b < nb; b++) factorSrc[cell(b)].push(set.offset + set.bins.indexOf(o + b));
+        break;
+      case 'normsys': {
+        const j = nsAlpha.length;
+        nsAlpha.push(set.offset); nsHi.push(u.m.data.hi); nsLo.push(u.m.data.lo);
+        blockSrc[u.sample * C + chIndex.get(u.channel)!].push(nPars + j);
+        break;
+      }
+      case 'histosys':
+        for (let b = 0; b < nb; b++) {
+          shiftSrc[cell(b)].push(hsAlpha.length);
+          hsAlpha.push(set.offset); hsHi.push(u.m.data.hi_data[b]); hsLo.push(u.m.data.lo_data[b]); hsNom.push(u.nominal[b]);
+        }
+        break;
+    }
+  }
+  const ONE = nPars + nsAlpha.length, ZERO = hsAlpha.length;
+  const rows = (src: number[][], pad: number): number[][] => {
+    const k = Math.max(0, ...src.map((l) => l.length));
+    return globalThis.Array.from({ length: k }, (_, r) => src.map((l) => l[r] ?? pad));
+  };
+  const blockRows = rows(blockSrc, ONE), factorRows = rows(factorSrc, ONE), shiftRows = rows(shiftSrc, ZERO);
+  const cellBlock = globalThis.Array.from({ length: S * B }, (_, i) => {
+    const k = Math.floor(i / B), b = i % B;
+    return k * C + channels.findIndex(({ c }) => b < chOffset.get(c.name)! + nBins.get(c.name)!);
+  });
+  const nsCode: InterpCode = settings.normsys, hsCode: InterpCode = settings.histosys;
+  const nominalList = globalThis.Array.from(nominal);
 
   const asPars = (pars: ArrayOrNumbers): Array => {
-    const p = np.asarray(pars);
-    if (p.ndim !== 1 || p.shape[0] !== names.length) throw new Error(`histfactory: expected ${names.length} parameters (${names.join(', ')}), got shape [${p.shape.join(', ')}]`);
+    const p = np.asarray(pars as ArrayOrScalar);
+    if (p.ndim !== 1 || p.shape[0] !== nPars) throw new Error(`histfactory: expected ${nPars} parameters (${names.join(', ')}), got shape [${p.shape.join(', ')}]`);
     return p.dtype === 'float64' || p.dtype === 'float32' ? p : p.astype('float64');
   };
-  const scalar = (p: Array, i: number): Array => p.slice(i);
+  const consts = (p: Array, v: readonly number[]): Array => np.array(v as number[], { dtype: p.dtype, device: p.device });
+  /** x[idx]: a slice when idx is a contiguous run, else a gather. */
+  const gather = (x: Array, idx: readonly number[]): Array => {
+    if (idx.every((v, i) => v === idx[0] + i)) return idx.length === x.shape[0] ? x : x.slice([idx[0], idx[0] + idx.length]);
+    return np.take(x, np.array(idx as number[], { dtype: 'int32', device: x.device }), 0, { mode: 'promise_in_bounds' });
+  };
 
   function expectedData(parsIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
-    const perChannel = spec.channels.map((ch) => {
-      let total: Array | null = null;
-      for (const s of ch.samples) {
-        let rate: Array = np.array(s.data, { dtype: p.dtype, device: p.device });
-        for (const m of s.modifiers) {
-          const set = sets.get(m.name)!;
-          if (m.type === 'normfactor') rate = np.multiply(rate, scalar(p, set.offset));
-          else if (m.type === 'normsys') {
-            const f = interp === 'code1' ? interpCode1(scalar(p, set.offset), m.data.hi, m.data.lo) : interpCode4(scalar(p, set.offset), m.data.hi, m.data.lo);
-            rate = np.multiply(rate, f);
-          } else {
-            rate = np.multiply(rate, p.slice([set.offset, set.offset + set.size]));
-          }
-        }
-        total = total ? np.add(total, rate) : rate;
+    let base: Array = consts(p, nominalList);
+    if (shiftRows.length) {
+      const d = interpolate(hsCode, gather(p, hsAlpha), hsLo, hsNom, hsHi);
+      const de = np.concatenate([d, np.zeros([1], { dtype: p.dtype, device: p.device })]);
+      for (const r of shiftRows) base = np.add(base, gather(de, r));
+    }
+    if (blockRows.length || factorRows.length) {
+      const parts: Array[] = [p];
+      if (nsAlpha.length) {
+        const r = interpolate(nsCode, gather(p, nsAlpha), nsLo, nsAlpha.map(() => 1), nsHi);
+        parts.push(isMultiplicative(nsCode) ? r : np.add(r, 1));
       }
-      return total ?? np.zeros([0], { dtype: p.dtype, device: p.device });
-    });
-    return perChannel.length === 1 ? perChannel[0] : np.concatenate(perChannel);
+      parts.push(np.ones([1], { dtype: p.dtype, device: p.device }));
+      const pe = np.concatenate(parts);
+      if (blockRows.length) {
+        let f = gather(pe, blockRows[0]);
+        for (const r of blockRows.slice(1)) f = np.multiply(f, gather(pe, r));
+        // One channel: spread by broadcasting; several: by one gather.
+        base = np.multiply(base, C === 1 ? np.ravel(np.broadcastTo(np.reshape(f, [S, 1]), [S, B])) : gather(f, cellBlock));
+      }
+      for (const r of factorRows) base = np.multiply(base, gather(pe, r));
+    }
+    return S === 1 ? base : np.sum(np.reshape(base, [S, B]), 0);
   }
 
-  /** Per constrained set: [expected aux, constraint log-density given observed aux]. */
-  function constraintTerms(p: Array, aux: Array | null): { expected: Array[]; logp: Array } {
-    const expected: Array[] = [];
-    let logp: Array = np.zeros([], { dtype: p.dtype, device: p.device });
-    let a = 0;
-    for (const s of ordered) {
-      if (!s.constrained) continue;
-      if (s.type === 'normsys') {
-        const alpha = p.slice([s.offset, s.offset + 1]);
-        expected.push(alpha);
-        if (aux) logp = np.add(logp, np.sum(normalLogPdf(aux.slice([a, a + 1]), alpha, 1)));
-        a += 1;
-      } else if (s.type === 'shapesys') {
-        const idx = s.mask!.map((k, i) => (k ? i : -1)).filter((i) => i >= 0);
-        if (!idx.length) continue;
-        const gammas = np.stack(idx.map((i) => p.slice(s.offset + i)));
-        const tau = np.array(idx.map((i) => s.tau![i]), { dtype: p.dtype, device: p.device });
-        const rate = np.multiply(gammas, tau);
-        expected.push(rate);
-        if (aux) logp = np.add(logp, np.sum(poissonLogPmf(aux.slice([a, a + idx.length]), rate)));
-        a += idx.length;
-      }
+  const normalIdx = auxKind.flatMap((k, i) => (k === 'normal' ? [i] : []));
+  const poissonIdx = auxKind.flatMap((k, i) => (k === 'poisson' ? [i] : []));
+  const sigmas = normalIdx.map((i) => auxScale[i]);
+  const factors = poissonIdx.map((i) => auxScale[i]);
+
+  function constraintLogp(p: Array, aux: Array): Array {
+    let logp: Array | null = null;
+    if (normalIdx.length) {
+      const sig = sigmas.every((s) => s === 1) ? 1 : consts(p, sigmas);
+      logp = np.sum(normalLogPdf(gather(aux, normalIdx), gather(p, normalIdx.map((i) => auxPar[i])), sig));
     }
-    return { expected, logp };
+    if (poissonIdx.length) {
+      const rate = np.multiply(gather(p, poissonIdx.map((i) => auxPar[i])), consts(p, factors));
+      const t = np.sum(poissonLogPmf(gather(aux, poissonIdx), rate));
+      logp = logp ? np.add(logp, t) : t;
+    }
+    return logp ?? np.zeros([], { dtype: p.dtype, device: p.device });
   }
 
   function expectedAuxdata(parsIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
-    const { expected } = constraintTerms(p, null);
-    return expected.length ? np.concatenate(expected) : np.zeros([0], { dtype: p.dtype, device: p.device });
+    if (!nAux) return np.zeros([0], { dtype: p.dtype, device: p.device });
+    const g = gather(p, auxPar);
+    const scale = auxKind.map((k, i) => (k === 'poisson' ? auxScale[i] : 1));
+    return scale.every((s) => s === 1) ? g : np.multiply(g, consts(p, scale));
   }
 
   function logpdf(parsIn: ArrayOrNumbers, dataIn: ArrayOrNumbers): Array {
     const p = asPars(parsIn);
-    let d = np.asarray(dataIn);
+    let d = np.asarray(dataIn as ArrayOrScalar);
     if (d.dtype !== p.dtype) d = d.astype(p.dtype);
     if (d.ndim !== 1 || (d.shape[0] !== nMain && d.shape[0] !== nMain + nAux)) {
       throw new Error(`histfactory: data must have ${nMain} (main) or ${nMain + nAux} (main + aux) entries, got shape [${d.shape.join(', ')}]`);
     }
-    const main = d.shape[0] === nMain + nAux ? d.slice([0, nMain]) : d;
-    const aux = d.shape[0] === nMain + nAux ? d.slice([nMain, nMain + nAux]) : np.array(auxdata, { dtype: p.dtype, device: p.device });
+    const full = d.shape[0] === nMain + nAux;
+    const main = full && nAux ? d.slice([0, nMain]) : d;
     const mainTerm = np.sum(poissonLogPmf(main, expectedData(p)));
-    return nAux ? np.add(mainTerm, constraintTerms(p, aux).logp) : mainTerm;
+    if (!nAux) return mainTerm;
+    const aux = full ? d.slice([nMain, nMain + nAux]) : consts(p, auxdata);
+    return np.add(mainTerm, constraintLogp(p, aux));
   }
 
   return {
     spec,
-    parameters: { names, init, bounds, fixed, constrained, sets: ordered.map(({ name, type, offset, size, constrained: c }) => ({ name, type, offset, size, constrained: c })), poiIndex, poi },
+    parameters: { names, init, bounds, fixed, constrained, sets: ordered.map(({ name, type, offset, size, constraint }) => ({ name, type, offset, size, constrained: constraint !== 'none' })), poiIndex, poi },
+    channels: channels.map(({ c }) => c.name),
     nMain,
     nAux,
     auxdata,

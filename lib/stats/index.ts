@@ -1,11 +1,12 @@
 /**
- * `stats`: log-densities (differentiable) and a HistFactory-style binned likelihood in the spirit
- * of pyhf, with Newton fits, pyhf's test statistics, asymptotic hypothesis tests and upper limits.
+ * `stats`: log-densities (differentiable), pyhf's HistFactory likelihoods (every modifier, its
+ * interpolation codes, workspaces and patchsets), Newton fits, pyhf's test statistics, asymptotic
+ * hypothesis tests, upper limits and their plots.
  */
 export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 
-export { histfactory, interpCode1, interpCode4, code4Coefficients } from './histfactory.js';
-export type { HistFactorySpec, HistFactoryModel, Modifier, Sample, Channel, ParameterInfo } from './histfactory.js';
+export { histfactory, interpCode1, interpCode4, code4Coefficients, interpolate, interpFactor, SpecError, MODIFIER_TYPES } from './histfactory.js';
+export type { HistFactorySpec, HistFactoryModel, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
 export { fit } from './infer.js';
 export type { FitOptions, FitResult } from './infer.js';
 export { clsAsymptotic, fixedPoiFit, hypotest, profileLikelihood, q0, qmu, qmuTilde, tmu, tmuTilde, upperLimit } from './hypotest.js';
