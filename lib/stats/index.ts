@@ -14,3 +14,7 @@ export type { ClsResult, HypotestOptions, HypotestResult, ProfileScan, TestStat,
 
 export * as plots from './plots.js';
 export type { PlotOptions, Pull } from './plots.js';
+export { workspace, patchset, Workspace, Patchset, WorkspaceError } from './workspace.js';
+export type { WorkspaceSpec, WorkspaceModelOptions, Observation, Measurement, PatchsetSpec } from './workspace.js';
+export { applyJsonPatch } from './json-patch.js';
+export type { JsonPatchOp } from './json-patch.js';

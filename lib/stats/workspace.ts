@@ -1,0 +1,251 @@
+/**
+ * pyhf workspaces (schema 1.0.0): channels, observations and measurements in one JSON document, as
+ * analyses publish their likelihoods on HEPData, and patchsets, the JSON patches that turn the
+ * background-only workspace into each signal hypothesis. A Workspace is immutable: patch, prune,
+ * rename and combine return new ones (immer shares what they leave untouched).
+ */
+import { produce } from 'immer';
+import { type HistFactoryModel, histfactory } from './histfactory.js';
+import { type JsonPatchOp, applyJsonPatch } from './json-patch.js';
+import { type Channel, type ModifierSettings, type ModifierType, type ParameterConfig, SpecError, validateSpec } from './spec.js';
+
+export interface Observation { name: string; data: number[] }
+export interface Measurement { name: string; config: { poi: string; parameters: ParameterConfig[] } }
+/** pyhf's workspace JSON. */
+export interface WorkspaceSpec {
+  channels: Channel[];
+  observations: Observation[];
+  measurements: Measurement[];
+  version: string;
+}
+
+export interface WorkspaceModelOptions {
+  /** The measurement whose POI and parameter configs the model takes (default: the first). */
+  measurementName?: string;
+  /** Interpolation codes per modifier type (pyhf's modifier_settings). */
+  modifierSettings?: ModifierSettings;
+  /** Overrides the measurement's POI. */
+  poiName?: string;
+}
+
+/** A workspace's or patchset's problems, all at once, each with its JSON path (a SpecError, as a model's). */
+export class WorkspaceError extends SpecError {
+  constructor(problems: readonly string[], heading: string) {
+    super(problems);
+    this.name = 'WorkspaceError';
+    this.message = `${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((q) => `  - ${q}`).join('\n')}`;
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+/** Every problem of a workspace document (channel contents are checked as a HistFactory spec). */
+function validateWorkspace(ws: unknown): string[] {
+  const problems: string[] = [];
+  if (!isObj(ws)) return [`(root): a workspace is an object with channels, observations, measurements and version, got ${show(ws)}`];
+  for (const k of Object.keys(ws)) if (!['channels', 'observations', 'measurements', 'version'].includes(k)) problems.push(`${k}: unknown property (valid: channels, observations, measurements, version)`);
+  if (ws.version !== '1.0.0') problems.push(`version: expected '1.0.0' (pyhf's workspace schema), got ${show(ws.version)}`);
+  validateSpec({ channels: ws.channels }, problems);
+  const channels = Array.isArray(ws.channels) ? ws.channels.filter(isObj) : [];
+  const bins = new Map(channels.map((c) => [String(c.name), Array.isArray(c.samples) && isObj(c.samples[0]) && Array.isArray(c.samples[0].data) ? c.samples[0].data.length : -1]));
+  if (!Array.isArray(ws.observations)) problems.push(`observations: expected a list of { name, data }, got ${show(ws.observations)}`);
+  else {
+    const seen = new Set<string>();
+    ws.observations.forEach((o, i) => {
+      if (!isObj(o) || typeof o.name !== 'string' || !Array.isArray(o.data) || !o.data.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        problems.push(`observations[${i}]: expected { name: string, data: number[] }, got ${show(o)}`);
+        return;
+      }
+      if (seen.has(o.name)) problems.push(`observations[${i}].name: '${o.name}' is observed twice`);
+      seen.add(o.name);
+      const n = bins.get(o.name);
+      if (n === undefined) problems.push(`observations[${i}].name: no channel is called '${o.name}' (channels: ${[...bins.keys()].join(', ')})`);
+      else if (n >= 0 && o.data.length !== n) problems.push(`observations[${i}].data: ${o.data.length} bins, but channel '${o.name}' has ${n}`);
+    });
+    for (const c of bins.keys()) if (!seen.has(c)) problems.push(`observations: channel '${c}' has no observation`);
+  }
+  if (!Array.isArray(ws.measurements) || ws.measurements.length === 0) problems.push(`measurements: expected a non-empty list of { name, config: { poi, parameters } }, got ${show(ws.measurements)}`);
+  else {
+    ws.measurements.forEach((m, i) => {
+      if (!isObj(m) || typeof m.name !== 'string') { problems.push(`measurements[${i}]: expected { name, config }, got ${show(m)}`); return; }
+      if (!isObj(m.config) || typeof m.config.poi !== 'string') problems.push(`measurements[${i}].config.poi: expected the name of the parameter of interest, got ${show(isObj(m.config) ? m.config.poi : m.config)}`);
+      else if (!Array.isArray(m.config.parameters)) problems.push(`measurements[${i}].config.parameters: expected a list of parameter configs, got ${show(m.config.parameters)}`);
+    });
+    const names = ws.measurements.filter(isObj).map((m) => m.name);
+    names.forEach((n, i) => { if (names.indexOf(n) !== i) problems.push(`measurements[${i}].name: '${String(n)}' is used twice`); });
+  }
+  return problems;
+}
+
+/** An immutable pyhf workspace: build models and data from it, patch, prune, rename, combine. */
+export class Workspace {
+  readonly spec: WorkspaceSpec;
+
+  constructor(spec: unknown) {
+    const problems = validateWorkspace(spec);
+    if (problems.length) throw new WorkspaceError(problems, 'stats.workspace: invalid workspace');
+    // Frozen (immer freezes what produce returns): edits go through the methods below.
+    this.spec = produce(spec as WorkspaceSpec, () => {});
+  }
+
+  get channelNames(): string[] { return this.spec.channels.map((c) => c.name).sort(); }
+  get measurementNames(): string[] { return this.spec.measurements.map((m) => m.name); }
+  get sampleNames(): string[] { return [...new Set(this.spec.channels.flatMap((c) => c.samples.map((s) => s.name)))].sort(); }
+  get modifierNames(): string[] { return [...new Set(this.spec.channels.flatMap((c) => c.samples.flatMap((s) => s.modifiers.map((m) => m.name))))].sort(); }
+
+  measurement(name?: string): Measurement {
+    const ms = this.spec.measurements;
+    const m = name === undefined ? ms[0] : ms.find((x) => x.name === name);
+    if (!m) throw new Error(`stats.workspace: no measurement '${name}' (measurements: ${this.measurementNames.join(', ')})`);
+    return m;
+  }
+
+  /** The HistFactory model of a measurement (its POI and parameter configs). */
+  model(opts: WorkspaceModelOptions = {}): HistFactoryModel {
+    const m = this.measurement(opts.measurementName);
+    return histfactory({
+      channels: this.spec.channels,
+      poi: opts.poiName ?? m.config.poi,
+      parameters: m.config.parameters,
+      ...(opts.modifierSettings ? { modifierSettings: opts.modifierSettings } : {}),
+    });
+  }
+
+  /** The observed main bins in the model's channel order, followed by its auxiliary data unless `includeAuxdata` is false. */
+  data(model: HistFactoryModel, opts: { includeAuxdata?: boolean } = {}): number[] {
+    const byName = new Map(this.spec.observations.map((o) => [o.name, o.data]));
+    const main = model.channels.flatMap((c) => {
+      const d = byName.get(c);
+      if (!d) throw new Error(`stats.workspace.data: the model has channel '${c}', which this workspace does not observe`);
+      return d;
+    });
+    return opts.includeAuxdata === false ? main : [...main, ...model.auxdata];
+  }
+
+  /** A new workspace with a JSON patch (RFC 6902) applied, e.g. one signal hypothesis of a patchset. */
+  patch(ops: readonly JsonPatchOp[]): Workspace {
+    return new Workspace(applyJsonPatch(this.spec, ops, 'stats.workspace.patch'));
+  }
+
+  /** A new workspace without the named modifiers, modifier types, samples, channels or measurements (pyhf's prune). */
+  prune(what: { modifiers?: readonly string[]; modifierTypes?: readonly ModifierType[]; samples?: readonly string[]; channels?: readonly string[]; measurements?: readonly string[] }): Workspace {
+    const has = (list: readonly string[] | undefined, v: string) => !!list?.includes(v);
+    return new Workspace(produce(this.spec, (ws) => {
+      ws.channels = ws.channels.filter((c) => !has(what.channels, c.name));
+      ws.observations = ws.observations.filter((o) => !has(what.channels, o.name));
+      ws.measurements = ws.measurements.filter((m) => !has(what.measurements, m.name));
+      for (const c of ws.channels) {
+        c.samples = c.samples.filter((s) => !has(what.samples, s.name));
+        for (const s of c.samples) s.modifiers = s.modifiers.filter((m) => !has(what.modifiers, m.name) && !what.modifierTypes?.includes(m.type));
+      }
+      const gone = new Set([...(what.modifiers ?? [])]);
+      for (const m of ws.measurements) m.config.parameters = m.config.parameters.filter((p) => !gone.has(p.name));
+    }));
+  }
+
+  /** A new workspace with modifiers, samples, channels or measurements renamed (pyhf's rename). */
+  rename(maps: { modifiers?: Record<string, string>; samples?: Record<string, string>; channels?: Record<string, string>; measurements?: Record<string, string> }): Workspace {
+    const to = (m: Record<string, string> | undefined, v: string) => m?.[v] ?? v;
+    return new Workspace(produce(this.spec, (ws) => {
+      for (const c of ws.channels) {
+        c.name = to(maps.channels, c.name);
+        for (const s of c.samples) {
+          s.name = to(maps.samples, s.name);
+          for (const m of s.modifiers) m.name = to(maps.modifiers, m.name);
+        }
+      }
+      for (const o of ws.observations) o.name = to(maps.channels, o.name);
+      for (const m of ws.measurements) {
+        m.name = to(maps.measurements, m.name);
+        m.config.poi = to(maps.modifiers, m.config.poi);
+        for (const p of m.config.parameters) p.name = to(maps.modifiers, p.name);
+      }
+    }));
+  }
+
+  /**
+   * Two workspaces as one (pyhf's combine with join 'none'): their channels must differ; a
+   * measurement present in both must agree in POI, and the parameter configs are merged.
+   */
+  static combine(a: Workspace, b: Workspace): Workspace {
+    const clash = a.channelNames.filter((c) => b.channelNames.includes(c));
+    if (clash.length) throw new Error(`stats.Workspace.combine: both workspaces have channel(s) ${clash.join(', ')}; rename them first (ws.rename({ channels: { ... } }))`);
+    const measurements: Measurement[] = a.spec.measurements.map((m) => {
+      const o = b.spec.measurements.find((x) => x.name === m.name);
+      if (!o) return m;
+      if (o.config.poi !== m.config.poi) throw new Error(`stats.Workspace.combine: measurement '${m.name}' has POI '${m.config.poi}' in one workspace and '${o.config.poi}' in the other`);
+      const names = new Set(m.config.parameters.map((p) => p.name));
+      return { name: m.name, config: { poi: m.config.poi, parameters: [...m.config.parameters, ...o.config.parameters.filter((p) => !names.has(p.name))] } };
+    });
+    for (const o of b.spec.measurements) if (!measurements.some((m) => m.name === o.name)) measurements.push(o);
+    return new Workspace({
+      version: a.spec.version,
+      channels: [...a.spec.channels, ...b.spec.channels],
+      observations: [...a.spec.observations, ...b.spec.observations],
+      measurements,
+    });
+  }
+}
+
+/** A pyhf workspace from its JSON (an object or a string), validated: every problem is reported at once, with its JSON path. */
+export function workspace(json: unknown): Workspace {
+  return new Workspace(typeof json === 'string' ? JSON.parse(json) : json);
+}
+
+export interface PatchsetSpec {
+  metadata: { name?: string; description?: string; labels: string[]; digests?: Record<string, string>; references?: Record<string, string> };
+  patches: { metadata: { name: string; values: number[] }; patch: JsonPatchOp[] }[];
+  version: string;
+}
+
+/** A HEPData patchset: one named patch per signal hypothesis, each labelled by its parameter values. */
+export class Patchset {
+  readonly spec: PatchsetSpec;
+  constructor(spec: unknown) {
+    const problems: string[] = [];
+    const s = spec as Partial<PatchsetSpec>;
+    if (!isObj(spec)) problems.push(`(root): a patchset is an object with metadata, patches and version, got ${show(spec)}`);
+    else {
+      if (!isObj(s.metadata) || !Array.isArray(s.metadata.labels)) problems.push(`metadata.labels: expected the names of the values that label each patch, got ${show(isObj(s.metadata) ? s.metadata.labels : s.metadata)}`);
+      if (!Array.isArray(s.patches)) problems.push(`patches: expected a list of { metadata: { name, values }, patch }, got ${show(s.patches)}`);
+      else {
+        const labels = isObj(s.metadata) && Array.isArray(s.metadata.labels) ? s.metadata.labels.length : -1;
+        const names = new Set<string>();
+        s.patches.forEach((p, i) => {
+          if (!isObj(p) || !isObj(p.metadata) || typeof p.metadata.name !== 'string' || !Array.isArray(p.metadata.values) || !Array.isArray(p.patch)) {
+            problems.push(`patches[${i}]: expected { metadata: { name, values }, patch: [...] }, got ${show(p)}`);
+            return;
+          }
+          if (names.has(p.metadata.name)) problems.push(`patches[${i}].metadata.name: '${p.metadata.name}' is used twice`);
+          names.add(p.metadata.name);
+          if (labels >= 0 && p.metadata.values.length !== labels) problems.push(`patches[${i}].metadata.values: ${p.metadata.values.length} values for ${labels} labels`);
+        });
+      }
+    }
+    if (problems.length) throw new WorkspaceError(problems, 'stats.patchset: invalid patchset');
+    this.spec = produce(spec as PatchsetSpec, () => {});
+  }
+
+  get names(): string[] { return this.spec.patches.map((p) => p.metadata.name); }
+  get labels(): string[] { return this.spec.metadata.labels; }
+  get values(): number[][] { return this.spec.patches.map((p) => p.metadata.values); }
+
+  /** The patch named `key`, or labelled by the values `key`. */
+  patch(key: string | readonly number[]): readonly JsonPatchOp[] {
+    const p = typeof key === 'string' ? this.spec.patches.find((x) => x.metadata.name === key)
+      : this.spec.patches.find((x) => x.metadata.values.length === key.length && x.metadata.values.every((v, i) => v === key[i]));
+    if (!p) throw new Error(`stats.patchset: no patch ${typeof key === 'string' ? `named '${key}'` : `with values [${key.join(', ')}]`} (patches: ${this.names.slice(0, 10).join(', ')}${this.names.length > 10 ? ', ...' : ''})`);
+    return p.patch;
+  }
+
+  /** The workspace of one signal hypothesis. */
+  apply(ws: Workspace, key: string | readonly number[]): Workspace {
+    return ws.patch(this.patch(key));
+  }
+}
+
+/** A HEPData patchset from its JSON (an object or a string), validated. */
+export function patchset(json: unknown): Patchset {
+  return new Patchset(typeof json === 'string' ? JSON.parse(json) : json);
+}
