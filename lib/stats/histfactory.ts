@@ -66,6 +66,12 @@ export interface HistFactoryModel {
   nAux: number;
   /** Auxiliary data in pyhf's order (normsys/histosys: 0; shapesys: τ; staterror: 1; lumi: config). */
   auxdata: number[];
+  /**
+   * The constraint of each auxiliary datum, as toys sample it: a normal of width `sigma` around
+   * the expected auxdata (normsys, histosys, staterror, lumi) or a Poisson of the expected
+   * auxdata γτ (shapesys; `sigma` is NaN).
+   */
+  auxConstraints: { kind: 'normal' | 'poisson'; sigma: number }[];
   /** Expected main-bin yields ν(θ), channels concatenated in pyhf's order (by name). */
   expectedData(pars: ArrayOrNumbers): Array;
   /** Expected auxiliary data (Gaussian: the parameter; Poisson: γτ), in auxdata order. */
@@ -406,6 +412,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     nMain,
     nAux,
     auxdata,
+    auxConstraints: auxKind.map((k, i) => ({ kind: k === 'poisson' ? 'poisson' : 'normal', sigma: k === 'poisson' ? NaN : auxScale[i] })),
     expectedData,
     expectedAuxdata,
     expectedFull: (pars) => np.concatenate([expectedData(pars), expectedAuxdata(pars)]),

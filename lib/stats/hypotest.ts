@@ -10,6 +10,8 @@ import { ndtr } from '../scipy-special/index.js';
 import type { Array } from '../core/array.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { type FitOptions, type FitResult, HOST, fit, toFullData } from './infer.js';
+import { fitBatch, sampleToys } from './toys.js';
+import { key, split } from '../random/index.js';
 
 /** pyhf's test statistics for asymptotic hypothesis tests: q̃μ (default), qμ, or q0 (discovery). */
 export type TestStat = 'qtilde' | 'q' | 'q0';
@@ -72,8 +74,17 @@ function checkTildeBound(model: HistFactoryModel, opts: FitOptions, who: string)
 export interface HypotestOptions extends FitOptions {
   /** 'qtilde' (default), 'q' or 'q0' (discovery: the result's `cls` is the p-value p0 = CLs+b). */
   testStat?: TestStat;
-  /** Only 'asymptotics' for now; toy-based tests are not implemented yet. */
-  calctype?: 'asymptotics';
+  /**
+   * 'asymptotics' (default: the Wald approximation) or 'toybased': the test statistic's
+   * distributions from pseudo-experiments, every toy of a hypothesis fitted in one batched fit.
+   */
+  calctype?: 'asymptotics' | 'toybased';
+  /** Toys per hypothesis (toybased; default 2000, as pyhf). */
+  nToys?: number;
+  /** The random key of the toys (toybased; default random.key(0)). */
+  key?: Array;
+  /** Called after each of the four batched toy fits with (done, 4). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface HypotestResult {
@@ -87,9 +98,12 @@ export interface HypotestResult {
   expectedSet: number[];
   /** The observed statistic and the one on the Asimov data, and the √q-space statistic. */
   q: number;
+  /** The statistic on the Asimov data (asymptotics; NaN for toybased). */
   qAsimov: number;
   teststat: number;
   testStat: TestStat;
+  /** The statistic of every toy under the tested (s+b) and the background-only hypothesis (toybased). */
+  toys?: { sb: number[]; b: number[] };
 }
 
 /** Per (model, data): the Asimov data of the background-only (or, for q0, signal) fit, reused across μ. */
@@ -126,9 +140,11 @@ const N_SIGMA = [2, 1, 0, -1, -2];
 export function hypotest(poi: number, data: ArrayOrNumbers, model: HistFactoryModel, opts: HypotestOptions = {}): HypotestResult {
   const testStat = opts.testStat ?? 'qtilde';
   if (testStat !== 'qtilde' && testStat !== 'q' && testStat !== 'q0') throw new Error(`stats.hypotest: testStat must be 'qtilde', 'q' or 'q0', got '${String(testStat)}'`);
-  if ((opts.calctype ?? 'asymptotics') !== 'asymptotics') throw new Error(`stats.hypotest: calctype '${String(opts.calctype)}' is not available yet; use 'asymptotics'`);
+  const calctype = opts.calctype ?? 'asymptotics';
+  if (calctype !== 'asymptotics' && calctype !== 'toybased') throw new Error(`stats.hypotest: calctype must be 'asymptotics' or 'toybased', got '${String(calctype)}'`);
   const fitOpts: FitOptions = { fixed: opts.fixed, init: opts.init, maxIter: opts.maxIter, bounds: opts.bounds };
   const full = toFullData(model, data);
+  if (calctype === 'toybased') return toyHypotest(poi, full, model, fitOpts, testStat, opts);
   const stat = (d: ArrayOrNumbers): number => (testStat === 'q0' ? q0(model, d, fitOpts) : testStat === 'qtilde' ? qmuTilde(model, d, poi, fitOpts) : qmu(model, d, poi, fitOpts));
   const q = stat(full);
   const qA = stat(asimovData(model, full, testStat === 'q0' ? 1 : 0, fitOpts));
@@ -140,6 +156,62 @@ export function hypotest(poi: number, data: ArrayOrNumbers, model: HistFactoryMo
   const pick = (r: { cls: number; clsb: number }) => (testStat === 'q0' ? r.clsb : r.cls);
   const expectedSet = band.map(pick);
   return { cls: pick(obs), clsb: obs.clsb, clb: obs.clb, expected: expectedSet[2], expectedSet, q, qAsimov: qA, teststat: t, testStat };
+}
+
+/** The share of `sorted` (ascending) at or above `v`. */
+function tail(sorted: readonly number[], v: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m] < v) lo = m + 1; else hi = m; }
+  return (sorted.length - lo) / sorted.length;
+}
+
+/** numpy's percentile with linear interpolation, of values sorted ascending. */
+function percentile(sorted: readonly number[], q: number): number {
+  const pos = (q / 100) * (sorted.length - 1);
+  const i = Math.floor(pos);
+  return i + 1 < sorted.length ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+/** Normal percentiles of n_sigma = 2, 1, 0, -1, -2 in CLs, ascending as pyhf's ToyCalculator takes them. */
+const BAND_PERCENTILES = [2.27501319, 15.86552539, 50.0, 84.13447461, 97.72498681];
+
+/**
+ * pyhf's ToyCalculator: toys at the conditional fits of the data with the POI at `poi` (s+b) and
+ * at 0 (b; 1 for q0), the statistic of every toy from batched fits, p-values as the share of toys
+ * at or above the observed statistic, the band as percentiles of the b-only toys' CLs.
+ */
+function toyHypotest(poi: number, full: Array, model: HistFactoryModel, fitOpts: FitOptions, testStat: TestStat, opts: HypotestOptions): HypotestResult {
+  const nToys = opts.nToys ?? 2000;
+  const i = poiIndex(model, 'hypotest');
+  const name = model.parameters.names[i];
+  const mu = testStat === 'q0' ? 0 : poi;
+  let done = 0;
+  const step = () => opts.onProgress?.(++done, 4);
+  const statOf = (d: Array): number[] => {
+    const free = fitBatch(model, d, fitOpts);
+    step();
+    const cond = fitBatch(model, d, { ...fitOpts, fixed: { ...fitOpts.fixed, [name]: mu } });
+    step();
+    return free.nll.map((f, t) => {
+      const tq = Math.max(0, 2 * (cond.nll[t] - f));
+      const muhat = free.bestfit[t][i];
+      return testStat === 'q0' ? (muhat < 0 ? 0 : tq) : muhat > mu ? 0 : tq;
+    });
+  };
+  const q = testStat === 'q0' ? q0(model, full, fitOpts) : testStat === 'qtilde' ? qmuTilde(model, full, poi, fitOpts) : qmu(model, full, poi, fitOpts);
+  const sbPars = fixedPoiFit(mu, full, model, fitOpts).bestfit;
+  const bPars = fixedPoiFit(testStat === 'q0' ? 1 : 0, full, model, fitOpts).bestfit;
+  const [kSb, kB] = split(opts.key ?? key(0), 2);
+  const sb = statOf(sampleToys(model, kSb, sbPars, nToys)).sort((a, b) => a - b);
+  const b = statOf(sampleToys(model, kB, bPars, nToys)).sort((a, c) => a - c);
+  const pvals = (v: number) => {
+    const clsb = tail(sb, v), clb = tail(b, v);
+    return { clsb, clb, cls: clsb / clb };
+  };
+  const obs = pvals(q);
+  const perToy = b.map((v) => { const r = pvals(v); return testStat === 'q0' ? r.clsb : r.cls; }).sort((a, c) => a - c);
+  const expectedSet = BAND_PERCENTILES.map((p) => percentile(perToy, p));
+  return { cls: testStat === 'q0' ? obs.clsb : obs.cls, clsb: obs.clsb, clb: obs.clb, expected: expectedSet[2], expectedSet, q, qAsimov: NaN, teststat: q, testStat, toys: { sb, b } };
 }
 
 export interface ClsResult {

@@ -18,3 +18,5 @@ export { workspace, patchset, Workspace, Patchset, WorkspaceError } from './work
 export type { WorkspaceSpec, WorkspaceModelOptions, Observation, Measurement, PatchsetSpec } from './workspace.js';
 export { applyJsonPatch } from './json-patch.js';
 export type { JsonPatchOp } from './json-patch.js';
+export { sampleToys, fitBatch } from './toys.js';
+export type { BatchFit } from './toys.js';

@@ -63,7 +63,7 @@ export function toFullData(model: HistFactoryModel, data: ArrayOrNumbers): Array
   return d;
 }
 
-function fixedMask(model: HistFactoryModel, fixed: Record<string, number> = {}): { isFixed: boolean[]; values: (number | undefined)[] } {
+export function fixedMask(model: HistFactoryModel, fixed: Record<string, number> = {}): { isFixed: boolean[]; values: (number | undefined)[] } {
   const P = model.parameters;
   const isFixed = [...P.fixed];
   const values: (number | undefined)[] = P.names.map(() => undefined);

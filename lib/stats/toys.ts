@@ -1,0 +1,149 @@
+/**
+ * Pseudo-experiments ("toys") for HistFactory models: datasets drawn from the model at a parameter
+ * point (main bins Poisson, auxiliary data from each constraint), and maximum-likelihood fits of a
+ * whole batch of them at once — the gradient and Hessian of every toy's NLL in one vmapped,
+ * compiled call per Newton step, where pyhf runs one fit per toy.
+ */
+import type { Array } from '../core/array.js';
+import * as np from '../numpy/index.js';
+import { normal, split } from '../random/index.js';
+import { poisson } from '../random/discrete.js';
+import { hessian } from '../transforms/jac.js';
+import { jit } from '../transforms/jit.js';
+import { valueAndGrad } from '../transforms/grad.js';
+import { vmap } from '../transforms/vmap.js';
+import type { HistFactoryModel } from './histfactory.js';
+import { type FitOptions, HOST, fixedMask } from './infer.js';
+
+/**
+ * `nToys` datasets [nToys, nMain + nAux] drawn at `pars`: main bins ~ Poisson(ν(pars)); each
+ * auxiliary datum ~ Normal(expected, σ) or Poisson(expected), as its constraint says (pyhf's
+ * `model.make_pdf(pars).sample`). Poisson draws follow JAX's algorithms for `key`.
+ */
+export function sampleToys(model: HistFactoryModel, key: Array, pars: readonly number[], nToys: number): Array {
+  if (!Number.isInteger(nToys) || nToys < 1) throw new Error(`stats.sampleToys: nToys must be a positive integer, got ${nToys}`);
+  const p = np.array([...pars], HOST);
+  const [kMain, kPois, kNorm] = split(key, 3);
+  const main = poisson(kMain, model.expectedData(p), [nToys, model.nMain]).astype('float64');
+  if (model.nAux === 0) return main;
+  const expAux = model.expectedAuxdata(p);
+  const kinds = model.auxConstraints;
+  const isPois = np.array(kinds.map((c) => c.kind === 'poisson'), { dtype: 'bool', device: 'cpu' });
+  const sigma = np.array(kinds.map((c) => (c.kind === 'poisson' ? 0 : c.sigma)), HOST);
+  // Poisson draws need a positive rate; normal columns take theirs from the other branch.
+  const rate = np.where(isPois, expAux, 1);
+  const pois = poisson(kPois, rate, [nToys, model.nAux]).astype('float64');
+  const gauss = np.add(expAux, np.multiply(sigma, normal(kNorm, [nToys, model.nAux], { dtype: 'float64' })));
+  return np.concatenate([main, np.where(isPois, pois, gauss)], 1);
+}
+
+export interface BatchFit {
+  /** Best-fit parameters per toy. */
+  bestfit: number[][];
+  nll: number[];
+  converged: boolean[];
+  iterations: number;
+}
+
+interface Batched { value: (p: Array, d: Array) => Array; vg: (p: Array, d: Array) => [Array, Array]; hess: (p: Array, d: Array) => Array }
+const batched = new WeakMap<HistFactoryModel, Batched>();
+function getBatched(model: HistFactoryModel): Batched {
+  let b = batched.get(model);
+  if (!b) {
+    const f = (p: Array, d: Array) => model.nll(p, d);
+    b = { value: jit(vmap(f)) as Batched['value'], vg: jit(vmap(valueAndGrad(f))) as Batched['vg'], hess: jit(vmap(hessian(f))) as Batched['hess'] };
+    batched.set(model, b);
+  }
+  return b;
+}
+
+/** Solves A x = b for a symmetric positive-definite A (Cholesky), or null when A is not. */
+function solveSPD(A: readonly (readonly number[])[], b: readonly number[]): number[] | null {
+  const n = b.length;
+  const L = A.map(() => new Float64Array(n));
+  for (let j = 0; j < n; j++) {
+    let d = A[j][j];
+    for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
+    if (!(d > 0)) return null;
+    L[j][j] = Math.sqrt(d);
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      L[i][j] = s / L[j][j];
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
+  const x = new globalThis.Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
+  return x;
+}
+
+const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * Maximum-likelihood fits of every row of `data` ([n, nMain + nAux]) at once: projected Newton
+ * steps as `stats.fit` takes them, each toy with its own active set, step and backtracking, the
+ * NLL, gradient and Hessian of all toys evaluated together.
+ */
+export function fitBatch(model: HistFactoryModel, data: Array, opts: FitOptions = {}): BatchFit {
+  const P = model.parameters;
+  const nPar = P.names.length;
+  const n = data.shape[0];
+  if (data.ndim !== 2 || data.shape[1] !== model.nMain + model.nAux) throw new Error(`stats.fitBatch: data must be [toys, ${model.nMain + model.nAux}] (main bins + auxdata), got [${data.shape}]`);
+  const bounds = opts.bounds ?? P.bounds;
+  const { isFixed, values } = fixedMask(model, opts.fixed);
+  const start = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, bounds[i]));
+  const X = globalThis.Array.from({ length: n }, () => [...start]);
+  const fx = new globalThis.Array<number>(n).fill(Infinity);
+  const done = new globalThis.Array<boolean>(n).fill(false);
+  const stopped = new globalThis.Array<boolean>(n).fill(false);
+  const b = getBatched(model);
+  const d = data.astype('float64');
+  const maxIter = opts.maxIter ?? 100;
+  let it = 0;
+  for (; it < maxIter && done.some((v, t) => !v && !stopped[t]); it++) {
+    const pa = np.array(X, HOST);
+    const [v, gA] = b.vg(pa, d);
+    const val = v.js() as number[];
+    const G = gA.js() as number[][];
+    const Hs = b.hess(pa, d).js() as number[][][];
+    const steps: (number[] | null)[] = X.map((x, t) => {
+      fx[t] = val[t];
+      if (done[t] || stopped[t]) return null;
+      const g = G[t], H = Hs[t];
+      const act = x.flatMap((xi, i) => (isFixed[i] || (xi <= bounds[i][0] && g[i] > 0) || (xi >= bounds[i][1] && g[i] < 0) ? [] : [i]));
+      if (!act.length) { done[t] = true; return null; }
+      const ga = act.map((i) => g[i]);
+      let s = solveSPD(act.map((i) => act.map((j) => H[i][j])), ga.map((q) => -q));
+      if (!s || !s.every(Number.isFinite)) s = act.map((i, k) => -ga[k] / Math.max(Math.abs(H[i][i]), 1e-8));
+      const full = new globalThis.Array<number>(nPar).fill(0);
+      act.forEach((i, k) => { full[i] = s![k]; });
+      return full;
+    });
+    // Backtracking for every toy at once: a toy keeps halving its step until the NLL does not rise.
+    const dec = steps.map((s, t) => (s ? -s.reduce((acc, si, i) => acc + si * G[t][i], 0) : 0));
+    const tiny = dec.map((q, t) => q < 1e-10 * (1 + Math.abs(fx[t])));
+    const scale = steps.map(() => 1);
+    const pending = steps.map((s) => s !== null);
+    const next = X.map((x) => [...x]);
+    for (let ls = 0; ls < 60 && pending.some(Boolean); ls++) {
+      X.forEach((x, t) => { if (pending[t]) next[t] = x.map((xi, i) => clip(xi + scale[t] * steps[t]![i], bounds[i])); });
+      const fn = b.value(np.array(next, HOST), d).js() as number[];
+      pending.forEach((p, t) => {
+        if (!p) return;
+        if (fn[t] <= fx[t] || (tiny[t] && scale[t] === 1)) {
+          pending[t] = false;
+          const moved = Math.max(...next[t].map((xi, i) => Math.abs(xi - X[t][i]) / (1 + Math.abs(X[t][i]))));
+          X[t] = next[t];
+          fx[t] = fn[t];
+          if (moved < 1e-13 || (tiny[t] && moved < 1e-10)) done[t] = true;
+        } else scale[t] /= 2;
+      });
+    }
+    // A toy whose step never lowered the NLL is at its optimum to rounding, or stuck (not converged).
+    pending.forEach((p, t) => { if (p) { if (tiny[t]) done[t] = true; else stopped[t] = true; } });
+  }
+  const final = b.value(np.array(X, HOST), d).js() as number[];
+  return { bestfit: X, nll: final, converged: done, iterations: it };
+}
