@@ -47,6 +47,9 @@ export interface ParameterInfo {
   constrained: boolean;
 }
 
+/** Nominal yields replacing the spec's: an Array [samples, main bins] in the model's sample order. */
+export interface YieldOptions { nominal?: Array }
+
 export interface HistFactoryModel {
   spec: HistFactorySpec;
   parameters: {
@@ -72,16 +75,24 @@ export interface HistFactoryModel {
    * auxdata γτ (shapesys; `sigma` is NaN).
    */
   auxConstraints: { kind: 'normal' | 'poisson'; sigma: number }[];
-  /** Expected main-bin yields ν(θ), channels concatenated in pyhf's order (by name). */
-  expectedData(pars: ArrayOrNumbers): Array;
+  /** Sample names in pyhf's order (by name): the rows of `nominal`. */
+  samples: string[];
+  /** The nominal yields [samples][main bins] (zero where a sample is absent from a channel). */
+  nominal: number[][];
+  /**
+   * Expected main-bin yields ν(θ), channels concatenated in pyhf's order (by name). `opts.nominal`
+   * ([samples, bins], e.g. soft-cut yields of an optimised analysis) replaces the spec's nominal
+   * yields, so ν is differentiable in them; histosys shifts stay the spec's absolute variations.
+   */
+  expectedData(pars: ArrayOrNumbers, opts?: YieldOptions): Array;
   /** Expected auxiliary data (Gaussian: the parameter; Poisson: γτ), in auxdata order. */
   expectedAuxdata(pars: ArrayOrNumbers): Array;
   /** Main bins followed by the expected auxiliary data (pyhf's expected_data). */
-  expectedFull(pars: ArrayOrNumbers): Array;
+  expectedFull(pars: ArrayOrNumbers, opts?: YieldOptions): Array;
   /** log L(θ | data); `data` is the main bins, optionally followed by auxiliary data. */
-  logpdf(pars: ArrayOrNumbers, data: ArrayOrNumbers): Array;
+  logpdf(pars: ArrayOrNumbers, data: ArrayOrNumbers, opts?: YieldOptions): Array;
   /** -logpdf. */
-  nll(pars: ArrayOrNumbers, data: ArrayOrNumbers): Array;
+  nll(pars: ArrayOrNumbers, data: ArrayOrNumbers, opts?: YieldOptions): Array;
   /** Main bins followed by `auxdata`. */
   fullData(main: readonly number[]): number[];
 }
@@ -336,9 +347,18 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     return np.take(x, np.array(idx as number[], { dtype: 'int32', device: x.device }), 0, { mode: 'promise_in_bounds' });
   };
 
-  function expectedData(parsIn: ArrayOrNumbers): Array {
+  function nominalOf(p: Array, opts: YieldOptions | undefined): Array {
+    const nom = opts?.nominal;
+    if (!nom) return consts(p, nominalList);
+    if (nom.ndim !== 2 || nom.shape[0] !== S || nom.shape[1] !== B) {
+      throw new Error(`histfactory: nominal yields must be [${S} samples (${sampleNames.join(', ')}), ${B} bins], got shape [${nom.shape.join(', ')}]`);
+    }
+    return np.reshape(nom.dtype === p.dtype ? nom : nom.astype(p.dtype), [S * B]);
+  }
+
+  function expectedData(parsIn: ArrayOrNumbers, opts?: YieldOptions): Array {
     const p = asPars(parsIn);
-    let base: Array = consts(p, nominalList);
+    let base: Array = nominalOf(p, opts);
     if (shiftRows.length) {
       const d = interpolate(hsCode, gather(p, hsAlpha), hsLo, hsNom, hsHi);
       const de = np.concatenate([d, np.zeros([1], { dtype: p.dtype, device: p.device })]);
@@ -390,7 +410,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     return scale.every((s) => s === 1) ? g : np.multiply(g, consts(p, scale));
   }
 
-  function logpdf(parsIn: ArrayOrNumbers, dataIn: ArrayOrNumbers): Array {
+  function logpdf(parsIn: ArrayOrNumbers, dataIn: ArrayOrNumbers, opts?: YieldOptions): Array {
     const p = asPars(parsIn);
     let d = np.asarray(dataIn as ArrayOrScalar);
     if (d.dtype !== p.dtype) d = d.astype(p.dtype);
@@ -399,7 +419,7 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     }
     const full = d.shape[0] === nMain + nAux;
     const main = full && nAux ? d.slice([0, nMain]) : d;
-    const mainTerm = np.sum(poissonLogPmf(main, expectedData(p)));
+    const mainTerm = np.sum(poissonLogPmf(main, expectedData(p, opts)));
     if (!nAux) return mainTerm;
     const aux = full ? d.slice([nMain, nMain + nAux]) : consts(p, auxdata);
     return np.add(mainTerm, constraintLogp(p, aux));
@@ -415,9 +435,11 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
     auxConstraints: auxKind.map((k, i) => ({ kind: k === 'poisson' ? 'poisson' : 'normal', sigma: k === 'poisson' ? NaN : auxScale[i] })),
     expectedData,
     expectedAuxdata,
-    expectedFull: (pars) => np.concatenate([expectedData(pars), expectedAuxdata(pars)]),
+    samples: [...sampleNames],
+    nominal: sampleNames.map((_, k) => nominalList.slice(k * B, (k + 1) * B)),
+    expectedFull: (pars, opts) => np.concatenate([expectedData(pars, opts), expectedAuxdata(pars)]),
     logpdf,
-    nll: (pars, data) => np.negative(logpdf(pars, data)),
+    nll: (pars, data, opts) => np.negative(logpdf(pars, data, opts)),
     fullData: (main) => [...main, ...auxdata],
   };
 }

@@ -6,7 +6,7 @@
 export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 
 export { histfactory, interpCode1, interpCode4, code4Coefficients, interpolate, interpFactor, SpecError, MODIFIER_TYPES } from './histfactory.js';
-export type { HistFactorySpec, HistFactoryModel, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
+export type { HistFactorySpec, HistFactoryModel, YieldOptions, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
 export { fit } from './infer.js';
 export type { FitOptions, FitResult } from './infer.js';
 export { clsAsymptotic, fixedPoiFit, hypotest, profileLikelihood, q0, qmu, qmuTilde, tmu, tmuTilde, upperLimit } from './hypotest.js';
@@ -20,3 +20,5 @@ export { applyJsonPatch } from './json-patch.js';
 export type { JsonPatchOp } from './json-patch.js';
 export { sampleToys, fitBatch } from './toys.js';
 export type { BatchFit } from './toys.js';
+export { mle, expectedCls } from './differentiable.js';
+export type { MleOptions } from './differentiable.js';
