@@ -59,6 +59,21 @@ describe('differentiable inference', () => {
     });
   });
 
+  it('expectedUpperLimit: the root of expectedCls = 0.05, equal to upperLimit on the Asimov data, with implicit gradients', () => {
+    const nom = np.array([bkg, sig]);
+    const lim = stats.expectedUpperLimit(model, { nominal: nom });
+    const p0 = model.parameters.init.map((v, i) => (i === model.parameters.poiIndex ? 0 : v));
+    rel(lim.item(), stats.upperLimit(model.expectedFull(p0), model, { rtol: 1e-10 }).expected[2], 1e-9);
+    const g = grad((n: Array) => stats.expectedUpperLimit(model, { nominal: n }))(nom).js() as number[][];
+    [[0, 1], [1, 0]].forEach(([k, b]) => {
+      const at = (dd: number) => stats.expectedUpperLimit(model, { nominal: nom.at(k, b).add(dd) }).item();
+      rel(g[k][b], (at(h) - at(-h)) / (2 * h), 1e-5);
+    });
+    // More signal, a lower limit; more background, a higher one.
+    expect(g[1][0]).toBeLessThan(0);
+    expect(g[0][1]).toBeGreaterThan(0);
+  }, 60_000);
+
   it('composes with jit and vmap (a batch of candidate analyses)', () => {
     const noms = np.array([[bkg, sig], [bkg, [10, 14]], [[40, 70], sig]]);
     const f = (n: Array) => stats.expectedCls(model, 1, { nominal: n });

@@ -9,6 +9,9 @@ import type { Array } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { minimize } from '../optimize/minimize.js';
 import { ndtr } from '../scipy-special/index.js';
+import { grad } from '../transforms/grad.js';
+import { stopGradient } from '../transforms/stop-gradient.js';
+import { brent } from './hypotest.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 
 export interface MleOptions {
@@ -72,4 +75,45 @@ export function expectedCls(model: HistFactoryModel, mu: number, opts: { nominal
   const cond = mle(model, asimov, { nominal: opts.nominal, fixed: { [P.names[P.poiIndex]]: mu } });
   const qA = np.maximum(np.multiply(np.subtract(model.nll(cond, asimov, yields), model.nll(pars0, asimov, yields)), 2), 0);
   return np.multiply(ndtr(np.negative(np.sqrt(qA))), 2);
+}
+
+export interface ExpectedLimitOptions {
+  /** Nominal yields [samples, main bins] replacing the spec's (differentiable). */
+  nominal?: Array;
+  /** CLs level (default 0.05: the 95% CL limit). */
+  level?: number;
+  /** Initial bracket of the POI (default [0, the POI's upper bound]; widened as needed). */
+  bracket?: readonly [number, number];
+  /** Relative tolerance of the root (default 1e-10). */
+  rtol?: number;
+}
+
+/**
+ * The median expected upper limit on the POI: the root μ* of expectedCls(μ) = level, found by
+ * Brent's method, and differentiable in the nominal yields by the implicit function theorem,
+ * dμ* / dy = −(∂CLs/∂y) / (∂CLs/∂μ) with ∂CLs/∂μ from the envelope theorem. First derivatives
+ * (grad, jvp, vjp); the root is found on values, so not under jit.
+ */
+export function expectedUpperLimit(model: HistFactoryModel, opts: ExpectedLimitOptions = {}): Array {
+  const P = model.parameters;
+  if (P.poiIndex < 0) throw new Error('stats.expectedUpperLimit: the model has no parameter of interest');
+  const level = opts.level ?? 0.05;
+  const nom = opts.nominal ?? np.array(model.nominal, { dtype: 'float64' });
+  const fixedNom = stopGradient(nom);
+  const clsAt = (mu: number): number => expectedCls(model, mu, { nominal: fixedNom }).item();
+  let [lo, hi] = opts.bracket ?? [0, P.bounds[P.poiIndex][1]];
+  for (let k = 0; k < 60 && clsAt(hi) > level; k++) hi *= 2;
+  if (clsAt(hi) > level) throw new Error(`stats.expectedUpperLimit: the expected CLs stays above ${level} up to μ = ${hi}`);
+  if (lo > 0 && clsAt(lo) < level) lo = 0;
+  const muStar = brent((mu) => clsAt(mu) - level, lo, hi, opts.rtol ?? 1e-10);
+  // ∂CLs/∂μ at the root: CLs = 2Φ(−√q_A), ∂q_A/∂μ = 2 ∂NLL/∂μ at the conditional fit (envelope).
+  const pars0 = np.array(P.init.map((v, i) => (i === P.poiIndex ? 0 : v)), { dtype: 'float64' });
+  const asimov = model.expectedFull(pars0, { nominal: fixedNom });
+  const cond = mle(model, asimov, { nominal: fixedNom, fixed: { [P.names[P.poiIndex]]: muStar } });
+  const dNll = (grad((p: Array) => model.nll(p, asimov, { nominal: fixedNom }))(cond).js() as number[])[P.poiIndex];
+  const qA = 2 * (model.nll(cond, asimov, { nominal: fixedNom }).item() - model.nll(pars0, asimov, { nominal: fixedNom }).item());
+  const dClsDmu = -2 * (Math.exp(-qA / 2) / Math.sqrt(2 * Math.PI)) * (2 * dNll) / (2 * Math.sqrt(qA));
+  // μ* + (g(μ*, y) − sg(g))/(−∂g/∂μ): the value is μ*, the derivative the implicit one.
+  const g = expectedCls(model, muStar, { nominal: nom });
+  return np.add(muStar, np.divide(np.subtract(g, stopGradient(g)), -dClsDmu));
 }

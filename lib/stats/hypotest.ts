@@ -301,7 +301,7 @@ export function upperLimit(data: ArrayOrNumbers, model: HistFactoryModel, opts: 
 }
 
 /** A root of f in [a, b] (f(a) ≥ 0 ≥ f(b) or the reverse) by Brent's method, to relative tolerance rtol. */
-function brent(f: (x: number) => number, a: number, b: number, rtol: number): number {
+export function brent(f: (x: number) => number, a: number, b: number, rtol: number): number {
   let fa = f(a), fb = f(b);
   if (fa === 0) return a;
   if (fb === 0) return b;

@@ -20,5 +20,5 @@ export { applyJsonPatch } from './json-patch.js';
 export type { JsonPatchOp } from './json-patch.js';
 export { sampleToys, fitBatch } from './toys.js';
 export type { BatchFit } from './toys.js';
-export { mle, expectedCls } from './differentiable.js';
-export type { MleOptions } from './differentiable.js';
+export { mle, expectedCls, expectedUpperLimit } from './differentiable.js';
+export type { MleOptions, ExpectedLimitOptions } from './differentiable.js';
