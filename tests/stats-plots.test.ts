@@ -57,5 +57,15 @@ describe('stats.plots', () => {
     expect(svg.match(/<circle/g)?.length).toBe(2);
     expect(svg).toContain('gamma&lt;1&gt;');
     expect(() => stats.plots.pulls([])).toThrow(/no pulls/);
+    // From a fit: the shapesys γ's pulls against their Poisson constraints (centre 1, width 1/√τ).
+    const fit = stats.fit(model, obs);
+    const ps = stats.pulls(model, fit);
+    expect(ps.map((p) => p.name)).toEqual(['uncorr_bkguncrt[0]', 'uncorr_bkguncrt[1]']);
+    const tau = model.auxdata;
+    ps.forEach((p, k) => {
+      expect(p.pull).toBeCloseTo((fit.bestfit[1 + k] - 1) * Math.sqrt(tau[k]), 12);
+      expect(p.error).toBeCloseTo(fit.uncertainties[1 + k] * Math.sqrt(tau[k]), 12);
+    });
+    expect(wellFormed(stats.plots.pulls(ps))).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 
 export { histfactory, interpCode1, interpCode4, code4Coefficients, interpolate, interpFactor, SpecError, MODIFIER_TYPES } from './histfactory.js';
 export type { HistFactorySpec, HistFactoryModel, YieldOptions, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
-export { fit } from './infer.js';
+export { fit, pulls } from './infer.js';
 export type { FitOptions, FitResult } from './infer.js';
 export { clsAsymptotic, fixedPoiFit, hypotest, profileLikelihood, q0, qmu, qmuTilde, tmu, tmuTilde, upperLimit } from './hypotest.js';
 export type { ClsResult, HypotestOptions, HypotestResult, ProfileScan, TestStat, UpperLimitOptions, UpperLimitResult } from './hypotest.js';

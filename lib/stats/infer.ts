@@ -12,6 +12,7 @@ import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { devicePut } from '../core/device.js';
+import type { Pull } from './plots.js';
 
 /**
  * Fits and test statistics are host-side Newton iterations in float64 (pyhf's precision): their
@@ -160,4 +161,24 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     }
   }
   return { bestfit: x, nll: nllAt(x), uncertainties: unc, hessian: H, correlation, converged, iterations: it };
+}
+
+/**
+ * Pulls of the constrained parameters after a fit, for stats.plots.pulls: (θ̂ − θ₀)/σ₀ with the
+ * post-fit uncertainty σ̂/σ₀, where θ₀ and σ₀ are the constraint's centre and width (Gaussian:
+ * auxdata and sigma; Poisson (shapesys γ): 1 and 1/√τ). Fixed parameters are left out.
+ */
+export function pulls(model: HistFactoryModel, result: FitResult): Pull[] {
+  const P = model.parameters;
+  const out: Pull[] = [];
+  let k = 0;
+  P.names.forEach((name, i) => {
+    if (!P.constrained[i]) return;
+    const c = model.auxConstraints[k];
+    const aux = model.auxdata[k++];
+    if (P.fixed[i]) return;
+    const [centre, width] = c.kind === 'poisson' ? [1, 1 / Math.sqrt(aux)] : [aux, c.sigma];
+    out.push({ name, pull: (result.bestfit[i] - centre) / width, error: result.uncertainties[i] / width });
+  });
+  return out;
 }
