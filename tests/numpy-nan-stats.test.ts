@@ -251,6 +251,10 @@ describe('histogram', () => {
   it('matches numpy for weights, density, constant, empty, 2-D, int and NaN input', () => {
     near(histogram(a, { bins: 4, range: [0, 8], weights: np.multiply(np.arange(10, undefined, 1, { dtype: 'float64' }), 0.5) })[0], [4, 3, 11, 0]);
     near(histogram(a, { bins: f64([0, 1, 2.5, 5, 10]), density: true })[0], [0.1, 0.2, 0.08, 0.08]);
+    // numpy's positional bins: a count, edges as an Array or a JS list, then the options.
+    near(histogram(a, f64([0, 1, 2.5, 5, 10]), { density: true })[0], [0.1, 0.2, 0.08, 0.08]);
+    near(histogram(a, [0, 1, 2.5, 5, 10], { density: true })[0], [0.1, 0.2, 0.08, 0.08]);
+    near(histogram(a, 4, { range: [0, 8], weights: np.multiply(np.arange(10, undefined, 1, { dtype: 'float64' }), 0.5) })[0], [4, 3, 11, 0]);
     const [cc, ec] = histogram(f64([3, 3, 3]), { bins: 4 });
     near(cc, [0, 0, 3, 0]);
     near(ec, [2.5, 2.75, 3, 3.25, 3.5]);

@@ -6,7 +6,7 @@
 import { Array, type ArrayOrScalar, ConcreteArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
-import { arange, full } from './creation.js';
+import { arange, array, full } from './creation.js';
 import { take } from './indexing.js';
 import {
   add, divide, equal, greater, greaterEqual, isnan, less, lessEqual, logicalAnd, logicalNot, logicalOr,
@@ -230,8 +230,18 @@ export function bincount(x: ArrayOrScalar, opts: BincountOpts = {}): Array {
 /** Options of histogram: a bin count (10) or edges, the [min, max] range, weights, density. */
 export interface HistogramOpts { bins?: number | ArrayOrScalar; range?: readonly [number, number] | null; weights?: ArrayOrScalar | null; density?: boolean }
 
-/** Counts of `a` (flattened) in bins [e_i, e_{i+1}), the last bin closed, and the edges: [counts, edges]. */
-export function histogram(a: ArrayOrScalar, opts: HistogramOpts = {}): [Array, Array] {
+/**
+ * Counts of `a` (flattened) in bins [e_i, e_{i+1}), the last bin closed, and the edges: [counts,
+ * edges]. `bins` (a count or the edges) may come second as in numpy, `histogram(x, edges, { weights })`,
+ * or inside the options.
+ */
+export function histogram(a: ArrayOrScalar, opts?: HistogramOpts): [Array, Array];
+export function histogram(a: ArrayOrScalar, bins: number | Array | readonly number[], opts?: Omit<HistogramOpts, 'bins'>): [Array, Array];
+export function histogram(a: ArrayOrScalar, second: HistogramOpts | number | Array | readonly number[] = {}, third: Omit<HistogramOpts, 'bins'> = {}): [Array, Array] {
+  const positional = typeof second === 'number' || second instanceof Array || globalThis.Array.isArray(second);
+  const opts: HistogramOpts = positional
+    ? { ...third, bins: globalThis.Array.isArray(second) ? array([...(second as readonly number[])], { dtype: 'float64' }) : (second as number | Array) }
+    : (second as HistogramOpts);
   const who = 'np.histogram';
   let x = toFloat(ravel(operand(who, a)));
   const bins = opts.bins ?? 10;
