@@ -342,9 +342,17 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   };
   const consts = (p: Array, v: readonly number[]): Array => np.array(v as number[], { dtype: p.dtype, device: p.device });
   /** x[idx]: a slice when idx is a contiguous run, else a gather. */
+  /**
+   * x[idx]: a slice when idx is a contiguous run, else a product with a constant one-hot matrix —
+   * exact (one 1 per column), and under vmap and in derivatives a batched matmul rather than
+   * gathers and scatter-adds, which batched toy fits would otherwise spend their time in.
+   */
   const gather = (x: Array, idx: readonly number[]): Array => {
     if (idx.every((v, i) => v === idx[0] + i)) return idx.length === x.shape[0] ? x : x.slice([idx[0], idx[0] + idx.length]);
-    return np.take(x, np.array(idx as number[], { dtype: 'int32', device: x.device }), 0, { mode: 'promise_in_bounds' });
+    const n = x.shape[0];
+    const oneHot = x.dtype === 'float32' ? new Float32Array(n * idx.length) : new Float64Array(n * idx.length);
+    idx.forEach((src, j) => { oneHot[src * idx.length + j] = 1; });
+    return np.matmul(x, np.array(oneHot, { device: x.device, shape: [n, idx.length] }));
   };
 
   function nominalOf(p: Array, opts: YieldOptions | undefined): Array {
