@@ -1,7 +1,7 @@
 /**
  * jax.debug: `debug.print` and `debug.callback` see the values a program computes, under jit,
  * vmap, grad and inside lax loops, by staging a `debug_callback` equation that calls back into
- * JS when the program runs. Outside any trace the callback runs at once.
+ * JS when the program runs. Outside a trace the callback runs at once.
  */
 import { Array as ArrayClass, ConcreteArray } from '../core/array.js';
 import { flatten, unflatten } from '../core/pytree.js';

@@ -28,7 +28,7 @@ export type Constructor<T extends object = object> = abstract new (...args: neve
 
 const nodeTypes = new Map<Constructor, NodeType>();
 
-/** The registered node type of `x` (by its exact class, as JAX), if any. */
+/** The registered node type of `x` (by its exact class, as JAX), or undefined. */
 export function nodeTypeOf(x: unknown): NodeType | undefined {
   if (x === null || typeof x !== 'object' || Array.isArray(x) || nodeTypes.size === 0) return undefined;
   const proto: unknown = Object.getPrototypeOf(x);

@@ -30,7 +30,7 @@ function traceBranches(who: string, fns: readonly ((...a: any[]) => unknown)[], 
 }
 
 /**
- * Binds cond, except that outside any trace an index known on the host (a JS number, or an array
+ * Binds cond, except that outside a trace an index known on the host (a JS number, or an array
  * made from one) picks its branch here: eager code never waits for a device to send back a
  * predicate the host already has. Under a trace the cond is staged; the lowering resolves a
  * literal index the same way.
@@ -44,7 +44,7 @@ function bindCond(idx: Array, xs: readonly Array[], closed: Closed[]): Array[] {
   return bind(Cond, [idx, ...ops], { branches: u.jaxprs });
 }
 
-/** Under disableJit, outside any trace and on concrete values: run the chosen branch as JS. */
+/** Under disableJit, outside a trace and on concrete values: run the chosen branch as JS. */
 function eagerOnly(idx: Array, operands: unknown[]): boolean {
   return jitDisabled() && !currentBuilder() && idx instanceof ConcreteArray && !hasTracer(flatten(operands)[0]);
 }

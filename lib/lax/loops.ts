@@ -78,7 +78,7 @@ function scanAs(who: string, userBody: ScanBody, init: unknown, xs: unknown, opt
   return [unflatten(carryTree, res.slice(0, carry.length)), unflatten(yTree!, res.slice(carry.length))];
 }
 
-/** Under disableJit, outside any trace and on concrete values, loops run as JS loops. */
+/** Under disableJit, outside a trace and on concrete values, loops run as JS loops. */
 function eagerOnly(...trees: unknown[]): boolean {
   return jitDisabled() && !currentBuilder() && !hasTracer(trees.flatMap((t) => flatten(t)[0]));
 }

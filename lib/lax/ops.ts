@@ -23,7 +23,7 @@ import { ALL, FLOATS, INTEGRAL, NUMERIC } from '../primitives/util.js';
 type Kind = readonly DType[];
 const shp = (s: readonly number[]): string => `[${s.join(',')}]`;
 const desc = (x: ArrayOrScalar): string => (x instanceof Array ? avalStr(x.aval) : `the JS ${typeof x} ${String(x)}`);
-const KIND_NAME = new Map<Kind, string>([[FLOATS, 'a floating dtype (float32 or float64)'], [NUMERIC, 'a numeric dtype (int32, float32 or float64)'], [INTEGRAL, 'bool or int32'], [ALL, 'any dtype']]);
+const KIND_NAME = new Map<Kind, string>([[FLOATS, 'a floating dtype (float32 or float64)'], [NUMERIC, 'a numeric dtype (int32, float32 or float64)'], [INTEGRAL, 'bool or int32'], [ALL, 'bool, int32, float32 or float64']]);
 
 function checkValue(who: string, x: unknown): ArrayOrScalar {
   if (x instanceof Array || typeof x === 'number' || typeof x === 'boolean') return x;

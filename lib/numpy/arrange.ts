@@ -321,7 +321,7 @@ export function vander(x: ArrayOrScalar, n?: number, opts: { increasing?: boolea
   return stack(opts.increasing ? pows : pows.reverse(), 1);
 }
 
-/** The Kronecker product: blocks a[i, j] * b, for any ranks (the shorter shape gets leading 1s). */
+/** The Kronecker product: blocks a[i, j] * b, for operands of every rank (the shorter shape gets leading 1s). */
 export function kron(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   let [[a, b]] = promote([x, y]);
   const nd = Math.max(a.ndim, b.ndim);

@@ -41,7 +41,7 @@ export const matrixNorm = (x: ArrayOrScalar, opts: { ord?: number | 'fro' | 'nuc
 
 /**
  * A vector norm (numpy 2's `linalg.vector_norm`): over all elements when `axis` is null (the
- * default), else over one axis or several (flattened together); `ord` any p, Infinity, -Infinity, 0.
+ * default), else over one axis or several (flattened together); `ord` a p, Infinity, -Infinity or 0.
  */
 export function vectorNorm(x: ArrayOrScalar, opts: { axis?: number | readonly number[] | null; ord?: number; keepdims?: boolean } = {}): Array {
   const a = asArray(x);

@@ -65,7 +65,7 @@ export function matmul(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   return va || vb ? reshape(r, out) : r;
 }
 
-/** numpy outer: both inputs are flattened first, so any rank gives an [a.size, b.size] matrix. */
+/** numpy outer: both inputs are flattened first, so every rank gives an [a.size, b.size] matrix. */
 export function outer(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   const a = ravel(x);
   const b = ravel(y);

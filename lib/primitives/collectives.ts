@@ -90,21 +90,20 @@ function extremumJvp(prim: () => Primitive<ReduceAxisParams>) {
   };
 }
 
-export const Pmax: Primitive<ReduceAxisParams> = definePrimitive<ReduceAxisParams>({
-  name: 'pmax',
-  abstractEval: checked('pmax', NUMERIC),
-  jvp: extremumJvp(() => Pmax),
-  vmap: reduceAxis(() => Pmax, ReduceMax, (x) => x),
-  decompose: (_a, p) => unbound('pmax', p.axisName)(),
-});
+/** pmax / pmin: the elementwise extremum over the examples, reduced by `along` where bound. */
+function extremum(name: 'pmax' | 'pmin', along: typeof ReduceMax): Primitive<ReduceAxisParams> {
+  const self: Primitive<ReduceAxisParams> = definePrimitive<ReduceAxisParams>({
+    name,
+    abstractEval: checked(name, NUMERIC),
+    jvp: extremumJvp(() => self),
+    vmap: reduceAxis(() => self, along, (x) => x),
+    decompose: (_a, p) => unbound(name, p.axisName)(),
+  });
+  return self;
+}
 
-export const Pmin: Primitive<ReduceAxisParams> = definePrimitive<ReduceAxisParams>({
-  name: 'pmin',
-  abstractEval: checked('pmin', NUMERIC),
-  jvp: extremumJvp(() => Pmin),
-  vmap: reduceAxis(() => Pmin, ReduceMin, (x) => x),
-  decompose: (_a, p) => unbound('pmin', p.axisName)(),
-});
+export const Pmax: Primitive<ReduceAxisParams> = extremum('pmax', ReduceMax);
+export const Pmin: Primitive<ReduceAxisParams> = extremum('pmin', ReduceMin);
 
 /** The example's position along the axis (int32 scalar). */
 export const AxisIndex: Primitive<AxisIndexParams> = definePrimitive<AxisIndexParams>({

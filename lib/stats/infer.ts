@@ -78,7 +78,8 @@ export function fixedMask(model: HistFactoryModel, fixed: Record<string, number>
   return { isFixed, values };
 }
 
-const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
+/** `v` clamped into its bounds. */
+export const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
 
 /**
  * Minimizes the NLL by Newton's method on the free parameters, projected onto the bounds:

@@ -13,7 +13,7 @@ import { jit } from '../transforms/jit.js';
 import { valueAndGrad } from '../transforms/grad.js';
 import { vmap } from '../transforms/vmap.js';
 import type { HistFactoryModel } from './histfactory.js';
-import { type FitOptions, HOST, fixedMask } from './infer.js';
+import { type FitOptions, HOST, clip, fixedMask } from './infer.js';
 
 /**
  * `nToys` datasets [nToys, nMain + nAux] drawn at `pars`: main bins ~ Poisson(ν(pars)); each
@@ -78,8 +78,6 @@ function solveSPD(A: readonly (readonly number[])[], b: readonly number[]): numb
   for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
   return x;
 }
-
-const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
 
 /**
  * Maximum-likelihood fits of every row of `data` ([n, nMain + nAux]) at once: projected Newton

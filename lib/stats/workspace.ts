@@ -7,7 +7,7 @@
 import { produce } from 'immer';
 import { type HistFactoryModel, histfactory } from './histfactory.js';
 import { type JsonPatchOp, applyJsonPatch } from './json-patch.js';
-import { type Channel, type ModifierSettings, type ModifierType, type ParameterConfig, SpecError, validateSpec } from './spec.js';
+import { type Channel, type ModifierSettings, type ModifierType, type ParameterConfig, SpecError, isObj, show, validateSpec } from './spec.js';
 
 export interface Observation { name: string; data: number[] }
 export interface Measurement { name: string; config: { poi: string; parameters: ParameterConfig[] } }
@@ -37,8 +37,6 @@ export class WorkspaceError extends SpecError {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 /** Every problem of a workspace document (channel contents are checked as a HistFactory spec). */
 function validateWorkspace(ws: unknown): string[] {

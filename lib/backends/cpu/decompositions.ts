@@ -52,6 +52,15 @@ function fixColumnSign(v: Float64Array, rows: number, cols: number, j: number): 
  * Cyclic Jacobi on the symmetric n x n matrix a (row-major, both triangles filled): on return
  * a's diagonal holds the eigenvalues and v (row-major) the eigenvectors as columns.
  */
+/** A Givens rotation of two strided runs of `x`: (x₁, x₂) ← (c x₁ − s x₂, s x₁ + c x₂). */
+function rotate(x: Float64Array, o1: number, o2: number, len: number, c: number, s: number, stride = 1): void {
+  for (let i = 0, k = 0; i < len; i++, k += stride) {
+    const a = x[o1 + k], b = x[o2 + k];
+    x[o1 + k] = c * a - s * b;
+    x[o2 + k] = s * a + c * b;
+  }
+}
+
 function jacobiEigh(a: Float64Array, v: Float64Array, n: number): void {
   v.fill(0);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -88,12 +97,7 @@ function jacobiEigh(a: Float64Array, v: Float64Array, n: number): void {
           a[r * n + p] = np; a[p * n + r] = np;
           a[r * n + q] = nq; a[q * n + r] = nq;
         }
-        for (let r = 0; r < n; r++) {
-          const vp = v[r * n + p];
-          const vq = v[r * n + q];
-          v[r * n + p] = c * vp - s * vq;
-          v[r * n + q] = s * vp + c * vq;
-        }
+        rotate(v, p, q, n, c, s, n);
       }
     }
     if (!rotated) return;
@@ -236,20 +240,8 @@ function hestenes(g: Float64Array, rows: number, cols: number, v: Float64Array):
         const t = Math.abs(zeta) > 1e150 ? 1 / (2 * zeta) : Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < rows; i++) {
-          const gp = g[op + i];
-          const gq = g[oq + i];
-          g[op + i] = c * gp - s * gq;
-          g[oq + i] = s * gp + c * gq;
-        }
-        const vp0 = p * cols;
-        const vq0 = q * cols;
-        for (let i = 0; i < cols; i++) {
-          const vp = v[vp0 + i];
-          const vq = v[vq0 + i];
-          v[vp0 + i] = c * vp - s * vq;
-          v[vq0 + i] = s * vp + c * vq;
-        }
+        rotate(g, op, oq, rows, c, s);
+        rotate(v, p * cols, q * cols, cols, c, s);
       }
     }
     if (!rotated) return;
