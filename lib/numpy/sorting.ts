@@ -219,7 +219,7 @@ export function uniqueAll(a: ArrayOrScalar, opts: UniqueOpts = {}): UniqueAll {
   const sorted = sortTogether([...cols, bindSource(S.Iota, { dtype: 'int32', shape: [n], dimension: 0 }, x0.device)], 0, m);
   const perm = sorted[m];
   const sortedCols = sorted.slice(0, m);
-  // A sorted row starts a new group when any key differs from the previous row's.
+  // A sorted row starts a new group where some key differs from the previous row's.
   const differs = sortedCols.map((c) => {
     const prev = sliceAxis(c, 0, 0, n - 1), next = sliceAxis(c, 0, 1, n);
     const ne = notEqual(prev, next);
@@ -312,7 +312,7 @@ function quantileImpl(who: string, a0: ArrayOrScalar, q0: Quantiles, axis: Axis,
   const n = flat.shape[flat.ndim - 1];
   const count = ignoreNan ? sum(logicalNot(nan), -1) : full(flat.shape.slice(0, -1), n, { dtype: 'int32' });
   let r = interpolate(s, q, convert(count, a.dtype), opts.method ?? 'linear');
-  // numpy: any NaN in a slice makes its quantile NaN; nan-variants give NaN for all-NaN slices.
+  // numpy: a NaN in a slice makes its quantile NaN; nan-variants give NaN for all-NaN slices.
   const poison = ignoreNan ? equal(count, 0) : any(nan, -1);
   r = where(expandDims(poison, -1), NaN, r);
   // r is [...kept, nq]: the q axes go first, as numpy.

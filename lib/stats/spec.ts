@@ -17,7 +17,7 @@ export type Modifier =
 export type ModifierType = Modifier['type'];
 export interface Sample { name: string; data: number[]; modifiers: Modifier[] }
 export interface Channel { name: string; samples: Sample[] }
-/** A measurement's parameter config (pyhf): any field left out keeps the modifier's default. */
+/** A measurement's parameter config (pyhf): a field left out keeps the modifier's default. */
 export interface ParameterConfig {
   name: string;
   inits?: number[];

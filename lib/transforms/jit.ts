@@ -147,7 +147,7 @@ export interface MakeJaxprOptions extends JitOptions {
  * `{ raw: true }` gives the trace as recorded.
  */
 export function makeJaxpr(f: Fn, opts?: MakeJaxprOptions): (...args: unknown[]) => ClosedJaxpr;
-export function makeJaxpr(f: (...args: any[]) => unknown, opts: MakeJaxprOptions = {}): (...args: unknown[]) => ClosedJaxpr {
+export function makeJaxpr(f: Fn, opts: MakeJaxprOptions = {}): (...args: unknown[]) => ClosedJaxpr {
   return (...args) => {
     const t = traceAbstract('makeJaxpr', f, args, opts.staticArgnums ?? []);
     const jaxpr = opts.raw ? t.jaxpr : simplify(t.jaxpr);

@@ -129,7 +129,7 @@ export interface VmapOptions {
 
 export function vmap<A extends unknown[], R>(f: (...args: A) => R, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: Args<A>) => ArrayTree<R>;
 export function vmap(f: Fn, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: unknown[]) => unknown;
-export function vmap(f: (...args: any[]) => any, inAxes: unknown = 0, outAxes: unknown = 0, opts: VmapOptions = {}): (...args: any[]) => any {
+export function vmap(f: Fn, inAxes: unknown = 0, outAxes: unknown = 0, opts: VmapOptions = {}): (...args: unknown[]) => unknown {
   if (typeof f !== 'function') throw new TypeError(`vmap: the first argument must be the function to map, got ${typeof f}; write vmap(f, inAxes)(...args)`);
   const name = opts.axisName ?? null;
   if (name !== null && (typeof name !== 'string' || name === '')) throw new TypeError(`vmap: axisName must be a non-empty string, got ${JSON.stringify(name)}`);
