@@ -18,6 +18,7 @@ import type { KernelFn, Runtime } from '../lib/lowering/runner.js';
 import { getRoutine, routineNames } from '../lib/backends/cpu/routines.js';
 import { renderJs } from '../lib/backends/cpu/render-js.js';
 import { renderWasm } from '../lib/backends/cpu/render-wasm.js';
+import { REDUCTION_CHUNK } from '../lib/backends/cpu/backend.js';
 
 function runtime(kernel: (k: Kernel) => KernelFn<TypedArray>): Runtime<TypedArray> {
   return {
@@ -39,7 +40,7 @@ function both(f: (...xs: Array[]) => Array | Array[], args: Array[]): { js: Type
   const { jaxpr, consts } = makeJaxpr(f)(...args);
   const ins = [...consts, ...args].map((a) => a.dataSync());
   let rendered = 0;
-  const caps = { routines: new Set(routineNames()) };
+  const caps = { routines: new Set(routineNames()), reductionChunk: REDUCTION_CHUNK };
   const js = new Programs(caps, runtime(renderJs)).runner(jaxpr).run(ins).outs;
   const wasm = new Programs(caps, runtime((k) => {
     const w = renderWasm(k, () => renderJs(k));
@@ -77,6 +78,8 @@ const PROGRAMS: Program[] = [
   ['logsumexp over axis 0, and max/min reductions', (x) => [nn.logsumexp(x, 0), np.max(x, 1), np.min(x.T, 1), np.prod(x.mul(0.1).add(1), 0)], [[41, 19]]],
   ['a full reduction to a scalar', (x) => np.sum(np.exp(x.mul(0.1))).add(np.mean(x)), [[1003]]],
   ['full reductions over strided axes, float and int32', (x) => [np.sum(np.tanh(x.T.mul(x.T))), np.max(x), np.min(x.T.add(1)), np.prod(x.mul(0.01).add(1)), np.sum(x.mul(10).astype('int32')), np.max(x.mul(3).astype('int32'))], [[37, 23]]],
+  ['chunked reductions: a full sum and a logsumexp over 10⁵, row sums of 3 × 20 000', (x, y) => [np.sum(np.tanh(x)), nn.logsumexp(x), np.sum(y.mul(y), 1), np.max(y, 1)], [[100_000], [3, 20_000]]],
+  ['chunked softmax over 30 000 (an output after both reductions)', (x) => nn.softmax(x.mul(3)), [[30_000]]],
   ['a full sum of terms spread over e^±28 (its order shows)', (x) => np.sum(np.exp(np.sin(np.arange(4001).astype(x.dtype)).mul(28)).mul(x)), [[4001]]],
   ['sin and cos of one argument, in a reduction and beside it', (x) => [np.sum(np.sin(x).mul(np.cos(x)), 1), np.cos(x).sub(np.sin(x)), np.sin(x.mul(2)), np.max(np.cos(x).sub(np.sin(x)), 1)], [[37, 29]]],
   ['the gradient of sum(tanh(sin(x)·x + 1)): sin and cos of x in one kernel', (x) => grad((u: Array) => np.sum(np.tanh(np.sin(u).mul(u).add(1))))(x), [[2053]]],

@@ -24,6 +24,7 @@ import { SCALAR_OPS } from './scalar-ops.js';
 import type { Kernel, Program, Step } from './program.js';
 import { fuseEpilogues } from './epilogues.js';
 import { memoryPlan } from './memory.js';
+import { chunkReductions } from './chunk.js';
 
 /** What a backend declares to the lowering. */
 export interface Capabilities {
@@ -43,6 +44,12 @@ export interface Capabilities {
    * costs a round trip, and rules out the synchronous call).
    */
   readonly condAsSelect?: boolean;
+  /**
+   * Reduces over more than this many elements per output point in chunks of about this
+   * size (chunk.ts): a fixed order that threads and lanes can share, the same bits for any
+   * batching and thread count.
+   */
+  readonly reductionChunk?: number;
 }
 
 /** Branches at most this long (in equations) are computed both, for `condAsSelect`. */
@@ -529,8 +536,13 @@ class Planner {
     });
     const base = { domain, nKept: g.kept.length, inputs: slots.map((s) => this.slotAvals[s].dtype), reductions, outputs };
     const outs = g.outputs.map((o) => o.slot);
-    if (slots.length + outs.length <= this.maxInputs + 1) return [{ kind: 'kernel', kernel: { ...base, key: kernelKey(base) }, ins: slots, outs }];
-    return splitKernel(base, slots, outs, this.maxInputs + 1, this.it);
+    const steps: Step[] = slots.length + outs.length <= this.maxInputs + 1
+      ? [{ kind: 'kernel', kernel: { ...base, key: kernelKey(base) }, ins: slots, outs }]
+      : splitKernel(base, slots, outs, this.maxInputs + 1, this.it);
+    const chunk = this.caps.reductionChunk;
+    if (!chunk) return steps;
+    const finish = (b: KernelBody): Kernel => ({ ...b, key: kernelKey(b) });
+    return steps.flatMap((st) => (st.kind === 'kernel' && chunkReductions(st.kernel, st.ins, st.outs, chunk, this.it, (a) => this.slot(a), finish)) || [st]);
   }
 }
 

@@ -18,6 +18,12 @@ import { threadInfo } from './threads.js';
 import { renderWasm } from './render-wasm.js';
 import { wasmSimdAvailable } from './wasm/asm.js';
 
+/**
+ * Elements per chunk of a large reduction: chunks of a few thousand keep a single sum's partials
+ * in L1 and give a million-element sum hundreds of chunks to share between lanes and threads.
+ */
+export const REDUCTION_CHUNK = 4096;
+
 /** The accounting side of a CPU buffer: the garbage collector owns the data itself. */
 class CpuRef implements BufferRef {
   refs = 1;
@@ -93,7 +99,7 @@ export class CpuBackend implements Backend {
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
-    this.programs = new Programs({ routines: new Set(routineNames()) }, runtime);
+    this.programs = new Programs({ routines: new Set(routineNames()), reductionChunk: REDUCTION_CHUNK }, runtime);
   }
 
   /** The lowered Program of a Jaxpr (cached per Jaxpr). */
