@@ -9,7 +9,6 @@ import {
   type Array, ConcretizationError, ShapeError, UnexpectedTracerError, devicePut, grad, jacrev, jit, jvp, lax, np, random, vjp, vmap,
 } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
-import * as E from 'fp-ts/lib/Either.js';
 import { definePrimitive } from '../lib/core/primitive.js';
 import { bind1 } from '../lib/core/trace.js';
 import { shapeStr } from '../lib/core/errors.js';
@@ -151,7 +150,7 @@ describe('errors raised inside vmap describe per-example shapes', () => {
   // user only ever wrote per-example values, so those are what the message must show first.
   const Picky = definePrimitive({
     name: 'bad_inputs_picky',
-    abstractEval: (avals) => E.right([avals[0]]),
+    abstractEval: (avals) => [avals[0]],
     vmap: ([x]) => { throw new ShapeError(`picky: rank-1 operands only, got ${shapeStr(x.shape)}`); },
   });
 

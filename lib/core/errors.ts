@@ -1,6 +1,4 @@
 /** The library's error types: each message names the function, the shapes/dtypes and the fix. */
-import * as E from 'fp-ts/lib/Either.js';
-
 export class ShapeError extends Error {
   override name = 'ShapeError';
 }
@@ -15,10 +13,10 @@ export class UnexpectedTracerError extends Error {
   override name = 'UnexpectedTracerError';
 }
 
-/** The one place where `Either` results of shape rules become exceptions at the public edge. */
-export function orThrow<A>(e: E.Either<Error, A>): A {
-  if (E.isLeft(e)) throw e.left;
-  return e.right;
+/** The one place where the errors shape rules return become exceptions at the public edge. */
+export function orThrow<A>(r: A | ShapeError): A {
+  if (r instanceof ShapeError) throw r;
+  return r;
 }
 
 export const shapeStr = (shape: readonly number[]): string => `[${shape.join(',')}]`;

@@ -1,5 +1,4 @@
 /** Primitive declarations and the registry: each primitive is declared once with its rules. */
-import type { Either } from 'fp-ts/lib/Either.js';
 import type { Aval, Eqn, Params } from './ir.js';
 import type { ShapeError } from './errors.js';
 import type { LinearIn, Tangent } from './rules.js';
@@ -12,8 +11,8 @@ import type { Array } from './array.js';
  */
 export interface Primitive<P extends Params = Params> {
   readonly name: string;
-  /** Input avals + params -> output avals, or a ShapeError naming the op, the shapes and the fix. */
-  abstractEval(avals: readonly Aval[], params: P): Either<ShapeError, Aval[]>;
+  /** Input avals + params -> output avals, or (returned, not thrown) a ShapeError naming the op, the shapes and the fix. */
+  abstractEval(avals: readonly Aval[], params: P): Aval[] | ShapeError;
   /** primals + tangents -> [primal outs, tangent outs], written with ordinary ops. */
   jvp?(primals: Array[], tangents: Tangent[], params: P): [Array[], Tangent[]];
   /** Inputs and their batch dims -> outputs and their batch dims. */

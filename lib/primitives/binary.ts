@@ -1,5 +1,5 @@
 /** Elementwise binary primitives, comparisons, logical ops and select. */
-import * as E from 'fp-ts/lib/Either.js';
+import { ShapeError } from '../core/errors.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval, NoParams } from '../core/ir.js';
 import { type ShapeResult, ALL, FLOATS, INTEGRAL, NUMERIC, broadcastScalars, checkArity, checkDtype, fail, fmt, withShape } from './util.js';
@@ -19,7 +19,8 @@ function binaryEval(name: string, allowed: readonly DType[], outDtype?: DType) {
     if (avals[0].dtype !== avals[1].dtype) {
       return fail(`${name}: operand dtypes must match, got ${fmt(avals)}; convert with astype, or use the np.* function, which promotes`);
     }
-    return E.map((shape: readonly number[]) => [withShape(avals[0], shape, outDtype ?? avals[0].dtype)])(broadcastScalars(name, avals));
+    const shape = broadcastScalars(name, avals);
+    return shape instanceof ShapeError ? shape : [withShape(avals[0], shape, outDtype ?? avals[0].dtype)];
   };
 }
 
@@ -149,7 +150,8 @@ export const Select: Primitive<NoParams> = definePrimitive({
     const [p, t, f] = avals;
     if (p.dtype !== 'bool') return fail(`select: predicate must be bool, got ${p.dtype}`);
     if (t.dtype !== f.dtype) return fail(`select: branch dtypes must match, got ${fmt([t, f])}`);
-    return E.map((shape: readonly number[]) => [withShape(t, shape)])(broadcastScalars('select', avals));
+    const shape = broadcastScalars('select', avals);
+    return shape instanceof ShapeError ? shape : [withShape(t, shape)];
   },
   jvp: ([p, t, f], [, dt, df]) => {
     const out = bind1(Select, [p, t, f]);

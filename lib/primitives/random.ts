@@ -4,7 +4,7 @@
  * output is integer bits or a bit pattern, so none of these is differentiable: their jvp rules
  * give symbolic zero tangents, as JAX's do.
  */
-import * as E from 'fp-ts/lib/Either.js';
+import { ShapeError } from '../core/errors.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval, Params, NoParams } from '../core/ir.js';
 import type { DType } from '../core/dtype.js';
@@ -22,9 +22,8 @@ function intElementwise(name: string, arity: number, nOut: number): (avals: read
     if (avals.some((a) => a.dtype !== 'int32')) {
       return fail(`${name}: operands must be int32 (uint32 bits), got ${fmt(avals)}; convert with astype('int32')`);
     }
-    return E.map((shape: readonly number[]) => globalThis.Array.from({ length: nOut }, () => withShape(avals[0], shape)))(
-      broadcastScalars(name, avals),
-    );
+    const shape = broadcastScalars(name, avals);
+    return shape instanceof ShapeError ? shape : globalThis.Array.from({ length: nOut }, () => withShape(avals[0], shape));
   };
 }
 

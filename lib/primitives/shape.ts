@@ -2,6 +2,7 @@
  * Shape primitives: broadcasting, reshaping, slicing, padding, gathers/scatters, iota, casts; each
  * declared once with its jvp, vmap and transpose rules (JAX semantics).
  */
+import { ShapeError } from '../core/errors.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Array } from '../core/array.js';
 import { type JvpRule, type Tangent, type VmapRule, LinearIn } from '../core/rules.js';
@@ -436,8 +437,8 @@ function gatherShape(name: string, x: Aval, idx: Aval, axes: readonly number[]):
 function scatterEval(name: string) {
   return ([x, idx, upd]: readonly Aval[], { axes }: GatherParams): ShapeResult => {
     const g = gatherShape(name, x, idx, axes);
-    if (g._tag === 'Left') return g;
-    const want = g.right[0];
+    if (g instanceof ShapeError) return g;
+    const want = g[0];
     if (upd.dtype !== x.dtype || upd.shape.length !== want.shape.length || upd.shape.some((d, i) => d !== want.shape[i])) {
       return fail(`${name}: updates must be ${fmt([want])} for operand ${fmt([x])} and indices ${fmt([idx])}, got ${fmt([upd])}`);
     }

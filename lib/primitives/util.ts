@@ -1,13 +1,13 @@
 /** Shared helpers for shape rules. */
-import * as E from 'fp-ts/lib/Either.js';
 import { type Aval, aval, avalStr } from '../core/ir.js';
 import { ShapeError } from '../core/errors.js';
 import type { DType } from '../core/dtype.js';
 
-export type ShapeResult = E.Either<ShapeError, Aval[]>;
+/** A shape rule's result: the output avals, or the error naming the op, the shapes and the fix. */
+export type ShapeResult = Aval[] | ShapeError;
 
-export const ok = (...avals: Aval[]): ShapeResult => E.right(avals);
-export const fail = (msg: string): ShapeResult => E.left(new ShapeError(msg));
+export const ok = (...avals: Aval[]): ShapeResult => avals;
+export const fail = (msg: string): ShapeResult => new ShapeError(msg);
 
 export const fmt = (avals: readonly Aval[]): string => avals.map(avalStr).join(', ');
 
@@ -26,16 +26,16 @@ export function checkDtype(name: string, a: Aval, allowed: readonly DType[], fix
 }
 
 /** Elementwise operands share one shape; rank-0 operands (scalars, literals) broadcast. */
-export function broadcastScalars(name: string, avals: readonly Aval[]): E.Either<ShapeError, readonly number[]> {
+export function broadcastScalars(name: string, avals: readonly Aval[]): readonly number[] | ShapeError {
   let shape: readonly number[] = [];
   for (const a of avals) {
     if (a.shape.length === 0) continue;
     if (shape.length === 0) { shape = a.shape; continue; }
     if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
-      return E.left(new ShapeError(`${name}: operand shapes must be equal (or rank 0), got ${fmt(avals)}; broadcast first (np.broadcastTo), or use the np.* function, which broadcasts`));
+      return new ShapeError(`${name}: operand shapes must be equal (or rank 0), got ${fmt(avals)}; broadcast first (np.broadcastTo), or use the np.* function, which broadcasts`);
     }
   }
-  return E.right(shape);
+  return shape;
 }
 
 export function checkAxes(name: string, axes: readonly number[], ndim: number): ShapeError | undefined {
