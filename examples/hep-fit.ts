@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stats } from '../lib/index.js';
+import { progressBar } from './progress.js';
 
 const fail = (msg: string): never => { console.error(`hep-fit: ${msg}`); process.exit(1); };
 
@@ -64,7 +65,7 @@ console.log(`  μ = 1 is ${cls.cls < 0.05 ? 'excluded' : 'not excluded'} at 95% 
 // Profile-likelihood scan: tμ = 2 [ NLL(μ, θ̂̂(μ)) − NLL(μ̂, θ̂) ].
 const [g0, g1] = [Math.max(0, muHat - 2.5 * sigma), muHat + 2.5 * sigma];
 const grid = Array.from({ length: 41 }, (_, i) => g0 + (i * (g1 - g0)) / 40);
-const profile = stats.profileLikelihood(model, observed, grid);
+const profile = stats.profileLikelihood(model, observed, grid, { onProgress: progressBar('profile scan') });
 const scan = profile.tmu;
 // The tμ = 1 crossings give the 68.3% CL interval; it should be close to μ̂ ± σ for this model.
 const cross = (side: -1 | 1): number => {

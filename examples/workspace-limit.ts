@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Array, grad, np, random, relax, stats } from '../lib/index.js';
+import { progressBar } from './progress.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fail = (msg: string): never => { console.error(`workspace-limit: ${msg}`); process.exit(1); };
@@ -34,7 +35,10 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'workspace-pulls.svg'), stats.plots.pulls(stats.pulls(model, fit)));
 
 // ---- 2. Upper limit with its Brazil band --------------------------------------------------------
-const limit = stats.upperLimit(data, model, { scan: globalThis.Array.from({ length: 25 }, (_, i) => i * 0.125) });
+const grid = globalThis.Array.from({ length: 25 }, (_, i) => i * 0.125);
+const scanned = progressBar('upper-limit scan');
+let tests = 0;
+const limit = stats.upperLimit(data, model, { scan: grid, onHypotest: () => scanned(++tests, grid.length) });
 const e = limit.expected.map((v) => v.toFixed(2));
 console.log(`95% CL upper limit on μ: observed ${limit.observed.toFixed(3)}, expected ${e[2]} (±1σ ${e[1]}–${e[3]}, ±2σ ${e[0]}–${e[4]})`);
 if (!(limit.expected[0] < limit.expected[2] && limit.expected[2] < limit.expected[4])) fail('the expected band is not ordered');
@@ -43,7 +47,7 @@ writeFileSync(join(outDir, 'workspace-brazil.svg'), stats.plots.brazil(limit));
 // ---- 3. Toys ------------------------------------------------------------------------------------
 const nToys = 300;
 const t0 = Date.now();
-const toy = stats.hypotest(1, data, model, { calctype: 'toybased', nToys, key: random.key(2024) });
+const toy = stats.hypotest(1, data, model, { calctype: 'toybased', nToys, key: random.key(2024), onProgress: progressBar(`toy fits (${nToys} per hypothesis)`) });
 const asym = stats.hypotest(1, data, model);
 console.log(`CLs(μ = 1): asymptotic ${asym.cls.toFixed(4)}, from ${nToys} + ${nToys} toys ${toy.cls.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(1)} s; CLb ${toy.clb.toFixed(3)} vs ${asym.clb.toFixed(3)})`);
 if (!(Math.abs(toy.clb - asym.clb) < 0.15)) fail('toy and asymptotic CLb differ by more than their statistical spread');

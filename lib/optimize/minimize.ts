@@ -16,6 +16,7 @@ import { hessian } from '../transforms/jac.js';
 import { customRoot, denseSolve } from '../lax/implicit.js';
 import { whileLoop } from '../lax/loops.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
+import { callback } from '../control/debug.js';
 
 export type Method = 'newton' | 'lbfgs' | 'gd';
 export type Bound = number | ArrayLikeNum;
@@ -36,7 +37,16 @@ export interface MinimizeOptions {
   learningRate?: number;
   /** L-BFGS memory (default 10). */
   history?: number;
+  /**
+   * Called after every iteration with its number, f and max |∇f| there, and x (a host callback
+   * inside the compiled loop, as `debug.callback`: under vmap once per example). For progress
+   * output and traces of long fits; it cannot change the iteration.
+   */
+  onStep?: (step: MinimizeStep) => void;
 }
+
+/** What `onStep` sees after each iteration. */
+export interface MinimizeStep { iteration: number; value: number; gradNorm: number; x: Array }
 
 export interface MinimizeResult {
   /** The minimiser, shaped like x0; differentiable with respect to `args` (implicit function theorem). */
@@ -171,6 +181,8 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
   if (!(lr > 0)) throw new TypeError(`${WHO}: learningRate must be positive`);
   const m = opts.history ?? 10;
   if (!Number.isInteger(m) || m < 1) throw new TypeError(`${WHO}: history must be a positive integer`);
+  const onStep = opts.onStep;
+  if (onStep !== undefined && typeof onStep !== 'function') throw new TypeError(`${WHO}: onStep must be a function`);
 
   // f must be a real scalar function.
   const probe = f(x0a, ...args);
@@ -194,6 +206,11 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
   const z0 = T ? T.inverse(xInit) : xInit;
   const zero = np.zeros([], { dtype: 'int32' });
   const fls = np.array(false);
+  /** Reports iteration k's end state to onStep, from inside the loop. */
+  const report = (k: Array, fz: Array, g: Array, z: Array): void => {
+    if (!onStep) return;
+    callback((k1: Array, f1: Array, g1: Array, x1: Array) => onStep({ iteration: k1.item(), value: f1.item(), gradNorm: g1.item(), x: x1 }), k, fz, maxAbs(g), toX(z));
+  };
 
   let zStar: Array;
   let iterations: Array;
@@ -203,7 +220,9 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
       ([, g, k]: Array[]) => np.logicalAnd(maxAbs(g).greater(tol), k.less(maxIter)),
       ([z, , k]: Array[]) => {
         const z2 = z.sub(vgGrad(vg, z).mul(lr));
-        return [z2, vgGrad(vg, z2), k.add(1)];
+        const [f2, g2] = vg(z2);
+        report(k.add(1), f2, g2, z2);
+        return [z2, g2, k.add(1)];
       },
       [z0, g0, zero],
     ) as Array[];
@@ -228,6 +247,7 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
         const [t, , ok] = lineSearch(obj, z, fz, slope, d);
         const z2 = np.where(ok, z.add(d.mul(t)), z);
         const [f2, g2] = vg(z2);
+        report(k.add(1), f2, g2, z2);
         return [z2, f2, g2, k.add(1), np.logicalNot(ok)];
       },
       [z0, f0, g0, zero, fls],
@@ -274,6 +294,7 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
         const S2 = np.where(upd, push(S, s), S);
         const Y2 = np.where(upd, push(Y, y), Y);
         const rho2 = np.where(upd, np.concatenate([rho.slice([1, m]), np.reshape(np.reciprocal(np.where(upd, sy, 1)), [1])]), rho);
+        report(k.add(1), f2, g2, z2);
         return [z2, f2, g2, S2, Y2, rho2, k.add(1), np.logicalNot(ok)];
       },
       [z0, f0, g0, S0, S0, R0, zero, fls],

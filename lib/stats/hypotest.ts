@@ -142,7 +142,7 @@ export function hypotest(poi: number, data: ArrayOrNumbers, model: HistFactoryMo
   if (testStat !== 'qtilde' && testStat !== 'q' && testStat !== 'q0') throw new Error(`stats.hypotest: testStat must be 'qtilde', 'q' or 'q0', got '${String(testStat)}'`);
   const calctype = opts.calctype ?? 'asymptotics';
   if (calctype !== 'asymptotics' && calctype !== 'toybased') throw new Error(`stats.hypotest: calctype must be 'asymptotics' or 'toybased', got '${String(calctype)}'`);
-  const fitOpts: FitOptions = { fixed: opts.fixed, init: opts.init, maxIter: opts.maxIter, bounds: opts.bounds };
+  const fitOpts: FitOptions = { fixed: opts.fixed, init: opts.init, maxIter: opts.maxIter, bounds: opts.bounds, onStep: opts.onStep };
   const full = toFullData(model, data);
   if (calctype === 'toybased') return toyHypotest(poi, full, model, fitOpts, testStat, opts);
   const stat = (d: ArrayOrNumbers): number => (testStat === 'q0' ? q0(model, d, fitOpts) : testStat === 'qtilde' ? qmuTilde(model, d, poi, fitOpts) : qmu(model, d, poi, fitOpts));
@@ -244,6 +244,8 @@ export interface UpperLimitOptions extends FitOptions {
   rtol?: number;
   /** Initial bracket of the root finding (default: [0, the POI's upper bound]; widened as needed). */
   bracket?: readonly [number, number];
+  /** Called after each hypotest of the scan or the root finding, with its POI value and result. */
+  onHypotest?: (poi: number, result: HypotestResult) => void;
 }
 
 export interface UpperLimitResult {
@@ -272,12 +274,12 @@ function interpDescending(level: number, ys: readonly number[], xs: readonly num
  * to `rtol`, the bracket widened until it holds every root.
  */
 export function upperLimit(data: ArrayOrNumbers, model: HistFactoryModel, opts: UpperLimitOptions = {}): UpperLimitResult {
-  const { scan, level = 0.05, rtol = 1e-4, bracket, ...hopts } = opts;
+  const { scan, level = 0.05, rtol = 1e-4, bracket, onHypotest, ...hopts } = opts;
   if (!(level > 0 && level < 1)) throw new Error(`stats.upperLimit: level must be in (0, 1), got ${level}`);
   const cache = new Map<number, HypotestResult>();
   const at = (mu: number): HypotestResult => {
     let r = cache.get(mu);
-    if (!r) { r = hypotest(mu, data, model, hopts); cache.set(mu, r); }
+    if (!r) { r = hypotest(mu, data, model, hopts); cache.set(mu, r); onHypotest?.(mu, r); }
     return r;
   };
   const curves = (r: HypotestResult): number[] => [r.cls, ...r.expectedSet];
@@ -339,8 +341,19 @@ export interface ProfileScan {
   bestfit: FitResult;
 }
 
+export interface ProfileOptions extends FitOptions {
+  /** Called after each conditional fit with the number done and the number of POI values. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** The profile-likelihood curve tμ over POI values (one free fit, one conditional fit per value). */
-export function profileLikelihood(model: HistFactoryModel, data: ArrayOrNumbers, pois: readonly number[], opts: FitOptions = {}): ProfileScan {
-  const best = fit(model, data, opts);
-  return { poi: [...pois], tmu: pois.map((mu) => Math.max(0, 2 * (fixedPoiFit(mu, data, model, opts).nll - best.nll))), bestfit: best };
+export function profileLikelihood(model: HistFactoryModel, data: ArrayOrNumbers, pois: readonly number[], opts: ProfileOptions = {}): ProfileScan {
+  const { onProgress, ...fopts } = opts;
+  const best = fit(model, data, fopts);
+  const tmu = pois.map((mu, k) => {
+    const t = Math.max(0, 2 * (fixedPoiFit(mu, data, model, fopts).nll - best.nll));
+    onProgress?.(k + 1, pois.length);
+    return t;
+  });
+  return { poi: [...pois], tmu, bestfit: best };
 }

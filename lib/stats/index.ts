@@ -8,9 +8,9 @@ export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 export { histfactory, interpCode1, interpCode4, code4Coefficients, interpolate, interpFactor, SpecError, MODIFIER_TYPES } from './histfactory.js';
 export type { HistFactorySpec, HistFactoryModel, YieldOptions, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
 export { fit, pulls } from './infer.js';
-export type { FitOptions, FitResult } from './infer.js';
+export type { FitOptions, FitResult, FitStep } from './infer.js';
 export { clsAsymptotic, fixedPoiFit, hypotest, profileLikelihood, q0, qmu, qmuTilde, tmu, tmuTilde, upperLimit } from './hypotest.js';
-export type { ClsResult, HypotestOptions, HypotestResult, ProfileScan, TestStat, UpperLimitOptions, UpperLimitResult } from './hypotest.js';
+export type { ClsResult, HypotestOptions, HypotestResult, ProfileOptions, ProfileScan, TestStat, UpperLimitOptions, UpperLimitResult } from './hypotest.js';
 
 export * as plots from './plots.js';
 export type { PlotOptions, Pull } from './plots.js';
@@ -19,6 +19,6 @@ export type { WorkspaceSpec, WorkspaceModelOptions, Observation, Measurement, Pa
 export { applyJsonPatch } from './json-patch.js';
 export type { JsonPatchOp } from './json-patch.js';
 export { sampleToys, fitBatch } from './toys.js';
-export type { BatchFit } from './toys.js';
+export type { BatchFit, BatchFitOptions } from './toys.js';
 export { mle, expectedCls, expectedUpperLimit } from './differentiable.js';
 export type { MleOptions, ExpectedLimitOptions } from './differentiable.js';

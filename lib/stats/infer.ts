@@ -29,7 +29,12 @@ export interface FitOptions {
   maxIter?: number;
   /** Bounds of every parameter (default: the model's), as pyhf's par_bounds. */
   bounds?: readonly (readonly [number, number])[];
+  /** Called after every Newton iteration of a fit (for progress output of long fits). */
+  onStep?: (step: FitStep) => void;
 }
+
+/** What `onStep` sees after each iteration: its number, the NLL and the largest free gradient component. */
+export interface FitStep { iteration: number; nll: number; gradNorm: number }
 export interface FitResult {
   bestfit: number[];
   nll: number;
@@ -113,6 +118,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
       if ((x[i] <= lo && g[i] > 0) || (x[i] >= hi && g[i] < 0)) continue;
       act.push(i);
     }
+    opts.onStep?.({ iteration: it + 1, nll: fx, gradNorm: Math.max(0, ...act.map((i) => Math.abs(g[i]))) });
     if (!act.length) { converged = true; break; }
     const gAct = act.map((i) => g[i]);
     let step: number[];

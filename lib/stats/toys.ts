@@ -37,6 +37,11 @@ export function sampleToys(model: HistFactoryModel, key: Array, pars: readonly n
   return np.concatenate([main, np.where(isPois, pois, gauss)], 1);
 }
 
+export interface BatchFitOptions extends FitOptions {
+  /** Called after every batched Newton iteration with the number of toys converged so far and the batch size. */
+  onProgress?: (converged: number, total: number) => void;
+}
+
 export interface BatchFit {
   /** Best-fit parameters per toy. */
   bestfit: number[][];
@@ -84,7 +89,7 @@ function solveSPD(A: readonly (readonly number[])[], b: readonly number[]): numb
  * steps as `stats.fit` takes them, each toy with its own active set, step and backtracking, the
  * NLL, gradient and Hessian of all toys evaluated together.
  */
-export function fitBatch(model: HistFactoryModel, data: Array, opts: FitOptions = {}): BatchFit {
+export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOptions = {}): BatchFit {
   const P = model.parameters;
   const nPar = P.names.length;
   const n = data.shape[0];
@@ -141,6 +146,7 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: FitOptions 
     }
     // A toy whose step never lowered the NLL is at its optimum to rounding, or stuck (not converged).
     pending.forEach((p, t) => { if (p) { if (tiny[t]) done[t] = true; else stopped[t] = true; } });
+    opts.onProgress?.(done.filter(Boolean).length, n);
   }
   const final = b.value(np.array(X, HOST), d).js() as number[];
   return { bestfit: X, nll: final, converged: done, iterations: it };
