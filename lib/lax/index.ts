@@ -16,5 +16,7 @@ export type { ReduceWindowOptions, WindowReducer, WindowReducerName } from './wi
 export { associativeScan, cumprod, cummax, cummin, cumlogsumexp } from './cumulative.js';
 export type { AssociativeScanOptions } from './cumulative.js';
 export { sort, sortKeyVal, topK } from './sorting.js';
+export { gather, scatter, scatterAdd, scatterSub, scatterMul, scatterMin, scatterMax, scatterApply } from './gather.js';
+export type { GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode, GatherOptions, ScatterOptions } from './gather.js';
 export * from './more.js';
 export { psum, pmean, pmax, pmin, axisIndex, axisSize, allGather, ppermute, pshuffle } from './collectives.js';

@@ -171,6 +171,10 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
 /** valueAndGrad, with errors naming the transform the user called. */
 function valueAndGradAs(who: string, f: Fn, opts: GradOptions): (...args: unknown[]) => [unknown, unknown] {
   checkFn(who, f);
+  // JAX spells grad(f, argnums) positionally; here the options carry it
+  if (typeof opts !== 'object' || opts === null || globalThis.Array.isArray(opts)) {
+    throw new TypeError(`${who}: the second argument is the options object { argnums, hasAux }, got ${globalThis.Array.isArray(opts) ? `the array [${opts.join(', ')}]` : String(opts)}; write ${who}(f, { argnums: ${globalThis.Array.isArray(opts) ? `[${opts.join(', ')}]` : String(opts)} })`);
+  }
   return (...given: unknown[]) => {
     const { diff, nums } = argnumsMask(who, given, opts.argnums ?? 0);
     const args = given.map((a, i) => (nums.includes(i) ? floatNumbers(a) : a));
