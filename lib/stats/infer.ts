@@ -11,6 +11,7 @@ import { valueAndGrad } from '../transforms/grad.js';
 import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
+import { inverse, solve } from './host-linalg.js';
 import { devicePut } from '../core/device.js';
 import type { Pull } from './plots.js';
 
@@ -121,12 +122,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     opts.onStep?.({ iteration: it + 1, nll: fx, gradNorm: Math.max(0, ...act.map((i) => Math.abs(g[i]))) });
     if (!act.length) { converged = true; break; }
     const gAct = act.map((i) => g[i]);
-    let step: number[];
-    try {
-      step = (np.linalg.solve(np.array(act.map((i) => act.map((j) => H[i][j])), HOST), np.array(gAct.map((v) => -v), HOST)).js() as number[]);
-    } catch {
-      step = [];
-    }
+    let step = solve(act.map((i) => act.map((j) => H[i][j])), gAct.map((v) => -v)) ?? [];
     let dec = -step.reduce((s, v, k) => s + v * gAct[k], 0); // Newton decrement² (> 0 for descent)
     if (step.length !== act.length || !(dec > 0) || !step.every(Number.isFinite)) {
       // Not a descent direction (indefinite Hessian): diagonally scaled gradient descent.
@@ -159,11 +155,11 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   const unc = P.names.map(() => 0);
   const correlation: number[][] = P.names.map((_, i) => P.names.map((__, j) => (i === j ? 1 : 0)));
   if (free.length) {
-    try {
-      const inv = np.linalg.inv(np.array(free.map((i) => free.map((j) => H[i][j])), HOST)).js() as number[][];
+    const inv = inverse(free.map((i) => free.map((j) => H[i][j])));
+    if (inv) {
       free.forEach((i, k) => { unc[i] = Math.sqrt(inv[k][k]); });
       free.forEach((i, k) => free.forEach((j, l) => { correlation[i][j] = inv[k][l] / Math.sqrt(inv[k][k] * inv[l][l]); }));
-    } catch {
+    } else {
       free.forEach((i) => { unc[i] = NaN; }); // singular Hessian: not identifiable
     }
   }

@@ -14,6 +14,7 @@ import { valueAndGrad } from '../transforms/grad.js';
 import { vmap } from '../transforms/vmap.js';
 import type { HistFactoryModel } from './histfactory.js';
 import { type FitOptions, HOST, clip, fixedMask } from './infer.js';
+import { solveSPD } from './host-linalg.js';
 
 /**
  * `nToys` datasets [nToys, nMain + nAux] drawn at `pars`: main bins ~ Poisson(ν(pars)); each
@@ -60,28 +61,6 @@ function getBatched(model: HistFactoryModel): Batched {
     batched.set(model, b);
   }
   return b;
-}
-
-/** Solves A x = b for a symmetric positive-definite A (Cholesky), or null when A is not. */
-function solveSPD(A: readonly (readonly number[])[], b: readonly number[]): number[] | null {
-  const n = b.length;
-  const L = A.map(() => new Float64Array(n));
-  for (let j = 0; j < n; j++) {
-    let d = A[j][j];
-    for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
-    if (!(d > 0)) return null;
-    L[j][j] = Math.sqrt(d);
-    for (let i = j + 1; i < n; i++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      L[i][j] = s / L[j][j];
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
-  const x = new globalThis.Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
-  return x;
 }
 
 /**

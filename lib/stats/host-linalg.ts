@@ -1,0 +1,73 @@
+/**
+ * Dense linear algebra on JS numbers for the fits' host-side Newton steps. The systems are the
+ * free parameters' Hessian (a few to a few hundred rows), solved once per iteration: on the host
+ * they cost microseconds, where eager Array operations would dispatch a program per step.
+ */
+
+type Matrix = readonly (readonly number[])[];
+
+/** The LU factors of A with partial pivoting (rows permuted by `perm`), or null when A is singular. */
+function lu(A: Matrix): { LU: Float64Array[]; perm: number[] } | null {
+  const n = A.length;
+  const LU = A.map((row) => Float64Array.from(row));
+  const perm = A.map((_, i) => i);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(LU[i][k]) > Math.abs(LU[p][k])) p = i;
+    if (!(Math.abs(LU[p][k]) > 0) || !Number.isFinite(LU[p][k])) return null;
+    if (p !== k) { [LU[p], LU[k]] = [LU[k], LU[p]]; [perm[p], perm[k]] = [perm[k], perm[p]]; }
+    const piv = LU[k][k];
+    for (let i = k + 1; i < n; i++) {
+      const f = (LU[i][k] /= piv);
+      if (f !== 0) for (let j = k + 1; j < n; j++) LU[i][j] -= f * LU[k][j];
+    }
+  }
+  return { LU, perm };
+}
+
+function luSolve({ LU, perm }: { LU: Float64Array[]; perm: number[] }, b: readonly number[]): number[] {
+  const n = LU.length;
+  const x = perm.map((p) => b[p]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) x[i] -= LU[i][j] * x[j];
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = i + 1; j < n; j++) x[i] -= LU[i][j] * x[j];
+    x[i] /= LU[i][i];
+  }
+  return x;
+}
+
+/** x with A x = b (LU with partial pivoting, as np.linalg.solve), or null when A is singular. */
+export function solve(A: Matrix, b: readonly number[]): number[] | null {
+  const f = lu(A);
+  return f && luSolve(f, b);
+}
+
+/** A⁻¹, or null when A is singular. */
+export function inverse(A: Matrix): number[][] | null {
+  const f = lu(A);
+  if (!f) return null;
+  const cols = A.map((_, j) => luSolve(f, A.map((__, i) => (i === j ? 1 : 0))));
+  return A.map((_, i) => cols.map((c) => c[i]));
+}
+
+/** x with A x = b for a symmetric positive-definite A (Cholesky), or null when A is not. */
+export function solveSPD(A: Matrix, b: readonly number[]): number[] | null {
+  const n = b.length;
+  const L = A.map(() => new Float64Array(n));
+  for (let j = 0; j < n; j++) {
+    let d = A[j][j];
+    for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
+    if (!(d > 0)) return null;
+    L[j][j] = Math.sqrt(d);
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      L[i][j] = s / L[j][j];
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
+  const x = new globalThis.Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
+  return x;
+}
