@@ -20,5 +20,5 @@ export { applyJsonPatch } from './json-patch.js';
 export type { JsonPatchOp } from './json-patch.js';
 export { sampleToys, fitBatch } from './toys.js';
 export type { BatchFit, BatchFitOptions } from './toys.js';
-export { mle, expectedCls, expectedUpperLimit } from './differentiable.js';
-export type { MleOptions, ExpectedLimitOptions } from './differentiable.js';
+export { mle, expectedCls, expectedUpperLimit, observedCls, observedUpperLimit } from './differentiable.js';
+export type { MleOptions, ExpectedLimitOptions, ObservedClsOptions, ObservedLimitOptions, ObservedTestStat } from './differentiable.js';
