@@ -1,4 +1,4 @@
-/** `lax.sort`, `lax.sortKeyVal` and `lax.topK`: the `sort` primitive by name (lib/primitives/sort.ts). */
+/** `lax.sort`, `lax.sortKeyVal` and `lax.topK`: the `sort` primitive by name. */
 import { Array } from '../core/array.js';
 import { ShapeError } from '../core/errors.js';
 import { avalStr } from '../core/ir.js';

@@ -211,7 +211,7 @@ export function igammaGradA(a: Num, x: Num): Array {
 
 /**
  * dx/da for a gamma(a) sample x (JAX's random_gamma_grad): the implicit reparameterisation
- * gradient -(∂P/∂a)/(∂P/∂x), from lib/random/gamma.ts. Not itself differentiable, as in JAX.
+ * gradient -(∂P/∂a)/(∂P/∂x) that `random.gamma` uses. Not itself differentiable, as in JAX.
  */
 export function randomGammaGrad(a: Num, x: Num): Array {
   const [A, X] = floatArgs('randomGammaGrad', [a, x]);

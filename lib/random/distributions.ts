@@ -1,8 +1,7 @@
 /**
  * More `jax.random` samplers, each JAX's own transform of `bits` / `uniform` / `normal` /
- * `gumbel` / `split`, so the streams follow JAX's for the same key (see each doc comment for the
- * formula and tests/random-distributions.test.ts for how it is checked). Samplers that need a
- * gamma draw (`ball`, `generalizedNormal`, `beta`, ...) are not here.
+ * `gumbel` / `split`, so the streams follow JAX's for the same key (each doc comment gives its
+ * formula). Samplers that need a gamma draw (`ball`, `generalizedNormal`, `beta`, ...) are not here.
  */
 import { Array as ArrayClass, type Array, type ArrayOrScalar } from '../core/array.js';
 import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
