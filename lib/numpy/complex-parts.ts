@@ -1,9 +1,10 @@
 /**
- * numpy's complex-number helpers on real arrays. There is no complex dtype yet, so every array is
- * real: `real` is the array, `imag` zeros, `conj` the array, `angle` 0 or π by sign; `unwrap`
- * (phase unwrapping of real angle sequences) is fully meaningful.
+ * numpy's complex-number helpers. Complex values are `Complex` pairs of real arrays (complex.ts);
+ * on a real array `real` is the array, `imag` zeros, `conj` the array and `angle` 0 or π by sign.
+ * `unwrap` (phase unwrapping of real angle sequences) is fully meaningful.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
+import { Complex } from './complex.js';
 import { full, zerosLike } from './creation.js';
 import { abs, add, equal, greater, less, logicalAnd, mod, multiply, subtract, where } from './math.js';
 import { signbit } from './composite.js';
@@ -11,25 +12,30 @@ import { asArray, normAxis, sliceAxis, toFloat } from './promote.js';
 import { cumsum } from './reductions.js';
 import { concatenate } from './shape.js';
 
-/** The real part: the array itself (every dtype here is real). */
-export const real = (x: ArrayOrScalar): Array => asArray(x);
-/** The imaginary part: zeros of the array's shape and dtype. */
-export const imag = (x: ArrayOrScalar): Array => zerosLike(asArray(x));
-/** The complex conjugate: the array itself. */
-export const conj = (x: ArrayOrScalar): Array => asArray(x);
+/** The real part: a Complex's `re`, a real array itself. */
+export const real = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? x.re : asArray(x));
+/** The imaginary part: a Complex's `im`, zeros for a real array. */
+export const imag = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? x.im : zerosLike(asArray(x)));
+/** The complex conjugate (a real array is its own). */
+export function conj(x: Complex): Complex;
+export function conj(x: ArrayOrScalar): Array;
+export function conj(x: ArrayOrScalar | Complex): Array | Complex { return x instanceof Complex ? x.conj() : asArray(x); }
 /** Alias of `conj`. */
 export const conjugate = conj;
-/** Whether each element has no imaginary part: all true. */
-export const isreal = (x: ArrayOrScalar): Array => full(asArray(x).shape, true, { dtype: 'bool' });
-/** Whether each element has an imaginary part: all false. */
-export const iscomplex = (x: ArrayOrScalar): Array => full(asArray(x).shape, false, { dtype: 'bool' });
-/** Whether `x` has a real dtype: always true. */
-export const isrealobj = (x: unknown): boolean => (void x, true);
-/** Whether `x` has a complex dtype: always false. */
-export const iscomplexobj = (x: unknown): boolean => (void x, false);
+/** Whether each element has no imaginary part. */
+export const isreal = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? equal(x.im, 0) : full(asArray(x).shape, true, { dtype: 'bool' }));
+/** Whether each element has an imaginary part. */
+export const iscomplex = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? logicalNotZero(x.im) : full(asArray(x).shape, false, { dtype: 'bool' }));
+/** Whether `x` is real (not a Complex). */
+export const isrealobj = (x: unknown): boolean => !(x instanceof Complex);
+/** Whether `x` is a Complex. */
+export const iscomplexobj = (x: unknown): boolean => x instanceof Complex;
 
-/** The argument of each element: 0 for x >= +0, π for x < 0 or -0 (numpy's arctan2(0, x)); degrees with `deg`. */
-export function angle(z: ArrayOrScalar, deg = false): Array {
+const logicalNotZero = (x: Array): Array => where(equal(x, 0), false, true);
+
+/** The argument of each element (numpy's arctan2(im, re)); degrees with `deg`. */
+export function angle(z: ArrayOrScalar | Complex, deg = false): Array {
+  if (z instanceof Complex) return z.angle(deg);
   const x = toFloat(asArray(z));
   const a = where(signbit(x), Math.PI, 0);
   return deg ? multiply(a, 180 / Math.PI) : a;

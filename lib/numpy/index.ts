@@ -23,6 +23,10 @@ export * from './sets.js';
 export * from './polynomial.js';
 export * from './windows.js';
 export * from './complex-parts.js';
+export { Complex, complex, isComplex } from './complex.js';
+export type { ComplexDType, ComplexOperand } from './complex.js';
+/** `np.fft`: numpy's discrete Fourier transforms, on Complex pairs of real arrays. */
+export * as fft from './fft.js';
 export { cumulativeSum, cumulativeProd } from './cumulative.js';
 export type { CumulativeOptions } from './cumulative.js';
 export { convolve, correlate } from './signal.js';

@@ -9,6 +9,7 @@ import './shape.js';
 import './linalg.js';
 import './decompositions.js';
 import './sort.js';
+import './fft.js';
 import './debug.js';
 import './collectives.js';
 import './random.js';

@@ -5,6 +5,7 @@ import './shape.js';
 import './linalg.js';
 import './decompositions.js';
 import './sort.js';
+import './fft.js';
 import './debug.js';
 import './random.js';
 import { CpuBackend } from './backend.js';

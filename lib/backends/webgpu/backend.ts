@@ -8,6 +8,7 @@ import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
+import { primitives } from '../../core/primitive.js';
 import { Programs } from '../../lowering/programs.js';
 import type { Program } from '../../lowering/program.js';
 import type { Runtime } from '../../lowering/runner.js';
@@ -17,7 +18,7 @@ import { getRoutine, routineNames } from '../cpu/routines.js';
 import type { GpuContext } from './gpu.js';
 import { GpuQueue } from './queue.js';
 import { type RenderedKernel, renderWgsl } from './render-wgsl.js';
-import { type GpuData, gpuRoutine } from './routines.js';
+import { type GpuData, gpuRoutine, gpuRoutineNames } from './routines.js';
 import { dotWithEpilogue } from './routines-dot.js';
 
 export const WEBGPU = 'webgpu';
@@ -95,8 +96,10 @@ export class WebGpuBackend implements Backend {
       chunkedWhile: true,
       write: (dst, offset, src) => this.queue.copy(src.buffer, 0, dst.buffer, offset * ELEMENT, src.n * ELEMENT),
     };
-    // Every routine the CPU has: those without a WGSL kernel here run on the host.
-    this.programs = new Programs({ routines: new Set(routineNames()), maxBuffers: ctx.device.limits.maxStorageBuffersPerShaderStage, condAsSelect: true }, runtime);
+    // Every routine the CPU has: those without a WGSL kernel here run on the host, except those whose
+    // primitive decomposes into others (fft), which the lowering then runs on the device.
+    const onDevice = (n: string): boolean => gpuRoutineNames().includes(n) || !primitives().get(n)?.decompose;
+    this.programs = new Programs({ routines: new Set(routineNames().filter(onDevice)), maxBuffers: ctx.device.limits.maxStorageBuffersPerShaderStage, condAsSelect: true }, runtime);
   }
 
   /** A new device buffer for `a`, counted as live. */
