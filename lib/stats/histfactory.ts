@@ -23,11 +23,12 @@
  * by name); channels by name. The expected data are a few gathers over per-modifier vectors, so
  * the traced NLL has a size independent of the number of parameters and bins.
  */
+import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { normalLogPdf, poissonLogPmf } from './dists.js';
 import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
-import { SpecError, validateSpec, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
+import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
 export { code4Coefficients, interpCode1, interpCode4, interpFactor, interpolate } from './interpolation.js';
 export type { InterpCode } from './interpolation.js';
@@ -131,10 +132,67 @@ interface SetBuild {
   constraint: Constraint;
 }
 
-export function histfactory(spec: HistFactorySpec): HistFactoryModel {
-  const problems: string[] = [];
-  const settings = validateSpec(spec, problems);
-  if (problems.length) throw new SpecError(problems);
+/** The channels a set's modifiers are in, by name. */
+const setChannels = (set: SetBuild): string[] => [...new Set(set.uses.map((u) => u.channel))].sort(cmp);
+const quoted = (names: readonly string[]): string => names.map((c) => `'${c}'`).join(', ');
+/** Modifiers of one name share its parameter: only a normsys and a histosys (one α) may differ in type. */
+const shareable = (a: ModifierType, b: ModifierType): boolean => a === b || ((a === 'normsys' || a === 'histosys') && (b === 'normsys' || b === 'histosys'));
+
+/** Each modifier's type agrees with those of the earlier modifiers of its name (`uses` in walk order). */
+function nameTypeCheck(uses: readonly Use[]): Checked<void> {
+  // Per name, the first use of each type met so far: a clash names the earliest one.
+  const firsts = new Map<string, Use[]>();
+  return checkAll(uses.map((u) => {
+    const met = firsts.get(u.m.name) ?? [];
+    firsts.set(u.m.name, met);
+    const clash = met.find((e) => !shareable(e.m.type, u.m.type));
+    if (!met.some((e) => e.m.type === u.m.type)) met.push(u);
+    return clash ? fail(`${u.path}: '${u.m.name}' is a ${u.m.type} here but a ${clash.m.type} at ${clash.path}; use distinct names for different modifier types`) : pass;
+  }));
+}
+
+/** Per-bin sets that pyhf does not share: a shapesys used twice, a shapefactor in several channels, a staterror some sample carries in fewer channels. */
+function sharingCheck(set: SetBuild, sampleNames: readonly string[]): Checked<void> {
+  const [first] = set.uses, chans = setChannels(set);
+  switch (set.type) {
+    case 'shapesys':
+      return check(set.uses.length === 1, () => `${set.uses[1].path}: shapesys '${set.name}' is already used at ${first.path}; a shapesys cannot be shared (pyhf), give each its own name`);
+    case 'shapefactor': {
+      const other = set.uses.find((u) => u.channel !== first.channel);
+      return other ? fail(`${other.path}: shapefactor '${set.name}' spans channels ${quoted(chans)}; pyhf supports a shapefactor within one channel only`) : pass;
+    }
+    case 'staterror': {
+      // pyhf requires every sample carrying it to carry it in the same bins.
+      const bySample = new Map<number, Set<string>>();
+      for (const u of set.uses) bySample.set(u.sample, (bySample.get(u.sample) ?? new Set<string>()).add(u.channel));
+      return checkAll([...bySample].map(([k, cs]) => check(cs.size === chans.length, () =>
+        `${set.uses.find((x) => x.sample === k)!.path}: staterror '${set.name}' spans channels ${quoted(chans)}, but sample '${sampleNames[k]}' carries it only in ${quoted([...cs])}; a staterror must cover the same bins in every sample (pyhf)`)));
+    }
+    default:
+      return pass;
+  }
+}
+
+interface ConfigEntry { cfg: ParameterConfig; path: string }
+
+/** A set's config (lumi needs one) has only the fields its type uses, each with an entry per parameter of the set. */
+function configCheck(set: SetBuild, entry: ConfigEntry | undefined): Checked<void> {
+  const lumi = check(set.type !== 'lumi' || !!(entry?.cfg.auxdata && entry.cfg.sigmas), () =>
+    `${entry?.path ?? 'parameters'}: the lumi parameter needs a config { name: 'lumi', auxdata: [value], sigmas: [σ] } (optionally inits, bounds) in the spec's parameters`);
+  if (!entry) return lumi;
+  const { cfg, path } = entry;
+  return checkAll([
+    lumi,
+    ...(['auxdata', 'sigmas', 'factors'] as const).map((k) => check(cfg[k] === undefined || CONFIG_FIELDS[set.type].includes(k), () => `${path}.${k}: a ${set.type} parameter does not use ${k}`)),
+    ...(['inits', 'bounds', 'auxdata', 'sigmas', 'factors'] as const).map((k) => {
+      const n = cfg[k]?.length;
+      return check(n === undefined || n === set.size, () => `${path}.${k}: has ${n} entries, expected ${set.size} (the size of ${set.type} '${set.name}')`);
+    }),
+  ]);
+}
+
+export function histfactory(input: HistFactorySpec): HistFactoryModel {
+  const { spec, settings } = orThrow(parseSpec(input), (problems) => new SpecError(problems));
 
   // ---- Layout: channels by name, samples by name (pyhf's mega-samples: every sample spans every bin).
   const channels = spec.channels.map((c, ci) => ({ c, ci })).sort((a, b) => cmp(a.c.name, b.c.name));
@@ -165,8 +223,6 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
           set = { name: m.name, type: m.type, types: new Set(), uses: [], bins: [], offset: 0, size: 0, init: [], bounds: [], fixed: [], aux: [], scale: [], constraint: CONSTRAINT[m.type] };
           sets.set(m.name, set);
         }
-        const other = [...set.types].find((t) => t !== m.type && !((t === 'normsys' || t === 'histosys') && (m.type === 'normsys' || m.type === 'histosys')));
-        if (other) problems.push(`${use.path}: '${m.name}' is a ${m.type} here but a ${other} at ${set.uses.find((u) => u.m.type === other)!.path}; use distinct names for different modifier types`);
         set.types.add(m.type);
         set.uses.push(use);
       }
@@ -185,28 +241,9 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
       else Object.assign(set, { init: [0], bounds: [[-5, 5]], fixed: [false], aux: [0], scale: [1] });
       continue;
     }
-    let chans = [...new Set(set.uses.map((u) => u.channel))].sort(cmp);
-    // After these problems the set keeps the first use's channel, so that later checks stay meaningful.
-    if (t === 'shapesys' && set.uses.length > 1) {
-      problems.push(`${set.uses[1].path}: shapesys '${set.name}' is already used at ${set.uses[0].path}; a shapesys cannot be shared (pyhf), give each its own name`);
-      chans = [set.uses[0].channel];
-    }
-    if (t === 'shapefactor' && chans.length > 1) {
-      const u = set.uses.find((x) => x.channel !== set.uses[0].channel)!;
-      problems.push(`${u.path}: shapefactor '${set.name}' spans channels ${chans.map((c) => `'${c}'`).join(', ')}; pyhf supports a shapefactor within one channel only`);
-      chans = [set.uses[0].channel];
-    }
-    if (t === 'staterror') {
-      // pyhf requires every sample carrying it to carry it in the same bins.
-      const bySample = new Map<number, Set<string>>();
-      for (const u of set.uses) { if (!bySample.has(u.sample)) bySample.set(u.sample, new Set()); bySample.get(u.sample)!.add(u.channel); }
-      for (const [k, cs] of bySample) {
-        if (cs.size !== chans.length) {
-          const u = set.uses.find((x) => x.sample === k)!;
-          problems.push(`${u.path}: staterror '${set.name}' spans channels ${chans.map((c) => `'${c}'`).join(', ')}, but sample '${sampleNames[k]}' carries it only in ${[...cs].map((c) => `'${c}'`).join(', ')}; a staterror must cover the same bins in every sample (pyhf)`);
-        }
-      }
-    }
+    // A shapesys or shapefactor lives in one channel, its first use's (sharingCheck reports those
+    // used in more), so that the later checks stay meaningful.
+    const chans = t === 'shapesys' || t === 'shapefactor' ? [set.uses[0].channel] : setChannels(set);
     for (const c of chans) for (let b = 0; b < nBins.get(c)!; b++) set.bins.push(chOffset.get(c)! + b);
     const n = set.size = set.bins.length;
     if (t === 'shapefactor') {
@@ -235,21 +272,10 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   }
 
   // ---- Measurement config.
-  const configs = new Map<string, { cfg: ParameterConfig; path: string }>((spec.parameters ?? []).map((cfg, i) => [cfg.name, { cfg, path: `parameters[${i}]` }]));
+  const configs = new Map<string, ConfigEntry>((spec.parameters ?? []).map((cfg, i) => [cfg.name, { cfg, path: `parameters[${i}]` }]));
   for (const set of ordered) {
-    const entry = configs.get(set.name);
-    if (set.type === 'lumi' && !(entry?.cfg.auxdata && entry.cfg.sigmas)) {
-      problems.push(`${entry?.path ?? 'parameters'}: the lumi parameter needs a config { name: 'lumi', auxdata: [value], sigmas: [σ] } (optionally inits, bounds) in the spec's parameters`);
-    }
-    if (!entry) continue;
-    const { cfg, path } = entry;
-    for (const k of ['auxdata', 'sigmas', 'factors'] as const) {
-      if (cfg[k] !== undefined && !CONFIG_FIELDS[set.type].includes(k)) problems.push(`${path}.${k}: a ${set.type} parameter does not use ${k}`);
-    }
-    for (const k of ['inits', 'bounds', 'auxdata', 'sigmas', 'factors'] as const) {
-      const v = cfg[k];
-      if (v !== undefined && v.length !== set.size) problems.push(`${path}.${k}: has ${v.length} entries, expected ${set.size} (the size of ${set.type} '${set.name}')`);
-    }
+    const cfg = configs.get(set.name)?.cfg;
+    if (!cfg) continue;
     if (set.type === 'lumi') {
       const aux = cfg.auxdata?.[0] ?? NaN;
       set.aux = [aux]; set.scale = [cfg.sigmas?.[0] ?? NaN]; set.init = [aux]; set.bounds = [[0, 10 * aux]];
@@ -264,8 +290,13 @@ export function histfactory(spec: HistFactorySpec): HistFactoryModel {
   // pyhf's default poi_name is 'mu'; without a normfactor 'mu', the first normfactor by name.
   const normfactors = ordered.filter((s) => s.type === 'normfactor').map((s) => s.name).sort(cmp);
   const poi = spec.poi ?? (normfactors.includes('mu') ? 'mu' : normfactors[0] ?? '');
-  if (spec.poi !== undefined && !sets.has(spec.poi)) problems.push(`poi: '${spec.poi}' is not a parameter of the model (parameters: ${ordered.map((s) => s.name).join(', ')})`);
-  if (problems.length) throw new SpecError(problems);
+  // ---- Checks that need the parameter sets: types sharing a name, sharing, configs, the POI.
+  orThrow(sequenceT(V)(
+    nameTypeCheck(uses),
+    each([...sets.values()], (set) => sharingCheck(set, sampleNames)),
+    each(ordered, (set) => configCheck(set, configs.get(set.name))),
+    check(spec.poi === undefined || sets.has(spec.poi), () => `poi: '${spec.poi}' is not a parameter of the model (parameters: ${ordered.map((s) => s.name).join(', ')})`),
+  ), (problems) => new SpecError(problems));
 
   // ---- Flat parameter vectors and auxiliary data.
   const names: string[] = [], init: number[] = [], bounds: [number, number][] = [], fixed: boolean[] = [], constrained: boolean[] = [];

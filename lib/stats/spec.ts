@@ -1,9 +1,17 @@
 /**
  * The HistFactory specification (pyhf's JSON schema 1.0.0: channels, samples, modifiers, the
- * measurement's parameter configs) and its validation. `validateSpec` collects every problem of a
- * spec, each naming its JSON path (`channels[1].samples[0].modifiers[2].data.hi_data`), and
- * `histfactory` throws them together in one SpecError.
+ * measurement's parameter configs) and its parser. `parseSpec` checks a spec level by level, one
+ * small check per JSON object, combined by fp-ts's applicative validation: independent checks
+ * report all their problems, each naming its JSON path
+ * (`channels[1].samples[0].modifiers[2].data.hi_data`); a check that later ones depend on (an
+ * object's shape, a modifier's type) reports only itself. A valid spec comes back typed, with its
+ * interpolation settings; `histfactory` throws the problems together in one SpecError.
  */
+import { sequenceS, sequenceT } from 'fp-ts/lib/Apply.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { constVoid, identity, pipe } from 'fp-ts/lib/function.js';
+import * as RA from 'fp-ts/lib/ReadonlyArray.js';
+import * as RNEA from 'fp-ts/lib/ReadonlyNonEmptyArray.js';
 import { parseInterpCode, type InterpCode } from './interpolation.js';
 
 export type Modifier =
@@ -62,145 +70,318 @@ export class SpecError extends Error {
 }
 
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isArr = (v: unknown): v is readonly unknown[] => Array.isArray(v);
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isStr = (v: unknown): v is string => typeof v === 'string';
+const isModifierType = (v: unknown): v is ModifierType => (MODIFIER_TYPES as readonly unknown[]).includes(v);
 /** A JSON value as error messages quote it. */
 export const show = (v: unknown): string => (v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v));
 
+// ---- Checks: each returns its problems (Left) or the value it parsed (Right).
+
+/** One or more problems, each starting with its JSON path. */
+export type Problems = RNEA.ReadonlyNonEmptyArray<string>;
+/** A check's outcome: its problems, or what it parsed. */
+export type Checked<A> = E.Either<Problems, A>;
+/** Applicative validation: checks combined by it (sequenceS, sequenceT, traverse) report all their problems, in order. */
+export const V = E.getApplicativeValidation(RNEA.getSemigroup<string>());
+export const fail = (problem: string): Checked<never> => E.left(RNEA.of(problem));
+export const pass: Checked<void> = E.right(undefined);
+/** Passes when `ok` holds, else reports `problem()`. */
+export const check = (ok: boolean, problem: () => string): Checked<void> => (ok ? pass : fail(problem()));
+/**
+ * Checks each element of a list: the parsed list, or every element's problems, in order. This is
+ * `RA.traverseWithIndex(V)`, in linear time: fp-ts's traverse copies the list it builds at every
+ * element, quadratic in a workspace's thousands of modifiers.
+ */
+export function each<X, A>(xs: readonly X[], f: (x: X, i: number) => Checked<A>): Checked<A[]> {
+  const { left, right } = RA.separate(xs.map(f));
+  return RA.isNonEmpty(left) ? E.left(RNEA.flatten(left)) : E.right([...right]);
+}
+/** Independent checks, a list of them. */
+export const checkAll = (checks: readonly Checked<void>[]): Checked<void> => pipe(each(checks, identity), E.map(constVoid));
+/** The public edge: the parsed value, or the error made of its problems (no Either leaves the stats API). */
+export const orThrow = <A>(checked: Checked<A>, error: (problems: readonly string[]) => Error): A =>
+  pipe(checked, E.getOrElseW((problems) => { throw error(problems); }));
+
+/** `path.key`, or `key` at the root. */
+const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** An object has no properties besides `valid`. */
+export const knownKeys = (o: Record<string, unknown>, path: string, valid: readonly string[]): Checked<void> =>
+  checkAll(Object.keys(o).filter((k) => !valid.includes(k)).map((k) => fail(`${at(path, k)}: unknown property (valid: ${valid.join(', ')})`)));
+
+/** For each key of a list, the index of an earlier element with the same key (a name met twice), else undefined. */
+export function earlierTwins(keys: readonly (string | undefined)[]): (number | undefined)[] {
+  const first = new Map<string, number>();
+  return keys.map((k, i) => {
+    if (k === undefined) return undefined;
+    const j = first.get(k);
+    if (j === undefined) first.set(k, i);
+    return j;
+  });
+}
+
+/** The `name` of an object in a list, as `earlierTwins` compares them. */
+export const nameOf = (v: unknown): string | undefined => (isObj(v) && isStr(v.name) ? v.name : undefined);
+
+/** `path.name` is a string that no earlier element of its list has (`twin`: the one that has). */
+const uniqueName = (v: unknown, path: string, twin: number | undefined, duplicate: (name: string, j: number) => string): Checked<string> =>
+  !isStr(v) ? fail(`${path}.name: must be a string, got ${show(v)}`) : twin !== undefined ? fail(`${path}.name: ${duplicate(v, twin)}`) : E.right(v);
+
+/** A non-empty list of finite numbers; with n >= 0, of n entries (`what` they are). */
+function numbers(v: unknown, path: string, n = -1, what = ''): Checked<number[]> {
+  if (!isArr(v) || v.length === 0) return fail(`${path}: must be a non-empty array of numbers, got ${show(v)}`);
+  const bad = v.findIndex((x) => !isNum(x));
+  return pipe(
+    sequenceT(V)(
+      check(bad < 0, () => `${path}[${bad}]: must be a finite number, got ${show(v[bad])}`),
+      check(n < 0 || v.length === n, () => `${path}: has ${v.length} entries, expected ${n} ${what}`),
+    ),
+    E.map(() => v.filter(isNum)),
+  );
+}
+
+// ---- Settings: `interpolation` and `modifierSettings`.
+
 export interface Settings { normsys: InterpCode; histosys: InterpCode }
+type SettingType = keyof Settings;
+const SETTING_CODES: Record<SettingType, readonly InterpCode[]> = { normsys: NORMSYS_CODES, histosys: HISTOSYS_CODES };
+const isSettingType = (t: string): t is SettingType => t === 'normsys' || t === 'histosys';
+type Interpolation = NonNullable<HistFactorySpec['interpolation']>;
+const LEGACY_CODE: Record<Interpolation, InterpCode> = { code1: '1', code4: '4' };
+
+/** `interpolation`: the legacy name of the normsys code. */
+const interpolation = (v: unknown): Checked<Interpolation | undefined> =>
+  v === undefined || v === 'code1' || v === 'code4' ? E.right(v) : fail(`interpolation: unknown interpolation ${show(v)} (use 'code1' or 'code4', or modifierSettings)`);
+
+/** `modifierSettings.<type>`: a code its type accepts; for normsys, the one `legacy` (a valid `interpolation`) names. */
+function modifierSetting(type: string, v: unknown, legacy: Interpolation | undefined): Checked<Partial<Settings>> {
+  const path = `modifierSettings.${type}`;
+  if (!isSettingType(type)) return fail(`${path}: only normsys and histosys have settings`);
+  const allowed = SETTING_CODES[type];
+  const code = isObj(v) ? parseInterpCode(v.interpcode) : undefined;
+  if (!code || !allowed.includes(code)) return fail(`${path}.interpcode: unknown interpolation code ${show(isObj(v) ? v.interpcode : v)} for ${type} (valid: ${allowed.map((c) => `'${c}'`).join(', ')})`);
+  if (type === 'normsys' && legacy !== undefined && LEGACY_CODE[legacy] !== code) return fail(`${path}.interpcode: '${code}' contradicts interpolation '${legacy}'`);
+  return E.right(type === 'normsys' ? { normsys: code } : { histosys: code });
+}
+
+/** `modifierSettings`: an object of settings per modifier type. */
+function modifierSettings(v: unknown, legacy: Interpolation | undefined): Checked<Partial<Settings> | undefined> {
+  if (v === undefined) return E.right(undefined);
+  if (!isObj(v)) return fail(`modifierSettings: must be an object, got ${show(v)}`);
+  return pipe(each(Object.entries(v), ([type, s]) => modifierSetting(type, s, legacy)), E.map((parts) => parts.reduce<Partial<Settings>>((acc, part) => ({ ...acc, ...part }), {})));
+}
+
+/** The settings a spec chooses (pyhf's defaults for what it leaves out), and the spec's fields that choose them (codes normalised). */
+interface ParsedSettings { settings: Settings; fields: Pick<HistFactorySpec, 'interpolation' | 'modifierSettings'> }
+
+function settingsOf(s: Record<string, unknown>): Checked<ParsedSettings> {
+  const legacy = interpolation(s.interpolation);
+  return pipe(
+    sequenceT(V)(legacy, modifierSettings(s.modifierSettings, pipe(legacy, E.getOrElseW(() => undefined)))),
+    E.map(([legacy, codes]) => ({
+      settings: { normsys: codes?.normsys ?? (legacy ? LEGACY_CODE[legacy] : '4'), histosys: codes?.histosys ?? '4p' },
+      fields: {
+        ...(legacy && { interpolation: legacy }),
+        ...(codes && { modifierSettings: {
+          ...(codes.normsys && { normsys: { interpcode: codes.normsys } }),
+          ...(codes.histosys && { histosys: { interpcode: codes.histosys } }),
+        } }),
+      },
+    })),
+  );
+}
+
+// ---- Channels, samples, modifiers.
+
+/** What a channel's samples and modifiers are checked against. */
+interface ChannelContext {
+  /** Bins of the channel's first sample (-1: unknown, its data are not a list). */
+  bins: number;
+  /** The normsys interpolation code (undefined when the settings have problems: the checks that depend on it are left out). */
+  normsys: InterpCode | undefined;
+}
+
+/** Bins of a channel's first sample, -1 when its data are not a list. */
+export const binsOf = (samples: unknown): number => (isArr(samples) && isObj(samples[0]) && isArr(samples[0].data) ? samples[0].data.length : -1);
+
+/** `channels`: a non-empty list of channels with distinct names. */
+function channelsOf(v: unknown, normsys: InterpCode | undefined): Checked<Channel[]> {
+  if (!isArr(v) || v.length === 0) return fail(`channels: must be a non-empty array of channels, got ${show(v)}`);
+  const twins = earlierTwins(v.map(nameOf));
+  return each(v, (ch, ci) => channel(ch, `channels[${ci}]`, twins[ci], normsys));
+}
+
+/** A channel { name, samples }. */
+function channel(ch: unknown, cp: string, twin: number | undefined, normsys: InterpCode | undefined): Checked<Channel> {
+  if (!isObj(ch)) return fail(`${cp}: a channel must be an object { name, samples }, got ${show(ch)}`);
+  return pipe(
+    sequenceT(V)(
+      knownKeys(ch, cp, ['name', 'samples']),
+      uniqueName(ch.name, cp, twin, (n, j) => `duplicate channel name '${n}' (also channels[${j}])`),
+      samplesOf(ch.samples, cp, normsys),
+    ),
+    E.map(([, name, samples]) => ({ name, samples })),
+  );
+}
+
+/** A channel's `samples`: a non-empty list, with distinct names and the bins of the first. */
+function samplesOf(v: unknown, cp: string, normsys: InterpCode | undefined): Checked<Sample[]> {
+  if (!isArr(v) || v.length === 0) return fail(`${cp}.samples: must be a non-empty array of samples, got ${show(v)}`);
+  const ctx: ChannelContext = { bins: binsOf(v), normsys };
+  const twins = earlierTwins(v.map(nameOf));
+  return each(v, (sa, si) => sample(sa, `${cp}.samples[${si}]`, si, twins[si], ctx));
+}
+
+/** A sample { name, data, modifiers }. */
+function sample(sa: unknown, sp: string, si: number, twin: number | undefined, ctx: ChannelContext): Checked<Sample> {
+  if (!isObj(sa)) return fail(`${sp}: a sample must be an object { name, data, modifiers }, got ${show(sa)}`);
+  return pipe(
+    sequenceT(V)(
+      knownKeys(sa, sp, ['name', 'data', 'modifiers']),
+      uniqueName(sa.name, sp, twin, (n, j) => `duplicate sample name '${n}' in channel (also samples[${j}])`),
+      numbers(sa.data, `${sp}.data`, ctx.bins, si === 0 ? 'bins' : 'bins (as samples[0] of this channel)'),
+      modifiersOf(sa.modifiers, sp, ctx),
+    ),
+    E.map(([, name, data, modifiers]) => ({ name, data, modifiers })),
+  );
+}
+
+/** A sample's `modifiers`: a list, each (type, name) at most once. */
+function modifiersOf(v: unknown, sp: string, ctx: ChannelContext): Checked<Modifier[]> {
+  if (!isArr(v)) return fail(`${sp}.modifiers: must be an array, got ${show(v)}`);
+  const twins = earlierTwins(v.map((m) => (isObj(m) && isModifierType(m.type) ? `${m.type}/${String(m.name)}` : undefined)));
+  return each(v, (m, mi) => modifier(m, `${sp}.modifiers[${mi}]`, twins[mi] !== undefined, ctx));
+}
+
+/** A modifier without its name (its type and data), member by member of the union. */
+type WithoutName<M> = M extends Modifier ? Omit<M, 'name'> : never;
+type ModifierBody = WithoutName<Modifier>;
+
+/** A modifier { type, name, data }: its name, and a known type, which the rest of its checks depend on. */
+function modifier(m: unknown, mp: string, repeated: boolean, ctx: ChannelContext): Checked<Modifier> {
+  if (!isObj(m)) return fail(`${mp}: a modifier must be an object { type, name, data }, got ${show(m)}`);
+  const name = isStr(m.name) && m.name !== '' ? E.right(m.name) : fail(`${mp}.name: must be a non-empty string, got ${show(m.name)}`);
+  const body = pipe(
+    isModifierType(m.type) ? E.right(m.type) : fail(`${mp}.type: unknown modifier type ${show(m.type)} (valid types: ${MODIFIER_TYPES.join(', ')})`),
+    E.chain((type) => pipe(
+      sequenceT(V)(
+        check(!repeated, () => `${mp}: ${type} '${String(m.name)}' appears twice in this sample`),
+        modifierData(type, m, mp, ctx),
+        knownKeys(m, mp, ['type', 'name', 'data']),
+      ),
+      E.map(([, b]) => b),
+    )),
+  );
+  return pipe(sequenceT(V)(name, body), E.map(([name, b]) => ({ ...b, name })));
+}
+
+/** A modifier's data, as its type takes them. */
+function modifierData(type: ModifierType, m: Record<string, unknown>, mp: string, { bins, normsys }: ChannelContext): Checked<ModifierBody> {
+  const d = m.data, dp = `${mp}.data`;
+  switch (type) {
+    case 'normfactor': case 'shapefactor': case 'lumi':
+      return pipe(
+        sequenceT(V)(
+          check(d === null || d === undefined, () => `${dp}: a ${type} takes no data (null), got ${show(d)}`),
+          check(type !== 'lumi' || m.name === 'lumi', () => `${mp}.name: a lumi modifier must be named 'lumi' (pyhf's schema), got ${show(m.name)}`),
+        ),
+        E.map(() => ({ type, data: null })),
+      );
+    case 'normsys': {
+      const hi = isObj(d) ? d.hi : undefined, lo = isObj(d) ? d.lo : undefined;
+      if (!isNum(hi) || !isNum(lo)) return fail(`${dp}: a normsys needs data { hi, lo } (numbers), got ${show(d)}`);
+      // Codes 1 and 4 interpolate log(hi) and log(lo).
+      const logs = normsys === '1' || normsys === '4';
+      return pipe(
+        check(!logs || (hi > 0 && lo > 0), () => `${dp}: normsys interpolation code ${normsys} needs hi > 0 and lo > 0, got ${show(d)}`),
+        E.map(() => ({ type, data: { hi, lo } })),
+      );
+    }
+    case 'histosys':
+      if (!isObj(d)) return fail(`${dp}: a histosys needs data { hi_data, lo_data } (one number per bin), got ${show(d)}`);
+      return pipe(
+        sequenceT(V)(numbers(d.hi_data, `${dp}.hi_data`, bins, 'bins'), numbers(d.lo_data, `${dp}.lo_data`, bins, 'bins')),
+        E.map(([hi_data, lo_data]) => ({ type, data: { hi_data, lo_data } })),
+      );
+    case 'shapesys': case 'staterror':
+      return pipe(
+        sequenceT(V)(
+          numbers(d, dp, bins, 'bins (absolute uncertainties per bin)'),
+          check(!(isArr(d) && d.some((x) => isNum(x) && x < 0)), () => `${dp}: uncertainties must be >= 0, got ${show(d)}`),
+        ),
+        E.map(([data]) => ({ type, data })),
+      );
+  }
+}
+
+// ---- Parameter configs.
+
+/** `parameters`: parameter configs, one per parameter name. */
+function parametersOf(v: unknown): Checked<ParameterConfig[] | undefined> {
+  if (v === undefined) return E.right(undefined);
+  if (!isArr(v)) return fail(`parameters: must be an array of parameter configs, got ${show(v)}`);
+  const twins = earlierTwins(v.map(nameOf));
+  return each(v, (p, pi) => parameterConfig(p, `parameters[${pi}]`, twins[pi]));
+}
+
+/** A parameter config { name, inits?, bounds?, fixed?, auxdata?, sigmas?, factors? }. */
+function parameterConfig(p: unknown, pp: string, twin: number | undefined): Checked<ParameterConfig> {
+  if (!isObj(p)) return fail(`${pp}: a parameter config must be an object { name, inits?, bounds?, fixed?, auxdata?, sigmas?, factors? }, got ${show(p)}`);
+  return pipe(
+    sequenceT(V)(
+      uniqueName(p.name, pp, twin, (n, j) => `several configs for parameter '${n}' (also parameters[${j}])`),
+      each(Object.entries(p).filter(([k]) => k !== 'name'), ([k, v]) => configField(k, v, `${pp}.${k}`)),
+    ),
+    E.map(([name, fields]) => fields.reduce<ParameterConfig>((cfg, f) => ({ ...cfg, ...f }), { name })),
+  );
+}
+
+const isBoundPair = (b: unknown): b is readonly [number, number] => isArr(b) && b.length === 2 && isNum(b[0]) && isNum(b[1]) && b[0] <= b[1];
+
+/** One field of a parameter config besides its name. */
+function configField(k: string, v: unknown, path: string): Checked<Partial<ParameterConfig>> {
+  switch (k) {
+    case 'fixed':
+      return typeof v === 'boolean' ? E.right({ fixed: v }) : fail(`${path}: must be a boolean, got ${show(v)}`);
+    case 'bounds':
+      return isArr(v) && v.length > 0 && v.every(isBoundPair)
+        ? E.right({ bounds: v.map(([lo, hi]): [number, number] => [lo, hi]) })
+        : fail(`${path}: must be a non-empty array of [lo, hi] pairs with lo <= hi, got ${show(v)}`);
+    case 'inits': case 'auxdata': case 'sigmas': case 'factors':
+      return pipe(numbers(v, path), E.map((xs) => ({ [k]: xs })));
+    default:
+      return fail(`${path}: unknown property (valid: name, inits, bounds, fixed, auxdata, sigmas, factors)`);
+  }
+}
+
+// ---- The spec.
+
+const SPEC_KEYS = ['channels', 'modifierSettings', 'interpolation', 'poi', 'parameters'];
+
+/** A valid spec, typed, and the interpolation settings it chooses. */
+export interface ParsedSpec { spec: HistFactorySpec; settings: Settings }
 
 /**
- * Checks the structure of a spec and returns its problems (empty when it is valid) and the
- * interpolation settings. Checks needing the built parameter sets (configs' lengths) are made by
- * the builder, into the same list.
+ * Parses a spec: its problems, or the typed spec and its settings. Checks that need the built
+ * parameter sets (configs' lengths, names shared across types) are the builder's.
  */
-export function validateSpec(spec: unknown, problems: string[]): Settings {
-  const settings: Settings = { normsys: '4', histosys: '4p' };
-  if (!isObj(spec)) { problems.push(`(root): a spec must be an object with 'channels', got ${show(spec)}`); return settings; }
-  const s = spec as Partial<HistFactorySpec> & Record<string, unknown>;
-  for (const k of Object.keys(s)) {
-    if (!['channels', 'modifierSettings', 'interpolation', 'poi', 'parameters'].includes(k)) problems.push(`${k}: unknown property (valid: channels, modifierSettings, interpolation, poi, parameters)`);
-  }
-  // Settings.
-  if (s.interpolation !== undefined) {
-    if (s.interpolation !== 'code1' && s.interpolation !== 'code4') problems.push(`interpolation: unknown interpolation ${show(s.interpolation)} (use 'code1' or 'code4', or modifierSettings)`);
-    else settings.normsys = s.interpolation === 'code1' ? '1' : '4';
-  }
-  if (s.modifierSettings !== undefined) {
-    if (!isObj(s.modifierSettings)) problems.push(`modifierSettings: must be an object, got ${show(s.modifierSettings)}`);
-    else {
-      for (const [type, v] of Object.entries(s.modifierSettings)) {
-        const path = `modifierSettings.${type}`;
-        const allowed = type === 'normsys' ? NORMSYS_CODES : type === 'histosys' ? HISTOSYS_CODES : null;
-        if (!allowed) { problems.push(`${path}: only normsys and histosys have settings`); continue; }
-        const code = isObj(v) ? parseInterpCode(v.interpcode) : undefined;
-        if (!code || !allowed.includes(code)) {
-          problems.push(`${path}.interpcode: unknown interpolation code ${show(isObj(v) ? v.interpcode : v)} for ${type} (valid: ${allowed.map((c) => `'${c}'`).join(', ')})`);
-        } else if (type === 'normsys' && s.interpolation !== undefined && settings.normsys !== code) {
-          problems.push(`${path}.interpcode: '${code}' contradicts interpolation '${s.interpolation}'`);
-        } else settings[type as 'normsys' | 'histosys'] = code;
-      }
-    }
-  }
-  if (s.poi !== undefined && typeof s.poi !== 'string') problems.push(`poi: must be a parameter name, got ${show(s.poi)}`);
-  // Channels, samples, modifiers.
-  if (!Array.isArray(s.channels) || s.channels.length === 0) {
-    problems.push(`channels: must be a non-empty array of channels, got ${show(s.channels)}`);
-  } else {
-    const chNames = new Map<string, number>();
-    s.channels.forEach((ch: unknown, ci) => {
-      const cp = `channels[${ci}]`;
-      if (!isObj(ch)) { problems.push(`${cp}: a channel must be an object { name, samples }, got ${show(ch)}`); return; }
-      for (const k of Object.keys(ch)) if (k !== 'name' && k !== 'samples') problems.push(`${cp}.${k}: unknown property (valid: name, samples)`);
-      if (typeof ch.name !== 'string') problems.push(`${cp}.name: must be a string, got ${show(ch.name)}`);
-      else if (chNames.has(ch.name)) problems.push(`${cp}.name: duplicate channel name '${ch.name}' (also channels[${chNames.get(ch.name)}])`);
-      else chNames.set(ch.name, ci);
-      if (!Array.isArray(ch.samples) || ch.samples.length === 0) { problems.push(`${cp}.samples: must be a non-empty array of samples, got ${show(ch.samples)}`); return; }
-      const first = ch.samples[0] as Record<string, unknown> | undefined;
-      const nb = isObj(first) && Array.isArray(first.data) ? first.data.length : -1;
-      const sNames = new Map<string, number>();
-      ch.samples.forEach((sa: unknown, si) => {
-        const sp = `${cp}.samples[${si}]`;
-        if (!isObj(sa)) { problems.push(`${sp}: a sample must be an object { name, data, modifiers }, got ${show(sa)}`); return; }
-        for (const k of Object.keys(sa)) if (k !== 'name' && k !== 'data' && k !== 'modifiers') problems.push(`${sp}.${k}: unknown property (valid: name, data, modifiers)`);
-        if (typeof sa.name !== 'string') problems.push(`${sp}.name: must be a string, got ${show(sa.name)}`);
-        else if (sNames.has(sa.name)) problems.push(`${sp}.name: duplicate sample name '${sa.name}' in channel (also samples[${sNames.get(sa.name)}])`);
-        else sNames.set(sa.name, si);
-        checkNumbers(sa.data, `${sp}.data`, nb, si === 0 ? 'bins' : `bins (as samples[0] of this channel)`, problems);
-        if (!Array.isArray(sa.modifiers)) { problems.push(`${sp}.modifiers: must be an array, got ${show(sa.modifiers)}`); return; }
-        const seen = new Set<string>();
-        sa.modifiers.forEach((m: unknown, mi) => {
-          const mp = `${sp}.modifiers[${mi}]`;
-          if (!isObj(m)) { problems.push(`${mp}: a modifier must be an object { type, name, data }, got ${show(m)}`); return; }
-          if (typeof m.name !== 'string' || m.name === '') problems.push(`${mp}.name: must be a non-empty string, got ${show(m.name)}`);
-          if (!(MODIFIER_TYPES as readonly unknown[]).includes(m.type)) {
-            problems.push(`${mp}.type: unknown modifier type ${show(m.type)} (valid types: ${MODIFIER_TYPES.join(', ')})`);
-            return;
-          }
-          const key = `${String(m.type)}/${String(m.name)}`;
-          if (seen.has(key)) problems.push(`${mp}: ${m.type} '${String(m.name)}' appears twice in this sample`);
-          seen.add(key);
-          checkModifierData(m as Record<string, unknown> & { type: ModifierType }, mp, nb, settings, problems);
-        });
-      });
-    });
-  }
-  if (s.parameters !== undefined) {
-    if (!Array.isArray(s.parameters)) problems.push(`parameters: must be an array of parameter configs, got ${show(s.parameters)}`);
-    else {
-      const names = new Map<string, number>();
-      s.parameters.forEach((p: unknown, pi) => {
-        const pp = `parameters[${pi}]`;
-        if (!isObj(p)) { problems.push(`${pp}: a parameter config must be an object { name, inits?, bounds?, fixed?, auxdata?, sigmas?, factors? }, got ${show(p)}`); return; }
-        if (typeof p.name !== 'string') problems.push(`${pp}.name: must be a string, got ${show(p.name)}`);
-        else if (names.has(p.name)) problems.push(`${pp}.name: several configs for parameter '${p.name}' (also parameters[${names.get(p.name)}])`);
-        else names.set(p.name, pi);
-        for (const [k, v] of Object.entries(p)) {
-          if (k === 'name') continue;
-          if (k === 'fixed') { if (typeof v !== 'boolean') problems.push(`${pp}.fixed: must be a boolean, got ${show(v)}`); continue; }
-          if (k === 'bounds') {
-            if (!Array.isArray(v) || v.length === 0 || !v.every((b) => Array.isArray(b) && b.length === 2 && isNum(b[0]) && isNum(b[1]) && b[0] <= b[1])) {
-              problems.push(`${pp}.bounds: must be a non-empty array of [lo, hi] pairs with lo <= hi, got ${show(v)}`);
-            }
-            continue;
-          }
-          if (['inits', 'auxdata', 'sigmas', 'factors'].includes(k)) { checkNumbers(v, `${pp}.${k}`, -1, '', problems); continue; }
-          problems.push(`${pp}.${k}: unknown property (valid: name, inits, bounds, fixed, auxdata, sigmas, factors)`);
-        }
-      });
-    }
-  }
-  return settings;
+export function parseSpec(input: unknown): Checked<ParsedSpec> {
+  if (!isObj(input)) return fail(`(root): a spec must be an object with 'channels', got ${show(input)}`);
+  const settings = settingsOf(input);
+  const poi = input.poi;
+  return pipe(
+    sequenceS(V)({
+      known: knownKeys(input, '', SPEC_KEYS),
+      settings,
+      poi: poi === undefined || isStr(poi) ? E.right(poi) : fail(`poi: must be a parameter name, got ${show(poi)}`),
+      channels: channelsOf(input.channels, pipe(settings, E.match(() => undefined, (s) => s.settings.normsys))),
+      parameters: parametersOf(input.parameters),
+    }),
+    E.map(({ settings: { settings, fields }, poi, channels, parameters }) => ({
+      spec: { channels, ...fields, ...(poi === undefined ? {} : { poi }), ...(parameters === undefined ? {} : { parameters }) },
+      settings,
+    })),
+  );
 }
-
-function checkNumbers(v: unknown, path: string, n: number, what: string, problems: string[]): void {
-  if (!Array.isArray(v) || v.length === 0) { problems.push(`${path}: must be a non-empty array of numbers, got ${show(v)}`); return; }
-  const bad = v.findIndex((x) => !isNum(x));
-  if (bad >= 0) problems.push(`${path}[${bad}]: must be a finite number, got ${show(v[bad])}`);
-  if (n >= 0 && v.length !== n) problems.push(`${path}: has ${v.length} entries, expected ${n} ${what}`);
-}
-
-function checkModifierData(m: Record<string, unknown> & { type: ModifierType }, mp: string, nb: number, settings: Settings, problems: string[]): void {
-  const d = m.data;
-  switch (m.type) {
-    case 'normfactor': case 'shapefactor': case 'lumi':
-      if (d !== null && d !== undefined) problems.push(`${mp}.data: a ${m.type} takes no data (null), got ${show(d)}`);
-      if (m.type === 'lumi' && m.name !== 'lumi') problems.push(`${mp}.name: a lumi modifier must be named 'lumi' (pyhf's schema), got ${show(m.name)}`);
-      break;
-    case 'normsys':
-      if (!isObj(d) || !isNum(d.hi) || !isNum(d.lo)) problems.push(`${mp}.data: a normsys needs data { hi, lo } (numbers), got ${show(d)}`);
-      else if ((settings.normsys === '1' || settings.normsys === '4') && !(d.hi > 0 && d.lo > 0)) {
-        problems.push(`${mp}.data: normsys interpolation code ${settings.normsys} needs hi > 0 and lo > 0, got ${show(d)}`);
-      }
-      break;
-    case 'histosys':
-      if (!isObj(d)) problems.push(`${mp}.data: a histosys needs data { hi_data, lo_data } (one number per bin), got ${show(d)}`);
-      else { checkNumbers(d.hi_data, `${mp}.data.hi_data`, nb, 'bins', problems); checkNumbers(d.lo_data, `${mp}.data.lo_data`, nb, 'bins', problems); }
-      break;
-    case 'shapesys': case 'staterror':
-      checkNumbers(d, `${mp}.data`, nb, 'bins (absolute uncertainties per bin)', problems);
-      if (Array.isArray(d) && d.some((x) => isNum(x) && x < 0)) problems.push(`${mp}.data: uncertainties must be >= 0, got ${show(d)}`);
-      break;
-  }
-  for (const k of Object.keys(m)) if (k !== 'type' && k !== 'name' && k !== 'data') problems.push(`${mp}.${k}: unknown property (valid: type, name, data)`);
-}
-

@@ -4,10 +4,16 @@
  * background-only workspace into each signal hypothesis. A Workspace is immutable: patch, prune,
  * rename and combine return new ones (immer shares what they leave untouched).
  */
+import { sequenceT } from 'fp-ts/lib/Apply.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { produce } from 'immer';
 import { type HistFactoryModel, histfactory } from './histfactory.js';
 import { type JsonPatchOp, applyJsonPatch } from './json-patch.js';
-import { type Channel, type ModifierSettings, type ModifierType, type ParameterConfig, SpecError, isObj, show, validateSpec } from './spec.js';
+import {
+  type Channel, type Checked, type ModifierSettings, type ModifierType, type ParameterConfig, SpecError, V,
+  binsOf, check, checkAll, earlierTwins, fail, isArr, isNum, isObj, isStr, knownKeys, nameOf, orThrow, parseSpec, show,
+} from './spec.js';
 
 export interface Observation { name: string; data: number[] }
 export interface Measurement { name: string; config: { poi: string; parameters: ParameterConfig[] } }
@@ -38,42 +44,75 @@ export class WorkspaceError extends SpecError {
 }
 
 
-/** Every problem of a workspace document (channel contents are checked as a HistFactory spec). */
-function validateWorkspace(ws: unknown): string[] {
-  const problems: string[] = [];
-  if (!isObj(ws)) return [`(root): a workspace is an object with channels, observations, measurements and version, got ${show(ws)}`];
-  for (const k of Object.keys(ws)) if (!['channels', 'observations', 'measurements', 'version'].includes(k)) problems.push(`${k}: unknown property (valid: channels, observations, measurements, version)`);
-  if (ws.version !== '1.0.0') problems.push(`version: expected '1.0.0' (pyhf's workspace schema), got ${show(ws.version)}`);
-  validateSpec({ channels: ws.channels }, problems);
-  const channels = Array.isArray(ws.channels) ? ws.channels.filter(isObj) : [];
-  const bins = new Map(channels.map((c) => [String(c.name), Array.isArray(c.samples) && isObj(c.samples[0]) && Array.isArray(c.samples[0].data) ? c.samples[0].data.length : -1]));
-  if (!Array.isArray(ws.observations)) problems.push(`observations: expected a list of { name, data }, got ${show(ws.observations)}`);
-  else {
-    const seen = new Set<string>();
-    ws.observations.forEach((o, i) => {
-      if (!isObj(o) || typeof o.name !== 'string' || !Array.isArray(o.data) || !o.data.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        problems.push(`observations[${i}]: expected { name: string, data: number[] }, got ${show(o)}`);
-        return;
-      }
-      if (seen.has(o.name)) problems.push(`observations[${i}].name: '${o.name}' is observed twice`);
-      seen.add(o.name);
-      const n = bins.get(o.name);
-      if (n === undefined) problems.push(`observations[${i}].name: no channel is called '${o.name}' (channels: ${[...bins.keys()].join(', ')})`);
-      else if (n >= 0 && o.data.length !== n) problems.push(`observations[${i}].data: ${o.data.length} bins, but channel '${o.name}' has ${n}`);
-    });
-    for (const c of bins.keys()) if (!seen.has(c)) problems.push(`observations: channel '${c}' has no observation`);
-  }
-  if (!Array.isArray(ws.measurements) || ws.measurements.length === 0) problems.push(`measurements: expected a non-empty list of { name, config: { poi, parameters } }, got ${show(ws.measurements)}`);
-  else {
-    ws.measurements.forEach((m, i) => {
-      if (!isObj(m) || typeof m.name !== 'string') { problems.push(`measurements[${i}]: expected { name, config }, got ${show(m)}`); return; }
-      if (!isObj(m.config) || typeof m.config.poi !== 'string') problems.push(`measurements[${i}].config.poi: expected the name of the parameter of interest, got ${show(isObj(m.config) ? m.config.poi : m.config)}`);
-      else if (!Array.isArray(m.config.parameters)) problems.push(`measurements[${i}].config.parameters: expected a list of parameter configs, got ${show(m.config.parameters)}`);
-    });
-    const names = ws.measurements.filter(isObj).map((m) => m.name);
-    names.forEach((n, i) => { if (names.indexOf(n) !== i) problems.push(`measurements[${i}].name: '${String(n)}' is used twice`); });
-  }
-  return problems;
+// ---- Checks: spec.ts's small checks per JSON level, combined by applicative validation.
+
+const WORKSPACE_KEYS = ['channels', 'observations', 'measurements', 'version'];
+
+/**
+ * A workspace document: its problems, or the document typed. Channels are parsed as a HistFactory
+ * spec's; measurements' parameter configs are a spec's `parameters`, checked when a model is built.
+ * The document itself is kept, not a parsed copy, so that a patched workspace shares every subtree
+ * the patch leaves untouched with the one it came from (immer).
+ */
+function parseWorkspace(ws: unknown): Checked<WorkspaceSpec> {
+  if (!isObj(ws)) return fail(`(root): a workspace is an object with channels, observations, measurements and version, got ${show(ws)}`);
+  return pipe(
+    sequenceT(V)(
+      knownKeys(ws, '', WORKSPACE_KEYS),
+      check(ws.version === '1.0.0', () => `version: expected '1.0.0' (pyhf's workspace schema), got ${show(ws.version)}`),
+      parseSpec({ channels: ws.channels }),
+      observationsCheck(ws.observations, channelBins(ws.channels)),
+      measurementsCheck(ws.measurements),
+    ),
+    E.map(() => ws as unknown as WorkspaceSpec),
+  );
+}
+
+/** Bins per channel name, as far as the channels tell (-1: unknown), so that observations are checked even when channels have problems. */
+const channelBins = (channels: unknown): ReadonlyMap<string, number> =>
+  new Map((isArr(channels) ? channels.filter(isObj) : []).map((c) => [String(c.name), binsOf(c.samples)]));
+
+const isObservation = (o: unknown): o is Observation => isObj(o) && isStr(o.name) && isArr(o.data) && o.data.every(isNum);
+
+/** `observations`: one per channel. */
+function observationsCheck(v: unknown, bins: ReadonlyMap<string, number>): Checked<void> {
+  if (!isArr(v)) return fail(`observations: expected a list of { name, data }, got ${show(v)}`);
+  const names = v.map((o) => (isObservation(o) ? o.name : undefined));
+  const twins = earlierTwins(names);
+  return checkAll([
+    ...v.map((o, i) => observationCheck(o, `observations[${i}]`, twins[i] !== undefined, bins)),
+    ...[...bins.keys()].map((c) => check(names.includes(c), () => `observations: channel '${c}' has no observation`)),
+  ]);
+}
+
+/** An observation { name, data } of a channel, with its bins (`repeated`: an earlier one has its name). */
+function observationCheck(o: unknown, op: string, repeated: boolean, bins: ReadonlyMap<string, number>): Checked<void> {
+  if (!isObservation(o)) return fail(`${op}: expected { name: string, data: number[] }, got ${show(o)}`);
+  const n = bins.get(o.name);
+  return checkAll([
+    check(!repeated, () => `${op}.name: '${o.name}' is observed twice`),
+    n === undefined
+      ? fail(`${op}.name: no channel is called '${o.name}' (channels: ${[...bins.keys()].join(', ')})`)
+      : check(n < 0 || o.data.length === n, () => `${op}.data: ${o.data.length} bins, but channel '${o.name}' has ${n}`),
+  ]);
+}
+
+/** `measurements`: a non-empty list with distinct names. */
+function measurementsCheck(v: unknown): Checked<void> {
+  if (!isArr(v) || v.length === 0) return fail(`measurements: expected a non-empty list of { name, config: { poi, parameters } }, got ${show(v)}`);
+  const twins = earlierTwins(v.map(nameOf));
+  return checkAll(v.map((m, i) => measurementCheck(m, `measurements[${i}]`, twins[i] !== undefined)));
+}
+
+/** A measurement { name, config: { poi, parameters } } (`repeated`: an earlier one has its name). */
+function measurementCheck(m: unknown, mp: string, repeated: boolean): Checked<void> {
+  if (!isObj(m) || !isStr(m.name)) return fail(`${mp}: expected { name, config }, got ${show(m)}`);
+  const c = m.config;
+  return checkAll([
+    !isObj(c) || !isStr(c.poi) ? fail(`${mp}.config.poi: expected the name of the parameter of interest, got ${show(isObj(c) ? c.poi : c)}`)
+      : check(isArr(c.parameters), () => `${mp}.config.parameters: expected a list of parameter configs, got ${show(c.parameters)}`),
+    check(!repeated, () => `${mp}.name: '${m.name}' is used twice`),
+  ]);
 }
 
 /** An immutable pyhf workspace: build models and data from it, patch, prune, rename, combine. */
@@ -81,10 +120,9 @@ export class Workspace {
   readonly spec: WorkspaceSpec;
 
   constructor(spec: unknown) {
-    const problems = validateWorkspace(spec);
-    if (problems.length) throw new WorkspaceError(problems, 'stats.workspace: invalid workspace');
+    const parsed = orThrow(parseWorkspace(spec), (problems) => new WorkspaceError(problems, 'stats.workspace: invalid workspace'));
     // Frozen (immer freezes what produce returns): edits go through the methods below.
-    this.spec = produce(spec as WorkspaceSpec, () => {});
+    this.spec = produce(parsed, () => {});
   }
 
   get channelNames(): string[] { return this.spec.channels.map((c) => c.name).sort(); }
@@ -197,32 +235,44 @@ export interface PatchsetSpec {
   version: string;
 }
 
+/** A patch's shape: { metadata: { name, values }, patch: [...] }. */
+const isPatch = (p: unknown): p is { metadata: { name: string; values: readonly unknown[] }; patch: readonly unknown[] } =>
+  isObj(p) && isObj(p.metadata) && isStr(p.metadata.name) && isArr(p.metadata.values) && isArr(p.patch);
+
+/** A patchset document: its problems, or the document typed (its patches' ops are checked when applied). */
+function parsePatchset(ps: unknown): Checked<PatchsetSpec> {
+  if (!isObj(ps)) return fail(`(root): a patchset is an object with metadata, patches and version, got ${show(ps)}`);
+  const labels = isObj(ps.metadata) && isArr(ps.metadata.labels) ? E.right(ps.metadata.labels.length)
+    : fail(`metadata.labels: expected the names of the values that label each patch, got ${show(isObj(ps.metadata) ? ps.metadata.labels : ps.metadata)}`);
+  return pipe(
+    sequenceT(V)(labels, patchesCheck(ps.patches, pipe(labels, E.getOrElse(() => -1)))),
+    E.map(() => ps as unknown as PatchsetSpec),
+  );
+}
+
+/** `patches`: distinctly named, each with one value per label (`labels`: how many, -1 when unknown). */
+function patchesCheck(v: unknown, labels: number): Checked<void> {
+  if (!isArr(v)) return fail(`patches: expected a list of { metadata: { name, values }, patch }, got ${show(v)}`);
+  const twins = earlierTwins(v.map((p) => (isPatch(p) ? p.metadata.name : undefined)));
+  return checkAll(v.map((p, i) => patchCheck(p, `patches[${i}]`, twins[i] !== undefined, labels)));
+}
+
+/** A patch { metadata: { name, values }, patch } (`repeated`: an earlier one has its name). */
+function patchCheck(p: unknown, pp: string, repeated: boolean, labels: number): Checked<void> {
+  if (!isPatch(p)) return fail(`${pp}: expected { metadata: { name, values }, patch: [...] }, got ${show(p)}`);
+  const { name, values } = p.metadata;
+  return checkAll([
+    check(!repeated, () => `${pp}.metadata.name: '${name}' is used twice`),
+    check(labels < 0 || values.length === labels, () => `${pp}.metadata.values: ${values.length} values for ${labels} labels`),
+  ]);
+}
+
 /** A HEPData patchset: one named patch per signal hypothesis, each labelled by its parameter values. */
 export class Patchset {
   readonly spec: PatchsetSpec;
   constructor(spec: unknown) {
-    const problems: string[] = [];
-    const s = spec as Partial<PatchsetSpec>;
-    if (!isObj(spec)) problems.push(`(root): a patchset is an object with metadata, patches and version, got ${show(spec)}`);
-    else {
-      if (!isObj(s.metadata) || !Array.isArray(s.metadata.labels)) problems.push(`metadata.labels: expected the names of the values that label each patch, got ${show(isObj(s.metadata) ? s.metadata.labels : s.metadata)}`);
-      if (!Array.isArray(s.patches)) problems.push(`patches: expected a list of { metadata: { name, values }, patch }, got ${show(s.patches)}`);
-      else {
-        const labels = isObj(s.metadata) && Array.isArray(s.metadata.labels) ? s.metadata.labels.length : -1;
-        const names = new Set<string>();
-        s.patches.forEach((p, i) => {
-          if (!isObj(p) || !isObj(p.metadata) || typeof p.metadata.name !== 'string' || !Array.isArray(p.metadata.values) || !Array.isArray(p.patch)) {
-            problems.push(`patches[${i}]: expected { metadata: { name, values }, patch: [...] }, got ${show(p)}`);
-            return;
-          }
-          if (names.has(p.metadata.name)) problems.push(`patches[${i}].metadata.name: '${p.metadata.name}' is used twice`);
-          names.add(p.metadata.name);
-          if (labels >= 0 && p.metadata.values.length !== labels) problems.push(`patches[${i}].metadata.values: ${p.metadata.values.length} values for ${labels} labels`);
-        });
-      }
-    }
-    if (problems.length) throw new WorkspaceError(problems, 'stats.patchset: invalid patchset');
-    this.spec = produce(spec as PatchsetSpec, () => {});
+    const parsed = orThrow(parsePatchset(spec), (problems) => new WorkspaceError(problems, 'stats.patchset: invalid patchset'));
+    this.spec = produce(parsed, () => {});
   }
 
   get names(): string[] { return this.spec.patches.map((p) => p.metadata.name); }
