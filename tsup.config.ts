@@ -1,17 +1,31 @@
-import { defineConfig } from 'tsup';
+import { type Options, defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['lib/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  // The maps carry the TypeScript sources (esbuild's sourcesContent, on by default), so the
-  // package ships dist/ without lib/ and a debugger still shows the sources.
+/** `cotangent/<name>` entry points besides `cotangent` itself (lib/entries/<name>.ts). */
+const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special'];
+
+const shared: Options = {
   sourcemap: true,
-  clean: true,
   target: 'es2022',
   // Dawn for Node: an optional peer dependency, loaded by init('webgpu') only (never bundled).
   external: ['webgpu'],
-  // package.json's sideEffects lists lib/ folders as well as dist/ because esbuild reads it here,
-  // while bundling lib/: a module outside the list that is imported only for its registrations
-  // (import './reduce.js') would be dropped from the build.
-});
+  // The package ships the TypeScript sources once, in lib/; the maps point to them rather than
+  // embedding a copy each.
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
+};
+
+export default defineConfig([
+  // ESM: one file per module, as lib/ has them, so a consumer's bundler keeps only the modules a
+  // program reaches (package.json's sideEffects names the ones that register something).
+  { ...shared, entry: ['lib/**/*.ts'], format: ['esm'], bundle: false, outDir: 'dist' },
+  // CommonJS: the entry points bundled, split into shared chunks so every entry sees the same
+  // registries and Array class. (scripts/build.mjs cleans dist/ first and writes the declarations.)
+  {
+    ...shared,
+    entry: { index: 'lib/index.ts', ...Object.fromEntries(SUBPATHS.map((n) => [n, `lib/entries/${n}.ts`])) },
+    format: ['cjs'],
+    splitting: true,
+    outDir: 'dist/cjs',
+  },
+]);

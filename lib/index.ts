@@ -2,9 +2,7 @@
  * cotangent: JAX-style differentiable programming for TypeScript.
  * Public exports only.
  */
-import './backends/cpu/index.js';
-import './backends/webgpu/index.js';
-import './primitives/index.js';
+import './register.js';
 import * as numpy from './numpy/index.js';
 import * as treeUtil from './core/pytree.js';
 import * as treePaths from './core/tree-util.js';

@@ -6,7 +6,7 @@
  * the optional `webgpu` peer, so they also show that the library works without it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const esbuild = join(root, 'node_modules/esbuild/bin/esbuild');
+const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special'];
 
 /**
  * npm exports its configuration to the scripts it runs (`npm test`): a nested npm would read the
@@ -114,22 +116,55 @@ describe('the packed tarball', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('holds the builds, declarations, licence and readme, and no TypeScript sources', () => {
+  it('holds both builds, every entry point, declarations, licence and readme, and the sources once', () => {
     const paths = packed.files.map((f) => f.path);
-    for (const p of ['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) expect(paths).toContain(p);
-    expect(paths.filter((p) => p.startsWith('lib/') || (/\.ts$/.test(p) && !/\.d\.c?ts$/.test(p)))).toEqual([]);
-    expect(paths.filter((p) => !p.startsWith('dist/') && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md'].includes(p))).toEqual([]);
+    const entries = ['index', ...SUBPATHS.map((n) => `entries/${n}`)];
+    const want = ['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'lib/index.ts',
+      ...entries.flatMap((e) => [`dist/${e}.js`, `dist/${e}.d.ts`]),
+      ...['index', ...SUBPATHS].map((n) => `dist/cjs/${n}.cjs`), ...entries.map((e) => `dist/cjs/${e}.d.ts`), 'dist/cjs/package.json'];
+    for (const p of want) expect(paths).toContain(p);
+    expect(paths.filter((p) => !/^(dist|lib)\//.test(p) && !['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md'].includes(p))).toEqual([]);
   });
 
-  it('has source maps that carry the sources the tarball leaves out', () => {
-    const dist = join(work, 'clone', 'dist');
-    const maps = readdirSync(dist).filter((f) => f.endsWith('.map'));
+  it('has source maps that point to the shipped sources instead of embedding copies', () => {
+    const files = new Set(packed.files.map((f) => f.path));
+    const maps = packed.files.map((f) => f.path).filter((p) => p.endsWith('.js.map') || p.endsWith('.cjs.map'));
     expect(maps.length).toBeGreaterThan(0);
     for (const m of maps) {
-      const map = JSON.parse(readFileSync(join(dist, m), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
-      expect(map.sourcesContent?.filter((s) => typeof s === 'string').length, m).toBe(map.sources.length);
+      const map = JSON.parse(readFileSync(join(work, 'clone', m), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      expect(map.sourcesContent ?? [], m).toEqual([]);
+      for (const src of map.sources) expect(files.has(join(dirname(m), src)), `${m} -> ${src}`).toBe(true);
     }
   });
+
+  it('tree-shakes: a bundle of np.add and grad is a fraction of the whole library', () => {
+    const dir = join(work, 'bundle');
+    mkdirSync(dir);
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(work, 'clone'), join(dir, 'node_modules', 'cotangent'), 'dir');
+    writeFileSync(join(dir, 'small.js'), "import { grad, np } from 'cotangent';\nconsole.log(grad((x) => np.add(x, x).sum())(np.array([1, 2])).js());\n");
+    writeFileSync(join(dir, 'whole.js'), "import * as all from 'cotangent';\nconsole.log(all);\n");
+    const size = (entry: string): number => {
+      const out = join(dir, `out-${entry}`);
+      run(esbuild, [`${entry}.js`, '--bundle', '--minify', '--splitting', '--format=esm', '--platform=browser',
+        '--external:webgpu', '--external:fs', '--external:os', '--external:worker_threads', '--external:node:*', `--outdir=${out}`, `--metafile=${out}.json`], dir);
+      // what a page loads before it runs: the entry chunk and the chunks it imports statically
+      const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { outputs: Record<string, { bytes: number; entryPoint?: string; imports: { path: string; kind: string }[] }> };
+      const seen = new Set<string>();
+      const walk = (k: string): number => {
+        if (seen.has(k)) return 0;
+        seen.add(k);
+        const o = meta.outputs[k];
+        return o.bytes + o.imports.filter((i) => i.kind === 'import-statement').reduce((a, i) => a + walk(i.path), 0);
+      };
+      return walk(Object.keys(meta.outputs).find((k) => meta.outputs[k].entryPoint)!);
+    };
+    const [small, whole] = [size('small'), size('whole')];
+    console.log(`bundle (minified): np.add + grad ${(small / 1024).toFixed(0)} kB, the whole library ${(whole / 1024).toFixed(0)} kB (${(100 * small / whole).toFixed(0)}%)`);
+    // Array's methods (x.add, x.sum, …) and the CPU backend's kernels and routines come with any
+    // program; the rest of numpy, lax, stats, random and the WebGPU backend does not
+    expect(small / whole).toBeLessThan(0.6);
+  }, 120_000);
 
   it('runs in a fresh ESM project without the optional webgpu package', () => {
     const dir = join(work, 'esm');
@@ -141,11 +176,16 @@ const f = (x) => x.mul(x).sum();
 const g = [...grad(f)(np.array([1, 2])).dataSync()];
 const y = jit(f)(np.array([1, 2, 3])).item();
 const webgpu = await init('webgpu').then(() => 'started', (e) => e.message);
-console.log(JSON.stringify({ g, y, webgpu }));
+// every subpath is the same module graph as the root: one registry, one Array class
+const sub = await import('cotangent/numpy');
+const same = sub.add === np.add && sub.ones([1]) instanceof (await import('cotangent')).Array
+  && (await import('cotangent/stats')).fit !== undefined && (await import('cotangent/lax')).scan !== undefined;
+console.log(JSON.stringify({ g, y, webgpu, same }));
 `);
-    const out = JSON.parse(run(process.execPath, ['main.js'], dir).stdout) as { g: number[]; y: number; webgpu: string };
+    const out = JSON.parse(run(process.execPath, ['main.js'], dir).stdout) as { g: number[]; y: number; webgpu: string; same: boolean };
     expect(out.g).toEqual([2, 4]);
     expect(out.y).toBe(14);
+    expect(out.same).toBe(true);
     // without the peer, init('webgpu') rejects and says what to install
     expect(out.webgpu).toMatch(/optional 'webgpu' package/);
 
@@ -157,15 +197,18 @@ console.log(JSON.stringify({ g, y, webgpu }));
     const dir = join(work, 'cjs');
     consumer(dir, 'commonjs', tarball);
     writeFileSync(join(dir, 'main.js'), `
-const { grad, init, np } = require('cotangent');
+const { grad, init, np, Array: A } = require('cotangent');
+const sub = require('cotangent/numpy');
 const g = [...grad((x) => x.mul(x).sum())(np.array([1, 2])).dataSync()];
-init('webgpu').then(() => 'started', (e) => e.message).then((webgpu) => console.log(JSON.stringify({ g, webgpu })));
+const same = sub.add === np.add && sub.ones([1]) instanceof A && typeof require('cotangent/random').normal === 'function';
+init('webgpu').then(() => 'started', (e) => e.message).then((webgpu) => console.log(JSON.stringify({ g, webgpu, same })));
 `);
-    const out = JSON.parse(run(process.execPath, ['main.js'], dir).stdout) as { g: number[]; webgpu: string };
+    const out = JSON.parse(run(process.execPath, ['main.js'], dir).stdout) as { g: number[]; webgpu: string; same: boolean };
     expect(out.g).toEqual([2, 4]);
+    expect(out.same).toBe(true);
     expect(out.webgpu).toMatch(/optional 'webgpu' package/);
 
-    // under "type": "commonjs" the same import resolves to the require condition: index.d.cts
+    // under "type": "commonjs" the same import resolves to the require condition: dist/cjs's declarations
     typedConsumer(dir, 'commonjs');
     run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir);
   }, 300_000);

@@ -3,6 +3,7 @@
  * concrete values on demand), staging a rewritten Jaxpr, caching per input signature, and running
  * it — compiled on concrete inputs, inlined into the enclosing trace on Tracers.
  */
+import type { Fn } from '../core/tree-types.js';
 import { type Array, ConcreteArray } from '../core/array.js';
 import { type Aval, Jaxpr } from '../core/ir.js';
 import { type TreeDef, flatten, numLeaves as countLeaves, unflatten } from '../core/pytree.js';
@@ -55,13 +56,13 @@ function toOutLeaves(who: string, tree: unknown): [Array[], TreeDef] {
 }
 
 /** Traces `f` at `xs` (pathwise: concrete values may be read when `xs` have them). */
-export function traceUser(who: string, f: (...args: any[]) => unknown, xs: readonly Array[], inTree: TreeDef, hasAux: boolean, abstract?: string): UserTrace {
+export function traceUser(who: string, f: Fn, xs: readonly Array[], inTree: TreeDef, hasAux: boolean, abstract?: string): UserTrace {
   let outTree: TreeDef | undefined;
   let auxTree: TreeDef | undefined;
   let nOut = 0;
   const t = traceFlat((...ins) => {
     const args = unflattenArgs(inTree, ins);
-    let res = f(...args);
+    let res = (f as (...a: unknown[]) => unknown)(...args);
     let aux: unknown;
     if (hasAux) {
       if (!globalThis.Array.isArray(res) || res.length !== 2) throw new TypeError(`${who}: with hasAux, the function must return [output, aux]`);

@@ -1,4 +1,5 @@
 /** Shared plumbing of function transforms: pytree flattening of arguments, cache keys. */
+import type { Fn } from '../core/tree-types.js';
 import { Array } from '../core/array.js';
 import { type Aval, avalStr } from '../core/ir.js';
 import { type TreeDef, flatten, isPlainObject, treedefStr, unflatten } from '../core/pytree.js';
@@ -67,7 +68,7 @@ export const hasTracer = (xs: readonly unknown[]): boolean => xs.some((x) => x i
 
 /** Wraps `f` over pytrees as a flat function; the output treedef is stored in `out.tree`. */
 export function flatFn(
-  f: (...args: any[]) => unknown,
+  f: Fn,
   inTree: TreeDef,
   who: string,
   out: { tree?: TreeDef },
@@ -75,7 +76,7 @@ export function flatFn(
 ): (...xs: Array[]) => Array[] {
   return (...xs) => {
     const args = unflatten<unknown[]>(inTree, xs);
-    const res = f(...rebuild(args));
+    const res = (f as (...a: unknown[]) => unknown)(...rebuild(args));
     const [leaves, tree] = flatten(res);
     out.tree = tree;
     return leaves.map((l, i) => {
