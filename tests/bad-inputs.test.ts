@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type Array, ConcretizationError, ShapeError, UnexpectedTracerError, devicePut, grad, jacrev, jit, jvp, lax, np, random, vjp, vmap,
+  type Array, ConcretizationError, customVjp, ShapeError, UnexpectedTracerError, devicePut, grad, jacrev, jit, jvp, lax, np, random, vjp, vmap,
 } from '../lib/index.js';
 import { TEST_F32 } from './backends/test-f32.js';
 import { definePrimitive } from '../lib/core/primitive.js';
@@ -163,5 +163,21 @@ describe('errors raised inside vmap describe per-example shapes', () => {
     expect(msg).toMatch(/got \[4,2\]/);
     expect((err as Error).cause).toBeInstanceOf(ShapeError);
     expect(vmap((x: Array) => x.mul(2))(np.array([1, 2])).dataSync()).toEqual(Float64Array.of(2, 4));
+  });
+});
+
+describe('errors found by writing the guides', () => {
+  it('jvp of a customVjp whose bwd is not linear names the rule and the way out', () => {
+    const f = customVjp((x: np.Array) => x.mul(x), { fwd: (x: np.Array) => [x.mul(x), x], bwd: (x: np.Array, ct: np.Array) => [np.clip(ct, -1, 1).mul(x)] });
+    expect(() => jvp(f, [np.array(2)], [np.array(1)])).toThrow(/customVjp: forward mode \(jvp, jacfwd, hessian\) .* bwd must be linear in the cotangent ct.*'min'.*customJvp/);
+  });
+
+  it('a traced argument used as a shape points to staticArgnums', () => {
+    const g = jit((x: np.Array, n: np.Array) => np.zeros([n as unknown as number]).add(x.sum()));
+    expect(() => g(np.ones([2]), 3 as unknown as np.Array)).toThrow(/np.zeros: invalid shape .*staticArgnums/);
+  });
+
+  it('a collective outside vmap names itself', () => {
+    expect(() => lax.pmean(np.ones([2]), 'p')).toThrow(/^lax.pmean: unbound axis name "p"; no vmap names an axis here/);
   });
 });

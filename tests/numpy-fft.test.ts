@@ -355,6 +355,9 @@ describe('Complex', () => {
     expect(String(complex([1, 3], [2, -5]))).toBe('[1.+2.j 3.-5.j]');
     expect(complex(np.array([[1, 2], [3, 4]], { dtype: 'float32' }), 0).repr()).toBe('Array([[1.+0.j, 2.+0.j],\n       [3.+0.j, 4.+0.j]], dtype=complex64)');
     expect(complex(1.5, -2).repr()).toBe('Array(1.5-2.j, dtype=complex128)');
+    // parts that round to integers keep their point, as numpy prints fft([1, 2, 3, 4]): [10.+0.j -2.+2.j -2.+0.j -2.-2.j]
+    expect(np.fft.fft(np.array([1, 2, 3, 4])).toString()).toBe('[10.+0.j -2.+2.j -2.+0.j -2.-2.j]');
+    expect(complex([1.5, -0.125], [2.25, -3]).toString()).toBe('[ 1.5  +2.25j -0.125-3.j  ]');
   });
 
   it('is a pytree: tree.map and tree.leaves see its two parts', () => {

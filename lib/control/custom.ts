@@ -195,7 +195,12 @@ export const CustomLin: Primitive<CustomLinParams> = definePrimitive<CustomLinPa
   decompose: (ins, p) => {
     const k = p.nBwdConsts + p.nRes;
     const mask = p.bwd.inputs.map((_, i) => i >= k);
-    return transposeEval(p.bwd, mask, ins.slice(0, k), ins.slice(k)).map(instantiate);
+    try {
+      return transposeEval(p.bwd, mask, ins.slice(0, k), ins.slice(k)).map(instantiate);
+    } catch (e) {
+      if (!(e instanceof TypeError) || !/^transpose:/.test(e.message)) throw e;
+      throw new TypeError(`customVjp: forward mode (jvp, jacfwd, hessian) of a customVjp function runs its bwd transposed, so bwd must be linear in the cotangent ct, and this one is not (${e.message}). Give the function a customJvp rule for forward mode, or differentiate it in reverse mode (grad, vjp, jacrev)`);
+    }
   },
 });
 

@@ -36,8 +36,11 @@ function leaves(x: unknown): [Array[], ReturnType<typeof flatten>[1]] {
 
 /** The number of examples along the named axes (their product). */
 export function axisSize(axisName: AxisNames): number {
-  return bound('axisSize', axisName).reduce((p, n) => p * boundAxisSize(n)!, 1);
+  return sizeOf('axisSize', axisName);
 }
+
+/** axisSize for the collective `who` (its errors name `who`). */
+const sizeOf = (who: string, axisName: AxisNames): number => bound(who, axisName).reduce((p, n) => p * boundAxisSize(n)!, 1);
 
 /** The sum of `x` (a pytree) over all examples of the named axes: the same in every example. */
 export function psum<T>(x: T, axisName: AxisNames): ArrayTree<T> {
@@ -48,7 +51,7 @@ export function psum<T>(x: T, axisName: AxisNames): ArrayTree<T> {
 
 /** The mean of `x` over all examples of the named axes. */
 export function pmean<T>(x: T, axisName: AxisNames): ArrayTree<T> {
-  const n = axisSize(axisName);
+  const n = sizeOf('pmean', axisName);
   const [ls, def] = leaves(psum(x, axisName));
   return unflatten(def, ls.map((l) => divide(l, n)));
 }
@@ -110,7 +113,7 @@ export function ppermute<T>(x: T, axisName: string, perm: readonly (readonly [nu
 
 /** Example i receives the `x` of example perm[i] (JAX's pshuffle: ppermute with pairs [perm[i], i]). */
 export function pshuffle<T>(x: T, axisName: string, perm: readonly number[]): ArrayTree<T> {
-  const n = axisSize(axisName);
+  const n = sizeOf('pshuffle', axisName);
   if (perm.length !== n || new Set(perm).size !== n) throw new TypeError(`lax.pshuffle: perm must be a permutation of 0..${n - 1}, got [${perm}]`);
   return ppermute(x, axisName, perm.map((from, to) => [from, to] as const));
 }

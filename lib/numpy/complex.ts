@@ -130,7 +130,11 @@ function fmtFloat(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
   const a = Math.abs(v);
-  if (a >= 1e-4 && a < 1e16) return String(Number(v.toPrecision(8)));
+  if (a >= 1e-4 && a < 1e16) {
+    // 8 significant digits, as numpy; a value that rounds to an integer keeps its point (-2.)
+    const r = Number(v.toPrecision(8));
+    return Number.isInteger(r) ? `${r}.` : String(r);
+  }
   return v.toExponential(8).replace(/\.?0+e/, 'e');
 }
 

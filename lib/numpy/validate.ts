@@ -31,7 +31,10 @@ export function checkShapeArg(who: string, shape: unknown): number[] {
   }
   const s = shape as unknown[];
   if (!s.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(`${who}: invalid shape [${s.map((d) => (typeof d === 'number' ? String(d) : describeValue(d))).join(',')}]; dimensions must be non-negative integers`);
+    // a shape from an argument of a jitted function is traced: it has no value at trace time
+    const traced = s.some((d) => d instanceof Array);
+    const hint = traced ? '; a shape must be known when the function is traced: pass that argument as a static argument, jit(f, { staticArgnums: [i] }), or as a JS number, or take it from an array\'s x.shape' : '';
+    throw new ShapeError(`${who}: invalid shape [${s.map((d) => (typeof d === 'number' ? String(d) : describeValue(d))).join(',')}]; dimensions must be non-negative integers${hint}`);
   }
   return [...(s as number[])];
 }
