@@ -11,6 +11,11 @@ import * as jax from '@jax-js/jax';
 
 export { tf, jax };
 
+// TF.js's production mode, as it advises for speed. It is also what silences its "install
+// tfjs-node" banner: the cpu backend prints that through TF.js's log.warn on its first tensor,
+// and log.warn is silent when the PROD flag is set. Set at import, before any tensor can exist.
+tf.enableProdMode();
+
 /**
  * TF.js's Node bundle of tfjs-core registers no gradients (the `@tensorflow/tfjs` umbrella
  * package does that). Its ESM gradient files register into the same global registry and run
@@ -29,7 +34,6 @@ export async function startPeers(): Promise<void> {
   (globalThis as { navigator?: object }).navigator ??= {}; // jax-js probes navigator.gpu
   await jax.init('wasm');
   jax.defaultDevice('wasm');
-  tf.enableProdMode(); // as TF.js advises for speed; it also silences the "install tfjs-node" banner
   registerTfGradients();
   // A missing optional peer costs its column, not the run (the harness reports why).
   try {

@@ -1,6 +1,7 @@
 /**
  * Benchmarks, in one run: cotangent side by side with its peers (jax-js wasm, TensorFlow.js wasm
- * and cpu; writes benchmarks/results.json), then ratios against plain JS, then structural
+ * and cpu; writes benchmarks/results.json), the statistics section against pyhf (benchmarks/
+ * stats.ts; adds "stats" to results.json), then ratios against plain JS, then structural
  * measures (swell, checkpointing, modes), WebGPU last. `npm run bench`.
  */
 import { np, jit } from '../lib/index.js';
@@ -9,6 +10,7 @@ import { gradientAndPeak } from '../examples/particle-tracking.js';
 import { modeRows } from './modes.js';
 import { peerTable, printPeerTable, writeResults } from './peers.js';
 import { webgpuRows } from './webgpu.js';
+import { printStatsTable, statsTable, writeStatsResults } from './stats.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -24,6 +26,12 @@ const table = await peerTable();
 printPeerTable(table);
 writeResults(table);
 console.log('(written to benchmarks/results.json)\n');
+
+console.log('statistics: cotangent stats vs pyhf (numpy backend, scipy SLSQP; its times from benchmarks/pyhf/results.json, made by benchmarks/pyhf/run.py)');
+const st = statsTable();
+printStatsTable(st);
+writeStatsResults(st);
+console.log('(added to benchmarks/results.json as "stats")\n');
 
 const rows: [string, number, number][] = [];
 function bench(name: string, ours: () => void, baseline: () => void): void {
