@@ -1,5 +1,6 @@
-import { expect } from 'vitest';
-import { np, lax, grad, jit, jvp, vmap, checkpoint, checkpointPolicies, makeJaxpr, typecheck, memoryStats, resetPeakMemory } from '../lib/index.js';
+import { describe, expect, it } from 'vitest';
+import { np, lax, grad, jit, jvp, vmap, checkpoint, checkpointPolicies, makeJaxpr, typecheck, memoryStats, resetPeakMemory, Jaxpr } from '../lib/index.js';
+import type { SavePolicy } from '../lib/control/checkpoint.js';
 import { finalX } from '../examples/particle-tracking.js';
 import { describeEachBackend } from './backends.js';
 import { values } from './values.js';
@@ -91,5 +92,21 @@ describeEachBackend('scan checkpointing', (b) => {
     expect(p4 / p1).toBeGreaterThan(3.5); // linear in N without checkpointing
     expect(c4 / c1).toBeLessThan(2.6); // ~2 = sqrt(4) with it
     expect(c4).toBeLessThan(p4 / 5);
+  });
+});
+
+describe('checkpoint policies save what they name', () => {
+  const dots = (j: Jaxpr): number => j.eqns.reduce((n, e) => n + (e.primitive.name === 'dot_general' ? 1 : 0)
+    + Object.values(e.params).reduce<number>((m, p) => m + (p instanceof Jaxpr ? dots(p) : 0), 0), 0);
+  it('dotsSaveable keeps a product an activation\'s residual comes from (not recomputed), with the same gradient', () => {
+    const f = (policy: SavePolicy) => (w: np.Array) => checkpoint((v: np.Array, x: np.Array) => np.tanh(np.matmul(x, v)), { policy })(w, np.ones([2, 3])).sum();
+    const count = (policy: SavePolicy) => dots(makeJaxpr(grad(f(policy)), { raw: true })(np.ones([3, 3])).jaxpr);
+    // forward product + its transpose; nothingSaveable recomputes the product in the backward pass
+    expect(count(checkpointPolicies.everythingSaveable)).toBe(2);
+    expect(count(checkpointPolicies.dotsSaveable)).toBe(2);
+    expect(count(checkpointPolicies.nothingSaveable)).toBe(3);
+    const w = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [0.7, -0.8, 0.9]]);
+    const plain = grad((v: np.Array) => np.tanh(np.matmul(np.ones([2, 3]), v)).sum())(w).dataSync();
+    expect(grad(f(checkpointPolicies.dotsSaveable))(w).dataSync()).toEqual(plain);
   });
 });

@@ -70,19 +70,39 @@ export const Checkpoint: Primitive<CheckpointParams> = definePrimitive<Checkpoin
       return q && policy(q) ? 'saved' : 'recompute';
     };
     const kind = residuals.map(kindOf);
-    const savedRes = residuals.filter((_, i) => kind[i] === 'saved');
     const recomputed = residuals.filter((_, i) => kind[i] === 'recompute');
+    // The values the policy saves are not only residuals: the recomputation of the others stops
+    // at any value the policy saves (dotsSaveable keeps a product that an activation's residual is
+    // recomputed from), which is then saved too.
+    const savedRes = residuals.filter((_, i) => kind[i] === 'saved');
+    const seen = new Set<number>(savedRes.map((r) => r.id));
+    const stack = [...recomputed];
+    while (stack.length) {
+      const v = stack.pop()!;
+      const q = producer.get(v.id);
+      if (!q || knownInVars.includes(v)) continue;
+      for (const a of q.inputs) {
+        if (a.kind !== 'var' || seen.has(a.id)) continue;
+        seen.add(a.id);
+        const qa = producer.get(a.id);
+        if (qa && policy(qa)) savedRes.push(a); else stack.push(a);
+      }
+    }
     const knownBody = dce(new Jaxpr([], s.known.inputs, s.known.eqns, [...s.known.outputs.slice(0, nKnownOut), ...savedRes]));
     const savedVars = savedRes.map((r) => newVar(r.aval));
     const known = eqn(Checkpoint, e.inputs.filter((_, i) => !unknownIns[i]), [...e.outputs.filter((_, i) => !s.outUnknown[i]), ...savedVars], { jaxpr: knownBody, policy });
-    const recompute = dce(new Jaxpr([], s.known.inputs, s.known.eqns, recomputed));
+    // The recomputation starts from the known inputs and the saved values: an equation whose
+    // outputs are all saved is not run again (dotsSaveable keeps the products themselves).
+    const saved = new Set(savedRes.map((r) => r.id));
+    const rerun = s.known.eqns.filter((q) => !q.outputs.every((v) => saved.has(v.id)));
+    const recompute = dce(new Jaxpr([], [...s.known.inputs, ...savedRes], rerun, recomputed));
     const outerKnown = e.inputs.filter((_, i) => !unknownIns[i]);
     const outerUnknown = e.inputs.filter((_, i) => unknownIns[i]);
     const stagedBody = pureTrace((...zs) => {
       const sv = zs.slice(0, savedVars.length);
       const kin = zs.slice(savedVars.length, savedVars.length + outerKnown.length);
       const uin = zs.slice(savedVars.length + outerKnown.length);
-      const rc = evalJaxpr(recompute, [], kin);
+      const rc = evalJaxpr(recompute, [], [...kin, ...sv]);
       let a = 0;
       let b = 0;
       const res = residuals.map((r, i) => (kind[i] === 'input' ? kin[knownInVars.indexOf(r)] : kind[i] === 'saved' ? sv[a++] : rc[b++]));
