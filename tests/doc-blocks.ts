@@ -52,6 +52,8 @@ const NUMBER = /(?<![A-Za-z_\d.])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?(?:…|\.
 function show(v: unknown): string {
   const plain = (x: unknown): unknown => {
     if (x instanceof ArrayClass) return x.js();
+    // typed arrays (what data() resolves to) show their elements, not their length
+    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return globalThis.Array.from(x as unknown as ArrayLike<number>);
     if (globalThis.Array.isArray(x)) return x.map(plain);
     if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, plain(y)]));
     return x;
