@@ -241,3 +241,13 @@ describe('histfactory spec errors', () => {
     expect(m.auxdata).toEqual([0]);
   });
 });
+
+describe('a shapefactor shared across channels', () => {
+  it('scales bin i of each channel by one factor (pyhf), and needs equal bin counts', () => {
+    const bad = { channels: [
+      { name: 'a', samples: [{ name: 's', data: [1, 2], modifiers: [{ name: 'sf', type: 'shapefactor', data: null }] }] },
+      { name: 'b', samples: [{ name: 's', data: [1, 2, 3], modifiers: [{ name: 'sf', type: 'shapefactor', data: null }] }] },
+    ] } as stats.HistFactorySpec;
+    expect(() => stats.histfactory(bad)).toThrow(/channels\[1\]\.samples\[0\]\.modifiers\[0\]: shapefactor 'sf' is shared by channels of different bin counts \('a': 2, 'b': 3\)/);
+  });
+});

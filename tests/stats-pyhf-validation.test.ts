@@ -19,9 +19,7 @@
  * within 3e-7 relative on every case. The cases where this happens are listed in TIGHT_FALLBACK
  * below, and the test checks that the list is exact.
  *
- * Not covered: test_import_roundtrip (HistFactory XML: stats has no XML reader); the coupled
- * shapefactor case runs as `it.fails` (stats rejects a shapefactor shared across channels, which
- * pyhf accepts: see that test).
+ * Not covered: test_import_roundtrip (HistFactory XML: stats has no XML reader).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -171,13 +169,15 @@ describe(`pyhf validation (scikit-hep/pyhf ${fixture.meta.pyhf_commit.slice(0, 8
     compare(c.name, got, { published: c.published, pyhf_tight: c.pyhf_tight!, tolerance: c.tolerance });
   });
 
-  // BUG (lib/stats/histfactory.ts): a shapefactor shared by two channels is rejected ("pyhf supports
-  // a shapefactor within one channel only"), but pyhf builds it (one parameter per bin, shared by
-  // both channels' bins of the same index) and publishes this validation case for it. Remove
-  // `.fails` once the spec is accepted.
-  it.fails('test_validation[2bin_2channel_coupledshapefactor_mu1] (stats rejects a shapefactor shared across channels)', () => {
+  // A shapefactor shared by two channels: one parameter per bin, shared by both channels' bins of
+  // the same index (pyhf's parameters mu, coupled_shapefactor[0], coupled_shapefactor[1]).
+  it('test_validation[2bin_2channel_coupledshapefactor_mu1]', () => {
     const c = byName('2bin_2channel_coupledshapefactor_mu1');
     compare(c.name, run(c), { published: c.published, pyhf_tight: c.pyhf_tight!, tolerance: c.tolerance });
+    const { model } = modelAndData(c);
+    expect(model.parameters.names).toEqual(['mu', 'coupled_shapefactor[0]', 'coupled_shapefactor[1]']);
+    // pyhf at [1, 1.1, 0.9]: [110, 90, 130, 83] (control channel first)
+    expect((model.expectedData([1, 1.1, 0.9]).js() as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([110, 90, 130, 83]);
   });
 
   it('test_validation[1bin_shapesys_q0_mu1_toys]: toy-based p0 within the Monte-Carlo error of pyhf\'s (2000 toys each)', () => {

@@ -151,15 +151,19 @@ function nameTypeCheck(uses: readonly Use[]): Checked<void> {
   }));
 }
 
-/** Per-bin sets that pyhf does not share: a shapesys used twice, a shapefactor in several channels, a staterror some sample carries in fewer channels. */
-function sharingCheck(set: SetBuild, sampleNames: readonly string[]): Checked<void> {
+/**
+ * Per-bin sets that pyhf does not share: a shapesys used twice, a shapefactor over channels of
+ * different bin counts (one shared across channels scales bin i of each), a staterror some
+ * sample carries in fewer channels.
+ */
+function sharingCheck(set: SetBuild, sampleNames: readonly string[], nBins: ReadonlyMap<string, number>): Checked<void> {
   const [first] = set.uses, chans = setChannels(set);
   switch (set.type) {
     case 'shapesys':
       return check(set.uses.length === 1, () => `${set.uses[1].path}: shapesys '${set.name}' is already used at ${first.path}; a shapesys cannot be shared (pyhf), give each its own name`);
     case 'shapefactor': {
-      const other = set.uses.find((u) => u.channel !== first.channel);
-      return other ? fail(`${other.path}: shapefactor '${set.name}' spans channels ${quoted(chans)}; pyhf supports a shapefactor within one channel only`) : pass;
+      const other = set.uses.find((u) => nBins.get(u.channel) !== nBins.get(first.channel));
+      return other ? fail(`${other.path}: shapefactor '${set.name}' is shared by channels of different bin counts (${chans.map((c) => `'${c}': ${nBins.get(c)}`).join(', ')}); its factor i scales bin i of each channel, so they need the same number of bins (pyhf)`) : pass;
     }
     case 'staterror': {
       // pyhf requires every sample carrying it to carry it in the same bins.
@@ -241,8 +245,8 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
       else Object.assign(set, { init: [0], bounds: [[-5, 5]], fixed: [false], aux: [0], scale: [1] });
       continue;
     }
-    // A shapesys or shapefactor lives in one channel, its first use's (sharingCheck reports those
-    // used in more), so that the later checks stay meaningful.
+    // A shapesys lives in one channel, its first use's (sharingCheck reports one used in more); a
+    // shapefactor has one factor per bin of its first channel, shared by the others' bin i.
     const chans = t === 'shapesys' || t === 'shapefactor' ? [set.uses[0].channel] : setChannels(set);
     for (const c of chans) for (let b = 0; b < nBins.get(c)!; b++) set.bins.push(chOffset.get(c)! + b);
     const n = set.size = set.bins.length;
@@ -293,7 +297,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   // ---- Checks that need the parameter sets: types sharing a name, sharing, configs, the POI.
   orThrow(sequenceT(V)(
     nameTypeCheck(uses),
-    each([...sets.values()], (set) => sharingCheck(set, sampleNames)),
+    each([...sets.values()], (set) => sharingCheck(set, sampleNames, nBins)),
     each(ordered, (set) => configCheck(set, configs.get(set.name))),
     check(spec.poi === undefined || sets.has(spec.poi), () => `poi: '${spec.poi}' is not a parameter of the model (parameters: ${ordered.map((s) => s.name).join(', ')})`),
   ), (problems) => new SpecError(problems));
@@ -336,7 +340,10 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
       case 'normfactor': case 'lumi':
         blockSrc[u.sample * C + chIndex.get(u.channel)!].push(set.offset);
         break;
-      case 'shapefactor': case 'shapesys': case 'staterror':
+      case 'shapefactor':
+        for (let b = 0; b < nb; b++) factorSrc[cell(b)].push(set.offset + b);
+        break;
+      case 'shapesys': case 'staterror':
         for (let b = 0; b < nb; b++) factorSrc[cell(b)].push(set.offset + set.bins.indexOf(o + b));
         break;
       case 'normsys': {
