@@ -83,3 +83,13 @@ describe('differentiable inference', () => {
     expect(() => stats.expectedCls(model, 1, { nominal: np.array([sig]) })).toThrow(/nominal yields must be \[2 samples \(background, signal\), 2 bins\]/);
   });
 });
+
+describe('limits under jit', () => {
+  it('say that root finding needs values, and what works instead', () => {
+    const m = stats.histfactory({ channels: [{ name: 'sr', samples: [
+      { name: 'signal', data: [12, 11], modifiers: [{ type: 'normfactor', name: 'mu' }] },
+      { name: 'background', data: [50, 52], modifiers: [{ type: 'normsys', name: 'b', data: { hi: 1.1, lo: 0.9 } }] }] }] });
+    expect(() => jit((n: np.Array) => stats.expectedUpperLimit(m, { nominal: n }))(np.array(m.nominal)))
+      .toThrow(/stats.expectedUpperLimit: the limit is found by root finding on values, so it cannot run under jit or vmap/);
+  });
+});

@@ -280,7 +280,7 @@ function toHost(x: ConcreteArray): ConcreteArray {
     throw new ConcretizationError(
       `A concrete value of ${avalStr(x.aval)} on device '${x.device}' was needed while tracing (e.g. x.item() or ` +
         `'if (x > 0)' inside a transform), but '${x.device}' cannot read synchronously. Stage the branch with ` +
-        `lax.cond / np.where, read values outside transforms with 'await x.data()', or trace on the 'cpu' device (devicePut(x, 'cpu')).`,
+        `lax.cond / np.where, read values outside transforms with 'await x.data()', or trace on the 'cpu' device: make the input there (np.array(await x.data(), { device: 'cpu' })).`,
     );
   }
   return x.onDevice(host);

@@ -131,7 +131,15 @@ function poiOf(model: HistFactoryModel, who: string): number {
  * The root μ* of cls(μ) = level by Brent's method on values: the bracket [lo, hi] (default
  * [0, `upper`]) has hi doubled until cls(hi) ≤ level, and lo set to 0 if cls(lo) < level.
  */
-function limitRoot(clsAt: (mu: number) => number, upper: number, opts: ExpectedLimitOptions, who: string, what: string): number {
+function limitRoot(clsAtValue: (mu: number) => number, upper: number, opts: ExpectedLimitOptions, who: string, what: string): number {
+  const clsAt = (mu: number): number => {
+    try {
+      return clsAtValue(mu);
+    } catch (e) {
+      if (!(e instanceof ConcretizationError)) throw e;
+      throw new ConcretizationError(`stats.${who}: the limit is found by root finding on values, so it cannot run under jit or vmap (its inputs are abstract there); call it outside jit — grad, jvp and vjp of it work, by the implicit function theorem. (${e.message})`);
+    }
+  };
   const level = opts.level ?? 0.05;
   if (!(level > 0 && level < 1)) throw new Error(`stats.${who}: level must be in (0, 1), got ${level}`);
   let [lo, hi] = opts.bracket ?? [0, upper];
