@@ -17,9 +17,11 @@ export type LeafLike = Array | number | boolean | ArrayBufferView;
  * tree.registerPytreeNode, which transforms rebuild as the same class (its Array fields stay
  * Arrays, its static fields stay as they are), so the type is kept whole.
  */
-type HasMethod<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T] extends never ? false : true;
+/** Whether a type has a method (an object with methods is a registered class, kept whole). */
+export type HasMethod<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T] extends never ? false : true;
 /** The fields of a class instance that can hold leaves (not methods, not string metadata). */
-type DataFields<T> = { [K in keyof T]-?: T[K] extends ((...args: never[]) => unknown) | string ? never : K }[keyof T];
+/** The data (non-method, non-string) fields of a type. */
+export type DataFields<T> = { [K in keyof T]-?: T[K] extends ((...args: never[]) => unknown) | string ? never : K }[keyof T];
 
 /**
  * `T` with every leaf an Array: the type of a gradient, tangent, cotangent, batched output or aux

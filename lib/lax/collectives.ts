@@ -13,7 +13,8 @@ import { asArray } from '../numpy/promote.js';
 import { divide } from '../numpy/math.js';
 import type { ArrayTree } from '../core/tree-types.js';
 
-type AxisNames = string | readonly string[];
+/** One named vmap axis, or several (their examples taken together). */
+export type AxisNames = string | readonly string[];
 
 /** The names as a list, each checked to be bound by an enclosing vmap. */
 function bound(who: string, names: AxisNames): string[] {

@@ -20,3 +20,5 @@ export { gather, scatter, scatterAdd, scatterSub, scatterMul, scatterMin, scatte
 export type { GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode, GatherOptions, ScatterOptions } from './gather.js';
 export * from './more.js';
 export { psum, pmean, pmax, pmin, axisIndex, axisSize, allGather, ppermute, pshuffle } from './collectives.js';
+export type { AxisNames } from './collectives.js';
+export type { Num } from './special.js';

@@ -360,7 +360,8 @@ function reducePrecisionBits(a: Array, exponentBits: number, mantissaBits: numbe
 
 // ---- reduce ----
 
-type MonoidName = 'add' | 'mul' | 'max' | 'min' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
+/** The monoids `lax.reduce` knows by name. */
+export type MonoidName = 'add' | 'mul' | 'max' | 'min' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
 /** A reduction computation lax.reduce recognises: one of these lax functions, or its name. */
 export type ReduceComputation = MonoidName | ((x: ArrayOrScalar, y: ArrayOrScalar) => Array);
 

@@ -16,7 +16,8 @@ import { gammaSampleGrad } from '../random/gamma.js';
 import { whileLoop } from './loops.js';
 import { I0_LARGE, I0_SMALL, I1_LARGE, I1_SMALL, chebyshev } from '../numpy/bessel.js';
 
-type Num = Array | number;
+/** An Array or a JS number (a weak scalar). */
+export type Num = Array | number;
 const { abs, add, divide: div, equal: eq, exp, greater: gt, less: lt, lessEqual: le, log, log1p, logicalAnd: and,
   logicalNot: not, logicalOr: or, multiply: mul, subtract: sub, where } = np;
 const someTrue = (m: Array): Array => not(np.all(not(m)));

@@ -131,7 +131,8 @@ export function varianceScaling(scale: number, mode: FanMode, distribution: Scal
   };
 }
 
-type Named = (opts?: VarianceScalingOpts) => Initializer;
+/** An initializer family of JAX's: its options in, an initializer out. */
+export type Named = (opts?: VarianceScalingOpts) => Initializer;
 /** Glorot (Xavier) uniform: varianceScaling(1, 'fan_avg', 'uniform'). */
 export const glorotUniform: Named = (opts = {}) => varianceScaling(1, 'fan_avg', 'uniform', opts);
 /** Glorot (Xavier) normal: varianceScaling(1, 'fan_avg', 'truncated_normal'). */

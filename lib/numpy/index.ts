@@ -34,7 +34,7 @@ export type { ConvolveMode } from './signal.js';
 export {
   sort, argsort, lexsort, partition, argpartition, searchsorted, unique, uniqueAll, uniqueCounts, uniqueInverse, uniqueValues,
   quantile, percentile, median, nanquantile, nanpercentile, nanmedian,
-  type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts,
+  type SortOpts, type UniqueOpts, type UniqueAll, type QuantileMethod, type QuantileOpts, type Quantiles, type UniqueFlags,
 } from './sorting.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum } from './linalg.js';
 /** `np.linalg`: numpy's linear algebra, with numpy 2's array-API names (diagonal/trace on the last two axes). */

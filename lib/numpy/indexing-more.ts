@@ -250,7 +250,7 @@ function checkChoices(who: string, c: unknown): readonly ArrayOrScalar[] {
 export type Piece = ((x: Array) => ArrayOrScalar) | number | boolean;
 
 /**
- * numpy's piecewise: where condlist[i] holds, funclist[i](x) (or the constant); one extra function
+ * numpy's piecewise: where condlist[i] holds, `funclist[i](x)` (or the constant); one extra function
  * applies where no condition holds, else 0. Every function sees all of x (as in JAX), and the
  * result keeps x's dtype.
  */

@@ -169,7 +169,8 @@ export interface UniqueOpts {
   fillValue?: ArrayOrScalar;
 }
 
-type UniqueFlags = { returnIndex: true } | { returnInverse: true } | { returnCounts: true };
+/** Which extra results `unique` returns. */
+export type UniqueFlags = { returnIndex: true } | { returnInverse: true } | { returnCounts: true };
 
 /** numpy 2's `unique_all` result. */
 export interface UniqueAll { values: Array; indices: Array; inverseIndices: Array; counts: Array }

@@ -20,7 +20,8 @@ import { callback } from '../control/debug.js';
 
 export type Method = 'newton' | 'lbfgs' | 'gd';
 export type Bound = number | ArrayLikeNum;
-type ArrayLikeNum = Array | number[] | readonly number[] | Float64Array | Float32Array;
+/** Numbers as an Array, a JS list or a typed array. */
+export type ArrayLikeNum = Array | number[] | readonly number[] | Float64Array | Float32Array;
 
 export interface MinimizeOptions {
   /** 'newton' (default): damped Newton with exact Hessian; 'lbfgs'; 'gd' (fixed learning rate). */
@@ -31,7 +32,7 @@ export interface MinimizeOptions {
   tol?: number;
   /** Maximum iterations. Defaults: newton 100, lbfgs 1000, gd 10000. */
   maxIter?: number;
-  /** [lo, hi]: numbers or arrays shaped like x0 (concrete values); ±Infinity for unbounded sides. */
+  /** `[lo, hi]`: numbers or arrays shaped like x0 (concrete values); ±Infinity for unbounded sides. */
   bounds?: [Bound, Bound];
   /** Step size for 'gd' (default 1e-2). */
   learningRate?: number;

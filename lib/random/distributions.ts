@@ -11,7 +11,7 @@ import { BitcastConvertType } from '../primitives/random.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { bernoulli, bits, gumbel, normal, split, uniform } from './index.js';
 
-type Shape = number | readonly number[];
+import type { Shape } from './common.js';
 // index.ts keeps shapeOf / checkKey / floatDtype private: these are small re-implementations.
 const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : [...s]);
 const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);

@@ -20,7 +20,9 @@ let partitionable = true;
 export function setThreefryPartitionable(on: boolean): void { partitionable = on; }
 export const getThreefryPartitionable = (): boolean => partitionable;
 
-type Shape = number | readonly number[];
+import type { Shape } from './common.js';
+
+export type { Shape, Param } from './common.js';
 const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : globalThis.Array.isArray(s) ? [...s] : (s as unknown as number[]));
 const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 

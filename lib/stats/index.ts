@@ -6,6 +6,8 @@
 export { poissonLogPmf, normalLogPdf, normalCdf } from './dists.js';
 
 export { histfactory, interpCode1, interpCode4, code4Coefficients, interpolate, interpFactor, SpecError, MODIFIER_TYPES } from './histfactory.js';
+export type { ArrayOrNumbers } from './histfactory.js';
+export type { Consts } from './interpolation.js';
 export type { HistFactorySpec, HistFactoryModel, YieldOptions, Modifier, ModifierType, ModifierSettings, ParameterConfig, Sample, Channel, ParameterInfo, InterpCode } from './histfactory.js';
 export { fit, pulls } from './infer.js';
 export type { FitOptions, FitResult, FitStep } from './infer.js';

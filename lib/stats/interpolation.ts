@@ -72,7 +72,8 @@ function solve(A: number[][], b: number[]): number[] {
   return M.map((r, i) => r[n] / r[i]);
 }
 
-type Consts = readonly number[];
+/** Per-modifier constants of the interpolation (one number per modifier). */
+export type Consts = readonly number[];
 const vec = (a: Array, v: Consts): Array => np.array(v as number[], { dtype: a.dtype, device: a.device });
 
 /**
