@@ -29,14 +29,17 @@ export interface PeerTable {
 
 const PEERS = [JAX, TFW, TFC];
 
-export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000, warmupMs: 300 }): Promise<PeerTable> {
+export async function peerTable(opts = { reps: 15, sampleMs: 20, budgetMs: 3000, warmupMs: 300 }, onProgress?: (done: number, total: number) => void): Promise<PeerTable> {
   const load = +loadavg()[0].toFixed(2);
   await startPeers();
   const [fwd, bwd] = chainRows();
   const workloads: Workload[] = [mlpStep(), ...matmulRows(), fwd, bwd, ...mlpPerExample(), mlpFirstCall(), tanh4Row(), ...physicsRows()];
   const agreement = await mlpAgreement(activate);
   const rows: PeerRow[] = [];
-  for (const w of workloads) rows.push({ workload: w.name, ...(w.flops ? { flops: w.flops } : {}), results: await measure(w, { ...opts, activate }) });
+  for (const w of workloads) {
+    rows.push({ workload: w.name, ...(w.flops ? { flops: w.flops } : {}), results: await measure(w, { ...opts, activate }) });
+    onProgress?.(rows.length, workloads.length);
+  }
   const ms = (name: string, lib: string) => rows.find((r) => r.workload === name)!.results.find((m) => m.lib === lib)?.ms ?? NaN;
   const gradOverForward = Object.fromEntries([CT32, ...PEERS].map((lib) => [lib, ms(bwd.name, lib) / ms(fwd.name, lib)]));
   return {

@@ -11,6 +11,7 @@ import { modeRows } from './modes.js';
 import { peerTable, printPeerTable, writeResults } from './peers.js';
 import { webgpuRows } from './webgpu.js';
 import { printStatsTable, statsTable, writeStatsResults } from './stats.js';
+import { progressBar } from '../examples/progress.js';
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 3; i++) fn();
@@ -22,13 +23,13 @@ function time(fn: () => void, minMs = 300): number {
 }
 
 console.log('peers: cotangent vs jax-js (wasm), TF.js (wasm, cpu)');
-const table = await peerTable();
+const table = await peerTable(undefined, progressBar('peer workloads'));
 printPeerTable(table);
 writeResults(table);
 console.log('(written to benchmarks/results.json)\n');
 
 console.log('statistics: cotangent stats vs pyhf (numpy backend, scipy SLSQP; its times from benchmarks/pyhf/results.json, made by benchmarks/pyhf/run.py)');
-const st = statsTable();
+const st = statsTable(undefined, undefined, progressBar('statistics (S, M, L, 15 parameters)'));
 printStatsTable(st);
 writeStatsResults(st);
 console.log('(added to benchmarks/results.json as "stats")\n');

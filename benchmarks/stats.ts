@@ -173,17 +173,20 @@ function t15(): { lines: string[]; record: Record<string, unknown> } {
   return { lines, record };
 }
 
-export function statsTable(sizes = ['S', 'M', 'L'], withT15 = true): StatsTable {
+export function statsTable(sizes = ['S', 'M', 'L'], withT15 = true, onProgress?: (done: number, total: number) => void): StatsTable {
   const rows: StatsRow[] = [];
   const cls: ClsCheck[] = [];
   const nll: StatsTable['nll'] = [];
+  const total = sizes.length + (withT15 ? 1 : 0);
   for (const size of sizes) {
     const r = sizeRows(size);
     rows.push(...r.rows);
     cls.push(r.cls);
     nll.push(r.nll);
+    onProgress?.(cls.length, total);
   }
   const t = withT15 ? t15() : { lines: ['(skipped)'], record: {} };
+  if (withT15) onProgress?.(total, total);
   return { rows, cls, nll, extra: t.lines, extraRecords: t.record };
 }
 
