@@ -66,8 +66,11 @@ describe('fusion follows the dataflow graph', () => {
     };
     // Each mean of 10⁴ elements is chunked (partials, fold), then the centring kernel reads it.
     expect(stats(makeJaxpr(f)(np.ones([100, 100])).jaxpr)).toEqual({ kernels: 18, routines: 6, controls: 0 });
-    // Twelve 80 kB results, at most two alive at once: a product and the activation it feeds.
-    expect(peak(f)).toBe(160_000);
+    // Twelve 80 kB results, at most two alive at once: a product and the activation it feeds
+    // (beside them, at most the chunked mean's partials, 4 × 8 B, and its result, 8 B).
+    const p = peak(f);
+    expect(p).toBeGreaterThanOrEqual(160_000);
+    expect(p).toBeLessThanOrEqual(160_040);
     // With the activation as the product's epilogue the CPU runs it after the GEMM: three at once.
     expect(peak((x) => { let a = x; for (let i = 0; i < 6; i++) a = np.tanh(np.matmul(a, w)).mul(2); return a; })).toBe(240_000);
   });

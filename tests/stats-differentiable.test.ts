@@ -93,3 +93,4 @@ describe('limits under jit', () => {
       .toThrow(/stats.expectedUpperLimit: the limit is found by root finding on values, so it cannot run under jit or vmap/);
   });
 });
+

@@ -6,7 +6,7 @@
  * `optimize.minimize`, differentiated by the implicit function theorem; the NLL at the optimum by
  * the envelope theorem.
  */
-import type { Array } from '../core/array.js';
+import { Array as ArrayClass, type Array } from '../core/array.js';
 import { ConcretizationError } from '../core/errors.js';
 import * as np from '../numpy/index.js';
 import { minimize } from '../optimize/minimize.js';
@@ -16,6 +16,13 @@ import { jit } from '../transforms/jit.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { brent } from './hypotest.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
+import { HOST } from './infer.js';
+
+/**
+ * Data as a float64 Array on the CPU, as the fits run there (JS numbers would otherwise be made on
+ * the default device, which may hold no float64).
+ */
+const asData = (data: ArrayOrNumbers): Array => (data instanceof ArrayClass ? data.astype('float64') : np.array(data as number[], HOST));
 
 export interface MleOptions {
   /** Nominal yields [samples, main bins] replacing the spec's (differentiable). */
@@ -61,14 +68,14 @@ function fitterOf(model: HistFactoryModel): Fitter {
   let fitter = fitters.get(model);
   if (fitter) return fitter;
   const P = model.parameters;
-  const f64 = (v: number[] | number[][]) => np.array(v, { dtype: 'float64' });
+  const f64 = (v: number[] | number[][]) => np.array(v, HOST);
   fitter = jit((d: Array, nom: Array, z0: Array, vals: Array[], held: readonly string[]): Array => {
     const { free, base, groups } = layout(model, held);
     // x = E z + c + Σ_k m_k v_k: the free parameters z placed among the fixed values (linear in z and v).
     const E = f64(P.names.map((_, i) => free.map((j) => (i === j ? 1 : 0))));
     const masks = groups.map((idx) => f64(P.names.map((_, i) => (idx.includes(i) ? 1 : 0))));
     const full = (z: Array, vs: Array[]): Array => vs.reduce((x, v, k) => np.add(x, np.multiply(masks[k], v)),
-      np.add(free.length ? np.matmul(E, z) : np.zeros([P.names.length], { dtype: 'float64' }), f64(base)));
+      np.add(free.length ? np.matmul(E, z) : np.zeros([P.names.length], HOST), f64(base)));
     if (!free.length) return full(z0, vals);
     const f = (z: Array, dd: Array, nn: Array, ...vs: Array[]) => model.nll(full(z, vs), dd, { nominal: nn });
     return full(minimize(f, z0, { args: [d, nom, ...vals] }).x, vals);
@@ -86,11 +93,11 @@ function fitterOf(model: HistFactoryModel): Fitter {
 export function mle(model: HistFactoryModel, data: ArrayOrNumbers, opts: MleOptions = {}): Array {
   const held = Object.keys(opts.fixed ?? {});
   const { free } = layout(model, held);
-  const d = np.asarray(data as np.ArrayOrScalar).astype('float64');
-  const nom = opts.nominal ?? np.array(model.nominal, { dtype: 'float64' });
+  const d = asData(data);
+  const nom = opts.nominal ?? np.array(model.nominal, HOST);
   const init = opts.init ?? model.parameters.init;
-  const vals = held.map((name) => np.asarray(opts.fixed![name] as np.ArrayOrScalar).astype('float64'));
-  return fitterOf(model)(d, nom, np.array(free.map((i) => init[i]), { dtype: 'float64' }), vals, held);
+  const vals = held.map((name) => asData(opts.fixed![name] as ArrayOrNumbers));
+  return fitterOf(model)(d, nom, np.array(free.map((i) => init[i]), HOST), vals, held);
 }
 
 /**
@@ -102,7 +109,7 @@ export function mle(model: HistFactoryModel, data: ArrayOrNumbers, opts: MleOpti
 export function expectedCls(model: HistFactoryModel, mu: number, opts: { nominal?: Array } = {}): Array {
   const P = model.parameters;
   if (P.poiIndex < 0) throw new Error('stats.expectedCls: the model has no parameter of interest');
-  const pars0 = np.array(P.init.map((v, i) => (i === P.poiIndex ? 0 : v)), { dtype: 'float64' });
+  const pars0 = np.array(P.init.map((v, i) => (i === P.poiIndex ? 0 : v)), HOST);
   const yields = opts.nominal ? { nominal: opts.nominal } : {};
   const asimov = model.expectedFull(pars0, yields);
   const cond = mle(model, asimov, { nominal: opts.nominal, fixed: { [P.names[P.poiIndex]]: mu } });
@@ -166,12 +173,12 @@ function implicitRoot(muStar: number, g: Array, dgDmu: number): Array {
 export function expectedUpperLimit(model: HistFactoryModel, opts: ExpectedLimitOptions = {}): Array {
   const P = model.parameters;
   const i = poiOf(model, 'expectedUpperLimit');
-  const nom = opts.nominal ?? np.array(model.nominal, { dtype: 'float64' });
+  const nom = opts.nominal ?? np.array(model.nominal, HOST);
   const fixedNom = stopGradient(nom);
   const clsAt = (mu: number): number => expectedCls(model, mu, { nominal: fixedNom }).item();
   const muStar = limitRoot(clsAt, P.bounds[i][1], opts, 'expectedUpperLimit', 'expected');
   // ∂CLs/∂μ at the root: CLs = 2Φ(−√q_A), ∂q_A/∂μ = 2 ∂NLL/∂μ at the conditional fit (envelope).
-  const pars0 = np.array(P.init.map((v, k) => (k === i ? 0 : v)), { dtype: 'float64' });
+  const pars0 = np.array(P.init.map((v, k) => (k === i ? 0 : v)), HOST);
   const asimov = model.expectedFull(pars0, { nominal: fixedNom });
   const cond = mle(model, asimov, { nominal: fixedNom, fixed: { [P.names[i]]: muStar } });
   const dNll = (grad((p: Array) => model.nll(p, asimov, { nominal: fixedNom }))(cond).js() as number[])[i];
@@ -226,7 +233,7 @@ function backgroundFit(model: HistFactoryModel, d: Array, nom: Array | undefined
 
 /** `pars` with the POI set to `mu`: an Array's tangent reaches the NLL as ∂/∂μ at fixed θ. */
 function atPoi(pars: Array, i: number, mu: Array | number): Array {
-  return np.where(np.array(globalThis.Array.from({ length: pars.shape[0] }, (_, k) => k === i)), mu, pars);
+  return np.where(np.array(globalThis.Array.from({ length: pars.shape[0] }, (_, k) => k === i), { device: 'cpu' }), mu, pars);
 }
 
 /** √x for x ≥ 0 with the derivative 0 (not ∞ · 0 = NaN) where x = 0. */
@@ -289,7 +296,7 @@ function observedClsAt(model: HistFactoryModel, d: Array, mu: number, muT: Array
   return np.divide(ndtr(np.negative(np.add(t, sqA))), ndtr(np.negative(t)));
 }
 
-const asData = (data: ArrayOrNumbers): Array => np.asarray(data as np.ArrayOrScalar).astype('float64');
+
 
 /**
  * The observed CLs at POI value `mu` (asymptotic; equals `hypotest(mu, data, model, { testStat }).cls`):
@@ -337,6 +344,6 @@ export function observedUpperLimit(model: HistFactoryModel, data: ArrayOrNumbers
   const bkgS = stopGradient(backgroundFit(model, dS, nS, who));
   const at = (mu: number, muT: Array | number) => observedClsAt(model, dS, mu, muT, nS, testStat, held, bkgS, who);
   const muStar = limitRoot((mu) => at(mu, mu).item(), model.parameters.bounds[i][1], opts, who, 'observed');
-  const slope = (grad((m: Array) => at(muStar, m))(np.array(muStar, { dtype: 'float64' })) as Array).item();
+  const slope = (grad((m: Array) => at(muStar, m))(np.array(muStar, HOST)) as Array).item();
   return implicitRoot(muStar, observedClsAt(model, d, muStar, muStar, nom, testStat, held, backgroundFit(model, d, nom, who), who), slope);
 }
