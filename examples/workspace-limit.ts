@@ -45,7 +45,8 @@ if (!(limit.expected[0] < limit.expected[2] && limit.expected[2] < limit.expecte
 writeFileSync(join(outDir, 'workspace-brazil.svg'), stats.plots.brazil(limit));
 
 // ---- 3. Toys ------------------------------------------------------------------------------------
-const nToys = 300;
+// 300 toys per hypothesis keep CI short; TOYS=10000 runs 10⁴ (about two minutes on two cores)
+const nToys = Number(process.env.TOYS ?? 300);
 const t0 = Date.now();
 const toy = stats.hypotest(1, data, model, { calctype: 'toybased', nToys, key: random.key(2024), onProgress: progressBar(`toy fits (${nToys} per hypothesis)`) });
 const asym = stats.hypotest(1, data, model);
