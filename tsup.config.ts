@@ -1,7 +1,7 @@
 import { type Options, defineConfig } from 'tsup';
 
 /** `cotangent/<name>` entry points besides `cotangent` itself (lib/entries/<name>.ts). */
-const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special'];
+const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special', 'webgpu'];
 
 const shared: Options = {
   sourcemap: true,

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const esbuild = join(root, 'node_modules/esbuild/bin/esbuild');
-const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special'];
+const SUBPATHS = ['numpy', 'lax', 'random', 'nn', 'stats', 'relax', 'optimize', 'scipy-special', 'webgpu'];
 
 /**
  * npm exports its configuration to the scripts it runs (`npm test`): a nested npm would read the
@@ -179,7 +179,8 @@ const webgpu = await init('webgpu').then(() => 'started', (e) => e.message);
 // every subpath is the same module graph as the root: one registry, one Array class
 const sub = await import('cotangent/numpy');
 const same = sub.add === np.add && sub.ones([1]) instanceof (await import('cotangent')).Array
-  && (await import('cotangent/stats')).fit !== undefined && (await import('cotangent/lax')).scan !== undefined;
+  && (await import('cotangent/stats')).fit !== undefined && (await import('cotangent/lax')).scan !== undefined
+  && typeof (await import('cotangent/webgpu')).provideVulkan === 'function';
 console.log(JSON.stringify({ g, y, webgpu, same }));
 `);
     const out = JSON.parse(run(process.execPath, ['main.js'], dir).stdout) as { g: number[]; y: number; webgpu: string; same: boolean };
