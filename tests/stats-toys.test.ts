@@ -83,3 +83,15 @@ describe('toys', () => {
     expect(() => stats.hypotest(1, [51, 48], simple, { calctype: 'bootstrap' as 'toybased' })).toThrow(/calctype must be 'asymptotics' or 'toybased'/);
   }, 60_000);
 });
+
+describe('fitBatch shrinks its batch to the toys still fitting', () => {
+  it('with the same numbers for every toy as batches too small to shrink', () => {
+    const toys = stats.sampleToys(simple, random.key(11), [1, 1, 1], 300);
+    const all = stats.fitBatch(simple, toys);
+    const parts = [0, 60, 120, 180, 240].map((s) => stats.fitBatch(simple, toys.slice([s, s + 60])));
+    expect(all.bestfit).toEqual(parts.flatMap((p) => p.bestfit));
+    expect(all.nll).toEqual(parts.flatMap((p) => p.nll));
+    expect(all.converged).toEqual(parts.flatMap((p) => p.converged));
+    expect(all.converged.every(Boolean)).toBe(true);
+  });
+});

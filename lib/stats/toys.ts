@@ -38,6 +38,9 @@ export function sampleToys(model: HistFactoryModel, key: Array, pars: readonly n
   return np.concatenate([main, np.where(isPois, pois, gauss)], 1);
 }
 
+/** The smallest batch the fits shrink to (smaller ones run at about the same speed). */
+const MIN_BATCH = 64;
+
 export interface BatchFitOptions extends FitOptions {
   /** Called after every batched Newton iteration with the number of toys converged so far and the batch size. */
   onProgress?: (converged: number, total: number) => void;
@@ -83,17 +86,34 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
   const b = getBatched(model);
   const d = data.astype('float64');
   const maxIter = opts.maxIter ?? 100;
+  // The toys still fitting, as rows of the batch the compiled functions see: when at most a
+  // quarter of the rows are live, the batch shrinks to a power of two (padded with a live toy), so
+  // a few slow toys do not cost a whole batch per step, and the few sizes compile once each. Rows
+  // are independent (vmap), so a toy's numbers do not depend on its batch.
+  let rows = X.map((_, t) => t);
+  let dRows = d;
   let it = 0;
   for (; it < maxIter && done.some((v, t) => !v && !stopped[t]); it++) {
-    const pa = np.array(X, HOST);
-    const [v, gA] = b.vg(pa, d);
+    // each live toy's row (its first, where padding repeats it)
+    let row = new Map<number, number>();
+    rows.forEach((t, r) => { if (!done[t] && !stopped[t] && !row.has(t)) row.set(t, r); });
+    if (row.size * 4 <= rows.length && rows.length > MIN_BATCH) {
+      const live = [...row.keys()];
+      const size = Math.max(MIN_BATCH, 2 ** Math.ceil(Math.log2(live.length)));
+      rows = [...live, ...new globalThis.Array<number>(size - live.length).fill(live[0])];
+      dRows = np.take(d, np.array(rows, { dtype: 'int32', device: 'cpu' }), 0);
+      row = new Map(live.map((t, r) => [t, r]));
+    }
+    const pa = np.array(rows.map((t) => X[t]), HOST);
+    const [v, gA] = b.vg(pa, dRows);
     const val = v.js() as number[];
     const G = gA.js() as number[][];
-    const Hs = b.hess(pa, d).js() as number[][][];
+    const Hs = b.hess(pa, dRows).js() as number[][][];
     const steps: (number[] | null)[] = X.map((x, t) => {
-      fx[t] = val[t];
-      if (done[t] || stopped[t]) return null;
-      const g = G[t], H = Hs[t];
+      const r = row.get(t);
+      if (r === undefined) return null;
+      fx[t] = val[r];
+      const g = G[r], H = Hs[r];
       const act = x.flatMap((xi, i) => (isFixed[i] || (xi <= bounds[i][0] && g[i] > 0) || (xi >= bounds[i][1] && g[i] < 0) ? [] : [i]));
       if (!act.length) { done[t] = true; return null; }
       const ga = act.map((i) => g[i]);
@@ -104,21 +124,22 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
       return full;
     });
     // Backtracking for every toy at once: a toy keeps halving its step until the NLL does not rise.
-    const dec = steps.map((s, t) => (s ? -s.reduce((acc, si, i) => acc + si * G[t][i], 0) : 0));
+    const dec = steps.map((s, t) => (s ? -s.reduce((acc, si, i) => acc + si * G[row.get(t)!][i], 0) : 0));
     const tiny = dec.map((q, t) => q < 1e-10 * (1 + Math.abs(fx[t])));
     const scale = steps.map(() => 1);
     const pending = steps.map((s) => s !== null);
     const next = X.map((x) => [...x]);
     for (let ls = 0; ls < 60 && pending.some(Boolean); ls++) {
       X.forEach((x, t) => { if (pending[t]) next[t] = x.map((xi, i) => clip(xi + scale[t] * steps[t]![i], bounds[i])); });
-      const fn = b.value(np.array(next, HOST), d).js() as number[];
+      const fn = b.value(np.array(rows.map((t) => next[t]), HOST), dRows).js() as number[];
       pending.forEach((p, t) => {
         if (!p) return;
-        if (fn[t] <= fx[t] || (tiny[t] && scale[t] === 1)) {
+        const f = fn[row.get(t)!];
+        if (f <= fx[t] || (tiny[t] && scale[t] === 1)) {
           pending[t] = false;
           const moved = Math.max(...next[t].map((xi, i) => Math.abs(xi - X[t][i]) / (1 + Math.abs(X[t][i]))));
           X[t] = next[t];
-          fx[t] = fn[t];
+          fx[t] = f;
           if (moved < 1e-13 || (tiny[t] && moved < 1e-10)) done[t] = true;
         } else scale[t] /= 2;
       });
