@@ -6,7 +6,7 @@
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import { Complex } from './complex.js';
 import { full, zerosLike } from './creation.js';
-import { abs, add, equal, greater, less, logicalAnd, mod, multiply, subtract, where } from './math.js';
+import { abs, add, equal, greater, less, logicalAnd, mod, multiply, notEqual, subtract, where } from './math.js';
 import { signbit } from './composite.js';
 import { asArray, normAxis, sliceAxis, toFloat } from './promote.js';
 import { cumsum } from './reductions.js';
@@ -25,13 +25,11 @@ export const conjugate = conj;
 /** Whether each element has no imaginary part. */
 export const isreal = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? equal(x.im, 0) : full(asArray(x).shape, true, { dtype: 'bool' }));
 /** Whether each element has an imaginary part. */
-export const iscomplex = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? logicalNotZero(x.im) : full(asArray(x).shape, false, { dtype: 'bool' }));
+export const iscomplex = (x: ArrayOrScalar | Complex): Array => (x instanceof Complex ? notEqual(x.im, 0) : full(asArray(x).shape, false, { dtype: 'bool' }));
 /** Whether `x` is real (not a Complex). */
 export const isrealobj = (x: unknown): boolean => !(x instanceof Complex);
 /** Whether `x` is a Complex. */
 export const iscomplexobj = (x: unknown): boolean => x instanceof Complex;
-
-const logicalNotZero = (x: Array): Array => where(equal(x, 0), false, true);
 
 /** The argument of each element (numpy's arctan2(im, re)); degrees with `deg`. */
 export function angle(z: ArrayOrScalar | Complex, deg = false): Array {

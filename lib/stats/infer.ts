@@ -10,6 +10,7 @@ import * as np from '../numpy/index.js';
 import { valueAndGrad } from '../transforms/grad.js';
 import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
+import { vmap } from '../transforms/vmap.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { inverse, solve } from './host-linalg.js';
 import { devicePut } from '../core/device.js';
@@ -49,14 +50,17 @@ export interface FitResult {
   iterations: number;
 }
 
-interface Compiled { value: (p: Array, d: Array) => Array; vg: (p: Array, d: Array) => [Array, Array]; hess: (p: Array, d: Array) => Array }
-const compiled = new WeakMap<HistFactoryModel, Compiled>();
-function getCompiled(model: HistFactoryModel): Compiled {
-  let c = compiled.get(model);
+/** The compiled NLL, its value and gradient, and its Hessian: of one fit, or (batched) of a row per toy. */
+export interface Compiled { value: (p: Array, d: Array) => Array; vg: (p: Array, d: Array) => [Array, Array]; hess: (p: Array, d: Array) => Array }
+const compiled = { one: new WeakMap<HistFactoryModel, Compiled>(), batched: new WeakMap<HistFactoryModel, Compiled>() };
+export function getCompiled(model: HistFactoryModel, batched = false): Compiled {
+  const cache = batched ? compiled.batched : compiled.one;
+  let c = cache.get(model);
   if (!c) {
     const f = (p: Array, d: Array) => model.nll(p, d);
-    c = { value: jit(f) as Compiled['value'], vg: jit(valueAndGrad(f)) as Compiled['vg'], hess: jit(hessian(f)) as Compiled['hess'] };
-    compiled.set(model, c);
+    const over = <F extends (p: Array, d: Array) => unknown>(g: F): F => (batched ? vmap(g) as unknown as F : g);
+    c = { value: jit(over(f)) as Compiled['value'], vg: jit(over(valueAndGrad(f))) as Compiled['vg'], hess: jit(over(hessian(f))) as Compiled['hess'] };
+    cache.set(model, c);
   }
   return c;
 }

@@ -16,6 +16,7 @@
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
+import { solve } from './host-linalg.js';
 
 export type InterpCode = '0' | '1' | '2' | '4' | '4p';
 export const INTERP_CODES: readonly InterpCode[] = ['0', '1', '2', '4', '4p'];
@@ -53,23 +54,7 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
   for (const s of [1, -1]) rows.push([1, 2, 3, 4, 5, 6].map((i) => (s * alpha0) ** i));
   for (const s of [1, -1]) rows.push([1, 2, 3, 4, 5, 6].map((i) => i * (s * alpha0) ** (i - 1)));
   for (const s of [1, -1]) rows.push([1, 2, 3, 4, 5, 6].map((i) => (i >= 2 ? i * (i - 1) * (s * alpha0) ** (i - 2) : 0)));
-  return solve(rows, b);
-}
-
-function solve(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A.map((r, i) => [...r, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
-    [M[c], M[piv]] = [M[piv], M[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  return M.map((r, i) => r[n] / r[i]);
+  return solve(rows, b)!;
 }
 
 /** Per-modifier constants of the interpolation (one number per modifier). */

@@ -8,12 +8,8 @@ import type { Array } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { normal, split } from '../random/index.js';
 import { poisson } from '../random/discrete.js';
-import { hessian } from '../transforms/jac.js';
-import { jit } from '../transforms/jit.js';
-import { valueAndGrad } from '../transforms/grad.js';
-import { vmap } from '../transforms/vmap.js';
 import type { HistFactoryModel } from './histfactory.js';
-import { type FitOptions, HOST, clip, fixedMask } from './infer.js';
+import { type FitOptions, HOST, clip, fixedMask, getCompiled } from './infer.js';
 import { solveSPD } from './host-linalg.js';
 
 /**
@@ -54,18 +50,6 @@ export interface BatchFit {
   iterations: number;
 }
 
-interface Batched { value: (p: Array, d: Array) => Array; vg: (p: Array, d: Array) => [Array, Array]; hess: (p: Array, d: Array) => Array }
-const batched = new WeakMap<HistFactoryModel, Batched>();
-function getBatched(model: HistFactoryModel): Batched {
-  let b = batched.get(model);
-  if (!b) {
-    const f = (p: Array, d: Array) => model.nll(p, d);
-    b = { value: jit(vmap(f)) as Batched['value'], vg: jit(vmap(valueAndGrad(f))) as Batched['vg'], hess: jit(vmap(hessian(f))) as Batched['hess'] };
-    batched.set(model, b);
-  }
-  return b;
-}
-
 /**
  * Maximum-likelihood fits of every row of `data` ([n, nMain + nAux]) at once: projected Newton
  * steps as `stats.fit` takes them, each toy with its own active set, step and backtracking, the
@@ -83,7 +67,7 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
   const fx = new globalThis.Array<number>(n).fill(Infinity);
   const done = new globalThis.Array<boolean>(n).fill(false);
   const stopped = new globalThis.Array<boolean>(n).fill(false);
-  const b = getBatched(model);
+  const b = getCompiled(model, true);
   const d = data.astype('float64');
   const maxIter = opts.maxIter ?? 100;
   // The toys still fitting, as rows of the batch the compiled functions see: when at most a
