@@ -43,23 +43,74 @@ export type { Flags, FlagName } from './core/config.js';
  * `mapWithPath`, `structureEqual`, `keystr` (paths are arrays of keys: strings and list indices).
  */
 export const tree = {
+  /**
+   * `flatten(tree, isLeaf?)` -> `[leaves, treedef]` (`jax.tree.flatten`); object keys in sorted
+   * order, `null`/`undefined` are empty subtrees.
+   */
   flatten: treeUtil.flatten,
+  /**
+   * `unflatten(treedef, leaves)`: rebuilds a tree of that structure from the leaves in flatten
+   * order (`jax.tree.unflatten`).
+   */
   unflatten: treeUtil.unflatten,
+  /**
+   * `map(fn, tree, ...rest)`: `fn` applied to each leaf (and the matching leaves of `rest`, which
+   * share the structure); `jax.tree.map`.
+   */
   map: treeUtil.map,
+  /** `leaves(tree, isLeaf?)`: the leaves in flatten order (`jax.tree.leaves`). */
   leaves: treeUtil.leaves,
+  /** `structure(tree, isLeaf?)`: the treedef, without the leaves (`jax.tree.structure`). */
   structure: treeUtil.structure,
+  /**
+   * `at(tree, where, value)`: a copy of `tree` with the subtree `where(tree)` picks replaced by
+   * `value` (Equinox's `tree_at`).
+   */
   at: treeUtil.at,
+  /** `all(tree)`: whether every leaf is truthy; true for no leaves (`jax.tree.all`). */
   all: treePaths.all,
+  /** `reduce(fn, tree, initializer?)`: folds `fn` over the leaves in flatten order (`jax.tree.reduce`). */
   reduce: treePaths.reduce,
+  /**
+   * `transpose(outer, inner, tree)`: turns an outer tree of inner trees into an inner tree of outer
+   * trees (`jax.tree.transpose`).
+   */
   transpose: treePaths.transpose,
+  /**
+   * `flattenWithPath(tree, isLeaf?)` -> `[[path, leaf], ...], treedef`: `flatten` with each leaf's
+   * key path (`jax.tree.flatten_with_path`).
+   */
   flattenWithPath: treePaths.flattenWithPath,
+  /** `leavesWithPath(tree, isLeaf?)`: `[path, leaf]` pairs in flatten order (`jax.tree.leaves_with_path`). */
   leavesWithPath: treePaths.leavesWithPath,
+  /**
+   * `mapWithPath(fn, tree, ...rest)`: `map` whose `fn` also gets the leaf's key path first
+   * (`jax.tree.map_with_path`).
+   */
   mapWithPath: treePaths.mapWithPath,
+  /** `structureEqual(a, b)`: whether two trees have the same structure (nesting, list lengths, keys). */
   structureEqual: treePaths.structureEqual,
+  /** `keystr(path)`: a key path as JAX writes it, `['a'][0]` (`jax.tree_util.keystr`). */
   keystr: treePaths.keystr,
+  /**
+   * `broadcast(prefix, full)`: each leaf of `prefix` repeated over the matching subtree of `full`
+   * (`jax.tree.broadcast`).
+   */
   broadcast: treePaths.broadcast,
+  /**
+   * `reduceAssociative(fn, tree, opts?)`: folds the leaves with an associative `fn` as a balanced
+   * tree, in log depth (`jax.tree.reduce_associative`).
+   */
   reduceAssociative: treePaths.reduceAssociative,
+  /**
+   * `registerPytreeNode(cls, flatten, unflatten)`: makes instances of `cls` pytrees that transforms
+   * see through (`jax.tree_util.register_pytree_node`).
+   */
   registerPytreeNode: treeUtil.registerPytreeNode,
+  /**
+   * `registerDataclass(cls, dataFields, metaFields?)`: makes `cls` a pytree whose `dataFields` are
+   * children and `metaFields` static (`jax.tree_util.register_dataclass`).
+   */
   registerDataclass: treeUtil.registerDataclass,
 };
 export type { KeyPath, PathKey } from './core/tree-util.js';

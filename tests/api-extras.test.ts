@@ -84,7 +84,7 @@ describe('random and tree additions', () => {
     expect(random.clone(k)).toBe(k);
     expect(random.keyImpl(k)).toBe('threefry2x32');
     expect(random.wrapKeyData(k).js()).toEqual(k.js());
-    expect(() => random.wrapKeyData(f64([1, 2]))).toThrow(/random.wrapKeyData: expected int32 key data of shape \[..., 2\]/);
+    expect(() => random.wrapKeyData(f64([1, 2]))).toThrow(/random.wrapKeyData: expected uint32 key data of shape \[..., 2\]/);
   });
 
   it('tree.broadcast repeats prefix leaves; reduceAssociative folds as a balanced tree', () => {

@@ -96,9 +96,10 @@ describe.each(rows.map((r, i) => [r.name, r, i] as const))('%s', (_name, row, in
     else it(name, async () => { floatDtype = b.dtype; await fn(); });
   };
   const seed = 1000 + index;
-  // Control flow on a device predicate, and host callbacks, run only asynchronously where there is
-  // no synchronous readback: such rows evaluate every program through b.call (jit(...).async) there.
-  const viaAsync = b.device !== 'cpu' && (row.prim === 'cond' || row.prim === 'while' || row.prim === 'debug_callback');
+  // Control flow on a device predicate, host callbacks and routines computed on the host (eig, as
+  // JAX's CPU-only eig) run only asynchronously where there is no synchronous readback: such rows
+  // evaluate every program through b.call (jit(...).async) there.
+  const viaAsync = b.device !== 'cpu' && (row.prim === 'cond' || row.prim === 'while' || row.prim === 'debug_callback' || row.prim === 'eig');
   const ev = <A extends Array[], R>(fn: (...a: A) => R, ...args: A): Promise<R> => (viaAsync ? b.call(fn, ...args) : (async () => fn(...args))());
   const f = (...a: Array[]) => ev(row.f, ...a);
   const jvpOf = (fn: (...a: Array[]) => Array, xs: Array[], ts: Array[]) =>

@@ -140,6 +140,6 @@ describe('np.cumulativeSum and np.cumulativeProd (numpy 2)', () => {
   it('asks for axis on arrays of more than one dimension', () => {
     expect(() => np.cumulativeSum(f64([[1, 2], [3, 4]]))).toThrow(/np\.cumulativeSum: x has shape \[2,2\]; .* pass axis/);
     expect(() => np.cumulativeProd(f64([1, 2]), { axis: 1 })).toThrow(/np\.cumulativeProd/);
-    expect(() => np.cumulativeSum(f64([1, 2]), { dtype: 'int64' as 'int32' })).toThrow(/unknown dtype int64/);
+    expect(() => np.cumulativeSum(f64([1, 2]), { dtype: 'int64' as 'int32' })).toThrow(/unknown dtype "int64"; use .int32./);
   });
 });

@@ -78,7 +78,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
   }
 }
 
-const TOL: Record<DType, number> = { float64: 1e-12, float32: 2e-6, int32: 0, bool: 0 };
+const TOL: Record<DType, number> = { float64: 1e-12, float32: 2e-6, float16: 1e-3, int32: 0, uint32: 0, int8: 0, uint8: 0, bool: 0 };
 
 // ---- dot_general ---------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ describeEachBackend('np.array', (be) => {
     await exact(be, np.array(new Int32Array([7, -8, 2 ** 31 - 1])), [7, -8, 2 ** 31 - 1], 'int32');
     // A Float64Array needs a float64 device.
     if (be.dtype === 'float64') await exact(be, np.array(new Float64Array([0.1, 1e300])), [0.1, 1e300], 'float64');
-    await exact(be, np.array(new Uint8Array([1, 0, 1])), [true, false, true], 'bool');
+    await exact(be, np.array(new Uint8Array([1, 0, 1]), { dtype: 'bool' }), [true, false, true], 'bool');
   });
 
   it('the dtype option casts: float -> int32 truncates toward zero, numbers -> bool is != 0', async () => {

@@ -24,7 +24,7 @@ function randShape(r: Rng, big: boolean): number[] {
 }
 
 interface Arr { shape: number[]; dtype: DType; data: TypedArray }
-const CTOR = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array };
+const CTOR = { float64: Float64Array, float32: Float32Array, float16: Float32Array, int32: Int32Array, uint32: Uint32Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array };
 
 /** Random data; `wide` int32 values make sums and products wrap. */
 function randArr(r: Rng, shape: number[], dtype: DType, nanRate = 0.03, wide = false): Arr {

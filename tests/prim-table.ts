@@ -10,6 +10,7 @@ import { bind, bind1 } from '../lib/core/trace.js';
 import { decompositionRows } from './prim-rows-decompositions.js';
 import { sortRows } from './prim-rows-sort.js';
 import { fftRows } from './prim-rows-fft.js';
+import { eigRows } from './prim-rows-eig.js';
 import { debugRows } from './prim-rows-debug.js';
 import { collectiveRows } from './prim-rows-collectives.js';
 
@@ -350,4 +351,4 @@ const randomRows: Row[] = [
   built('bitcast_convert_type float->int32 (the default float)', 'bitcast_convert_type', { newDtype: 'int32' }, [F(S)], (x) => bind1(P('bitcast_convert_type'), [x], { newDtype: 'int32' }), { nondiff: true }),
 ];
 
-export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows, ...randomRows, ...decompositionRows, ...sortRows, ...fftRows, ...debugRows, ...collectiveRows];
+export const rows: Row[] = [...elementwise, ...binaryRows, ...reduceRows, ...shapeRows, ...linalgRows, ...customRows, ...controlRows, ...randomRows, ...decompositionRows, ...sortRows, ...fftRows, ...eigRows, ...debugRows, ...collectiveRows];

@@ -101,7 +101,7 @@ describe('readback', () => {
     expect(d.reduce((a, b) => a + b, 0)).toBe(6);
     expect(d.reduce((a, b) => Math.max(a, b))).toBe(3);
     expect(Array.from(d.map((v) => v * 2))).toEqual([2, 4, 6]);
-    const asUnion: Float32Array | Float64Array | Int32Array | Uint8Array = d;
+    const asUnion: Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array | Uint8Array = d;
     expect(asUnion).toBeInstanceOf(Float64Array);
   });
 

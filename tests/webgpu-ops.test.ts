@@ -241,7 +241,7 @@ const convs: [DType, DType, readonly number[]][] = [
 for (const [from, to, xs] of convs) add({ op: 'convert_element_type', name: `convert(${from}->${to})`, ins: [from], out: to, args: [xs] });
 
 // ---- running ------------------------------------------------------------------------------
-const WGSL_TYPE: Record<DType, string> = { float32: 'f32', float64: 'f32', int32: 'i32', bool: 'bool' };
+const WGSL_TYPE: Partial<Record<DType, string>> = { float32: 'f32', float64: 'f32', int32: 'i32', bool: 'bool' };
 const load = (d: DType, e: string): string => (d === 'bool' ? `(${e} != 0u)` : `bitcast<${WGSL_TYPE[d]}>(${e})`);
 const store = (d: DType, e: string): string => (d === 'bool' ? `select(0u, 1u, ${e})` : `bitcast<u32>(${e})`);
 

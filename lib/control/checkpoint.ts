@@ -139,12 +139,18 @@ export const checkpointPolicies = {
   dotsSaveable: ((e: Eqn): boolean => e.primitive.name === 'dot_general') as SavePolicy,
 };
 
+/** Options of `checkpoint`. */
 export interface CheckpointOptions {
   /** One of `checkpointPolicies`, or a predicate over equations: may its outputs be saved? */
   policy?: SavePolicy;
 }
 
-/** `checkpoint(f, { policy })`: the same function; its gradient recomputes what it does not save. */
+/**
+ * `checkpoint(f, { policy })`: the same function; its gradient recomputes what it does not save
+ * (`jax.checkpoint`), trading compute for the memory of the residuals.
+ *
+ * @typeParam F - The type of `f`; the result has the same signature.
+ */
 export function checkpoint<F extends (...args: never[]) => unknown>(f: F, opts: CheckpointOptions = {}): F {
   const policy = opts.policy ?? checkpointPolicies.nothingSaveable;
   if (typeof policy !== 'function') throw new TypeError('checkpoint: policy must be one of checkpointPolicies or a predicate (eqn) => boolean');

@@ -262,9 +262,11 @@ function checkNondiff(who: string, nondiff: readonly number[] | undefined, n: nu
   return nd;
 }
 
+/** Options of `customJvp` (JAX's `custom_jvp` with its `defjvp` rule). */
 export interface CustomJvpOptions {
   /** `jvp(...nondiffArgs, primals, tangents) -> [out, tangentOut]` (primals/tangents: argument arrays). */
   jvp: Fn;
+  /** Positions of arguments that are not differentiated (any JS values: flags, functions); `jvp` gets them first. */
   nondiffArgnums?: readonly number[];
 }
 
@@ -310,11 +312,13 @@ export function customJvp<F extends Fn>(f: F, opts: CustomJvpOptions): F {
   return custom as unknown as F;
 }
 
+/** Options of `customVjp` (JAX's `custom_vjp` with its `defvjp` rules). */
 export interface CustomVjpOptions {
   /** `fwd(...args) -> [out, residuals]` (residuals: any pytree of arrays). */
   fwd: Fn;
   /** `bwd(...nondiffArgs, residuals, ct) -> one cotangent per (differentiable) argument; null = zero`. */
   bwd: Fn;
+  /** Positions of arguments that are not differentiated (any JS values: flags, functions); `bwd` gets them first. */
   nondiffArgnums?: readonly number[];
 }
 

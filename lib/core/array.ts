@@ -12,6 +12,12 @@ import { formatArray } from './format.js';
 export type ArrayOrScalar = Array | number | boolean;
 /** What `js()` returns: a number (a boolean for bool arrays) nested in JS arrays, one level per axis. */
 export type Nested = number | boolean | Nested[];
+/**
+ * One index into one axis, as `x.slice(...)` and `x.at(...)` take it: a number picks an element
+ * (negative counts from the end) and drops the axis; `null` inserts a new axis of size 1 (numpy's
+ * `None`); `[]` keeps the whole axis (`:`); `[start]`, `[start, stop]` or `[start, stop, step]`
+ * (entries `null` for the defaults) is a slice; an integer Array gathers along the axis.
+ */
 export type Index = number | null | readonly [] | readonly (number | null)[] | Array;
 
 type Axes = number | number[] | null;
@@ -79,21 +85,41 @@ const ops = (): ArrayOps => {
 /** Numpy installs the functions behind the Array methods when it loads. @internal */
 export function installArrayOps(m: ArrayOps): void { np = m; }
 
+/**
+ * An n-dimensional array, JAX's `jax.Array`: immutable, with a shape, a dtype and a device. Arrays
+ * are made by the `np` functions (`np.array`, `np.zeros`, ...); inside `jit`, `grad` and `vmap` the
+ * same methods run on tracers, so code is written once for eager and transformed use.
+ *
+ * Methods that mirror numpy call the corresponding `np` function with the Array as the first
+ * operand: `x.sum(0)` is `np.sum(x, 0)`.
+ */
 export abstract class Array {
+  /** The abstract value: shape and dtype, without the data. */
   abstract readonly aval: Aval;
   /** JAX's weak type: set on values derived only from JS scalars; they defer to the other operand's dtype. */
   abstract readonly weakType: boolean;
+  /** The name of the device holding the data (`'cpu'`, `'webgpu'`, ...). */
   abstract readonly device: string;
   /** The concrete value: itself, or for a Tracer evaluated on demand (throws under jit). */
   abstract concrete(): ConcreteArray;
 
+  /** The size of each axis, as a fresh JS array (`[]` for a scalar). */
   get shape(): number[] { return [...this.aval.shape]; }
+  /** The element type, such as `'float32'`, `'int32'` or `'bool'`. */
   get dtype(): DType { return this.aval.dtype; }
+  /** The number of axes (0 for a scalar). */
   get ndim(): number { return this.aval.shape.length; }
+  /** The number of elements: the product of the shape (1 for a scalar). */
   get size(): number { return size(this.aval.shape); }
 
   // ---- readback ----
+  /**
+   * The elements, flattened in row-major order, as a typed array (Uint8Array for bool).
+   * Synchronous: throws on a device that reads back asynchronously (WebGPU; use `data()`),
+   * and under `jit`.
+   */
   dataSync(): ArrayData { return this.concrete().readSync() as ArrayData; }
+  /** `dataSync()` for every device: resolves once the data is read back. */
   async data(): Promise<ArrayData> { return (await this.concrete().read()) as ArrayData; }
   /**
    * Resolves (to this array) once the device has computed it, without reading it back — JAX's
@@ -130,12 +156,18 @@ export abstract class Array {
   private checkItem(who: string): void {
     if (this.size !== 1) throw new TypeError(`${who}: only size-1 arrays convert to a scalar, got shape [${this.shape}]`);
   }
+  /** `item()`: lets a size-1 array act as a JS number (`+x`, `x < 1`). Throws for other sizes. */
   valueOf(): number {
     return this.item();
   }
+  /** JS conversion: `toString()` where a string is wanted, else `valueOf()`. */
   [Symbol.toPrimitive](hint: string): number | string {
     return hint === 'string' ? this.toString() : this.valueOf();
   }
+  /**
+   * numpy's `str` of the array: `[1. 2. 3.]`, summarized past 1000 elements. Reads the data
+   * synchronously.
+   */
   toString(): string { return formatArray(this.dataSync(), this.aval); }
   /**
    * numpy's repr, JAX's spelling: `Array([1., 2.], dtype=float64)` (summarized past 1000
@@ -158,62 +190,120 @@ export abstract class Array {
   }
 
   // ---- arithmetic ----
+  /** Same as `np.add(this, y)`: elementwise sum, with broadcasting and dtype promotion. */
   add(y: ArrayOrScalar): Array { return ops().add(this, y); }
+  /** Same as `np.subtract(this, y)`. */
   sub(y: ArrayOrScalar): Array { return ops().subtract(this, y); }
+  /** Same as `np.multiply(this, y)`. */
   mul(y: ArrayOrScalar): Array { return ops().multiply(this, y); }
+  /** Same as `np.divide(this, y)`: true division (integer operands give a float). */
   div(y: ArrayOrScalar): Array { return ops().divide(this, y); }
+  /** Same as `np.power(this, y)`. */
   pow(y: ArrayOrScalar): Array { return ops().power(this, y); }
+  /** Same as `np.remainder(this, y)`: the result has the sign of `y` (Python's `%`). */
   mod(y: ArrayOrScalar): Array { return ops().remainder(this, y); }
+  /** Same as `np.negative(this)`. */
   neg(): Array { return ops().negative(this); }
+  /** Same as `np.abs(this)`. */
   abs(): Array { return ops().abs(this); }
+  /** Same as `np.exp(this)`. */
   exp(): Array { return ops().exp(this); }
+  /** Same as `np.log(this)`: the natural logarithm. */
   log(): Array { return ops().log(this); }
+  /** Same as `np.sqrt(this)`. */
   sqrt(): Array { return ops().sqrt(this); }
+  /** Same as `np.sin(this)` (radians). */
   sin(): Array { return ops().sin(this); }
+  /** Same as `np.cos(this)` (radians). */
   cos(): Array { return ops().cos(this); }
+  /** Same as `np.tanh(this)`. */
   tanh(): Array { return ops().tanh(this); }
+  /** Same as `np.square(this)`: `this * this`. */
   square(): Array { return ops().square(this); }
+  /** Same as `np.maximum(this, y)`: the elementwise larger value (NaN if either is NaN). */
   maximum(y: ArrayOrScalar): Array { return ops().maximum(this, y); }
+  /** Same as `np.minimum(this, y)`: the elementwise smaller value (NaN if either is NaN). */
   minimum(y: ArrayOrScalar): Array { return ops().minimum(this, y); }
+  /** Same as `np.matmul(this, y)`: the matrix product, batched over leading axes (numpy's `@`). */
   matmul(y: Array): Array { return ops().matmul(this, y); }
+  /** Same as `np.dot(this, y)`. */
   dot(y: Array): Array { return ops().dot(this, y); }
 
   // ---- comparisons ----
+  /** Same as `np.equal(this, y)`: a bool array. */
   equal(y: ArrayOrScalar): Array { return ops().equal(this, y); }
+  /** Same as `np.notEqual(this, y)`: a bool array. */
   notEqual(y: ArrayOrScalar): Array { return ops().notEqual(this, y); }
+  /** Same as `np.less(this, y)`: a bool array, `this < y`. */
   less(y: ArrayOrScalar): Array { return ops().less(this, y); }
+  /** Same as `np.lessEqual(this, y)`: a bool array, `this <= y`. */
   lessEqual(y: ArrayOrScalar): Array { return ops().lessEqual(this, y); }
+  /** Same as `np.greater(this, y)`: a bool array, `this > y`. */
   greater(y: ArrayOrScalar): Array { return ops().greater(this, y); }
+  /** Same as `np.greaterEqual(this, y)`: a bool array, `this >= y`. */
   greaterEqual(y: ArrayOrScalar): Array { return ops().greaterEqual(this, y); }
 
   // ---- reductions ----
+  /** Same as `np.sum(this, axis, opts)`: all axes when `axis` is omitted or null; bool sums as an integer. */
   sum(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().sum(this, axis, opts); }
+  /** Same as `np.mean(this, axis, opts)`; integer and bool arrays give the default float dtype. */
   mean(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().mean(this, axis, opts); }
+  /** Same as `np.prod(this, axis, opts)`. */
   prod(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().prod(this, axis, opts); }
+  /** Same as `np.max(this, axis, opts)`; throws on an empty reduction. */
   max(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().max(this, axis, opts); }
+  /** Same as `np.min(this, axis, opts)`; throws on an empty reduction. */
   min(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().min(this, axis, opts); }
+  /**
+   * Same as `np.argmax(this, axis, opts)`: int32 indices of the first maximum; with no axis, an
+   * index into the flattened array.
+   */
   argmax(axis?: number | null, opts?: { keepdims?: boolean }): Array { return ops().argmax(this, axis, opts); }
+  /**
+   * Same as `np.argmin(this, axis, opts)`: int32 indices of the first minimum; with no axis, an
+   * index into the flattened array.
+   */
   argmin(axis?: number | null, opts?: { keepdims?: boolean }): Array { return ops().argmin(this, axis, opts); }
+  /** Same as `np.cumsum(this, axis)`; with no axis the array is flattened first. */
   cumsum(axis?: number | null): Array { return ops().cumsum(this, axis); }
+  /** Same as `np.var(this, axis, opts)`: the variance, divided by `n - ddof` (`ddof` 0 by default). */
   var(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return ops().var_(this, axis, opts); }
+  /** Same as `np.std(this, axis, opts)`: the square root of `var`. */
   std(axis?: number | number[] | null, opts?: { keepdims?: boolean; ddof?: number }): Array { return ops().std(this, axis, opts); }
+  /** Same as `np.all(this, axis, opts)`: a bool array, true where every element is nonzero. */
   all(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().all(this, axis, opts); }
+  /** Same as `np.any(this, axis, opts)`: a bool array, true where some element is nonzero. */
   any(axis?: number | number[] | null, opts?: { keepdims?: boolean }): Array { return ops().any(this, axis, opts); }
 
   // ---- shape ----
+  /**
+   * Same as `np.reshape(this, shape)`; the shape is given as separate numbers or one array, and one
+   * entry may be -1 (inferred).
+   */
   reshape(...shape: number[] | [number[]]): Array {
     return ops().reshape(this, (Array.isShapeList(shape) ? shape[0] : shape) as number[]);
   }
+  /**
+   * Same as `np.transpose(this, axes)`; the axes are given as separate numbers or one array, and
+   * with none the axes are reversed.
+   */
   transpose(...axes: number[] | [number[]]): Array {
     const a = Array.isShapeList(axes) ? axes[0] : (axes as number[]);
     return ops().transpose(this, a.length ? a : undefined);
   }
+  /** The array with its axes reversed: `np.transpose(this)` (the matrix transpose for 2-d). */
   get T(): Array { return ops().transpose(this); }
+  /** The elements as a 1-d array, row-major: `np.reshape(this, [-1])`. */
   flatten(): Array { return ops().reshape(this, [-1]); }
+  /** Same as `flatten()` (`np.ravel(this)`). */
   ravel(): Array { return ops().reshape(this, [-1]); }
+  /** Same as `np.squeeze(this, axis)`: removes the given size-1 axes, or all of them. */
   squeeze(axis?: number | number[]): Array { return ops().squeeze(this, axis); }
+  /** Same as `np.expandDims(this, axis)`: inserts size-1 axes at the given positions. */
   expandDims(axis: number | number[]): Array { return ops().expandDims(this, axis); }
+  /** Same as `np.astype(this, dtype)`: the values converted to `dtype` (float to integer truncates toward zero). */
   astype(dtype: DType): Array { return ops().astype(this, dtype); }
+  /** Same as `np.broadcastTo(this, shape)`. */
   broadcastTo(shape: number[]): Array { return ops().broadcastTo(this, shape); }
 
   /** numpy-style basic indexing, one argument per axis (jax-js convention). */
@@ -222,7 +312,14 @@ export abstract class Array {
    * Functional updates: `x.at(i).set(v)`, `.add(v)`, `.get()`. Out-of-range indices drop the
    * update, as JAX's default does; `{ mode: 'clip' }` clamps them instead.
    */
-  at(...index: Index[]): { set(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; add(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array; get(): Array } {
+  at(...index: Index[]): {
+    /** A copy of the array with the indexed elements replaced by `v` (broadcast, cast to this dtype). */
+    set(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array;
+    /** A copy of the array with `v` added to the indexed elements; repeated indices accumulate. */
+    add(v: ArrayOrScalar, opts?: { mode?: 'drop' | 'clip' | 'promise_in_bounds' }): Array;
+    /** The indexed elements: the same as `x.slice(...index)`. */
+    get(): Array;
+  } {
     return ops().at(this, index);
   }
 
@@ -241,6 +338,7 @@ export class ConcreteArray extends Array {
   private static readonly registry = new FinalizationRegistry<{ backend: Backend; ref: BufferRef }>(
     ({ backend, ref }) => backend.release(ref),
   );
+  /** The abstract value: shape and dtype, without the data. */
   readonly aval: Aval;
   #buffer: Buffer | undefined;
   /** A host scalar's buffer is made on first use: most meet other operands on their device. */
@@ -251,6 +349,7 @@ export class ConcreteArray extends Array {
 
   constructor(
     buffer: Buffer | Aval,
+    /** The device this array lives on. */
     readonly backend: Backend,
     readonly weakType = false,
     /** Set for 0-d arrays made from a JS number: traces embed it as a Literal. */
@@ -271,6 +370,7 @@ export class ConcreteArray extends Array {
     if (this.#tracked) ConcreteArray.registry.register(this, { backend: this.backend, ref: b.ref }, this);
   }
 
+  /** The device buffer holding the data. Throws once the array is disposed. */
   get buffer(): Buffer {
     if (this.#disposed) {
       throw new ReferenceError(`Array ${avalStr(this.aval)} on '${this.device}' was disposed (by x.dispose(), 'using' or the end of a scope); return it from the scope, or stop using it after disposing`);
@@ -308,6 +408,7 @@ export class ConcreteArray extends Array {
     this.backend.release(b.ref, b);
   }
 
+  /** The name of the device holding the data (`'cpu'`, `'webgpu'`, ...). */
   get device(): string { return this.backend.name; }
   concrete(): ConcreteArray { return this; }
 
@@ -324,6 +425,7 @@ export class ConcreteArray extends Array {
     return new ConcreteArray(mkAval([], dtype), backend ?? getBackend(), weak, castScalar(value, dtype));
   }
 
+  /** The data as a typed array, read synchronously; throws on a device that cannot (use `read()`). */
   readSync(): TypedArray {
     // A host scalar's value is known here, whatever device it sits on.
     if (this.hostScalar !== undefined && !this.#disposed) {
@@ -336,6 +438,7 @@ export class ConcreteArray extends Array {
     }
     return this.backend.readSync(this.buffer);
   }
+  /** The data as a typed array, read back asynchronously. */
   read(): Promise<TypedArray> { return this.backend.read(this.buffer); }
 
   /** This array's data on `backend` (a copy when it lives elsewhere). */

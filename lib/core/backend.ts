@@ -9,12 +9,15 @@ import { Jaxpr as JaxprClass } from './ir.js';
  * until the event loop turns).
  */
 export interface BufferRef {
+  /** How many holders (Arrays, executables) share the buffer; the device frees it at 0. */
   refs: number;
 }
 
 /** A device buffer; reference-counted (through `ref`) so arrays and executables can share it. */
 export interface Buffer {
+  /** The shape and dtype of the data. */
   readonly aval: Aval;
+  /** The reference count, shared by everything that holds this buffer. */
   readonly ref: BufferRef;
 }
 
@@ -22,13 +25,17 @@ export interface Buffer {
 export interface ExecutableStats {
   /** Fused kernels, routine calls and control steps at the top level of the program. */
   readonly kernels: number;
+  /** Calls of named routines (GEMM, linalg, sort, ...) at the top level of the program. */
   readonly routines: number;
+  /** Control-flow steps (loops, conditionals) at the top level of the program. */
   readonly controls: number;
   /** Routines this device runs on the host, its inputs read back (a GPU without their kernels). */
   readonly hostRoutines?: readonly string[];
 }
 
+/** A Jaxpr compiled by a backend for its device: what `Backend.compile` returns. */
 export interface Executable {
+  /** What the compiled program consists of. */
   readonly stats: ExecutableStats;
   /** Runs on buffers for `[...jaxpr.consts, ...jaxpr.inputs]`; returns one new reference per output. */
   run(inputs: readonly Buffer[]): Buffer[];
@@ -39,22 +46,34 @@ export interface Executable {
   runAsync(inputs: readonly Buffer[]): Promise<Buffer[]>;
 }
 
+/** A device's buffer memory, as `memoryStats()` reports it. */
 export interface MemoryStats {
+  /** Bytes held by live buffers now. */
   liveBytes: number;
+  /** The most bytes held at once since tracking began or `resetPeakMemory()` was last called. */
   peakBytes: number;
+  /** The number of live buffers. */
   buffers: number;
 }
 
+/**
+ * The contract a device implements (CPU, WebGPU, ...): buffers, compilation of Jaxprs to
+ * executables, readback and memory accounting. Register one with `registerBackend`.
+ */
 export interface Backend {
+  /** The device name users pass as `device` (`'cpu'`, `'webgpu'`). */
   readonly name: string;
   /** What the device is (the GPU adapter's name, whether it is a software emulation). */
   readonly description?: string;
+  /** The dtypes the device supports; core rejects others before they reach it. */
   readonly dtypes: readonly DType[];
   /** The float dtype of JS numbers and `np.array([1.5])` while this is the default device (float64 if unset). */
   readonly defaultFloat?: DType;
+  /** Compiles a Jaxpr into an executable for this device. */
   compile(jaxpr: Jaxpr): Executable;
   /** Copies host data into a new buffer (one reference, owned by the caller). */
   put(data: TypedArray, aval: Aval): Buffer;
+  /** Reads a buffer back to the host, asynchronously. */
   read(buf: Buffer): Promise<TypedArray>;
   /** Synchronous readback, where the device allows it. */
   readSync?(buf: Buffer): TypedArray;
@@ -67,6 +86,7 @@ export interface Backend {
    * only gets back when the event loop turns. Devices without it track every buffer.
    */
   trackHeld?(buf: Buffer): boolean;
+  /** Adds one reference to a buffer. */
   retain(ref: BufferRef): void;
   /**
    * Drops one reference; the device frees the buffer when none is left. `buf` is given when an
@@ -74,7 +94,9 @@ export interface Backend {
    * at once. An untracked Array (trackHeld false) still releases explicitly.
    */
   release(ref: BufferRef, buf?: Buffer): void;
+  /** The live and peak bytes of this device's buffers. */
   memory(): MemoryStats;
+  /** Restarts peak tracking from the current live bytes. */
   resetPeakMemory(): void;
 }
 
@@ -91,6 +113,10 @@ setDeviceFloat((name) => {
   return b?.defaultFloat ?? (b && !b.dtypes.includes('float64') ? 'float32' : 'float64');
 });
 
+/**
+ * Adds a device to the registry under `b.name` (replacing one of that name); the first registered
+ * becomes the default device.
+ */
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
   current ??= b.name;
@@ -180,14 +206,22 @@ export async function init(...names: string[]): Promise<string[]> {
 
 /** What a device is, for logs and bug reports. */
 export interface BackendInfo {
+  /** The device name. */
   readonly name: string;
+  /** What the device is (the GPU adapter's name, whether it is emulated); the name if the device gives none. */
   readonly description: string;
+  /** The dtypes the device supports. */
   readonly dtypes: readonly DType[];
+  /** The dtype of JS numbers and float data while this is the default device. */
   readonly defaultFloat: DType;
   /** Whether arrays on it can be read synchronously (`dataSync`, `item`, `js`). */
   readonly syncReadback: boolean;
 }
 
+/**
+ * What the device named `name` (default: the default device) is: name, description, dtypes, default
+ * float and whether it reads back synchronously.
+ */
 export function backendInfo(name?: string): BackendInfo {
   const b = getBackend(name, 'backendInfo');
   return {
@@ -223,6 +257,10 @@ export function memoryStats(device?: string): MemoryStats {
   return getBackend(device).memory();
 }
 
+/**
+ * Restarts a device's `peakBytes` (see `memoryStats`) from its current live bytes; the default
+ * device when none is named.
+ */
 export function resetPeakMemory(device?: string): void {
   getBackend(device).resetPeakMemory();
 }

@@ -16,6 +16,10 @@ const flags: Flags = { debugNans: false, disableJit: false };
 /** JAX's spellings of the same flags. */
 const ALIASES: Record<string, keyof Flags> = { jax_debug_nans: 'debugNans', jax_disable_jit: 'disableJit' };
 
+/**
+ * A flag's name for `config.update`/`config.read`: ours (`'debugNans'`, `'disableJit'`) or JAX's
+ * (`'jax_debug_nans'`, `'jax_disable_jit'`).
+ */
 export type FlagName = keyof Flags | 'jax_debug_nans' | 'jax_disable_jit';
 
 const nameOf = (name: string): keyof Flags => {
@@ -28,10 +32,12 @@ const nameOf = (name: string): keyof Flags => {
 
 /** `config.update('debugNans', true)`, `config.read('disableJit')`: JAX's jax.config. */
 export const config = {
+  /** Sets a flag, as `jax.config.update`; throws on an unknown name or a non-boolean value. */
   update(name: FlagName, value: boolean): void {
     if (typeof value !== 'boolean') throw new TypeError(`config.update: '${name}' takes a boolean, got ${typeof value}`);
     flags[nameOf(name)] = value;
   },
+  /** The current value of a flag. */
   read(name: FlagName): boolean { return flags[nameOf(name)]; },
 };
 

@@ -1,10 +1,14 @@
-/** Element types and JAX's type-promotion rules, reduced to the four dtypes we support. */
+/**
+ * Element types and JAX's type-promotion rules over the dtypes we support. float16 is stored
+ * (on the CPU) in a Float32Array whose values are rounded to half precision after every op, so
+ * it computes in float32 precision between roundings and reads back as ordinary numbers.
+ */
 
-export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type DType = 'float16' | 'float32' | 'float64' | 'int8' | 'int32' | 'uint8' | 'uint32' | 'bool';
 
-export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
+export const DTYPES: readonly DType[] = ['bool', 'int8', 'uint8', 'int32', 'uint32', 'float16', 'float32', 'float64'];
 
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array | Uint8Array;
 
 /**
  * The element-wise methods every typed array has, typed over numbers: TypeScript cannot call a
@@ -24,31 +28,93 @@ export interface NumberMethods {
 /** What `dataSync()` / `data()` return: the array's own typed array, with NumberMethods callable. */
 export type ArrayData = TypedArray & NumberMethods;
 
-export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
-export const isInt = (d: DType): boolean => d === 'int32';
+export const isFloat = (d: DType): boolean => d === 'float16' || d === 'float32' || d === 'float64';
+export const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32' || d === 'int8' || d === 'uint8';
+export const isUnsigned = (d: DType): boolean => d === 'uint32' || d === 'uint8';
+
+/** The smallest and largest value of an integer dtype (bool: 0 and 1). */
+export function intRange(d: DType): readonly [number, number] {
+  switch (d) {
+    case 'int8': return [-128, 127];
+    case 'uint8': return [0, 255];
+    case 'uint32': return [0, 4294967295];
+    case 'bool': return [0, 1];
+    default: return [-2147483648, 2147483647];
+  }
+}
+
+/**
+ * The dtype sums and products accumulate in (JAX's `promote_integers`): bool and int8 as int32,
+ * uint8 as uint32, every other dtype as itself.
+ */
+export const accumulationDtype = (d: DType): DType => (d === 'bool' || d === 'int8' ? 'int32' : d === 'uint8' ? 'uint32' : d);
+
+/** An integer wrapped into an integer dtype's range (two's complement, as storing it would). */
+export function wrapInt(v: number, d: DType): number {
+  switch (d) {
+    case 'int8': return (v << 24) >> 24;
+    case 'uint8': return v & 255;
+    case 'uint32': return v >>> 0;
+    default: return v | 0;
+  }
+}
+
+/**
+ * x rounded to the nearest float16 (ties to even), as a JS number: what a float16 array holds.
+ * Subnormals keep their 2^-24 spacing; from 65520 (halfway past the largest half, 65504) values
+ * round to ±Infinity.
+ */
+export function f16round(x: number): number {
+  const a = Math.abs(x);
+  if (!(a > 0) || a === Infinity) return x; // 0, -0, NaN, ±Infinity
+  if (a >= 65520) return x > 0 ? Infinity : -Infinity; // halfway to the next binade rounds up
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--; else if (2 ** (e + 1) <= a) e++;
+  const ulp = 2 ** (Math.max(e, -14) - 10);
+  const q = a / ulp; // exact: a power-of-two scaling
+  let r = Math.round(q);
+  if (r - q === 0.5 && r % 2 !== 0) r--; // Math.round rounds halves up: make them even
+  return x < 0 ? -r * ulp : r * ulp; // r may carry into the next binade, which is exact
+}
 
 export function isDType(d: unknown): d is DType {
   return typeof d === 'string' && (DTYPES as readonly string[]).includes(d);
 }
 
-export const SHORT: Record<DType, string> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'bool' };
-
-export const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
-
-export function typedArrayFor(dtype: DType, n: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'bool': return new Uint8Array(n);
-  }
+/** The error for a dtype we do not have, naming the caller and the nearest dtype we do. */
+export function unknownDtype(who: string, d: unknown): TypeError {
+  const near = d === 'int64' || d === 'int16' ? "; use 'int32' (JAX without x64 has no int64 either)"
+    : d === 'uint64' || d === 'uint16' ? "; use 'uint32'"
+    : d === 'bfloat16' ? "; use 'float16' or 'float32'"
+    : `; use one of ${DTYPES.map((t) => `'${t}'`).join(', ')}`;
+  return new TypeError(`${who}: unknown dtype ${JSON.stringify(d)}${near}`);
 }
 
+export const SHORT: Record<DType, string> = {
+  float16: 'f16', float32: 'f32', float64: 'f64', int8: 'i8', int32: 'i32', uint8: 'u8', uint32: 'u32', bool: 'bool',
+};
+
+/** Bytes per element as JAX reports them (`nbytes`); float16's CPU storage is 4 bytes wide. */
+export const ITEMSIZE: Record<DType, number> = { float16: 2, float32: 4, float64: 8, int8: 1, int32: 4, uint8: 1, uint32: 4, bool: 1 };
+
+interface TypedArrayType { new (n: number): TypedArray; readonly BYTES_PER_ELEMENT: number }
+
+/** The typed array each dtype is stored in on the host. */
+export const ARRAY_TYPE: Record<DType, TypedArrayType> = {
+  float16: Float32Array, float32: Float32Array, float64: Float64Array, int8: Int8Array,
+  int32: Int32Array, uint8: Uint8Array, uint32: Uint32Array, bool: Uint8Array,
+};
+
+export const typedArrayFor = (dtype: DType, n: number): TypedArray => new ARRAY_TYPE[dtype](n);
+
+/** The dtype a typed array from user code keeps (a Uint8Array is uint8; bool is asked for by name). */
 export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
-  if (a instanceof Uint8Array) return 'bool';
+  if (a instanceof Uint32Array) return 'uint32';
+  if (a instanceof Int8Array) return 'int8';
+  if (a instanceof Uint8Array) return 'uint8';
   return undefined;
 }
 
@@ -58,9 +124,17 @@ export function castScalar(v: number | boolean, dtype: DType): number {
   switch (dtype) {
     case 'float64': return x;
     case 'float32': return Math.fround(x);
-    case 'int32': return Number.isFinite(x) ? Math.trunc(x) | 0 : 0;
+    case 'float16': return f16round(x);
     case 'bool': return x !== 0 ? 1 : 0;
+    default: return Number.isFinite(x) ? wrapInt(Math.trunc(x), dtype) : 0;
   }
+}
+
+/** An element converted between dtypes as lax.convert_element_type does: float -> integer saturates (NaN -> 0), the rest as castScalar. */
+export function convertScalar(v: number, from: DType, to: DType): number {
+  if (!isInt(to) || !isFloat(from)) return castScalar(v, to);
+  const [lo, hi] = intRange(to);
+  return v !== v ? 0 : v >= hi ? hi : v <= lo ? lo : Math.trunc(v);
 }
 
 // ---- default float ---------------------------------------------------------
@@ -79,7 +153,7 @@ export function setDeviceFloat(f: (device?: string) => DType): void { deviceFloa
 export const getDefaultFloat = (device?: string): DType => chosenFloat ?? deviceFloat(device);
 /** Fixes the default float for every device; `setDefaultFloat()` returns to each device's own. */
 export function setDefaultFloat(d?: DType): void {
-  if (d !== undefined && !isFloat(d)) throw new TypeError(`setDefaultFloat: expected 'float32' or 'float64', got ${String(d)}`);
+  if (d !== undefined && d !== 'float32' && d !== 'float64') throw new TypeError(`setDefaultFloat: expected 'float32' or 'float64', got ${String(d)}`);
   chosenFloat = d;
 }
 
@@ -88,13 +162,22 @@ export function setDefaultFloat(d?: DType): void {
 /** A dtype plus JAX's weak-type bit: JS scalars are weak and defer to the other operand. */
 export interface TypeInfo { readonly dtype: DType; readonly weak: boolean }
 
-const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
-const category = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
+const RANK: Record<DType, number> = { bool: 0, int8: 1, uint8: 1, int32: 2, uint32: 2, float16: 3, float32: 4, float64: 5 };
+const category = (d: DType): number => (d === 'bool' ? 0 : isInt(d) ? 1 : 2);
+
+/** The join of two strong dtypes in JAX's lattice (int64 and int16 canonicalised to int32, as JAX without x64). */
+function joinTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  // mixed signedness needs a wider signed type: i16 or i64, which is int32 here
+  if (isInt(a) && isInt(b) && isUnsigned(a) !== isUnsigned(b)) return 'int32';
+  return RANK[a] >= RANK[b] ? a : b;
+}
 
 /**
- * JAX's promotion lattice over our dtypes: bool < int32 < float32 < float64; a weak operand
- * takes the other's dtype when it is of the same or a higher category (int32 * 2 -> int32,
- * float32 * 2.5 -> float32), otherwise the result is the weak default of its category.
+ * JAX's promotion lattice over our dtypes: bool < integers < floats; int8 < int32, uint8 < uint32,
+ * a signed and an unsigned integer give int32; float16 < float32 < float64. A weak operand takes
+ * the other's dtype when it is of the same or a higher category (int32 * 2 -> int32, uint8 + 1
+ * -> uint8, float32 * 2.5 -> float32), otherwise the result is the weak default of its category.
  */
 export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
   if (a.weak && b.weak) return RANK[a.dtype] >= RANK[b.dtype] ? a : b;
@@ -103,7 +186,7 @@ export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
     if (category(strong.dtype) >= category(weak.dtype)) return { dtype: strong.dtype, weak: false };
     return weak;
   }
-  return { dtype: RANK[a.dtype] >= RANK[b.dtype] ? a.dtype : b.dtype, weak: false };
+  return { dtype: joinTypes(a.dtype, b.dtype), weak: false };
 }
 
 /** The dtype a JS scalar takes in an operation: integers are weak int32, others weak float. */

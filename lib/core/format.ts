@@ -1,22 +1,28 @@
 /** numpy-style printing of array data. */
-import type { TypedArray } from './dtype.js';
+import { type DType, type TypedArray, f16round, isInt } from './dtype.js';
 import { type Aval, size } from './ir.js';
 
-function fmtFloat(v: number): string {
+/** How a float dtype rounds a JS number (float64: not at all). */
+const ROUND: Partial<Record<DType, (x: number) => number>> = { float32: Math.fround, float16: f16round };
+
+/** An array element: at most 8 significant digits, fewer where fewer read back as the same float16. */
+function fmtFloat(v: number, round?: (x: number) => number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
   const a = Math.abs(v);
-  if (a >= 1e-4 && a < 1e16) return String(Number(v.toPrecision(8)));
-  return v.toExponential(8).replace(/\.?0+e/, 'e');
+  let p = 8;
+  if (round === f16round) while (p > 1 && round(Number(v.toPrecision(p - 1))) === v) p--;
+  if (a >= 1e-4 && a < 1e16) return String(Number(v.toPrecision(p)));
+  return v.toExponential(p).replace(/\.?0+e/, 'e');
 }
 
-/** The shortest digits that read back as `v` (in float32 when `f32`), as 'd.ddde±x'. */
-function shortestExp(v: number, f32: boolean): string {
-  if (!f32) return v.toExponential();
+/** The shortest digits that read back as `v` (through `round`, a narrower float's rounding), as 'd.ddde±x'. */
+function shortestExp(v: number, round?: (x: number) => number): string {
+  if (!round) return v.toExponential();
   for (let p = 0; p < 9; p++) {
     const s = v.toExponential(p);
-    if (Math.fround(Number(s)) === v) return s;
+    if (round(Number(s)) === v) return s;
   }
   return v.toExponential(8);
 }
@@ -26,11 +32,11 @@ function shortestExp(v: number, f32: boolean): string {
  * positional from 1e-4 up to 1e16 with at least one fractional digit ('2.0'), else scientific
  * with a two-digit exponent ('1e-05', '1.5e+20').
  */
-function scalarFloat(v: number, f32: boolean): string {
+function scalarFloat(v: number, round?: (x: number) => number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mant, e] = shortestExp(v, f32).split('e');
+  const [mant, e] = shortestExp(v, round).split('e');
   const exp = Number(e);
   const a = Math.abs(v);
   if (a < 1e-4 || a >= 1e16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
@@ -51,11 +57,13 @@ const EDGE = 3;
  */
 export function formatArray(data: TypedArray, a: Aval, repr = false): string {
   // numpy's str of a 0-d array is its scalar's: '2.0', where the repr says array(2.).
-  if (!repr && a.shape.length === 0 && (a.dtype === 'float32' || a.dtype === 'float64')) return scalarFloat(data[0], a.dtype === 'float32');
+  const float = !isInt(a.dtype) && a.dtype !== 'bool';
+  const round = ROUND[a.dtype];
+  if (!repr && a.shape.length === 0 && float) return scalarFloat(data[0], round);
   const fmt =
     a.dtype === 'bool' ? (v: number) => (v ? 'True' : 'False')
-    : a.dtype === 'int32' ? (v: number) => String(v)
-    : fmtFloat;
+    : float ? (v: number) => fmtFloat(v, round)
+    : (v: number) => String(v);
   const summarize = size(a.shape) > THRESHOLD;
   const shown = a.shape.map((n) => (summarize && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n)));
   const strides = a.shape.map((_, d) => size(a.shape.slice(d + 1)));
@@ -67,7 +75,7 @@ export function formatArray(data: TypedArray, a: Aval, repr = false): string {
   };
   walk(0, 0);
   let strs = offsets.map((o) => fmt(data[o]));
-  if (a.dtype === 'float32' || a.dtype === 'float64') strs = alignDecimals(strs);
+  if (float) strs = alignDecimals(strs);
   const width = strs.reduce((w, t) => Math.max(w, t.length), 0);
   const byOffset = new Map(offsets.map((o, k) => [o, strs[k].padStart(width)]));
   const comma = repr ? ',' : '';

@@ -5,23 +5,35 @@
 import { type DType, SHORT } from './dtype.js';
 import type { Primitive } from './primitive.js';
 
+/** An abstract value: the shape and dtype of an array, without its data (JAX's `ShapedArray`). */
 export interface Aval {
+  /** The size of each axis (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** The element type. */
   readonly dtype: DType;
 }
 
+/** A variable of a Jaxpr: an input or an equation's output, typed by its aval. */
 export interface Var {
+  /** Tells a Var from a Literal. */
   readonly kind: 'var';
+  /** Unique across the process; environments key on it. */
   readonly id: number;
+  /** The variable's shape and dtype. */
   readonly aval: Aval;
 }
 
+/** A scalar constant written into a Jaxpr (JAX's `Literal`), as a JS number in a dtype. */
 export interface Literal {
+  /** Tells a Literal from a Var. */
   readonly kind: 'lit';
+  /** The scalar value (0 or 1 for bool). */
   readonly value: number;
+  /** A 0-d aval giving the dtype. */
   readonly aval: Aval;
 }
 
+/** An equation's input or a Jaxpr's output: a variable or a literal. */
 export type Atom = Var | Literal;
 
 /** The static parameters of an equation: plain frozen data (may hold sub-Jaxprs). */
@@ -30,10 +42,15 @@ export type Params = Readonly<Record<string, unknown>>;
 /** The params of a primitive that takes none. */
 export type NoParams = { readonly [k: string]: never };
 
+/** One equation of a Jaxpr: a primitive applied to atoms with static params, binding new variables. */
 export interface Eqn<P extends Params = Params> {
+  /** The operation applied. */
   readonly primitive: Primitive<P>;
+  /** The operands. */
   readonly inputs: readonly Atom[];
+  /** The variables the results are bound to. */
   readonly outputs: readonly Var[];
+  /** The primitive's static parameters (axes, shapes, sub-Jaxprs, ...). */
   readonly params: P;
 }
 
@@ -66,10 +83,15 @@ export function eqn<P extends Params>(primitive: Primitive<P>, inputs: readonly 
  * outer-trace values), `inputs` the function's arguments. Both are plain inputs to a transform.
  */
 export class Jaxpr {
+  /** A number unique to this Jaxpr within the process. */
   readonly id = nextJaxprId++;
+  /** Inputs whose values are bound when the Jaxpr is closed over (captured arrays). */
   readonly consts: readonly Var[];
+  /** The function's arguments, after `consts`. */
   readonly inputs: readonly Var[];
+  /** The equations, in evaluation order. */
   readonly eqns: readonly Eqn[];
+  /** The results. */
   readonly outputs: readonly Atom[];
 
   constructor(consts: readonly Var[], inputs: readonly Var[], eqns: readonly Eqn[], outputs: readonly Atom[]) {
@@ -80,9 +102,12 @@ export class Jaxpr {
     Object.freeze(this);
   }
 
+  /** The avals of `inputs` (not of `consts`). */
   get inAvals(): Aval[] { return this.inputs.map((v) => v.aval); }
+  /** The avals of `outputs`. */
   get outAvals(): Aval[] { return this.outputs.map((v) => v.aval); }
 
+  /** The Jaxpr printed in JAX's style, one equation per line: `{ lambda a:f32[3] . let b:f32[3] = sin a in ( b ) }`. */
   toString(): string { return printJaxpr(this); }
 }
 

@@ -10,6 +10,7 @@ import type { Array } from './array.js';
  * equation in a Jaxpr): each rule reads the params its own primitive was bound with.
  */
 export interface Primitive<P extends Params = Params> {
+  /** The printed name, snake_case as JAX's (`reduce_sum`); unique in the registry. */
   readonly name: string;
   /** Input avals + params -> output avals, or (returned, not thrown) a ShapeError naming the op, the shapes and the fix. */
   abstractEval(avals: readonly Aval[], params: P): Aval[] | ShapeError;
@@ -20,7 +21,14 @@ export interface Primitive<P extends Params = Params> {
   /** Linear primitives (in the inputs marked linear by the transform) carry a transpose rule. */
   transpose?(cts: Tangent[], inputs: (Array | LinearIn)[], params: P): (Tangent | null)[];
   /** Splits the equation for reverse mode (primitives holding sub-Jaxprs). */
-  partialEval?(e: Eqn<P>, unknownIns: readonly boolean[]): { known: Eqn[]; staged: Eqn[]; outUnknown: boolean[] };
+  partialEval?(e: Eqn<P>, unknownIns: readonly boolean[]): {
+    /** Equations computable from the known inputs now (the forward pass). */
+    known: Eqn[];
+    /** Equations that wait for the unknown inputs (the staged, later pass). */
+    staged: Eqn[];
+    /** Per output of `e`: whether it is unknown (computed by `staged`). */
+    outUnknown: boolean[];
+  };
   /** A lowering into other primitives, used by a backend that has no kernel for this one. */
   decompose?(args: Array[], params: P): Array[];
   /**
@@ -38,6 +46,7 @@ export function definePrimitive<P extends Params>(p: Primitive<P>): Primitive<P>
   return Object.freeze(p);
 }
 
+/** Every registered primitive, by name: the built-in ones and those made at runtime (custom rules). */
 export const primitives = (): ReadonlyMap<string, Primitive> => registry;
 
 /** Params keys for caches and CSE live with the structural keys of Jaxprs. */

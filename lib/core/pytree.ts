@@ -6,18 +6,50 @@
 
 import type { LeafOf, MapLeaves } from './tree-types.js';
 
+/** The structure of a pytree without its leaves (JAX's `PyTreeDef`), as `tree.structure` returns it. */
 export type TreeDef =
-  | { readonly kind: 'leaf' }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'list'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'dict'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'node'; readonly type: NodeType; readonly aux: unknown; readonly auxKey: string; readonly children: readonly TreeDef[] };
+  | {
+    /** A leaf: an Array, a number, or any other value that is not a container. */
+    readonly kind: 'leaf';
+  }
+  | {
+    /** `null` or `undefined`: an empty subtree with no leaves. */
+    readonly kind: 'none';
+  }
+  | {
+    /** A JS array. */
+    readonly kind: 'list';
+    /** The structure of each element. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** A plain object. */
+    readonly kind: 'dict';
+    /** Its keys, sorted. */
+    readonly keys: readonly string[];
+    /** The structure of each value, in the order of `keys`. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** An instance of a class registered with `tree.registerPytreeNode`. */
+    readonly kind: 'node';
+    /** The registered class. */
+    readonly type: NodeType;
+    /** The static data its `flatten` returned. */
+    readonly aux: unknown;
+    /** `aux` as a string, for comparing structures. */
+    readonly auxKey: string;
+    /** The structure of each child. */
+    readonly children: readonly TreeDef[];
+  };
 
 /** A registered class: how an instance splits into children (subtrees) and static aux data. */
 export interface NodeType {
   /** The class name as structures print it (suffixed when two registered classes share a name). */
   readonly name: string;
+  /** Splits an instance into `[children, aux]`: its subtrees, and static data kept in the structure. */
   flatten(x: object): readonly [readonly unknown[], unknown];
+  /** Rebuilds an instance from the aux data and the (possibly transformed) children. */
   unflatten(aux: unknown, children: unknown[]): unknown;
   /** Key-path entries of the children: field names, or their indices. */
   keys(x: object, count: number): readonly (string | number)[];

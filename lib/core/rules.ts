@@ -6,9 +6,13 @@ import type { Aval, Eqn, Params } from './ir.js';
 export class Zero {
   /** Makes Zero nominal: an Array (which also has an aval) is not a Zero, so `isZero` narrows. */
   private declare readonly zeroBrand: never;
-  constructor(readonly aval: Aval) {}
+  constructor(
+    /** The shape and dtype of the zero it stands for. */
+    readonly aval: Aval,
+  ) {}
 }
 
+/** A tangent or cotangent in a rule: an Array, or a symbolic `Zero` that costs nothing. */
 export type Tangent = Array | Zero;
 
 /** primals + tangents -> [primal outs, tangent outs]; written with ordinary ops on Tracers. */
@@ -26,7 +30,10 @@ export type VmapRule<P extends Params> = (
 export class LinearIn {
   /** Nominal, like Zero: an Array is not a LinearIn, so `instanceof` narrows both ways. */
   private declare readonly linearBrand: never;
-  constructor(readonly aval: Aval) {}
+  constructor(
+    /** The shape and dtype of the linear input. */
+    readonly aval: Aval,
+  ) {}
 }
 
 /** Output cotangents + inputs (LinearIn for linear ones) -> one cotangent per input (null = zero). */

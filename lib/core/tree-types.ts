@@ -37,7 +37,12 @@ export type ArrayTree<T> =
 
 /** `T` with every leaf `{ shape, dtype }`: what `evalShape` returns. */
 export type ShapeTree<T> =
-  T extends LeafLike ? { shape: number[]; dtype: DType }
+  T extends LeafLike ? {
+    /** The leaf's shape. */
+    shape: number[];
+    /** The leaf's dtype. */
+    dtype: DType;
+  }
     : T extends null | undefined ? T
       : T extends readonly unknown[] ? { -readonly [K in keyof T]: ShapeTree<T[K]> }
         : T extends object ? { -readonly [K in keyof T]: ShapeTree<T[K]> }

@@ -22,8 +22,11 @@ export type Padding = PaddingType | readonly (readonly [number, number])[];
  * feature, ...spatial] axes of the output (JAX's ConvDimensionNumbers).
  */
 export interface ConvDimensionNumbers {
+  /** The lhs axes holding [batch, feature, ...spatial]. */
   readonly lhsSpec: readonly number[];
+  /** The kernel axes holding [out feature, in feature, ...spatial]. */
   readonly rhsSpec: readonly number[];
+  /** The output axes holding [batch, feature, ...spatial]. */
   readonly outSpec: readonly number[];
 }
 /** Dimension numbers as JAX takes them: strings like ['NCHW', 'OIHW', 'NCHW'], a spec object, or null for the default. */

@@ -18,6 +18,12 @@ import { broadcastedIota } from './ops.js';
 import { sort } from './sorting.js';
 import { associativeScan } from './cumulative.js';
 
+/**
+ * How windows that leave the operand are handled (JAX's `GatherScatterMode`): `'fill'` and `'drop'`
+ * (one mode, the default) read `fillValue` in a gather and skip the update in a scatter; `'clip'`
+ * clamps each window's start into the operand; `'promise_in_bounds'` clamps too, the caller
+ * promising it never has to.
+ */
 export type GatherScatterMode = 'fill' | 'drop' | 'clip' | 'promise_in_bounds';
 
 /** jax.lax.GatherDimensionNumbers, camelCased. */
@@ -30,6 +36,7 @@ export interface GatherDimensionNumbers {
   startIndexMap: readonly number[];
   /** Operand axes indexed by the matching batch axes of startIndices. */
   operandBatchingDims?: readonly number[];
+  /** Axes of startIndices that batch with `operandBatchingDims`, in the same order. */
   startIndicesBatchingDims?: readonly number[];
 }
 
@@ -41,12 +48,24 @@ export interface ScatterDimensionNumbers {
   insertedWindowDims: readonly number[];
   /** Which operand axis each component of an index vector starts. */
   scatterDimsToOperandDims: readonly number[];
+  /** Operand axes indexed by the matching batch axes of scatterIndices. */
   operandBatchingDims?: readonly number[];
+  /** Axes of scatterIndices that batch with `operandBatchingDims`, in the same order. */
   scatterIndicesBatchingDims?: readonly number[];
 }
 
-export interface GatherOptions { mode?: GatherScatterMode; fillValue?: number | boolean }
-export interface ScatterOptions { mode?: GatherScatterMode }
+/** Options of `lax.gather`. */
+export interface GatherOptions {
+  /** Out-of-range windows: `'fill'` (default; also `'drop'`), `'clip'` or `'promise_in_bounds'`. */
+  mode?: GatherScatterMode;
+  /** The value of out-of-range windows in `'fill'` mode (default NaN for floats, true for bool, -2³¹ for int32). */
+  fillValue?: number | boolean;
+}
+/** Options of the `lax.scatter*` functions. */
+export interface ScatterOptions {
+  /** Out-of-range windows: dropped (`'fill'` or `'drop'`, the default), `'clip'`ped into range, or `'promise_in_bounds'`. */
+  mode?: GatherScatterMode;
+}
 
 const list = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
 

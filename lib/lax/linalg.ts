@@ -6,6 +6,8 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { bind, bind1 } from '../core/trace.js';
 import { Cholesky, Lu, TriangularSolve } from '../primitives/linalg.js';
 import { Eigh, Qr, Svd } from '../primitives/decompositions.js';
+import { Eig } from '../primitives/eig.js';
+import { Complex } from '../numpy/complex.js';
 import { asArray } from '../numpy/promote.js';
 import { isFloat } from '../core/dtype.js';
 import { add, multiply } from '../numpy/math.js';
@@ -41,6 +43,24 @@ export function eigh(x: ArrayOrScalar, opts: { lower?: boolean; symmetrizeInput?
   const a = asArray(x);
   const [v, w] = bind(Eigh, [symmetrize(a, opts.symmetrizeInput)], { lower: opts.lower ?? true });
   return [v, w];
+}
+
+/**
+ * Eigenvalues and right eigenvectors of a general real square matrix or batch [..., n, n]
+ * (JAX's lax.linalg.eig): returns `[w]` or `[w, vr]` as `Complex` (see np.linalg.eig for the
+ * order and normalisation). Left eigenvectors are not computed: for them take the right
+ * eigenvectors of xᵀ (conjugated), pairing eigenvalues by value.
+ *
+ * @example
+ * const [w, v] = lax.linalg.eig(np.array([[2, 1], [1, 2]]));  // w.re: [3, 1]
+ */
+export function eig(x: ArrayOrScalar, opts: { computeLeftEigenvectors?: boolean; computeRightEigenvectors?: boolean } = {}): Complex[] {
+  if (opts.computeLeftEigenvectors) {
+    throw new Error('lax.linalg.eig: computeLeftEigenvectors is not supported; compute the right eigenvectors of the transpose (lax.linalg.eig(swapaxes(x, -1, -2))) and conjugate them, pairing eigenvalues by value');
+  }
+  const vectors = opts.computeRightEigenvectors ?? true;
+  const [wr, wi, vr, vi] = bind(Eig, [asArray(x)], { vectors });
+  return vectors ? [new Complex(wr, wi), new Complex(vr, vi)] : [new Complex(wr, wi)];
 }
 
 /**

@@ -15,6 +15,7 @@ import { add, less } from '../numpy/math.js';
 import { bindWhile } from '../control/while.js';
 import type { ArrayTree } from '../core/tree-types.js';
 
+/** Options of `lax.scan`. */
 export interface ScanOptions {
   /** Number of steps; required when `xs` is null. */
   length?: number;

@@ -7,7 +7,7 @@
  * scalars of the other operand's dtype.
  */
 import { Array, type ArrayOrScalar } from '../core/array.js';
-import { type DType, isDType, isFloat, scalarTypeInfo } from '../core/dtype.js';
+import { type DType, isDType, isFloat, isInt, scalarTypeInfo, unknownDtype } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { avalStr } from '../core/ir.js';
 import { customJvp } from '../control/custom.js';
@@ -48,9 +48,27 @@ function asLax<T>(who: string, f: () => T): T {
 
 /** An int32 operand (refusing other dtypes with the fix). */
 function int32Arg(who: string, x: unknown): Array {
-  const a = typeof x === 'number' && Number.isInteger(x) ? convertElementType(x, 'int32') : arrayArg(who, x);
+  const a = intArg(who, x);
   if (a.dtype !== 'int32') throw new TypeError(`lax.${who}: requires an int32 operand, got ${desc(a)}; convert it with lax.convertElementType(x, 'int32')`);
   return a;
+}
+
+/** An integer operand of any integer dtype, a JS integer as int32. */
+function intArg(who: string, x: unknown): Array {
+  const a = typeof x === 'number' && Number.isInteger(x) ? convertElementType(x, 'int32') : arrayArg(who, x);
+  if (!isInt(a.dtype)) throw new TypeError(`lax.${who}: requires an integer operand, got ${desc(a)}; convert it with lax.convertElementType(x, 'int32')`);
+  return a;
+}
+
+/**
+ * An integer operand's bits as an int32 (zero-extended from 8 bits), its width, and the way back
+ * to its dtype: the bit counts below are written once, on int32.
+ */
+function asBits(who: string, x: unknown): { bits: Array; width: number; back: (r: Array) => Array } {
+  const a = intArg(who, x);
+  const width = a.dtype === 'int8' || a.dtype === 'uint8' ? 8 : 32;
+  const wide = a.dtype === 'int32' ? a : convertElementType(a, 'int32');
+  return { bits: width === 8 ? bitwiseAnd(wide, 0xff) : wide, width, back: (r) => (a.dtype === 'int32' ? r : convertElementType(r, a.dtype)) };
 }
 
 function intList(who: string, what: string, xs: unknown): number[] {
@@ -69,18 +87,23 @@ function axisIn(who: string, d: unknown, rank: number): number {
 
 // ---- bits and integers ----
 
-/** x >> y on int32 with sign fill (JAX's shift_right_arithmetic); shifts outside [0, 32) give 0 or -1. */
+/**
+ * x >> y with sign fill (JAX's shift_right_arithmetic; on unsigned dtypes the same as the logical
+ * shift); shifts outside [0, bit width) give 0 or -1. A JS number takes the Array operand's dtype.
+ */
 export function shiftRightArithmetic(x: ArrayOrScalar, y: ArrayOrScalar): Array {
-  const a = int32Arg('shiftRightArithmetic', x);
-  const s = int32Arg('shiftRightArithmetic', y);
+  const other = [x, y].find((v): v is Array => v instanceof Array && isInt(v.dtype));
+  const operand = (v: ArrayOrScalar): Array => (other && typeof v === 'number' ? convertElementType(v, other.dtype) : intArg('shiftRightArithmetic', v));
+  const a = operand(x);
+  const s = operand(y);
   // lax.shiftRightLogical checks the shapes. For negative x, ~x >= 0, so ~((~x) >>> s) fills ones.
   const logical = asLax('shiftRightArithmetic', () => shiftRightLogical(a, s));
   return select(lt(a, 0), bitwiseNot(shiftRightLogical(bitwiseNot(a), s)), logical);
 }
 
-/** The number of 1 bits in each int32's two's complement pattern (int32 result; -1 gives 32). */
+/** The number of 1 bits in each integer's two's complement pattern (same dtype; int32 -1 gives 32). */
 export function populationCount(x: ArrayOrScalar): Array {
-  const a = int32Arg('populationCount', x);
+  const { bits: a, back } = asBits('populationCount', x);
   // SWAR on the low 31 bits (non-negative, so no intermediate overflows), plus the sign bit.
   let v = bitwiseAnd(a, 0x7fffffff);
   v = sub(v, bitwiseAnd(shiftRightLogical(v, 1), 0x55555555));
@@ -88,12 +111,12 @@ export function populationCount(x: ArrayOrScalar): Array {
   v = bitwiseAnd(add(v, shiftRightLogical(v, 4)), 0x0f0f0f0f);
   v = add(v, shiftRightLogical(v, 8));
   v = bitwiseAnd(add(v, shiftRightLogical(v, 16)), 0x3f);
-  return add(v, select(lt(a, 0), 1, 0));
+  return back(add(v, select(lt(a, 0), 1, 0)));
 }
 
-/** The number of leading zero bits of each int32 (32 for 0, 0 for negative values), JAX's clz. */
+/** The number of leading zero bits of each integer in its dtype's width (int32: 32 for 0, 0 for negative values), JAX's clz. */
 export function clz(x: ArrayOrScalar): Array {
-  const a = int32Arg('clz', x);
+  const { bits: a, width, back } = asBits('clz', x);
   // Binary search on the top bits: whenever the top `s` bits are all zero, count them and shift them out.
   let n = mul(a, 0);
   let y = a;
@@ -102,7 +125,7 @@ export function clz(x: ArrayOrScalar): Array {
     n = add(n, select(zero, s, 0));
     y = select(zero, shiftLeft(y, s), y);
   }
-  return select(eq(a, 0), 32, n);
+  return back(sub(select(eq(a, 0), 32, n), 32 - width));
 }
 
 /** The high 32 bits of the signed 64-bit product of two int32s (JAX's mulhi on int32). */
@@ -222,7 +245,7 @@ export function tile(x: ArrayOrScalar, reps: readonly number[]): Array {
 
 /** An array of `shape` and `dtype` (zeros: XLA leaves it unspecified, this fills it with 0). */
 export function empty(shape: readonly number[], dtype: DType): Array {
-  if (!isDType(dtype)) throw new TypeError(`lax.empty: unknown dtype ${String(dtype)}; use one of bool, int32, float32, float64`);
+  if (!isDType(dtype)) throw unknownDtype('lax.empty', dtype);
   return full(intList('empty', 'shape', shape), dtype === 'bool' ? false : 0, dtype);
 }
 

@@ -5,7 +5,7 @@
  * typed scalars that take the other operand's dtype, as Python scalars do in lax.
  */
 import { Array, type ArrayOrScalar } from '../core/array.js';
-import { type DType, getDefaultFloat, isDType, isFloat, promoteTypes, scalarTypeInfo } from '../core/dtype.js';
+import { type DType, unknownDtype, getDefaultFloat, isDType, isFloat, promoteTypes, scalarTypeInfo } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { avalStr } from '../core/ir.js';
 import type { Params } from '../core/ir.js';
@@ -18,12 +18,12 @@ import * as S from '../primitives/shape.js';
 import { DotGeneral } from '../primitives/linalg.js';
 import { BitcastConvertType, ShiftLeft, ShiftRightLogical } from '../primitives/random.js';
 import { asArray } from '../primitives/convert.js';
-import { ALL, FLOATS, INTEGRAL, NUMERIC } from '../primitives/util.js';
+import { ALL, FLOATS, INTEGRAL, INTS, NUMERIC } from '../primitives/util.js';
 
 type Kind = readonly DType[];
 const shp = (s: readonly number[]): string => `[${s.join(',')}]`;
 const desc = (x: ArrayOrScalar): string => (x instanceof Array ? avalStr(x.aval) : `the JS ${typeof x} ${String(x)}`);
-const KIND_NAME = new Map<Kind, string>([[FLOATS, 'a floating dtype (float32 or float64)'], [NUMERIC, 'a numeric dtype (int32, float32 or float64)'], [INTEGRAL, 'bool or int32'], [ALL, 'bool, int32, float32 or float64']]);
+const KIND_NAME = new Map<Kind, string>([[FLOATS, 'a floating dtype (float16, float32 or float64)'], [NUMERIC, 'a numeric dtype (an integer or a float)'], [INTEGRAL, 'bool or an integer dtype'], [INTS, 'an integer dtype (int8, uint8, int32 or uint32)'], [ALL, 'any dtype']]);
 
 function checkValue(who: string, x: unknown): ArrayOrScalar {
   if (x instanceof Array || typeof x === 'number' || typeof x === 'boolean') return x;
@@ -33,7 +33,7 @@ function checkValue(who: string, x: unknown): ArrayOrScalar {
 
 function checkKind(who: string, a: Array, kind: Kind): Array {
   if (kind.includes(a.dtype)) return a;
-  const fix = kind === FLOATS ? `; convert first with lax.convertElementType(x, 'float32')` : kind === INTEGRAL ? '; bitwise ops take bool or int32 operands' : '';
+  const fix = kind === FLOATS ? `; convert first with lax.convertElementType(x, 'float32')` : kind === INTEGRAL ? '; bitwise ops take bool or integer operands' : '';
   throw new TypeError(`lax.${who}: requires ${KIND_NAME.get(kind) ?? kind.join(', ')}, got ${avalStr(a.aval)}${fix}`);
 }
 
@@ -129,10 +129,10 @@ export const bitwiseAnd = binary(B.And, 'bitwiseAnd', INTEGRAL, 'bitwiseAnd');
 export const bitwiseOr = binary(B.Or, 'bitwiseOr', INTEGRAL, 'bitwiseOr');
 /** Logical xor on bool, bitwise xor on int32. */
 export const bitwiseXor = binary(B.Xor, 'bitwiseXor', INTEGRAL, 'bitwiseXor');
-/** x << y on int32 bits; shifts outside [0, 32) give 0. */
-export const shiftLeft = binary(ShiftLeft, 'shiftLeft', ['int32'], '');
-/** x >>> y on int32 bits (zero fill); shifts outside [0, 32) give 0. */
-export const shiftRightLogical = binary(ShiftRightLogical, 'shiftRightLogical', ['int32'], '');
+/** x << y on an integer dtype's bits; shifts outside [0, bit width) give 0. */
+export const shiftLeft = binary(ShiftLeft, 'shiftLeft', INTS, '');
+/** x >>> y on an integer dtype's bits (zero fill); shifts outside [0, bit width) give 0. */
+export const shiftRightLogical = binary(ShiftRightLogical, 'shiftRightLogical', INTS, '');
 
 /** -x elementwise. */
 export const neg = unary(U.Neg, 'neg', NUMERIC);
@@ -256,7 +256,7 @@ export function clamp(lo: ArrayOrScalar, x: ArrayOrScalar, hi: ArrayOrScalar): A
 // ---- dtypes ----
 function checkDtypeArg(who: string, d: unknown): DType {
   if (isDType(d)) return d;
-  throw new TypeError(`lax.${who}: unknown dtype ${String(d)}; use one of bool, int32, float32, float64`);
+  throw unknownDtype(`lax.${who}`, d);
 }
 /** Casts x to newDtype (float -> int truncates toward zero). */
 export function convertElementType(x: ArrayOrScalar, newDtype: DType): Array {

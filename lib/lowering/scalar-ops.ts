@@ -5,7 +5,7 @@
  * Results are exact in float64; a renderer rounds float32 and wraps int32 results after each op,
  * so fused and unfused evaluation agree bit for bit.
  */
-import type { DType } from '../core/dtype.js';
+import { type DType, f16round, intRange, isInt } from '../core/dtype.js';
 
 /** Operand expressions, the operands' dtype, the result's dtype and the op's numeric param. */
 export type Spell = (a: readonly string[], inDtype: DType, outDtype: DType, param: number) => string;
@@ -13,7 +13,7 @@ export type Spell = (a: readonly string[], inDtype: DType, outDtype: DType, para
 const call = (f: string): Spell => (a) => `${f}(${a.join(', ')})`;
 const infix = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b})`;
 const cmp = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`;
-const int = (d: DType): boolean => d === 'int32';
+const int = isInt;
 /** A function with one implementation per float width: `h.exp32`, `h.exp64` (see referenceMath). */
 const math = (f: string): Spell => (a, _i, o) => `h.${f}${o === 'float32' ? 32 : 64}(${a.join(', ')})`;
 
@@ -47,10 +47,30 @@ export const SCALAR_OPS: Readonly<Record<string, Spell>> = {
 
   convert_element_type: ([a], from, to) => {
     if (to === 'bool') return `(${a} !== 0 ? 1 : 0)`; // NaN -> true, as numpy
-    if (to === 'int32' && (from === 'float32' || from === 'float64')) return `h.toInt32(${a})`;
-    return a; // exact, or rounded to float32 by the renderer
+    if (isInt(to) && !isInt(from) && from !== 'bool') {
+      const [lo, hi] = intRange(to);
+      return `h.toInt(${a}, ${lo}, ${hi})`; // saturating, NaN -> 0 (XLA's float -> int)
+    }
+    return a; // exact, or rounded / wrapped to the result's dtype by the renderer
   },
 };
+
+/**
+ * An expression's value as its dtype stores it: floats rounded to their width, integers wrapped
+ * (two's complement). Renderers that compute in JS numbers apply it after every op, so a fused
+ * kernel's bits equal those of its ops run one at a time.
+ */
+export function storedAs(s: string, d: DType): string {
+  switch (d) {
+    case 'float32': return `Math.fround(${s})`;
+    case 'float16': return `h.f16round(${s})`;
+    case 'int32': return `(${s} | 0)`;
+    case 'uint32': return `(${s} >>> 0)`;
+    case 'int8': return `((${s} << 24) >> 24)`;
+    case 'uint8': return `(${s} & 255)`;
+    default: return s;
+  }
+}
 
 /** Scalar ops whose operand dtype differs from the result's (the renderer needs the operand's). */
 export const isScalarOp = (name: string): boolean => name in SCALAR_OPS;
@@ -103,5 +123,6 @@ export const jsHelpers = {
   idiv: (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b) | 0),
   irem: (a: number, b: number) => (b === 0 ? 0 : a % b),
   toInt32: (v: number) => (v !== v ? 0 : v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v | 0),
-  roundEven, ipow,
+  toInt: (v: number, lo: number, hi: number) => (v !== v ? 0 : v >= hi ? hi : v <= lo ? lo : Math.trunc(v)),
+  roundEven, ipow, f16round,
 };

@@ -142,8 +142,11 @@ export function logmeanexp(x: ArrayOrScalar, axis?: Axis, opts: { keepdims?: boo
 
 /** Options of standardize: a given mean and variance (else computed over `axis`), and epsilon. */
 export interface StandardizeOpts {
+  /** A precomputed mean, broadcast against `x` (default: the mean over `axis`). */
   mean?: ArrayOrScalar;
+  /** A precomputed variance, broadcast against `x` (default: the variance over `axis`). */
   variance?: ArrayOrScalar;
+  /** Added to the variance before the square root (default 1e-5). */
   epsilon?: number;
   /** 'fast' (JAX's default): mean(x²) - mean(x)², clipped at 0; 'stable': mean((x - mean)²). */
   algorithm?: 'fast' | 'stable';

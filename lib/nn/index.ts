@@ -26,6 +26,7 @@ export const softplus = (x: ArrayOrScalar): Array => np.logaddexp(asF(x), 0);
 
 /** x * sigmoid(x) (a.k.a. swish). */
 export const silu = (x: ArrayOrScalar): Array => { const a = asF(x); return np.multiply(a, np.logistic(a)); };
+/** Alias of `nn.silu`: `x * sigmoid(x)`. */
 export const swish = silu;
 
 /**
@@ -80,3 +81,4 @@ export function oneHot(indices: ArrayOrScalar, numClasses: number, opts: { dtype
 export * from './activations.js';
 export * as initializers from './initializers.js';
 export { dotProductAttention, identity, tanh, type AttentionOpts } from './attention.js';
+export { scaledMatmul, scaledDotGeneral, getScaledDotGeneralConfig, type BlockScaleConfig, type ScaledMatmulOpts, type ScaledDotGeneralOpts } from './scaled.js';

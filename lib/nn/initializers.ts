@@ -31,8 +31,8 @@ function floatOf(who: string, dtype: DType | undefined): DType {
 }
 
 function keyOf(who: string, key: unknown): Array {
-  if (!(key instanceof ArrayClass) || key.dtype !== 'int32' || key.ndim !== 1 || key.shape[0] !== 2) {
-    throw new TypeError(`nn.initializers.${who}: the first argument must be a key (int32 array of shape [2]), got ${describeValue(key)}; make one with random.key(seed)`);
+  if (!(key instanceof ArrayClass) || (key.dtype !== 'uint32' && key.dtype !== 'int32') || key.ndim !== 1 || key.shape[0] !== 2) {
+    throw new TypeError(`nn.initializers.${who}: the first argument must be a key (uint32 array of shape [2]), got ${describeValue(key)}; make one with random.key(seed)`);
   }
   return key;
 }
@@ -100,8 +100,19 @@ export function computeFans(shape: readonly number[], inAxis: Axes = -2, outAxis
 }
 
 /** Options of varianceScaling and the named initializers built on it. */
-export interface VarianceScalingOpts { inAxis?: Axes; outAxis?: Axes; batchAxis?: Axes; dtype?: DType }
+export interface VarianceScalingOpts {
+  /** The kernel axes whose sizes multiply into the fan-in (default -2). */
+  inAxis?: Axes;
+  /** The kernel axes whose sizes multiply into the fan-out (default -1). */
+  outAxis?: Axes;
+  /** Axes that count in neither fan nor the receptive field (default none). */
+  batchAxis?: Axes;
+  /** The float dtype of the samples when the initializer is called without one. */
+  dtype?: DType;
+}
+/** The `n` the variance is divided by: the fan-in, the fan-out, their mean, or their geometric mean. */
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg' | 'fan_geo_avg';
+/** What `varianceScaling` samples from: a [-2, 2]-truncated normal, a normal, or a uniform, each of the target variance. */
 export type ScalingDistribution = 'truncated_normal' | 'normal' | 'uniform';
 
 /**

@@ -244,7 +244,10 @@ export function triuIndices(n: number, k = 0, m?: number): [Array, Array] {
 // ---- grids -----------------------------------------------------------------------
 
 /** meshgrid's trailing options: 'xy' (Cartesian, the default) or 'ij' (matrix) indexing. */
-export interface MeshgridOptions { indexing?: 'xy' | 'ij' }
+export interface MeshgridOptions {
+  /** 'xy' (default, Cartesian: the first two output axes swapped) or 'ij' (matrix indexing). */
+  indexing?: 'xy' | 'ij';
+}
 
 // A JS array is data the user forgot to wrap, not options: asArray then names the fix.
 function isMeshgridOptions(x: ArrayOrScalar | MeshgridOptions): x is MeshgridOptions {

@@ -24,18 +24,29 @@ export type ComplexOperand = Complex | Array | number;
 /** A complex array: real and imaginary parts, two real float Arrays of one shape and dtype. */
 export class Complex {
   /** Use `complex(re, im)`, which checks and promotes the parts; this stores them as given. */
-  constructor(readonly re: Array, readonly im: Array) {}
+  constructor(
+    /** The real part: a float32 or float64 Array. */
+    readonly re: Array,
+    /** The imaginary part, of the real part's shape and dtype. */
+    readonly im: Array,
+  ) {}
 
+  /** The shape of the parts. */
   get shape(): number[] { return this.re.shape; }
+  /** The number of axes. */
   get ndim(): number { return this.re.ndim; }
+  /** The number of complex elements. */
   get size(): number { return this.re.size; }
   /** The dtype of the parts (float32 or float64). */
   get dtype(): DType { return this.re.dtype; }
   /** numpy's complex dtype: complex64 for float32 parts, complex128 for float64 ones. */
   get complexDtype(): ComplexDType { return this.re.dtype === 'float32' ? 'complex64' : 'complex128'; }
+  /** The real part (`jnp.real`): the same Array as `re`. */
   get real(): Array { return this.re; }
+  /** The imaginary part (`jnp.imag`): the same Array as `im`. */
   get imag(): Array { return this.im; }
 
+  /** The complex conjugate `re - i·im` (`jnp.conj`). */
   conj(): Complex { return new Complex(this.re, negative(this.im)); }
   /** |z| = hypot(re, im), without overflow for large parts. */
   abs(): Array { return hypot(this.re, this.im); }
@@ -44,11 +55,14 @@ export class Complex {
     const a = arctan2(this.im, this.re);
     return deg ? multiply(a, 180 / Math.PI) : a;
   }
+  /** `-z`. */
   neg(): Complex { return new Complex(negative(this.re), negative(this.im)); }
 
+  /** `z + o`, elementwise with broadcasting; a real operand adds to the real part. */
   add(o: ComplexOperand): Complex {
     return o instanceof Complex ? new Complex(add(this.re, o.re), add(this.im, o.im)) : new Complex(add(this.re, o), widen(this.im, o));
   }
+  /** `z - o`, elementwise with broadcasting; a real operand subtracts from the real part. */
   sub(o: ComplexOperand): Complex {
     return o instanceof Complex ? new Complex(subtract(this.re, o.re), subtract(this.im, o.im)) : new Complex(subtract(this.re, o), widen(this.im, o));
   }
@@ -66,8 +80,11 @@ export class Complex {
     return new Complex(divide(add(multiply(a, c), multiply(b, d)), den), divide(subtract(multiply(b, c), multiply(a, d)), den));
   }
 
+  /** Both parts reshaped, as `np.reshape`. */
   reshape(shape: number | readonly number[]): Complex { return new Complex(reshape(this.re, shape), reshape(this.im, shape)); }
+  /** Both parts transposed, as `np.transpose` (the default reverses the axes; no conjugation). */
   transpose(axes?: readonly number[]): Complex { return new Complex(transpose(this.re, axes), transpose(this.im, axes)); }
+  /** The sum over `axis`, as `np.sum` on each part. */
   sum(axis?: number | readonly number[] | null, opts?: { keepdims?: boolean }): Complex {
     return new Complex(sum(this.re, axis, opts), sum(this.im, axis, opts));
   }

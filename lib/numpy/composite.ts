@@ -4,10 +4,11 @@
  * weighted statistics, polynomials and multi-way selection.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
-import { type DType, isFloat } from '../core/dtype.js';
+import { isFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { full, zerosLike } from './creation.js';
 import { sliceIndex } from './indexing.js';
+import { finfo } from './dtype-info.js';
 import { diagonal, matmul } from './linalg.js';
 import {
   abs, add, clip, divide, equal, exp2, greater, isfinite, isnan, less, lessEqual, log1p, logicalAnd,
@@ -62,7 +63,12 @@ export function ediff1d(x: ArrayOrScalar): Array {
 }
 
 /** Options of trapezoid: the sample spacing `dx` (1) when no `x` is given, and the `axis` (-1). */
-export interface TrapezoidOpts { dx?: number; axis?: number }
+export interface TrapezoidOpts {
+  /** The spacing between samples when no `x` is given (default 1). */
+  dx?: number;
+  /** The axis to integrate along (default -1, the last). */
+  axis?: number;
+}
 
 /** Integral of `y` along `axis` by the trapezoidal rule, at sample points `x` or spacing `dx`. */
 export function trapezoid(y: ArrayOrScalar, x?: ArrayOrScalar | null, opts: TrapezoidOpts = {}): Array {
@@ -91,7 +97,14 @@ export function trapezoid(y: ArrayOrScalar, x?: ArrayOrScalar | null, opts: Trap
 }
 
 /** Tolerances of isclose/allclose (numpy's defaults 1e-5 and 1e-8), and whether NaN equals NaN. */
-export interface CloseOpts { rtol?: number; atol?: number; equalNan?: boolean }
+export interface CloseOpts {
+  /** The relative tolerance, a multiple of `|b|` (default 1e-5). */
+  rtol?: number;
+  /** The absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Count NaN as close to NaN (default false). */
+  equalNan?: boolean;
+}
 
 /** Elementwise `|a - b| <= atol + rtol·|b|` (asymmetric in b, as numpy); infinities must be equal. */
 export function isclose(a: ArrayOrScalar, b: ArrayOrScalar, opts: CloseOpts = {}): Array {
@@ -177,17 +190,22 @@ export function heaviside(x: ArrayOrScalar, h0: ArrayOrScalar): Array {
   return where(isnan(a), NaN, where(less(a, 0), 0, where(greater(a, 0), 1, h)));
 }
 
-/** The largest finite value of a float dtype. */
-const finfoMax = (d: DType): number => (d === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE);
 
 /** Replacements for NaN, +inf and -inf in nanToNum. */
-export interface NanToNumOpts { nan?: number; posinf?: number; neginf?: number }
+export interface NanToNumOpts {
+  /** The replacement for NaN (default 0). */
+  nan?: number;
+  /** The replacement for +∞ (default the dtype's largest finite value). */
+  posinf?: number;
+  /** The replacement for -∞ (default the dtype's most negative finite value). */
+  neginf?: number;
+}
 
 /** Replaces NaN with `nan` (0) and ±inf with `posinf`/`neginf` (the dtype's largest finite values). */
 export function nanToNum(x: ArrayOrScalar, opts: NanToNumOpts = {}): Array {
   const a = operand('np.nanToNum', x);
   if (!isFloat(a.dtype)) return a;
-  const big = finfoMax(a.dtype);
+  const big = finfo(a.dtype).max;
   const { nan: nanValue = 0, posinf = big, neginf = -big } = opts;
   const w = a.weakType;
   return where(isnan(a), nanValue, where(equal(a, Infinity), posinf, where(equal(a, -Infinity), neginf, a, w), w), w);
@@ -214,7 +232,14 @@ export function average(x: ArrayOrScalar, axis?: number | null, opts: { weights?
 }
 
 /** Options of cov: variables in rows (true) or columns, and the divisor n - ddof (ddof 1, or 0 with bias). */
-export interface CovOpts { rowvar?: boolean; bias?: boolean; ddof?: number | null }
+export interface CovOpts {
+  /** Each row is a variable and each column an observation (default true); false swaps them. */
+  rowvar?: boolean;
+  /** Divide by `n` instead of `n - 1` (default false); ignored when `ddof` is given. */
+  bias?: boolean;
+  /** Delta degrees of freedom: the divisor is `n - ddof` (default 1, or 0 with `bias`). */
+  ddof?: number | null;
+}
 
 /** Covariance matrix of variables in rows (columns with rowvar false); 0-d for a single variable. */
 export function cov(m: ArrayOrScalar, opts: CovOpts = {}): Array {

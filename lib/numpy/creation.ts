@@ -1,6 +1,6 @@
 /** Array creation: from JS data, constants, ranges and identity matrices. */
 import { Array, ConcreteArray } from '../core/array.js';
-import { type DType, type TypedArray, dtypeOfTypedArray, getDefaultFloat, isDType, typedArrayFor, castScalar } from '../core/dtype.js';
+import { type DType, type TypedArray, ARRAY_TYPE, convertScalar, intRange, isInt, unknownDtype, dtypeOfTypedArray, getDefaultFloat, isDType, typedArrayFor, castScalar } from '../core/dtype.js';
 import { bindSource } from '../core/trace.js';
 import { Iota } from '../primitives/shape.js';
 import { getBackend } from '../core/backend.js';
@@ -9,11 +9,17 @@ import { asArray, broadcastTo, convert, describe } from './promote.js';
 import { checkShapeArg, describeValue } from './validate.js';
 import { lessEqual, subtract } from './math.js';
 
-export interface DTypeOpt { dtype?: DType; device?: string }
+/** Options of the creation functions. */
+export interface DTypeOpt {
+  /** The element type; each function says its default (usually the default float, float64 on the CPU). */
+  dtype?: DType;
+  /** The device to create the array on (`'cpu'`, `'webgpu'`, ...); the default device if omitted. */
+  device?: string;
+}
 
 function checkDtype(who: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new TypeError(`${who}: unknown dtype ${JSON.stringify(dtype)}; use 'float32', 'float64', 'int32' or 'bool'`);
+  if (!isDType(dtype)) throw unknownDtype(who, dtype);
   return dtype;
 }
 
@@ -23,7 +29,6 @@ function checkShape(who: string, shape: number | readonly number[]): number[] {
 
 // V8's cap on a typed array's length (2^32 elements on 64-bit Node 20; measured, not configurable).
 const MAX_ELEMENTS = 2 ** 32;
-const ITEM_BYTES: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
 
 function fmtBytes(b: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -39,7 +44,7 @@ function fmtBytes(b: number): string {
  */
 function allocate(who: string, dtype: DType, shape: readonly number[]): TypedArray {
   const n = shape.reduce((p, d) => p * d, 1);
-  const bytes = n * ITEM_BYTES[dtype];
+  const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
   if (n > MAX_ELEMENTS) {
     throw new RangeError(`${who}: shape [${shape}] (${dtype}) has ${n} elements, ${fmtBytes(bytes)}; a host array holds at most ${MAX_ELEMENTS} elements (2^32, the JavaScript typed-array limit); use a smaller shape or split the work`);
   }
@@ -51,13 +56,14 @@ function allocate(who: string, dtype: DType, shape: readonly number[]): TypedArr
   }
 }
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-
-/** castScalar, except that an int32 that would wrap is an error (JAX raises OverflowError too). */
+/** castScalar, except that an integer that would wrap is an error (JAX raises OverflowError too). */
 function castChecked(who: string, v: number | boolean, dtype: DType): number {
-  if (dtype === 'int32' && typeof v === 'number' && !Number.isNaN(v) && (Math.trunc(v) < INT32_MIN || Math.trunc(v) > INT32_MAX)) {
-    throw new RangeError(`${who}: value ${v} does not fit in int32 (range [${INT32_MIN}, ${INT32_MAX}]); it would wrap around silently; use { dtype: 'float64' } (exact integers up to 2^53) or 'float32'`);
+  if (isInt(dtype) && typeof v === 'number' && !Number.isNaN(v)) {
+    const [lo, hi] = intRange(dtype);
+    if (Math.trunc(v) < lo || Math.trunc(v) > hi) {
+      const wider = dtype === 'int32' ? "{ dtype: 'float64' } (exact integers up to 2^53) or 'float32'" : dtype === 'uint32' ? "{ dtype: 'float64' }" : "{ dtype: 'int32' }";
+      throw new RangeError(`${who}: value ${v} does not fit in ${dtype} (range [${lo}, ${hi}]); it would wrap around silently; use ${wider}`);
+    }
   }
   return castScalar(v, dtype);
 }
@@ -92,10 +98,13 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   if (data instanceof Array) return dtype ? convert(data, dtype) : data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     const src = dtypeOfTypedArray(data);
-    if (!src) throw new TypeError(`np.array: unsupported typed array ${describe(data)}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    if (!src) throw new TypeError(`np.array: unsupported typed array ${describe(data)}; use Float32Array, Float64Array, Int32Array, Uint32Array, Int8Array or Uint8Array`);
     const shape = opts.shape ?? [(data as TypedArray).length];
-    const a = ConcreteArray.fromData(data as TypedArray, shape, src, backend);
-    return dtype && dtype !== src ? convert(a, dtype) : a;
+    if (!dtype || dtype === src) return ConcreteArray.fromData(data as TypedArray, shape, src, backend);
+    // cast on the host: the device may not have the source's dtype (a Uint8Array mask on WebGPU)
+    const buf = allocate('np.array', dtype, shape);
+    for (let i = 0; i < buf.length; i++) buf[i] = convertScalar((data as TypedArray)[i], src, dtype);
+    return ConcreteArray.fromData(buf, shape, dtype, backend);
   }
   const shape = nestedShape(data, 'np.array');
   const flat = (shape.length ? (data as unknown[]).flat(Infinity) : [data]) as (number | boolean)[];
@@ -107,8 +116,19 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   return ConcreteArray.fromData(buf, opts.shape ?? shape, dt, backend, typeof data === 'number' && !dtype);
 }
 
+/** Alias of `np.array` (`jnp.asarray`). */
 export const asarray = array;
 
+/**
+ * An array of `shape` filled with `value` (`jnp.full`). The dtype is `opts.dtype`, else the
+ * value's: bool for a boolean, the default float for a number, an Array's own dtype (an Array value
+ * is broadcast to `shape`).
+ *
+ * @example
+ * ```ts
+ * np.full([2, 3], 7).js(); // [[7, 7, 7], [7, 7, 7]]
+ * ```
+ */
 export function full(shape: number | readonly number[], value: number | boolean | Array, opts: DTypeOpt = {}): Array {
   return fullImpl('np.full', shape, value, opts);
 }
@@ -125,12 +145,36 @@ function fullImpl(who: string, shape: number | readonly number[], value: number 
   return ConcreteArray.fromData(buf, s, dtype, getBackend(opts.device, who));
 }
 
+/**
+ * An array of zeros of `shape` (`jnp.zeros`), in the default float dtype unless `opts.dtype` is
+ * given.
+ */
 export const zeros = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.zeros', shape, 0, opts);
+/**
+ * An array of ones of `shape` (`jnp.ones`), in the default float dtype unless `opts.dtype` is
+ * given.
+ */
 export const ones = (shape: number | readonly number[], opts: DTypeOpt = {}): Array => fullImpl('np.ones', shape, 1, opts);
 // `*Like` takes the prototype's dtype and device, as JAX's does.
+/**
+ * Zeros with the shape, dtype and device of `x` (`jnp.zeros_like`); `opts` overrides the dtype or
+ * device.
+ */
 export const zerosLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.zerosLike', x.shape, 0, { dtype: x.dtype, device: x.device, ...opts });
+/**
+ * Ones with the shape, dtype and device of `x` (`jnp.ones_like`); `opts` overrides the dtype or
+ * device.
+ */
 export const onesLike = (x: Array, opts: DTypeOpt = {}): Array => fullImpl('np.onesLike', x.shape, 1, { dtype: x.dtype, device: x.device, ...opts });
+/**
+ * An array filled with `v`, with the shape, dtype and device of `x` (`jnp.full_like`); `opts`
+ * overrides the dtype or device.
+ */
 export const fullLike = (x: Array, v: number | boolean, opts: DTypeOpt = {}): Array => fullImpl('np.fullLike', x.shape, v, { dtype: x.dtype, device: x.device, ...opts });
+/**
+ * Same as `np.zeros`: arrays are immutable, so an uninitialised one has no use (`jnp.empty` also
+ * gives zeros).
+ */
 export const empty = zeros;
 
 /** `arange(stop)`, `arange(start, stop, step?)`; integer arguments give int32, like numpy. */
@@ -150,6 +194,15 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
   return ConcreteArray.fromData(buf, [n], dtype, getBackend(opts.device, 'np.arange'));
 }
 
+/**
+ * `num` evenly spaced values from `start` to `stop` (`jnp.linspace`), inclusive unless
+ * `opts.endpoint` is false; default float dtype unless `opts.dtype` is given.
+ *
+ * @example
+ * ```ts
+ * np.linspace(0, 1, 5).js(); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt & { endpoint?: boolean } = {}): Array {
   if (!Number.isInteger(num) || num < 0) throw new RangeError(`np.linspace: num must be a non-negative integer, got ${num}`);
   const dtype = checkDtype('np.linspace', opts.dtype) ?? getDefaultFloat(opts.device);
@@ -168,6 +221,11 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0, opts
   return bindSource(Iota, { dtype, shape: [...shape], dimension }, opts.device);
 }
 
+/**
+ * An `n` × `m` matrix (`m` defaults to `n`) with ones on the `opts.k`-th diagonal (0 the main,
+ * positive above) and zeros elsewhere (`jnp.eye`); default float dtype unless `opts.dtype` is
+ * given.
+ */
 export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Array {
   const [, cols] = checkShape('np.eye', [n, m ?? n]);
   const k = opts.k ?? 0;
@@ -177,6 +235,7 @@ export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {})
   return ConcreteArray.fromData(buf, [n, cols], dtype, getBackend(opts.device, 'np.eye'));
 }
 
+/** The `n` × `n` identity matrix (`jnp.identity`). */
 export const identity = (n: number, opts: DTypeOpt = {}): Array => eye(n, n, opts);
 
 /** 1 on and below the k-th diagonal, 0 above (numpy's tri). */

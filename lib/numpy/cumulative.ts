@@ -4,7 +4,7 @@
  * Composed from np.cumsum / np.cumprod, so grad, jit and vmap apply unchanged.
  */
 import type { Array, ArrayOrScalar } from '../core/array.js';
-import { type DType, isDType } from '../core/dtype.js';
+import { type DType, accumulationDtype, isDType, unknownDtype } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { full } from './creation.js';
 import { cumprod } from './nan-stats.js';
@@ -26,10 +26,10 @@ export interface CumulativeOptions {
 function cumulative(who: string, x: ArrayOrScalar, opts: CumulativeOptions, identity: number, scan: (a: Array, axis: number) => Array): Array {
   let a = asArray(checkOperand(who, x));
   if (opts.dtype !== undefined && opts.dtype !== null) {
-    if (!isDType(opts.dtype)) throw new TypeError(`${who}: unknown dtype ${String(opts.dtype)}; use one of bool, int32, float32, float64`);
+    if (!isDType(opts.dtype)) throw unknownDtype(who, opts.dtype);
     a = convert(a, opts.dtype, a.weakType);
-  } else if (a.dtype === 'bool') {
-    a = convert(a, 'int32');
+  } else if (accumulationDtype(a.dtype) !== a.dtype) {
+    a = convert(a, accumulationDtype(a.dtype));
   }
   if (a.ndim === 0) a = reshape(a, [1]);
   let axis = opts.axis;

@@ -186,22 +186,23 @@ export function lcm(x1: ArrayOrScalar, x2: ArrayOrScalar): Array {
   return where(equal(g, 0), 0, abs(multiply(floorDivide(a, where(equal(g, 0), 1, g)), b)));
 }
 
-/** Two int32 operands broadcast together, for the shifts. */
+/** Two integer operands promoted and broadcast together, for the shifts (bools shift as int32). */
 function shiftOperands(who: string, x: ArrayOrScalar, s: ArrayOrScalar): [Array, Array] {
-  const a = intOperand(who, x);
-  const b = intOperand(who, s);
+  const [[p0, q0]] = promote([intOperand(who, x), intOperand(who, s)]);
+  const a = intOperand(who, p0);
+  const b = intOperand(who, q0);
   // lax broadcasts rank-0 operands itself.
   const [p, q] = broadcastArrays(who, [a, b]);
   return [p, q];
 }
 
-/** x << s on int32 (bools become int32); shifts outside [0, 32) give 0, as numpy. */
+/** x << s on integers (bools become int32); shifts outside [0, bit width) give 0, as numpy. */
 export function leftShift(x: ArrayOrScalar, s: ArrayOrScalar): Array {
   const [a, b] = shiftOperands('np.leftShift', x, s);
   return shiftLeft(a, b);
 }
 
-/** x >> s (arithmetic, sign-filling) on int32; shifts outside [0, 32) give 0 or -1, as numpy. */
+/** x >> s on integers (sign-filling on signed dtypes); shifts outside [0, bit width) give 0 or -1, as numpy. */
 export function rightShift(x: ArrayOrScalar, s: ArrayOrScalar): Array {
   const [a, b] = shiftOperands('np.rightShift', x, s);
   // A negative x shifts as ~((~x) >>> s): the complement is non-negative, so logical = arithmetic.

@@ -7,6 +7,7 @@ import * as shape from './shape.js';
 import * as indexing from './indexing.js';
 import * as linalgFns from './linalg.js';
 import * as arrayApiLinalg from './linalg-api.js';
+import { eig, eigvals } from './linalg-eig.js';
 
 export * from './creation.js';
 export * from './math.js';
@@ -23,6 +24,7 @@ export * from './sets.js';
 export * from './polynomial.js';
 export * from './windows.js';
 export * from './complex-parts.js';
+export * from './dtype-info.js';
 export { Complex, complex, isComplex } from './complex.js';
 export type { ComplexDType, ComplexOperand } from './complex.js';
 /** `np.fft`: numpy's discrete Fourier transforms, on Complex pairs of real arrays. */
@@ -38,7 +40,9 @@ export {
 } from './sorting.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum } from './linalg.js';
 /** `np.linalg`: numpy's linear algebra, with numpy 2's array-API names (diagonal/trace on the last two axes). */
-export const linalg = { ...linalgFns.linalg, ...arrayApiLinalg };
+export const linalg = { ...linalgFns.linalg, ...arrayApiLinalg, eig, eigvals };
+export type { EigResult } from './linalg-eig.js';
+export { roots, type RootsOpts } from './polynomial-roots.js';
 export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';
 export { broadcastShapesOf as broadcastShapes } from './promote.js';
 export { Array } from '../core/array.js';

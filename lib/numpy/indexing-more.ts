@@ -20,7 +20,12 @@ import { checkOperand, describeValue } from './validate.js';
 const operand = (who: string, x: ArrayOrScalar): Array => asArray(checkOperand(who, x));
 
 /** JAX's options for outputs whose size depends on the data: a static `size` and the `fillValue` of missing entries. */
-export interface SizeOpts { size?: number; fillValue?: ArrayOrScalar }
+export interface SizeOpts {
+  /** The static length of the result, required under jit/vmap: extra entries are dropped, missing ones filled. */
+  size?: number;
+  /** The value of the entries past the data when `size` is larger (default 0). */
+  fillValue?: ArrayOrScalar;
+}
 
 /** An integer (or bool) operand as int32; floats are refused with the fix. */
 function intIndex(who: string, what: string, x: ArrayOrScalar): Array {
@@ -30,7 +35,12 @@ function intIndex(who: string, what: string, x: ArrayOrScalar): Array {
 }
 
 /** Options of nonzero/flatnonzero/argwhere: a static `size`, and `fillValue` (0) as one number or one per axis. */
-export interface NonzeroOpts { size?: number; fillValue?: ArrayOrScalar | readonly number[] }
+export interface NonzeroOpts {
+  /** The static number of indices to return, required under jit/vmap: extra ones are dropped, missing ones filled. */
+  size?: number;
+  /** The index used past the last nonzero element when `size` is larger (default 0): one number, or one per axis. */
+  fillValue?: ArrayOrScalar | readonly number[];
+}
 
 /** The values of a concrete Array, or null when traced. */
 const known = (a: Array): number[] | null => (a instanceof ConcreteArray ? globalThis.Array.from(a.dataSync(), Number) : null);
@@ -141,7 +151,10 @@ export function unravelIndex(indices: ArrayOrScalar, shape: readonly number[]): 
 }
 
 /** Options of ravelMultiIndex: out-of-range handling ('raise', the default, needs concrete indices; 'wrap'; 'clip'). */
-export interface RavelOpts { mode?: 'raise' | 'wrap' | 'clip' }
+export interface RavelOpts {
+  /** Out-of-range indices: 'raise' (default; throws, needs concrete indices), 'wrap' (modulo the dimension) or 'clip'. */
+  mode?: 'raise' | 'wrap' | 'clip';
+}
 
 /** The flat (row-major) indices of per-axis coordinates `multiIndex` into an array of shape `dims` (int32). */
 export function ravelMultiIndex(multiIndex: readonly ArrayOrScalar[], dims: readonly number[], opts: RavelOpts = {}): Array {
@@ -174,7 +187,12 @@ function checkInplace(who: string, inplace: boolean | undefined): void {
 }
 
 /** Options of put: out-of-range handling ('drop', the default, also called 'fill'; 'clip'; 'wrap') and inplace (false only). */
-export interface PutOpts { mode?: 'drop' | 'fill' | 'clip' | 'wrap'; inplace?: boolean }
+export interface PutOpts {
+  /** Out-of-range indices: 'drop' (default; also spelled 'fill'), 'clip' or 'wrap'. */
+  mode?: 'drop' | 'fill' | 'clip' | 'wrap';
+  /** Must be false or omitted: arrays are immutable, so the result is a new array. */
+  inplace?: boolean;
+}
 
 /** `a` with the flat positions `ind` set to `v` (repeated cyclically as numpy's), as a new array. */
 export function put(a: ArrayOrScalar, ind: ArrayOrScalar, v: ArrayOrScalar, opts: PutOpts = {}): Array {
@@ -195,7 +213,12 @@ export function put(a: ArrayOrScalar, ind: ArrayOrScalar, v: ArrayOrScalar, opts
 }
 
 /** Options of putAlongAxis: out-of-range handling of the scatter and inplace (false only). */
-export interface PutAlongAxisOpts { mode?: ScatterMode; inplace?: boolean }
+export interface PutAlongAxisOpts {
+  /** Out-of-range indices: 'drop' (default), 'clip' or 'promise_in_bounds'. */
+  mode?: ScatterMode;
+  /** Must be false or omitted: arrays are immutable, so the result is a new array. */
+  inplace?: boolean;
+}
 
 /** `arr` with `values` written at `indices` along `axis` (numpy's put_along_axis; `indices` has arr's rank), as a new array. */
 export function putAlongAxis(arr: ArrayOrScalar, indices: ArrayOrScalar, values: ArrayOrScalar, axis: number | null, opts: PutAlongAxisOpts = {}): Array {
@@ -214,7 +237,10 @@ export function putAlongAxis(arr: ArrayOrScalar, indices: ArrayOrScalar, values:
 }
 
 /** Options of choose: out-of-range handling ('raise', the default, needs concrete indices; 'wrap'; 'clip'). */
-export interface ChooseOpts { mode?: 'raise' | 'wrap' | 'clip' }
+export interface ChooseOpts {
+  /** Out-of-range choice indices: 'raise' (default; throws, needs concrete indices), 'wrap' or 'clip'. */
+  mode?: 'raise' | 'wrap' | 'clip';
+}
 
 /** Elementwise choices[a] (a, the choices and the result broadcast together), numpy's `choose`. */
 export function choose(a: ArrayOrScalar, choices: readonly ArrayOrScalar[] | Array, opts: ChooseOpts = {}): Array {

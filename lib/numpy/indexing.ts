@@ -19,6 +19,11 @@ import type { DType } from '../core/dtype.js';
  * Negative indices in [-n, 0) count from the end in every mode but `wrap`.
  */
 export type GatherMode = 'fill' | 'clip' | 'wrap' | 'promise_in_bounds';
+/**
+ * How `x.at(...).set/add` and the scatter functions treat out-of-range indices: `'drop'` skips the
+ * update (JAX's default), `'clip'` clamps the index into range, `'promise_in_bounds'` assumes every
+ * index is in range and skips the checks.
+ */
 export type ScatterMode = 'drop' | 'clip' | 'promise_in_bounds';
 
 function checkMode<M extends string>(who: string, mode: unknown, allowed: readonly M[]): M {
@@ -216,12 +221,25 @@ function clampStatic(x: Array, index: readonly (Index | Array)[], j: number, e: 
 
 const arrayOf = (data: Int32Array, shape: number[]): Array => ConcreteArray.fromData(data, shape, 'int32');
 
-export interface AtOptions { mode?: ScatterMode }
+/** Options of `x.at(...).set` and `.add`. */
+export interface AtOptions {
+  /** Out-of-range indices: `'drop'` (default), `'clip'` or `'promise_in_bounds'`. */
+  mode?: ScatterMode;
+}
 
+/**
+ * What `x.at(...index)` returns: functional updates of the indexed elements, each giving a new
+ * array (JAX's `x.at[...]`).
+ */
 export interface AtRef {
+  /** The indexed elements: the same as `x.slice(...index)`. */
   get(): Array;
   /** Out-of-range updates are dropped (JAX's default); `{ mode: 'clip' }` clamps them instead. */
   set(v: ArrayOrScalar, opts?: AtOptions): Array;
+  /**
+   * A copy of `x` with `v` (broadcast, cast to `x`'s dtype) added to the indexed elements; repeated
+   * indices accumulate.
+   */
   add(v: ArrayOrScalar, opts?: AtOptions): Array;
 }
 
@@ -291,7 +309,13 @@ export function at(x: Array, index: readonly (Index | Array)[]): AtRef {
   };
 }
 
-export interface TakeOptions { mode?: GatherMode; fillValue?: number | boolean }
+/** Options of `np.take` and `np.takeAlongAxis`. */
+export interface TakeOptions {
+  /** Out-of-range indices: `'fill'` (default, as JAX), `'clip'`, `'wrap'` or `'promise_in_bounds'`. */
+  mode?: GatherMode;
+  /** The value `'fill'` gives for out-of-range indices (default NaN for floats, true for bool, -2³¹ for int32). */
+  fillValue?: number | boolean;
+}
 
 /** Gathered values where `valid`, the mode's fill value elsewhere (whose cotangent is zero). */
 function fillInvalid(g: Array, valid: Array | null, opts: TakeOptions): Array {

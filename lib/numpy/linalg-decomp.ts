@@ -24,7 +24,7 @@ export type QrResult = readonly [Q: Array, R: Array] & { readonly Q: Array; read
 /** np.linalg.lstsq's result: `[x, residuals, rank, s]`. */
 export type LstsqResult = readonly [x: Array, residuals: Array, rank: Array, s: Array];
 
-const EPS: Record<DType, number> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, int32: 0, bool: 0 };
+const EPS: Record<DType, number> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, float16: 0.0009765625, int32: 0, uint32: 0, int8: 0, uint8: 0, bool: 0 };
 
 /** `x` as a float [..., m, n] array (integers become the default float, as numpy does). */
 function asFloatStack(who: string, x: ArrayOrScalar, square: boolean): Array {

@@ -53,7 +53,10 @@ export function nanmean(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array
 }
 
 /** Options of nanvar/nanstd: the divisor is (non-NaN count - ddof), and keepdims. */
-export interface NanVarOpts extends ReduceOpts { ddof?: number }
+export interface NanVarOpts extends ReduceOpts {
+  /** Delta degrees of freedom: the divisor is the non-NaN count minus `ddof` (default 0). */
+  ddof?: number;
+}
 
 function nanVariance(who: string, x: ArrayOrScalar, axis: Axis, opts: NanVarOpts): Array {
   const a = toFloat(operand(who, x));
@@ -192,7 +195,14 @@ export function digitize(x: ArrayOrScalar, bins: ArrayOrScalar, right = false): 
 }
 
 /** Options of bincount: per-element weights, the least output length, and the static length under jit. */
-export interface BincountOpts { weights?: ArrayOrScalar | null; minlength?: number; length?: number }
+export interface BincountOpts {
+  /** One weight per element of `x`: the result sums the weights instead of counting (float). */
+  weights?: ArrayOrScalar | null;
+  /** The least length of the result (default 0). */
+  minlength?: number;
+  /** The exact length of the result, required under jit/vmap where it cannot depend on the data; larger values are dropped. */
+  length?: number;
+}
 
 /** Counts (or weight sums) of each value 0..n-1 of a non-negative int array; under jit/vmap pass a static `length`. */
 export function bincount(x: ArrayOrScalar, opts: BincountOpts = {}): Array {
@@ -228,7 +238,16 @@ export function bincount(x: ArrayOrScalar, opts: BincountOpts = {}): Array {
 }
 
 /** Options of histogram: a bin count (10) or edges, the [min, max] range, weights, density. */
-export interface HistogramOpts { bins?: number | ArrayOrScalar; range?: readonly [number, number] | null; weights?: ArrayOrScalar | null; density?: boolean }
+export interface HistogramOpts {
+  /** The number of equal-width bins (default 10), or the monotonically increasing bin edges. */
+  bins?: number | ArrayOrScalar;
+  /** The `[min, max]` the equal-width bins span (default: the data's minimum and maximum); values outside are not counted. */
+  range?: readonly [number, number] | null;
+  /** One weight per element of `a`: each bin sums the weights instead of counting. */
+  weights?: ArrayOrScalar | null;
+  /** Normalise the counts to a probability density: each count divided by the total and by its bin's width. */
+  density?: boolean;
+}
 
 /**
  * Counts of `a` (flattened) in bins [e_i, e_{i+1}), the last bin closed, and the edges: [counts,
@@ -311,7 +330,12 @@ export function isin(element: ArrayOrScalar, testElements: ArrayOrScalar, opts: 
 }
 
 /** Values used by interp left of xp[0] and right of xp[-1] (fp[0] and fp[-1] by default). */
-export interface InterpOpts { left?: ArrayOrScalar | null; right?: ArrayOrScalar | null }
+export interface InterpOpts {
+  /** The value for `x < xp[0]` (default `fp[0]`). */
+  left?: ArrayOrScalar | null;
+  /** The value for `x > xp[-1]` (default `fp[-1]`). */
+  right?: ArrayOrScalar | null;
+}
 
 /** Piecewise-linear interpolation of (xp, fp) at x, xp increasing; left/right outside, as numpy. */
 export function interp(x: ArrayOrScalar, xp: ArrayOrScalar, fp: ArrayOrScalar, opts: InterpOpts = {}): Array {
@@ -354,7 +378,12 @@ export function interp(x: ArrayOrScalar, xp: ArrayOrScalar, fp: ArrayOrScalar, o
 }
 
 /** Options of gradient: the axes (all by default) and the order of the one-sided edge differences. */
-export interface GradientOpts { axis?: number | readonly number[] | null; edgeOrder?: 1 | 2 }
+export interface GradientOpts {
+  /** The axis or axes to differentiate along (default all); several axes give a list with one array each. */
+  axis?: number | readonly number[] | null;
+  /** The accuracy order of the one-sided differences at the edges: 1 (default) or 2. */
+  edgeOrder?: 1 | 2;
+}
 
 function isGradientOpts(x: ArrayOrScalar | GradientOpts): x is GradientOpts {
   return typeof x === 'object' && x !== null && !(x instanceof Array) && !globalThis.Array.isArray(x);

@@ -2,13 +2,15 @@
  * numpy's polynomial functions on coefficient vectors, highest degree first: poly (from roots),
  * polyadd, polysub, polymul, polydiv, polyder, polyint and polyfit (least squares through
  * np.linalg.lstsq). All are compositions of existing ops, so grad, jit and vmap apply.
- * `roots` is not provided: it needs the eigenvalues of a non-symmetric (companion) matrix.
+ * `roots` (via the companion matrix's eigenvalues) is in polynomial-roots.ts.
  */
 import { Array, type ArrayOrScalar, ConcreteArray } from '../core/array.js';
 import { ShapeError } from '../core/errors.js';
 import { arange, full } from './creation.js';
 import { take } from './indexing.js';
 import { lstsq } from './linalg-decomp.js';
+import { eigvals } from './linalg-eig.js';
+import type { Complex } from './complex.js';
 import { add, divide, multiply, sqrt, subtract } from './math.js';
 import { asArray, convert, promote, sliceAxis, toFloat } from './promote.js';
 import { sum } from './reductions.js';
@@ -33,12 +35,16 @@ function fromList(who: string, p: readonly number[]): Array {
   return p.length ? concatenate(p.map((v) => full([1], v, { dtype: allInt ? 'int32' : undefined }))) : full([0], 0, { dtype: 'int32' });
 }
 
-/** The coefficients of the monic polynomial with the given (real) roots, highest degree first. */
+/**
+ * The coefficients of the monic polynomial with the given (real) roots, highest degree first; for
+ * a square matrix, its characteristic polynomial (from np.linalg.eigvals, real as numpy's).
+ */
 export function poly(seqOfZeros: PolyLike): Array {
   const who = 'np.poly';
   const r0 = globalThis.Array.isArray(seqOfZeros) ? fromList(who, seqOfZeros as readonly number[]) : asArray(checkOperand(who, seqOfZeros as ArrayOrScalar));
   if (r0.ndim === 2) {
-    throw new ShapeError(`${who}: the characteristic polynomial of a matrix (shape [${r0.shape}]) needs non-symmetric eigenvalues, which are not available; pass the 1-D roots`);
+    if (r0.shape[0] !== r0.shape[1] || r0.shape[0] === 0) throw new ShapeError(`${who}: input must be 1-D roots or a non-empty square matrix, got shape [${r0.shape}]`);
+    return charPoly(eigvals(toFloat(r0)));
   }
   if (r0.ndim > 1) throw new ShapeError(`${who}: input must be 1-D roots, got shape [${r0.shape}]`);
   const r = toFloat(r0.ndim === 0 ? reshape(r0, [1]) : r0);
@@ -49,6 +55,24 @@ export function poly(seqOfZeros: PolyLike): Array {
     c = subtract(concatenate([c, full([1], 0, { dtype: r.dtype })]), multiply(take(r, i), concatenate([full([1], 0, { dtype: r.dtype }), c])));
   }
   return c;
+}
+
+/** The real part of Π (x − w_i) over complex roots w (conjugate pairs make it real). */
+function charPoly(w: Complex): Array {
+  const dt = w.dtype;
+  const zero = full([1], 0, { dtype: dt });
+  let cr: Array = full([1], 1, { dtype: dt });
+  let ci: Array = full([1], 0, { dtype: dt });
+  // (c_re + i·c_im)·x − (w_re + i·w_im)·(c_re + i·c_im), one root at a time.
+  for (let i = 0; i < w.shape[0]; i++) {
+    const [wr, wi] = [take(w.re, i), take(w.im, i)];
+    const [sr, si] = [concatenate([zero, cr]), concatenate([zero, ci])];
+    [cr, ci] = [
+      subtract(concatenate([cr, zero]), subtract(multiply(wr, sr), multiply(wi, si))),
+      subtract(concatenate([ci, zero]), add(multiply(wr, si), multiply(wi, sr))),
+    ];
+  }
+  return cr;
 }
 
 /** Two coefficient vectors promoted and left-padded with zeros to the same length. */
@@ -77,7 +101,10 @@ export function polymul(a1: PolyLike, a2: PolyLike): Array {
 }
 
 /** Options of polydiv: drop the remainder's leading zeros (numpy's answer; needs concrete values). */
-export interface PolydivOpts { trimLeadingZeros?: boolean }
+export interface PolydivOpts {
+  /** Trim the remainder's leading zeros as numpy does (needs concrete values); by default it keeps `u`'s length, as JAX. */
+  trimLeadingZeros?: boolean;
+}
 
 /**
  * `[quotient, remainder]` of u / v by long division (floats). As JAX, the remainder keeps u's
@@ -139,7 +166,12 @@ export function polyint(p: PolyLike, m = 1, k: number | readonly number[] | Arra
 }
 
 /** Options of polyfit: per-point weights `w` (applied to the residuals) and lstsq's `rcond`. */
-export interface PolyfitOpts { w?: ArrayOrScalar; rcond?: number }
+export interface PolyfitOpts {
+  /** One weight per point, multiplying the residuals (for Gaussian noise, 1/σ). */
+  w?: ArrayOrScalar;
+  /** The relative cutoff for small singular values, as `np.linalg.lstsq`'s. */
+  rcond?: number;
+}
 
 /**
  * Least-squares polynomial of degree `deg` through (x, y), highest degree first; a 2-D y fits each

@@ -2,15 +2,23 @@
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import type { Primitive } from '../core/primitive.js';
 import { bind1 } from '../core/trace.js';
-import { getDefaultFloat, isFloat } from '../core/dtype.js';
+import { accumulationDtype, getDefaultFloat, isFloat } from '../core/dtype.js';
 import * as R from '../primitives/reduce.js';
 import { Reshape } from '../primitives/shape.js';
 import { ShapeError } from '../core/errors.js';
 import { asArray, convert, normAxes, normAxis } from './promote.js';
 import { divide, multiply, notEqual, sqrt, subtract } from './math.js';
 
+/**
+ * The axes a reduction runs over: one axis, a list of axes (negative counts from the end), or
+ * `null`/omitted for all of them.
+ */
 export type Axis = number | readonly number[] | null | undefined;
-export interface ReduceOpts { keepdims?: boolean }
+/** Options of the reductions. */
+export interface ReduceOpts {
+  /** Keep each reduced axis as size 1, so the result broadcasts against the input (default false). */
+  keepdims?: boolean;
+}
 
 function keep(r: Array, x: Array, axes: readonly number[], keepdims?: boolean): Array {
   if (!keepdims) return r;
@@ -22,15 +30,19 @@ function reduce(prim: Primitive, who: string, x: Array, axis: Axis, opts?: Reduc
   return keep(bind1(prim, [x], { axes }, x.weakType), x, axes, opts?.keepdims);
 }
 
-/** Sum; bool and int32 sum as int32 (numpy sums booleans as integers). */
+/** Sum (`jnp.sum`); bool and int8 sum as int32, uint8 as uint32 (JAX's integer promotion). */
 export function sum(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
-  const a = asArray(x);
-  return reduce(R.ReduceSum, 'np.sum', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
+  return reduce(R.ReduceSum, 'np.sum', accumulating(asArray(x)), axis, opts);
 }
 
+const accumulating = (a: Array): Array => (accumulationDtype(a.dtype) === a.dtype ? a : convert(a, accumulationDtype(a.dtype)));
+
+/**
+ * The product of the elements over `axis` (`jnp.prod`); bool and int8 multiply as int32, uint8 as uint32. The product of an
+ * empty reduction is 1.
+ */
 export function prod(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
-  const a = asArray(x);
-  return reduce(R.ReduceProd, 'np.prod', a.dtype === 'bool' ? convert(a, 'int32') : a, axis, opts);
+  return reduce(R.ReduceProd, 'np.prod', accumulating(asArray(x)), axis, opts);
 }
 
 /** The number of elements reduced over `axis`; validates the axes in the name of `who`. */
@@ -38,6 +50,10 @@ function count(x: Array, axis: Axis, who: string): number {
   return normAxes(who, axis, x.ndim).reduce((n, i) => n * x.shape[i], 1);
 }
 
+/**
+ * The arithmetic mean over `axis` (`jnp.mean`); integer and bool input gives the default float
+ * dtype. An empty reduction gives NaN.
+ */
 export function mean(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const n = count(a, axis, 'np.mean');
@@ -54,9 +70,19 @@ function extremum(prim: Primitive, who: string, x: ArrayOrScalar, axis: Axis, op
   return keep(bind1(prim, [a], { axes }, a.weakType), a, axes, opts?.keepdims);
 }
 
+/**
+ * The largest element over `axis` (`jnp.max`); NaN if any element is NaN. Throws on an empty
+ * reduction, which has no identity.
+ */
 export const max = (x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMax, 'np.max', x, axis, opts);
+/**
+ * The smallest element over `axis` (`jnp.min`); NaN if any element is NaN. Throws on an empty
+ * reduction, which has no identity.
+ */
 export const min = (x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array => extremum(R.ReduceMin, 'np.min', x, axis, opts);
+/** Alias of `np.max`. */
 export const amax = max;
+/** Alias of `np.min`. */
 export const amin = min;
 
 function argReduce(prim: Primitive, who: string, x: ArrayOrScalar, axis: number | null | undefined, opts?: ReduceOpts): Array {
@@ -71,13 +97,20 @@ function argReduce(prim: Primitive, who: string, x: ArrayOrScalar, axis: number 
   return keep(a, asArray(x), [ax], opts?.keepdims);
 }
 
+/**
+ * The int32 index of the first maximum along `axis` (`jnp.argmax`; a NaN counts as the maximum);
+ * with no axis, the index into the flattened array.
+ */
 export const argmax = (x: ArrayOrScalar, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmax, 'np.argmax', x, axis, opts);
+/**
+ * The int32 index of the first minimum along `axis` (`jnp.argmin`; a NaN counts as the minimum);
+ * with no axis, the index into the flattened array.
+ */
 export const argmin = (x: ArrayOrScalar, axis?: number | null, opts?: ReduceOpts): Array => argReduce(R.Argmin, 'np.argmin', x, axis, opts);
 
 /** Cumulative sum; with no axis the array is flattened first (numpy). */
 export function cumsum(x: ArrayOrScalar, axis?: number | null, opts: { reverse?: boolean } = {}): Array {
-  let a = asArray(x);
-  if (a.dtype === 'bool') a = convert(a, 'int32');
+  let a = accumulating(asArray(x));
   // numpy flattens for axis=None, and a scalar's cumsum along axis 0 is a 1-element array
   if (axis === null || axis === undefined || a.ndim === 0) {
     if (a.ndim === 0 && axis !== null && axis !== undefined && axis !== 0 && axis !== -1) normAxis('np.cumsum', axis, 1);
@@ -87,7 +120,11 @@ export function cumsum(x: ArrayOrScalar, axis?: number | null, opts: { reverse?:
   return bind1(R.Cumsum, [a], { axis: normAxis('np.cumsum', axis, a.ndim), reverse: !!opts.reverse }, a.weakType);
 }
 
-export interface VarOpts extends ReduceOpts { ddof?: number }
+/** Options of `np.var` and `np.std`. */
+export interface VarOpts extends ReduceOpts {
+  /** Delta degrees of freedom: the divisor is `n - ddof` (default 0, the population variance; 1 is the sample variance). */
+  ddof?: number;
+}
 
 /** Variance with numpy's `ddof` (0 by default: the population variance). */
 export function var_(x: ArrayOrScalar, axis?: Axis, opts: VarOpts = {}): Array {
@@ -95,6 +132,7 @@ export function var_(x: ArrayOrScalar, axis?: Axis, opts: VarOpts = {}): Array {
 }
 export { var_ as var };
 
+/** The standard deviation over `axis`, the square root of `np.var` with the same `ddof` (`jnp.std`). */
 export const std = (x: ArrayOrScalar, axis?: Axis, opts: VarOpts = {}): Array => sqrt(variance('np.std', x, axis, opts));
 
 function variance(who: string, x: ArrayOrScalar, axis: Axis, opts: VarOpts): Array {
@@ -114,6 +152,7 @@ export function all(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   return keep(bind1(R.ReduceMin, [b], { axes }), b, axes, opts?.keepdims);
 }
 
+/** True where some element along the axes is nonzero (`jnp.any`): a bool array. */
 export function any(x: ArrayOrScalar, axis?: Axis, opts?: ReduceOpts): Array {
   const a = asArray(x);
   const b = a.dtype === 'bool' ? a : notEqual(a, 0);

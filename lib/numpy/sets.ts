@@ -19,7 +19,12 @@ import { compactRows, staticCount } from './compact.js';
 import { checkOperand } from './validate.js';
 
 /** The size options of the set functions: JAX's static output `size`, and the `fillValue` past the last result (default: the smallest result, or 0). */
-export interface SetSizeOpts { size?: number; fillValue?: ArrayOrScalar }
+export interface SetSizeOpts {
+  /** The static number of values to return, required under jit/vmap: extra values are dropped, missing ones filled. */
+  size?: number;
+  /** The value past the last result when `size` is larger (default: the smallest result, or 0 if there is none). */
+  fillValue?: ArrayOrScalar;
+}
 
 /** Both inputs flattened and promoted to one dtype. */
 function flatPair(who: string, a: ArrayOrScalar, b: ArrayOrScalar): [Array, Array] {
@@ -61,7 +66,12 @@ function pack(who: string, keep: Array, v: Array, opts: SetSizeOpts): [Array, Ar
 }
 
 /** Options of intersect1d: whether the inputs are known unique, and whether to return the indices of the common values. */
-export interface Intersect1dOpts extends SetSizeOpts { assumeUnique?: boolean; returnIndices?: boolean }
+export interface Intersect1dOpts extends SetSizeOpts {
+  /** Accepted for numpy's signature; the result is the same either way. */
+  assumeUnique?: boolean;
+  /** Also return the index of the first occurrence of each common value in `a` and in `b`. */
+  returnIndices?: boolean;
+}
 
 /**
  * The sorted unique values found in both `a` and `b`; with `returnIndices`, also the index of the
@@ -98,7 +108,10 @@ export function union1d(a: ArrayOrScalar, b: ArrayOrScalar, opts: SetSizeOpts = 
 }
 
 /** Options of setdiff1d and setxor1d: whether the inputs are known unique (setdiff1d then keeps a's order). */
-export interface SetOpts extends SetSizeOpts { assumeUnique?: boolean }
+export interface SetOpts extends SetSizeOpts {
+  /** `setdiff1d`: `a` holds no repeated values, so its values not in `b` are returned in `a`'s order, unsorted. `setxor1d` ignores it. */
+  assumeUnique?: boolean;
+}
 
 /** The sorted unique values of `a` not in `b`; with assumeUnique, a's values not in b in a's order. */
 export function setdiff1d(a: ArrayOrScalar, b: ArrayOrScalar, opts: SetOpts = {}): Array {

@@ -224,7 +224,12 @@ export function delete_(arr: ArrayOrScalar, index: number | readonly number[], a
 export { delete_ as delete };
 
 /** Options of fillDiagonal: wrap tall matrices after n columns, and inplace (false only: arrays are immutable). */
-export interface FillDiagonalOpts { wrap?: boolean; inplace?: boolean }
+export interface FillDiagonalOpts {
+  /** For a tall 2-d matrix, restart the diagonal every `ncols + 1` rows, as numpy's `wrap=True` (default false). */
+  wrap?: boolean;
+  /** Must be false or omitted: arrays are immutable, so the result is a new array. */
+  inplace?: boolean;
+}
 
 /** `a` with its main diagonal set to `val` (repeated cyclically), as a new array. */
 export function fillDiagonal(a: ArrayOrScalar, val: ArrayOrScalar, opts: FillDiagonalOpts = {}): Array {

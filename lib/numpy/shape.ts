@@ -9,6 +9,15 @@ import { asArray, broadcastTo as bcastTo, convert, normAxes, normAxis, promote }
 import { greaterEqual, lessEqual, subtract, where } from './math.js';
 import { checkList } from './validate.js';
 
+/**
+ * The same elements in row-major order, with a new shape (`jnp.reshape`); one entry may be -1,
+ * inferred from the size.
+ *
+ * @example
+ * ```ts
+ * np.reshape(np.arange(6), [2, -1]).shape; // [2, 3]
+ * ```
+ */
 export function reshape(x: ArrayOrScalar, shape: number | readonly number[]): Array {
   const a = asArray(x);
   const s = typeof shape === 'number' ? [shape] : [...checkList('np.reshape', 'shape', shape, 'an integer or a JS array of integers such as [2, -1]')];
@@ -41,8 +50,10 @@ export function transpose(x: ArrayOrScalar, axes?: readonly number[]): Array {
   return bind1(S.Transpose, [a], { permutation: perm }, a.weakType);
 }
 
+/** Alias of `np.transpose` (`jnp.permute_dims`). */
 export const permuteDims = transpose;
 
+/** Exchanges axes `a1` and `a2` (`jnp.swapaxes`); negative axes count from the end. */
 export function swapaxes(x: ArrayOrScalar, a1: number, a2: number): Array {
   const a = asArray(x);
   const perm = a.shape.map((_, i) => i);
@@ -52,6 +63,7 @@ export function swapaxes(x: ArrayOrScalar, a1: number, a2: number): Array {
   return transpose(a, perm);
 }
 
+/** Moves the `source` axes to the `destination` positions, keeping the other axes in order (`jnp.moveaxis`). */
 export function moveaxis(x: ArrayOrScalar, source: number | readonly number[], destination: number | readonly number[]): Array {
   const a = asArray(x);
   const src = (typeof source === 'number' ? [source] : source).map((s) => normAxis('np.moveaxis', s, a.ndim));
@@ -82,13 +94,22 @@ export function expandDims(x: ArrayOrScalar, axis: number | readonly number[]): 
   return bind1(S.ExpandDims, [a], { dimensions: dims }, a.weakType);
 }
 
+/**
+ * `x` broadcast to `shape` by numpy's rules: size-1 and missing leading axes are repeated
+ * (`jnp.broadcast_to`); throws if the shapes are incompatible.
+ */
 export const broadcastTo = (x: ArrayOrScalar, shape: readonly number[]): Array => bcastTo(x, shape, 'np.broadcastTo');
 
+/**
+ * `x` converted to `dtype` (`jnp.astype`): float to integer truncates toward zero (saturating;
+ * NaN gives 0), nonzero to bool is true.
+ */
 export function astype(x: ArrayOrScalar, dtype: DType): Array {
   if (!isDType(dtype)) throw new TypeError(`astype: unknown dtype ${JSON.stringify(dtype)}; use 'float32', 'float64', 'int32' or 'bool'`);
   return convert(asArray(x), dtype);
 }
 
+/** The elements as a 1-d array in row-major order (`jnp.ravel`). */
 export function ravel(x: ArrayOrScalar): Array { return reshape(x, [-1]); }
 
 /** Joins arrays along an existing axis (dtypes are promoted). */
@@ -120,6 +141,7 @@ export function stack(xs: readonly ArrayOrScalar[], axis = 0): Array {
   return concatenate(arrs.map((a) => expandDims(a, ax)), ax);
 }
 
+/** Joins arrays along the first axis, after making each at least 2-d (1-d `[n]` becomes `[1, n]`) (`jnp.vstack`). */
 export const vstack = (xs: readonly ArrayOrScalar[]): Array => concatenate(xs.map((x) => atLeast2d(x)), 0);
 /** Joins along the second axis (the first for 1-D inputs); scalars count as 1-D, as in numpy. */
 export const hstack = (xs: readonly ArrayOrScalar[]): Array => {
@@ -127,7 +149,12 @@ export const hstack = (xs: readonly ArrayOrScalar[]): Array => {
   return concatenate(arrs, arrs[0]?.ndim === 1 ? 0 : 1);
 };
 
+/** `x` as an array with at least one axis: a scalar becomes shape `[1]` (`jnp.atleast_1d`). */
 export function atLeast1d(x: ArrayOrScalar): Array { const a = asArray(x); return a.ndim >= 1 ? a : reshape(a, [1]); }
+/**
+ * `x` as an array with at least two axes: a scalar becomes `[1, 1]`, a 1-d `[n]` becomes `[1, n]`
+ * (`jnp.atleast_2d`).
+ */
 export function atLeast2d(x: ArrayOrScalar): Array {
   const a = asArray(x);
   return a.ndim >= 2 ? a : reshape(a, a.ndim === 1 ? [1, a.shape[0]] : [1, 1]);
@@ -166,6 +193,10 @@ export function repeat(x: ArrayOrScalar, repeats: number, axis?: number | null):
   return reshape(b, a.shape.map((d, i) => (i === ax ? d * repeats : d)));
 }
 
+/**
+ * Padding widths for `np.pad`: `n` on both sides of every axis, one `[before, after]` pair for
+ * every axis, or one pair per axis.
+ */
 export type PadWidth = number | readonly [number, number] | readonly (readonly [number, number])[];
 
 /** Constant padding (numpy's default mode); `padWidth` as numpy: n, [before, after] or per axis. */
@@ -186,6 +217,10 @@ export function pad(x: ArrayOrScalar, padWidth: PadWidth, opts: { mode?: 'consta
 
 /** Lower triangle of the last two axes (zeroing above the k-th diagonal). */
 export function tril(x: ArrayOrScalar, k = 0): Array { return triMask(x, k, true); }
+/**
+ * Upper triangle of the last two axes, zeroing below the `k`-th diagonal (`jnp.triu`); `k` > 0 is
+ * above the main diagonal.
+ */
 export function triu(x: ArrayOrScalar, k = 0): Array { return triMask(x, k, false); }
 
 function triMask(x: ArrayOrScalar, k: number, lower: boolean): Array {

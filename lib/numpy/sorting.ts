@@ -22,6 +22,7 @@ import { any, cumsum, sum, type Axis } from './reductions.js';
 import { concatenate, expandDims, moveaxis, ravel, reshape, transpose } from './shape.js';
 import { checkOperand } from './validate.js';
 
+/** Options of `np.sort` and `np.argsort`. */
 export interface SortOpts {
   /** Keep equal elements in their input order (default true; JAX's sort is always stable). */
   stable?: boolean;
@@ -149,6 +150,7 @@ export function searchsorted(a: ArrayOrScalar, v: ArrayOrScalar, side: 'left' | 
 
 // ---- unique ---------------------------------------------------------------------------------
 
+/** Options of `np.unique` and the `unique*` functions. */
 export interface UniqueOpts {
   /** Also return the index of each unique value's first occurrence. */
   returnIndex?: boolean;
@@ -170,10 +172,31 @@ export interface UniqueOpts {
 }
 
 /** Which extra results `unique` returns. */
-export type UniqueFlags = { returnIndex: true } | { returnInverse: true } | { returnCounts: true };
+export type UniqueFlags =
+  | {
+    /** Return the index of each unique value's first occurrence. */
+    returnIndex: true;
+  }
+  | {
+    /** Return, for each input element, the index of its unique value. */
+    returnInverse: true;
+  }
+  | {
+    /** Return how often each unique value occurs. */
+    returnCounts: true;
+  };
 
 /** numpy 2's `unique_all` result. */
-export interface UniqueAll { values: Array; indices: Array; inverseIndices: Array; counts: Array }
+export interface UniqueAll {
+  /** The sorted unique values (or slices along `axis`). */
+  values: Array;
+  /** The int32 index of the first occurrence of each unique value in the input. */
+  indices: Array;
+  /** For each input element, the int32 index of its unique value (shaped like the input when flattening). */
+  inverseIndices: Array;
+  /** How often each unique value occurs (int32). */
+  counts: Array;
+}
 
 /** Sorted unique elements of `a` (numpy's `np.unique`); with return flags, `[values, index?, inverse?, counts?]`. */
 export function unique(a: ArrayOrScalar, opts: UniqueOpts & UniqueFlags): Array[];
@@ -187,12 +210,22 @@ export function unique(a: ArrayOrScalar, opts: UniqueOpts = {}): Array | Array[]
 /** numpy 2's `np.unique_values`. */
 export const uniqueValues = (a: ArrayOrScalar, opts: Pick<UniqueOpts, 'size' | 'fillValue'> = {}): Array => uniqueAll(a, opts).values;
 /** numpy 2's `np.unique_counts`: `{ values, counts }`. */
-export function uniqueCounts(a: ArrayOrScalar, opts: Pick<UniqueOpts, 'size' | 'fillValue'> = {}): { values: Array; counts: Array } {
+export function uniqueCounts(a: ArrayOrScalar, opts: Pick<UniqueOpts, 'size' | 'fillValue'> = {}): {
+  /** The sorted unique values. */
+  values: Array;
+  /** How often each unique value occurs (int32). */
+  counts: Array;
+} {
   const { values, counts } = uniqueAll(a, opts);
   return { values, counts };
 }
 /** numpy 2's `np.unique_inverse`: `{ values, inverseIndices }` (inverse indices shaped like `a`). */
-export function uniqueInverse(a: ArrayOrScalar, opts: Pick<UniqueOpts, 'size' | 'fillValue'> = {}): { values: Array; inverseIndices: Array } {
+export function uniqueInverse(a: ArrayOrScalar, opts: Pick<UniqueOpts, 'size' | 'fillValue'> = {}): {
+  /** The sorted unique values. */
+  values: Array;
+  /** For each element of `a`, the int32 index of its unique value; shaped like `a`. */
+  inverseIndices: Array;
+} {
   const { values, inverseIndices } = uniqueAll(a, opts);
   return { values, inverseIndices };
 }
@@ -252,10 +285,21 @@ export function uniqueAll(a: ArrayOrScalar, opts: UniqueOpts = {}): UniqueAll {
 
 // ---- order statistics -----------------------------------------------------------------------
 
+/**
+ * How `np.quantile`/`np.percentile` pick a value between the two nearest sorted elements:
+ * `'linear'` (default) interpolates, `'lower'`/`'higher'` take the one below/above, `'midpoint'`
+ * their mean, `'nearest'` the closer one (half to even).
+ */
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest';
 /** The fraction(s) asked for: an Array, a number or a JS list of numbers. */
 export type Quantiles = ArrayOrScalar | readonly number[];
-export interface QuantileOpts { method?: QuantileMethod; keepdims?: boolean }
+/** Options of `np.quantile`, `np.percentile` and their NaN-ignoring forms. */
+export interface QuantileOpts {
+  /** How to pick a value between two sorted elements (default `'linear'`). */
+  method?: QuantileMethod;
+  /** Keep the reduced axes as size 1 (default false). */
+  keepdims?: boolean;
+}
 
 /** `a` with the reduced axes moved last and merged into one; the shape kept for keepdims. */
 function gatherAxes(who: string, a: Array, axis: Axis): [Array, number[]] {

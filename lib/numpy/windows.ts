@@ -79,8 +79,11 @@ export type BinsDD = number | ArrayOrScalar | readonly (number | ArrayOrScalar)[
 
 /** Options of histogramdd/histogram2d: [min, max] per dimension (or null), weights per sample, density. */
 export interface HistogramDDOpts {
+  /** The `[min, max]` of each dimension's equal-width bins, or null for the data's range (default null for all). */
   range?: readonly (readonly [number, number] | null)[] | null;
+  /** One weight per sample: each bin sums the weights instead of counting. */
   weights?: ArrayOrScalar | null;
+  /** Normalise to a probability density: the counts divided by the total and by each bin's volume. */
   density?: boolean;
 }
 

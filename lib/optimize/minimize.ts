@@ -18,11 +18,14 @@ import { whileLoop } from '../lax/loops.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
 import { callback } from '../control/debug.js';
 
+/** The algorithm of `minimize`: damped Newton with the exact Hessian, L-BFGS, or gradient descent with a fixed step. */
 export type Method = 'newton' | 'lbfgs' | 'gd';
+/** One side of a box bound: a number for every element, or values shaped like `x0`. */
 export type Bound = number | ArrayLikeNum;
 /** Numbers as an Array, a JS list or a typed array. */
 export type ArrayLikeNum = Array | number[] | readonly number[] | Float64Array | Float32Array;
 
+/** Options of `minimize`. */
 export interface MinimizeOptions {
   /** 'newton' (default): damped Newton with exact Hessian; 'lbfgs'; 'gd' (fixed learning rate). */
   method?: Method;
@@ -47,8 +50,18 @@ export interface MinimizeOptions {
 }
 
 /** What `onStep` sees after each iteration. */
-export interface MinimizeStep { iteration: number; value: number; gradNorm: number; x: Array }
+export interface MinimizeStep {
+  /** The number of iterations done, from 1. */
+  iteration: number;
+  /** f(x, ...args) at the new point. */
+  value: number;
+  /** max |∇f| at the new point, in the optimisation variable (what `tol` is compared with). */
+  gradNorm: number;
+  /** The new point, shaped like x0. */
+  x: Array;
+}
 
+/** What `minimize` returns (a subset of scipy's `OptimizeResult`). */
 export interface MinimizeResult {
   /** The minimiser, shaped like x0; differentiable with respect to `args` (implicit function theorem). */
   x: Array;

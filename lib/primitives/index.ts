@@ -8,6 +8,7 @@ import './reduce.js';
 import './shape.js';
 import './linalg.js';
 import './decompositions.js';
+import './eig.js';
 import './sort.js';
 import './fft.js';
 import './debug.js';

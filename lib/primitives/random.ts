@@ -7,20 +7,24 @@
 import { ShapeError } from '../core/errors.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Aval, Params, NoParams } from '../core/ir.js';
-import type { DType } from '../core/dtype.js';
+import { type DType, isInt } from '../core/dtype.js';
 import type { JvpRule } from '../core/rules.js';
 import { bind, bind1 } from '../core/trace.js';
 import { zero } from './ad-util.js';
 import { elementwiseBatch, moveAxis } from './batching.js';
 import { type ShapeResult, broadcastScalars, checkArity, fail, fmt, ok, withShape } from './util.js';
 
-/** Integer-only elementwise operands: all int32, equal shapes up to rank-0 broadcasting. */
-function intElementwise(name: string, arity: number, nOut: number): (avals: readonly Aval[]) => ShapeResult {
+/**
+ * Integer-only elementwise operands: all int32 (threefry's uint32 bits), or for the shifts all of
+ * one integer dtype; equal shapes up to rank-0 broadcasting.
+ */
+function intElementwise(name: string, arity: number, nOut: number, anyInt = false): (avals: readonly Aval[]) => ShapeResult {
   return (avals) => {
     const e = checkArity(name, avals, arity);
     if (e) return fail(e.message);
-    if (avals.some((a) => a.dtype !== 'int32')) {
-      return fail(`${name}: operands must be int32 (uint32 bits), got ${fmt(avals)}; convert with astype('int32')`);
+    if (anyInt ? !isInt(avals[0].dtype) || avals.some((a) => a.dtype !== avals[0].dtype) : avals.some((a) => a.dtype !== 'int32')) {
+      const want = anyInt ? 'integers of one dtype' : 'int32 (uint32 bits)';
+      return fail(`${name}: operands must be ${want}, got ${fmt(avals)}; convert with astype('int32')`);
     }
     const shape = broadcastScalars(name, avals);
     return shape instanceof ShapeError ? shape : globalThis.Array.from({ length: nOut }, () => withShape(avals[0], shape));
@@ -48,25 +52,25 @@ export const Threefry2x32: Primitive<NoParams> = definePrimitive({
   vmap: (a, d, p, n) => elementwiseBatch(Threefry2x32)(a, d, p, n),
 });
 
-/** x << y on uint32 bits; shift amounts outside [0, 32) give 0 (XLA semantics). */
+/** x << y on an integer dtype's bits; shift amounts outside [0, bit width) give 0 (XLA semantics). */
 export const ShiftLeft: Primitive<NoParams> = definePrimitive({
   name: 'shift_left',
-  abstractEval: intElementwise('shift_left', 2, 1),
+  abstractEval: intElementwise('shift_left', 2, 1, true),
   jvp: zeroJvp(() => ShiftLeft),
   vmap: (a, d, p, n) => elementwiseBatch(ShiftLeft)(a, d, p, n),
 });
 
-/** x >>> y on uint32 bits (zero fill); shift amounts outside [0, 32) give 0 (XLA semantics). */
+/** x >>> y on an integer dtype's bits (zero fill); shift amounts outside [0, bit width) give 0 (XLA semantics). */
 export const ShiftRightLogical: Primitive<NoParams> = definePrimitive({
   name: 'shift_right_logical',
-  abstractEval: intElementwise('shift_right_logical', 2, 1),
+  abstractEval: intElementwise('shift_right_logical', 2, 1, true),
   jvp: zeroJvp(() => ShiftRightLogical),
   vmap: (a, d, p, n) => elementwiseBatch(ShiftRightLogical)(a, d, p, n),
 });
 
 export interface BitcastParams { readonly [k: string]: unknown; readonly newDtype: DType }
 
-const BITS: Partial<Record<DType, number>> = { int32: 32, float32: 32, float64: 64 };
+const BITS: Partial<Record<DType, number>> = { int32: 32, uint32: 32, float32: 32, float64: 64 };
 
 /**
  * bitcast_convert_type[newDtype]: reinterprets bits (lax.bitcast_convert_type). Equal widths keep

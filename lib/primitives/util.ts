@@ -15,10 +15,11 @@ export function checkArity(name: string, avals: readonly Aval[], n: number): Sha
   return avals.length === n ? undefined : new ShapeError(`${name}: expected ${n} operand(s), got ${avals.length}`);
 }
 
-export const FLOATS: readonly DType[] = ['float32', 'float64'];
-export const NUMERIC: readonly DType[] = ['int32', 'float32', 'float64'];
-export const INTEGRAL: readonly DType[] = ['bool', 'int32'];
-export const ALL: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
+export const FLOATS: readonly DType[] = ['float16', 'float32', 'float64'];
+export const INTS: readonly DType[] = ['int8', 'uint8', 'int32', 'uint32'];
+export const NUMERIC: readonly DType[] = [...INTS, ...FLOATS];
+export const INTEGRAL: readonly DType[] = ['bool', ...INTS];
+export const ALL: readonly DType[] = ['bool', ...NUMERIC];
 
 export function checkDtype(name: string, a: Aval, allowed: readonly DType[], fix = ''): ShapeError | undefined {
   if (allowed.includes(a.dtype)) return undefined;

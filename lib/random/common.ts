@@ -7,6 +7,7 @@ import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
 import * as np from '../numpy/index.js';
 import { describeValue } from '../numpy/validate.js';
 
+/** The shape of a sample: a length for a 1-d sample, or the sizes of the axes. */
 export type Shape = number | readonly number[];
 /** A sampler parameter: a JS number, a (nested) list of numbers or an Array. */
 export type Param = ArrayOrScalar | readonly number[] | readonly (readonly number[])[];
@@ -22,10 +23,10 @@ export function shapeArg(who: string, s: Shape): number[] {
   return out;
 }
 
-/** A single raw key: int32 of shape [2]. */
+/** A single raw key: uint32 (or int32 bits) of shape [2]. */
 export function checkKey(who: string, k: unknown): asserts k is Array {
-  if (!(k instanceof ArrayClass) || k.dtype !== 'int32' || k.ndim !== 1 || k.shape[0] !== 2) {
-    throw new TypeError(`random.${who}: the first argument must be a single key (int32 array of shape [2]), got ${describeValue(k)}; make one with random.key(seed), batch over keys with vmap`);
+  if (!(k instanceof ArrayClass) || (k.dtype !== 'uint32' && k.dtype !== 'int32') || k.ndim !== 1 || k.shape[0] !== 2) {
+    throw new TypeError(`random.${who}: the first argument must be a single key (uint32 array of shape [2]), got ${describeValue(k)}; make one with random.key(seed), batch over keys with vmap`);
   }
 }
 

@@ -10,7 +10,7 @@ import { isFloat } from '../core/dtype.js';
 import { scan } from '../lax/loops.js';
 import { whileLoop } from '../lax/loops.js';
 import * as np from '../numpy/index.js';
-import { bits, split, uniform } from './index.js';
+import { rawBits, split, uniform } from './index.js';
 import { type Param, type Shape, checkKey, floatDtype, param, sampleShape, scalar, shapeArg, someTrue } from './common.js';
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -230,7 +230,7 @@ function shuffle(k: Array, x: Array, axis: number): Array {
     const ks = split(key);
     key = ks.slice(0);
     // uint32 order = int32 order after flipping the sign bit.
-    const sortKeys = np.bitwiseXor(bits(ks.slice(1), out.shape), i32(-(2 ** 31)));
+    const sortKeys = np.bitwiseXor(rawBits(ks.slice(1), out.shape), i32(-(2 ** 31)));
     out = np.takeAlongAxis(out, np.argsort(sortKeys, axis), axis);
   }
   return out;

@@ -9,18 +9,13 @@ import { bind1 } from '../core/trace.js';
 import * as np from '../numpy/index.js';
 import { BitcastConvertType } from '../primitives/random.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
-import { bernoulli, bits, gumbel, normal, split, uniform } from './index.js';
+import { bernoulli, gumbel, normal, rawBits, split, uniform } from './index.js';
 
-import type { Shape } from './common.js';
-// index.ts keeps shapeOf / checkKey / floatDtype private: these are small re-implementations.
+import { type Shape, checkKey } from './common.js';
+// index.ts keeps shapeOf / floatDtype private: these are small re-implementations.
 const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : [...s]);
 const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 
-function checkKey(who: string, k: unknown): asserts k is Array {
-  if (!(k instanceof ArrayClass) || k.dtype !== 'int32' || k.ndim !== 1 || k.shape[0] !== 2) {
-    throw new TypeError(`random.${who}: the first argument must be a single key (int32 array of shape [2]); make one with random.key(seed), batch over keys with vmap`);
-  }
-}
 
 function checkShape(who: string, s: readonly number[]): void {
   if (!s.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`random.${who}: shape must hold non-negative integers, got [${s}]`);
@@ -75,8 +70,8 @@ export function randint(k: Array, shape: Shape, minval: ArrayOrScalar, maxval: A
   const [hi, hiOut] = bound(maxval);
   const ks = split(k);
   const [k1, k2] = [ks.slice(0), ks.slice(1)];
-  const higher = unsigned64(bits(k1, s));
-  const lower = unsigned64(bits(k2, s));
+  const higher = unsigned64(rawBits(k1, s));
+  const lower = unsigned64(rawBits(k2, s));
   // Exact in float64: every uint32 product below stays under 2^32 except (2^16)^2, which wraps to 0.
   let span = np.subtract(hi.astype('float64'), lo.astype('float64'));
   span = np.where(np.lessEqual(hi, lo), 1, span);
@@ -123,13 +118,23 @@ function shuffledIndices(k: Array, n: number): Array {
   for (let r = 0; r < rounds; r++) {
     const ks = split(key);
     key = ks.slice(0);
-    const sortKeys = bits(ks.slice(1), [n]);
+    const sortKeys = rawBits(ks.slice(1), [n]);
     x = np.take(x, fromRanks(stableRanks(sortKeys, lessU32), n));
   }
   return x;
 }
 
-export interface ChoiceOpts { shape?: readonly number[]; replace?: boolean; p?: Array | readonly number[]; axis?: number }
+/** Options of `random.choice`. */
+export interface ChoiceOpts {
+  /** The shape of the sample (default `[]`, one draw). */
+  shape?: readonly number[];
+  /** Draw with replacement (default true); without, at most `n` draws. */
+  replace?: boolean;
+  /** The probability of each of the `n` entries (default uniform); need not be normalised. */
+  p?: Array | readonly number[];
+  /** The axis of `a` to draw slices along (default 0). */
+  axis?: number;
+}
 
 /**
  * Samples from `a` (or arange(a)) as JAX's `choice`: randint with replacement; a shuffle prefix

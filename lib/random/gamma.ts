@@ -146,7 +146,10 @@ const gammaP = makeGammaP(false);
 const loggammaP = makeGammaP(true);
 
 /** Options of the gamma-family samplers. */
-export interface GammaOpts { dtype?: DType }
+export interface GammaOpts {
+  /** The float dtype of the samples (default: the default float). */
+  dtype?: DType;
+}
 
 function gammaCommon(who: string, k: Array, a: Param, shape: Shape | undefined, opts: GammaOpts, logSpace: boolean): Array {
   checkKey(who, k);

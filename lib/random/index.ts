@@ -1,6 +1,6 @@
 /**
  * `random`: JAX's counter-based PRNG (threefry2x32), bit-compatible with `jax.random` for the
- * same seed. A key is an int32 array of shape [2] holding JAX's raw (legacy `PRNGKey`) uint32
+ * same seed. A key is a uint32 array of shape [2] holding JAX's raw (legacy `PRNGKey`) uint32
  * words. Functions take one key; batch over keys with `vmap`.
  *
  * Stream layout: by default this follows `jax_threefry_partitionable=True`, JAX's default since
@@ -18,6 +18,7 @@ let partitionable = true;
 
 /** Chooses JAX's `jax_threefry_partitionable` stream layout (default true, as in JAX >= 0.5.0). */
 export function setThreefryPartitionable(on: boolean): void { partitionable = on; }
+/** Whether the `jax_threefry_partitionable` stream layout is on (see `setThreefryPartitionable`). */
 export const getThreefryPartitionable = (): boolean => partitionable;
 
 import type { Shape } from './common.js';
@@ -33,24 +34,34 @@ function checkShape(who: string, shape: readonly number[]): void {
   checkShapeArg(`random.${who}`, shape);
 }
 
+/** Key data: uint32 words, as JAX's raw keys; int32 words (the same bits) are accepted too. */
+const isKeyDtype = (d: DType): boolean => d === 'uint32' || d === 'int32';
+/** A key's (or counter's) words as int32, the bits threefry works on. */
+const asWords = (k: Array): Array => (k.dtype === 'int32' ? k : k.astype('int32'));
+/** int32 words as a key (uint32, as JAX's raw keys print). */
+const asKey = (w: Array): Array => w.astype('uint32');
+
 /**
- * Checks a single raw key: int32 of shape [2] (uint32 words). Typed callers always pass an Array,
+ * Checks a single raw key: uint32 of shape [2]. Typed callers always pass an Array,
  * but a seed passed where the key goes (`normal(0, [3])`) is the common slip, so anything is checked.
  */
 function checkKey(who: string, key: unknown): asserts key is Array {
   const make = `make one with random.key(seed) and derive more with random.split(key)`;
   if (!(key instanceof ArrayClass)) {
-    throw new TypeError(`random.${who}: the first argument must be a key (int32 array of shape [2]), got ${describeValue(key)}; ${make}`);
+    throw new TypeError(`random.${who}: the first argument must be a key (uint32 array of shape [2]), got ${describeValue(key)}; ${make}`);
   }
-  if (key.dtype !== 'int32' || key.ndim === 0 || key.shape[key.ndim - 1] !== 2) {
-    throw new TypeError(`random.${who}: expected a key (int32 array of shape [2]), got ${describeValue(key)}; ${make}`);
+  if (!isKeyDtype(key.dtype) || key.ndim === 0 || key.shape[key.ndim - 1] !== 2) {
+    throw new TypeError(`random.${who}: expected a key (uint32 array of shape [2]), got ${describeValue(key)}; ${make}`);
   }
   if (key.ndim !== 1) {
     throw new TypeError(`random.${who}: takes a single key, got a key array of shape [${key.shape}]; batch over keys with vmap`);
   }
 }
 
-const halves = (key: Array): [Array, Array] => [key.slice(0), key.slice(1)];
+const halves = (key: Array): [Array, Array] => {
+  const w = asWords(key);
+  return [w.slice(0), w.slice(1)];
+};
 
 /**
  * A key from an integer seed (JAX's `threefry_seed`): [hi, lo] words of the seed. By default this
@@ -68,20 +79,20 @@ export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array 
   const u = BigInt.asUintN(64, s);
   const hi = opts.x64 ? Number(u >> 32n) : 0;
   const lo = Number(u & 0xffffffffn);
-  return i32(Int32Array.of(hi | 0, lo | 0));
+  return np.array(Uint32Array.of(hi, lo));
 }
 /** JAX's legacy name for `key` (our keys are always raw uint32 words). */
 export const PRNGKey = key;
 
 /** A key for another use (JAX's `clone`, for new-style keys that may be consumed once): keys here are plain values, so the same key. */
 export const clone = (k: Array): Array => k;
-/** The key whose raw words are `data` (int32 [..., 2]; JAX's `wrap_key_data`), checked. */
+/** The key whose raw words are `data` (uint32 [..., 2], or int32 bits; JAX's `wrap_key_data`), checked. */
 export function wrapKeyData(data: Array, opts: { impl?: 'threefry2x32' } = {}): Array {
   if (opts.impl !== undefined && opts.impl !== 'threefry2x32') throw new TypeError(`random.wrapKeyData: the only implementation is 'threefry2x32', got '${String(opts.impl)}'`);
-  if (!(data instanceof ArrayClass) || data.dtype !== 'int32' || data.ndim < 1 || data.shape[data.ndim - 1] !== 2) {
-    throw new TypeError(`random.wrapKeyData: expected int32 key data of shape [..., 2] (as random.keyData gives), got ${data instanceof ArrayClass ? `${data.dtype}[${data.shape}]` : describeValue(data)}`);
+  if (!(data instanceof ArrayClass) || !isKeyDtype(data.dtype) || data.ndim < 1 || data.shape[data.ndim - 1] !== 2) {
+    throw new TypeError(`random.wrapKeyData: expected uint32 key data of shape [..., 2] (as random.keyData gives), got ${data instanceof ArrayClass ? `${data.dtype}[${data.shape}]` : describeValue(data)}`);
   }
-  return data;
+  return data.dtype === 'uint32' ? data : asKey(data);
 }
 /** The PRNG implementation of a key (JAX's `key_impl`): always 'threefry2x32' here. */
 export function keyImpl(k: Array): 'threefry2x32' {
@@ -91,17 +102,18 @@ export function keyImpl(k: Array): 'threefry2x32' {
 
 /** The raw words of a key as unsigned numbers (what JAX prints for `key_data`). */
 export function keyData(k: Array): number[] {
-  return globalThis.Array.from(k.dataSync() as Int32Array, (v) => v >>> 0);
+  return globalThis.Array.from(k.dataSync(), (v) => v >>> 0);
 }
 
 /**
- * JAX's `threefry_2x32(key, count)`: hashes a counter array (int32 bits) of any shape. The flat
- * counter is padded to even length and split in halves that form the (x0, x1) pairs; the two
- * output halves are concatenated back.
+ * JAX's `threefry_2x32(key, count)`: hashes a counter array (uint32, or int32 bits) of any shape,
+ * into the counter's dtype. The flat counter is padded to even length and split in halves that
+ * form the (x0, x1) pairs; the two output halves are concatenated back.
  */
 export function threefry2x32(k: Array, count: Array): Array {
   checkKey('threefry2x32', k);
-  if (count.dtype !== 'int32') throw new TypeError(`random.threefry2x32: count must be int32 (uint32 bits), got ${count.dtype}`);
+  if (!isKeyDtype(count.dtype)) throw new TypeError(`random.threefry2x32: count must be uint32 (or int32 bits), got ${count.dtype}`);
+  if (count.dtype === 'uint32') return threefry2x32(k, asWords(count)).astype('uint32');
   const n = count.size;
   if (n === 0) return count;
   let flat = count.reshape([n]);
@@ -138,9 +150,9 @@ export function split(k: Array, num: Shape = 2): Array {
   checkShape('split', shape);
   if (partitionable) {
     const [b0, b1] = hashIota(k, shape);
-    return np.stack([b0, b1], shape.length);
+    return asKey(np.stack([b0, b1], shape.length));
   }
-  return threefry2x32(k, iota(2 * prod(shape))).reshape([...shape, 2]);
+  return asKey(threefry2x32(k, iota(2 * prod(shape))).reshape([...shape, 2]));
 }
 
 /** A new key from `key` and integer data (as uint32): threefry of the counter [0, data]. */
@@ -148,7 +160,7 @@ export function foldIn(k: Array, data: number | Array): Array {
   checkKey('foldIn', k);
   let d: Array;
   if (!(data instanceof ArrayClass) && typeof data !== 'number') {
-    throw new TypeError(`random.foldIn: data must be an integer or an int32 scalar Array, got ${describeValue(data)}`);
+    throw new TypeError(`random.foldIn: data must be an integer or an integer scalar Array, got ${describeValue(data)}`);
   }
   if (typeof data === 'number') {
     if (!Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${data}`);
@@ -157,14 +169,19 @@ export function foldIn(k: Array, data: number | Array): Array {
     if (data.ndim !== 0) throw new TypeError(`random.foldIn: data must be a scalar, got shape [${data.shape}]`);
     d = data.dtype === 'int32' ? data : data.astype('int32');
   }
-  return threefry2x32(k, np.stack([i32(0), d]));
+  return asKey(threefry2x32(k, np.stack([i32(0), d])));
 }
 
-/** 32 random bits per element (uint32 bits in int32), JAX's `random.bits(key, shape)`. */
+/** 32 random bits per element as uint32, JAX's `random.bits(key, shape)`. */
 export function bits(k: Array, shape: Shape = []): Array {
-  checkKey('bits', k);
+  return rawBits(k, shape, 'bits').astype('uint32');
+}
+
+/** @internal `bits` as int32 (the same bits), which the samplers compute on. */
+export function rawBits(k: Array, shape: Shape = [], who = 'bits'): Array {
+  checkKey(who, k);
   const s = shapeOf(shape);
-  checkShape('bits', s);
+  checkShape(who, s);
   if (partitionable) {
     const [b0, b1] = hashIota(k, s);
     return np.bitwiseXor(b0, b1);
@@ -201,7 +218,7 @@ const asDtype = (x: ArrayOrScalar, dtype: DType): Array =>
  */
 function unitFloats(k: Array, shape: readonly number[], dtype: DType): Array {
   if (dtype === 'float32') {
-    const f = np.bitwiseOr(shr(bits(k, shape), 32 - 23), 0x3f800000);
+    const f = np.bitwiseOr(shr(rawBits(k, shape), 32 - 23), 0x3f800000);
     return np.subtract(bind1(BitcastConvertType, [f], { newDtype: 'float32' }), 1);
   }
   const [hi, lo] = bits64(k, shape);
@@ -212,7 +229,15 @@ function unitFloats(k: Array, shape: readonly number[], dtype: DType): Array {
   return np.subtract(bind1(BitcastConvertType, [words], { newDtype: 'float64' }), 1);
 }
 
-export interface UniformOpts { dtype?: DType; minval?: ArrayOrScalar; maxval?: ArrayOrScalar }
+/** Options of `random.uniform`. */
+export interface UniformOpts {
+  /** The float dtype of the samples (default: the default float). */
+  dtype?: DType;
+  /** The lower bound, inclusive (default 0); broadcast against the shape. */
+  minval?: ArrayOrScalar;
+  /** The upper bound, exclusive (default 1); broadcast against the shape. */
+  maxval?: ArrayOrScalar;
+}
 
 /** Uniform floats in [minval, maxval); differentiable in minval and maxval (JAX's algorithm). */
 export function uniform(k: Array, shape: Shape = [], opts: UniformOpts = {}): Array {

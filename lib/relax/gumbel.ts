@@ -5,6 +5,7 @@ import * as random from '../random/index.js';
 import { asFloat, normAxes, softmax } from './util.js';
 import { straightThrough } from './smooth.js';
 
+/** Options of `relax.gumbelSoftmax`. */
 export interface GumbelSoftmaxOptions {
   /** τ > 0; as τ → 0 samples approach one-hots. Default 1. */
   temperature?: number | Array;

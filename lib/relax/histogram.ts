@@ -3,6 +3,7 @@ import * as np from '../numpy/index.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import { asFloat } from './util.js';
 
+/** Options of `relax.softHistogram`. */
 export interface SoftHistogramOptions {
   /** Gaussian kernel bandwidth h > 0 (a number or a differentiable scalar Array). */
   bandwidth: number | Array;

@@ -5,6 +5,7 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { customJvp } from '../control/custom.js';
 import { type Axis, asFloat, lse } from './util.js';
 
+/** Options of `relax.smoothMax` and `relax.smoothMin`. */
 export interface SmoothMaxOptions {
   /** τ > 0; as τ → 0 the result approaches the hard max (from above, by at most τ·log n). Default 1. */
   temperature?: number | Array;

@@ -4,6 +4,7 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { scan } from '../lax/loops.js';
 import { asFloat, lse, softmax } from './util.js';
 
+/** Options of `relax.softSort` and `relax.softRank`. */
 export interface SoftSortOptions {
   /**
    * Entropic regularisation ε > 0 (dimensionless: the cost is measured on standardised inputs,

@@ -18,7 +18,13 @@ const asF = (x: ArrayOrScalar): Array => {
   return a.dtype === 'float32' || a.dtype === 'float64' ? a : a.astype(np.asarray(0.5).dtype);
 };
 
-export interface LogsumexpOptions { keepdims?: boolean; b?: ArrayOrScalar }
+/** Options of `logsumexp`. */
+export interface LogsumexpOptions {
+  /** Keep the reduced axes as size 1 (default false). */
+  keepdims?: boolean;
+  /** Scale factors inside the sum, `log(sum(b * exp(x)))`, broadcast against `x` (default 1). */
+  b?: ArrayOrScalar;
+}
 
 /**
  * log(sum(b * exp(x))) over `axis`, stably: the maximum is subtracted under stopGradient (as in
@@ -78,15 +84,30 @@ function floatArgs2(f: (x: Array, y: Array) => Array): (x: ArrayOrScalar, y: Arr
     return f(cast(a), cast(b));
   };
 }
+/**
+ * `x * log(y)`, elementwise and broadcast, with 0 where `x == 0` (even where `y == 0`);
+ * `jax.scipy.special.xlogy`. Derivatives follow JAX: d/dx = log(y), d/dy = x / y.
+ */
 export const xlogy = floatArgs2(xlogyCJ);
+/**
+ * `x * log1p(y)`, elementwise and broadcast, with 0 where `x == 0`; `jax.scipy.special.xlog1py`.
+ * Derivatives follow JAX: d/dx = log1p(y), d/dy = x / (1 + y).
+ */
 export const xlog1py = floatArgs2(xlog1pyCJ);
 
+/** `log |Γ(x)|`, elementwise (`jax.scipy.special.gammaln`); integers are promoted to float. */
 export const gammaln = (x: ArrayOrScalar): Array => np.lgamma(asF(x));
+/** The digamma function ψ(x) = d/dx log Γ(x), elementwise (`jax.scipy.special.digamma`). */
 export const digamma = (x: ArrayOrScalar): Array => np.digamma(asF(x));
+/** The error function, elementwise (`jax.scipy.special.erf`). */
 export const erf = (x: ArrayOrScalar): Array => np.erf(asF(x));
+/** The complementary error function `1 - erf(x)`, accurate for large `x` (`jax.scipy.special.erfc`). */
 export const erfc = (x: ArrayOrScalar): Array => np.erfc(asF(x));
+/** The inverse error function on (-1, 1), elementwise (`jax.scipy.special.erfinv`). */
 export const erfinv = (x: ArrayOrScalar): Array => np.erfinv(asF(x));
+/** The logistic sigmoid `1 / (1 + exp(-x))`, elementwise (`jax.scipy.special.expit`). */
 export const expit = (x: ArrayOrScalar): Array => np.logistic(asF(x));
+/** `log(x / (1 - x))`, the inverse of `expit`, elementwise (`jax.scipy.special.logit`). */
 export const logit = (x: ArrayOrScalar): Array => { const a = asF(x); return np.log(np.divide(a, np.subtract(1, a))); };
 
 /**
@@ -127,6 +148,7 @@ const logNdtrCJ = customJvp((x: Array) => logNdtrImpl(x), {
     return [y, np.multiply(t, d)];
   },
 });
+/** The log of the standard normal CDF, accurate in both tails (`jax.scipy.special.log_ndtr`). */
 export const logNdtr = (x: ArrayOrScalar): Array => logNdtrCJ(asF(x)) as Array;
 
 // Acklam's rational approximation to the normal quantile (relative error ~1.2e-9): the seed.
@@ -184,4 +206,8 @@ const ndtriCJ = customJvp((p: Array) => ndtriImpl(p), {
     return [x, np.multiply(t, np.exp(np.add(np.multiply(np.multiply(x, x), 0.5), HALF_LN_2PI)))];
   },
 });
+/**
+ * The inverse of the standard normal CDF (`jax.scipy.special.ndtri`): -∞ at 0, +∞ at 1, NaN outside
+ * [0, 1]; accurate down to p ~ 1e-300.
+ */
 export const ndtri = (p: ArrayOrScalar): Array => ndtriCJ(asF(p)) as Array;

@@ -17,8 +17,10 @@ import { jvp } from './jvp.js';
 import { vjp } from './grad.js';
 import { userArgs } from './api-util.js';
 
+/** A differentiation mode `checkGrads` checks: `'fwd'` (jvp) or `'rev'` (vjp). */
 export type GradMode = 'fwd' | 'rev';
 
+/** Options of `checkGrads`. */
 export interface CheckGradsOptions {
   /** Highest derivative order to check (default 2). */
   order?: number;
@@ -26,8 +28,9 @@ export interface CheckGradsOptions {
   modes?: readonly GradMode[];
   /** Central-difference step (default 1e-4 in float64, 3e-3 if any float leaf is float32). */
   eps?: number;
-  /** Absolute and relative tolerances (default 1e-5 in float64, 2e-2 with float32 leaves). */
+  /** Absolute tolerance (default 1e-5 in float64, 2e-2 with float32 leaves). */
   atol?: number;
+  /** Relative tolerance (default 1e-5 in float64, 2e-2 with float32 leaves). */
   rtol?: number;
   /** Seed of the random directions (default 0): the same call checks the same directions. */
   seed?: number;
@@ -35,6 +38,7 @@ export interface CheckGradsOptions {
 
 /** Raised by `checkGrads` when a derivative disagrees with its numerical check. */
 export class GradCheckError extends Error {
+  /** Always `'GradCheckError'`. */
   override name = 'GradCheckError';
 }
 

@@ -143,11 +143,26 @@ function fillZeros(xs: readonly Array[], diff: readonly boolean[], cts: readonly
 export type Primals<A extends unknown[]> = Args<A> | (A extends [infer X] ? Arg<X> : never);
 
 /** GradOptions with argnums `N` and hasAux `H` spelled out, so the result type can follow them. */
-export type GradOpts<N, H extends boolean> = { argnums?: N; allowInt?: boolean } & (H extends true ? { hasAux: true } : { hasAux?: false });
+export type GradOpts<N, H extends boolean> = {
+  /** Which positional argument(s) to differentiate: an index (default 0) or a list of indices, which gives a list of gradients. */
+  argnums?: N;
+  /** Allow integer and bool arguments among those differentiated; their gradients are zeros (else a TypeError). */
+  allowInt?: boolean;
+} & (H extends true ? {
+  /** `f` returns `[value, aux]`: only `value` is differentiated, and `aux` is returned beside the gradient. */
+  hasAux: true;
+} : {
+  /** `f` returns `[value, aux]`: only `value` is differentiated, and `aux` is returned beside the gradient. */
+  hasAux?: false;
+});
 
+/** Options of `grad` and `valueAndGrad` (JAX's `argnums`, `has_aux`, `allow_int`). */
 export interface GradOptions {
+  /** Which positional argument(s) to differentiate: an index (default 0) or a list of indices, which gives a list of gradients. */
   argnums?: number | readonly number[];
+  /** `f` returns `[value, aux]`: only `value` is differentiated, and `aux` is returned beside the gradient. */
   hasAux?: boolean;
+  /** Allow integer and bool arguments among those differentiated; their gradients are zeros (else a TypeError). */
   allowInt?: boolean;
 }
 

@@ -20,7 +20,13 @@ import { checkFn } from './staging.js';
 import { stagedApply } from './staged-apply.js';
 import type { Args, ArrayTree, Fn, Jacobian, Selected } from '../core/tree-types.js';
 
-export interface JacOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+/** Options of `jacfwd`, `jacrev` and `hessian`. */
+export interface JacOptions {
+  /** Which positional argument(s) to differentiate: an index (default 0) or a list of indices, which gives a list of Jacobians. */
+  argnums?: number | readonly number[];
+  /** `f` returns `[output, aux]`: only `output` is differentiated, and `aux` is returned beside the Jacobian. */
+  hasAux?: boolean;
+}
 
 const nums = (argnums: number | readonly number[] | undefined, n: number): number[] =>
   (typeof argnums === 'number' ? [argnums] : argnums ? [...argnums] : [0]).map((a) => (a < 0 ? a + n : a));

@@ -17,6 +17,7 @@ import { simplify } from './passes.js';
 import { avalsKey, checkFn, flatFn, flattenArrays, hasTracer, isShapeDtype, staticKey, treeKey } from './staging.js';
 import type { Args, Fn, ShapeTree } from '../core/tree-types.js';
 
+/** Options of `jit`. */
 export interface JitOptions {
   /** Positions of arguments that are compile-time constants (any JS value; part of the cache key). */
   staticArgnums?: readonly number[];
@@ -48,12 +49,24 @@ function splitStatic(who: string, args: unknown[], staticArgnums: readonly numbe
  * A jitted function. `f.async(...args)` runs the same compiled program and resolves when every
  * value its control flow reads back is in: the way to run data-dependent `lax.cond`,
  * `lax.switch` and `lax.whileLoop` on a device without synchronous readback (WebGPU).
+ *
+ * @typeParam F - The type of the function that was jitted; the jitted function has the same signature.
  */
 export type Jitted<F extends (...args: never[]) => unknown> = F & {
+  /** Runs the compiled program, resolving once every value its control flow reads back is in. */
   async(...args: Parameters<F>): Promise<ReturnType<F>>;
 };
 
-/** Compiles `f` for each new input signature; later calls with the same shapes skip tracing. */
+/**
+ * Compiles `f` for each new input signature; later calls with the same shapes skip tracing.
+ *
+ * @typeParam F - The type of `f`; the jitted function has the same signature.
+ * @example
+ * ```ts
+ * const f = jit((x: Array) => np.sum(np.sin(x)));
+ * f(np.arange(3)).item(); // sin(0) + sin(1) + sin(2) ≈ 1.7508
+ * ```
+ */
 export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
   checkFn('jit', f);
   const cache = new LRU<string, Entry>(PER_FUNCTION);
@@ -109,9 +122,13 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
 
 /** The result of makeJaxpr: the traced Jaxpr, its constants and the output structure. */
 export interface ClosedJaxpr {
+  /** The traced program; its `consts` inputs come first. */
   jaxpr: Jaxpr;
+  /** The values of `jaxpr.consts`: arrays the function captured. */
   consts: Array[];
+  /** The structure of `f`'s output; its leaves are `jaxpr.outputs`. */
   outTree: TreeDef;
+  /** The Jaxpr printed in JAX's style. */
   toString(): string;
 }
 
@@ -136,6 +153,7 @@ function traceAbstract(who: string, f: (...args: any[]) => unknown, args: unknow
   return { ...t, outTree: out.tree! };
 }
 
+/** Options of `makeJaxpr`. */
 export interface MakeJaxprOptions extends JitOptions {
   /** The trace as recorded, before the cleanup passes (identities, constant folding, CSE, DCE). */
   raw?: boolean;

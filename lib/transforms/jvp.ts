@@ -47,7 +47,11 @@ export function jvpJaxpr(j: Jaxpr, consts: readonly Array[], nonzero: readonly b
   }, [...j.inputs.map((v) => v.aval), ...j.inputs.filter((_, i) => nonzero[i]).map((v) => v.aval)]);
 }
 
-export interface AuxOpt { hasAux?: boolean }
+/** Options of `jvp`. */
+export interface AuxOpt {
+  /** `f` returns `[output, aux]`: only `output` is differentiated, and `aux` is returned as a third result. */
+  hasAux?: boolean;
+}
 
 /**
  * `jvp(f, primals, tangents)` -> `[f(...primals), J·tangents]`; primals and tangents are arrays of

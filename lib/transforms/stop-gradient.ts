@@ -5,6 +5,10 @@ import { map } from '../core/pytree.js';
 import { StopGradient } from '../primitives/stop-gradient.js';
 import { asArray } from '../primitives/convert.js';
 
+/**
+ * `x` unchanged, with no derivative flowing back through it: its tangent and cotangent are zero
+ * (`jax.lax.stop_gradient`). Applies to every leaf of a pytree.
+ */
 export function stopGradient<T>(x: T): T {
   return map((l: unknown) => {
     const a = l instanceof Array ? l : asArray(l as number);

@@ -116,10 +116,7 @@ function firstMismatch(spec: unknown, tree: unknown, shown: unknown, path: strin
   return { path, spec, shown };
 }
 
-/**
- * `vmap(f, inAxes = 0, outAxes = 0, { axisSize })`: maps `f` over an axis of its arguments.
- * Axes are pytree prefixes of the arguments/outputs; null = not mapped; negative axes count from the end.
- */
+/** Options of `vmap`. */
 export interface VmapOptions {
   /** The number of examples when no argument is mapped. */
   axisSize?: number;
@@ -127,7 +124,18 @@ export interface VmapOptions {
   axisName?: string;
 }
 
+/**
+ * `vmap(f, inAxes = 0, outAxes = 0, { axisSize })`: maps `f` over an axis of its arguments.
+ * Axes are pytree prefixes of the arguments/outputs; null = not mapped; negative axes count from the end.
+ *
+ * @example
+ * ```ts
+ * const dot = (a: Array, b: Array) => np.sum(np.multiply(a, b));
+ * vmap(dot, [0, null])(np.ones([4, 3]), np.ones([3])).shape; // [4]
+ * ```
+ */
 export function vmap<A extends unknown[], R>(f: (...args: A) => R, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: Args<A>) => ArrayTree<R>;
+/** The untyped form: `f` of any arguments. */
 export function vmap(f: Fn, inAxes?: unknown, outAxes?: unknown, opts?: VmapOptions): (...args: unknown[]) => unknown;
 export function vmap(f: Fn, inAxes: unknown = 0, outAxes: unknown = 0, opts: VmapOptions = {}): (...args: unknown[]) => unknown {
   if (typeof f !== 'function') throw new TypeError(`vmap: the first argument must be the function to map, got ${typeof f}; write vmap(f, inAxes)(...args)`);

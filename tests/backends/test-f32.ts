@@ -1,6 +1,6 @@
 /**
  * `test-f32`: a test-only device built on the shared lowering and runner with a configuration
- * unlike the CPU's — float32/int32/bool only, no `readSync`, a `read` that resolves on a later
+ * unlike the CPU's — float32/int32/uint32/bool only, no `readSync`, a `read` that resolves on a later
  * macrotask, opaque buffers, and a fusion limit small enough that kernels get split. It reuses the
  * CPU's JS renderer and routines: the point is not new kernels but to make every synchronous
  * readback and every CPU-only assumption in the library fail loudly before a GPU backend exists.
@@ -22,7 +22,7 @@ export const TEST_F32_FUSION_LIMIT = 3;
 /** Fewer bindings than any GPU: kernels are cut and split as a GPU's binding limit demands. */
 export const TEST_F32_MAX_BUFFERS = 4;
 
-const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+const DTYPES: readonly DType[] = ['float32', 'int32', 'uint32', 'bool'];
 
 function checkDtype(d: DType, where: string): void {
   if (!DTYPES.includes(d)) {

@@ -4,7 +4,7 @@
  * for bit (WebAssembly SIMD where it takes the kernel, JavaScript otherwise), and routines for what
  * is not elementwise. The shared lowering plans the Program; the shared runner runs it.
  */
-import type { DType, TypedArray } from '../../core/dtype.js';
+import { type DType, type TypedArray, DTYPES } from '../../core/dtype.js';
 import { type Aval, type Jaxpr, size } from '../../core/ir.js';
 import type { Backend, Buffer, BufferRef, Executable, MemoryStats } from '../../core/backend.js';
 import { Programs } from '../../lowering/programs.js';
@@ -65,7 +65,7 @@ export class CpuBackend implements Backend {
     const { threads, note } = threadInfo();
     return `cpu: WebAssembly SIMD kernels; matrix products and large fused kernels on ${threads} thread${threads > 1 ? 's' : ''}${note ? ` (${note})` : ''}`;
   }
-  readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+  readonly dtypes: readonly DType[] = DTYPES;
   private readonly mem = new Memory();
   /**
    * Per-array accounting starts with the first memoryStats() or resetPeakMemory() on this device:

@@ -1,6 +1,6 @@
 /** CPU kernels for the PRNG bit primitives (lib/primitives/random.ts); uint32 words in int32 arrays. */
 import { size } from '../../core/ir.js';
-import type { TypedArray } from '../../core/dtype.js';
+import { type TypedArray, ITEMSIZE, typedArrayFor } from '../../core/dtype.js';
 import { type CpuRoutine, registerRoutines } from './routines.js';
 
 const R0 = [13, 15, 26, 6];
@@ -34,14 +34,17 @@ export function threefry2x32Block(k0: number, k1: number, x0: number, x1: number
 
 const at = (x: TypedArray, k: number, n: number): number => (x.length === 1 && n !== 1 ? x[0] : x[k]);
 
+/** A shift on the dtype's bits: `f` sees x as its unsigned bit pattern; the store wraps the result. */
 function shift(f: (x: number, s: number) => number): CpuRoutine {
   return ([x, y], _in, [o]) => {
     const n = size(o.shape);
-    const out = new Int32Array(n);
+    const out = typedArrayFor(o.dtype, n);
+    const bits = ITEMSIZE[o.dtype] * 8;
+    const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
     for (let i = 0; i < n; i++) {
       const s = at(y, i, n);
       // XLA: a shift by an amount outside [0, bitwidth) gives 0 for logical shifts.
-      out[i] = s < 0 || s >= 32 ? 0 : f(at(x, i, n), s);
+      out[i] = s < 0 || s >= bits ? 0 : f((at(x, i, n) & mask) >>> 0, s);
     }
     return [out];
   };
@@ -55,13 +58,13 @@ registerRoutines({
     return [both.slice(0, n), both.slice(n)];
   },
   shift_left: shift((x, s) => x << s),
-  shift_right_logical: shift((x, s) => (x >>> s) | 0),
+  shift_right_logical: shift((x, s) => x >>> s),
   bitcast_convert_type: ([x], _in, [o]) => {
     const n = size(o.shape);
-    const src = x as Int32Array | Float32Array | Float64Array;
     // Reinterpret through the bytes; typed arrays are little-endian on every platform we run on.
-    const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength).slice();
-    const out = o.dtype === 'float64' ? new Float64Array(bytes.buffer) : o.dtype === 'float32' ? new Float32Array(bytes.buffer) : new Int32Array(bytes.buffer);
+    const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice();
+    const out = o.dtype === 'float64' ? new Float64Array(bytes.buffer) : o.dtype === 'float32' ? new Float32Array(bytes.buffer)
+      : o.dtype === 'uint32' ? new Uint32Array(bytes.buffer) : new Int32Array(bytes.buffer);
     if (out.length !== n) throw new Error(`bitcast_convert_type: ${out.length} elements for ${n} outputs`);
     return [out];
   },

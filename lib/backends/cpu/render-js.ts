@@ -4,12 +4,12 @@
  * after every op, exactly as storing them would, so fusion never changes a bit. Functions are
  * cached by the kernel's structural key.
  */
-import type { DType, TypedArray } from '../../core/dtype.js';
+import { type DType, type TypedArray, intRange, isInt } from '../../core/dtype.js';
 import type { Expr } from '../../lowering/expr.js';
 import { litStr, topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
-import { SCALAR_OPS, jsHelpers, referenceMath } from '../../lowering/scalar-ops.js';
+import { SCALAR_OPS, jsHelpers, referenceMath, storedAs } from '../../lowering/scalar-ops.js';
 import type { View } from '../../lowering/view.js';
 import { kernelViews, simplifyDomain } from '../../lowering/domain.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
@@ -49,18 +49,18 @@ export function renderJs(k: Kernel): KernelFn<TypedArray> {
 /** Number of compiled kernel functions held (for tests of cache behaviour). */
 export const renderedKernels = (): number => cache.size;
 
-const ROUNDED = new Set<DType>(['float32']);
+const ROUNDED = new Set<DType>(['float32', 'float16']);
 const INIT: Record<string, (d: DType) => string> = {
   sum: () => '0', prod: () => '1',
-  max: (d) => (d === 'int32' ? '-2147483648' : d === 'bool' ? '0' : '-Infinity'),
-  min: (d) => (d === 'int32' ? '2147483647' : d === 'bool' ? '1' : 'Infinity'),
+  max: (d) => (isInt(d) || d === 'bool' ? String(intRange(d)[0]) : '-Infinity'),
+  min: (d) => (isInt(d) || d === 'bool' ? String(intRange(d)[1]) : 'Infinity'),
 };
 
 function accumulate(op: string, r: string, v: string, d: DType): string {
-  const int = d === 'int32';
+  const int = isInt(d);
   switch (op) {
-    case 'sum': return int ? `${r} = (${r} + ${v}) | 0;` : `${r} += ${v};`;
-    case 'prod': return int ? `${r} = Math.imul(${r}, ${v});` : `${r} *= ${v};`;
+    case 'sum': return int ? `${r} = ${storedAs(`${r} + ${v}`, d)};` : `${r} += ${v};`;
+    case 'prod': return int ? `${r} = ${storedAs(`Math.imul(${r}, ${v})`, d)};` : `${r} *= ${v};`;
     // NaN sticks: once r is NaN no comparison replaces it.
     case 'max': return `if (${v} > ${r} || ${v} !== ${v}) ${r} = ${v};`;
     default: return `if (${v} < ${r} || ${v} !== ${v}) ${r} = ${v};`;
@@ -119,8 +119,7 @@ function kernelSource(k: Kernel): string {
     for (const n of topo(want)) {
       if (n.kind !== 'op') { name.set(n.id, leaf(n, inner)); continue; }
       let s = SCALAR_OPS[n.op](n.args.map((a) => name.get(a.id)!), n.inDtype, n.dtype, n.param);
-      if (ROUNDED.has(n.dtype) && n.op !== 'stop_gradient') s = `Math.fround(${s})`;
-      else if (n.dtype === 'int32') s = `(${s} | 0)`;
+      if (n.op !== 'stop_gradient') s = storedAs(s, n.dtype);
       code.push(`${pad}const t${n.id} = ${s};`);
       name.set(n.id, `t${n.id}`);
     }
@@ -150,7 +149,7 @@ function kernelSource(k: Kernel): string {
         ...outs.map(([o, i]) => `${pad}o${i}[${offset(o.view, true)}] = ${b.name.get(o.expr.id)};`),
       ];
     }));
-    if (red && ROUNDED.has(red.dtype)) perPoint.push(`${pad0}r${loop} = Math.fround(r${loop});`);
+    if (red && ROUNDED.has(red.dtype)) perPoint.push(`${pad0}r${loop} = ${storedAs(`r${loop}`, red.dtype)};`);
   }
   const outerOuts = k.outputs.map((o, i) => [o, i] as const).filter(([o]) => o.loop === -1);
   if (outerOuts.length) {

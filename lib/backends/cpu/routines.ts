@@ -2,7 +2,7 @@
  * The CPU routines: what the lowering does not fuse (matrix products, linear algebra, gathers
  * and scatters, cumulative and arg reductions, random bits), keyed by primitive name.
  */
-import type { TypedArray } from '../../core/dtype.js';
+import { type TypedArray, ARRAY_TYPE, f16round, typedArrayFor } from '../../core/dtype.js';
 import type { Aval, Params } from '../../core/ir.js';
 import type { RoutineFn } from '../../lowering/runner.js';
 
@@ -30,8 +30,21 @@ export const routineNames = (): string[] => [...routines.keys()];
 export function countedRoutine(name: string, count: (out: TypedArray) => void): RoutineFn<TypedArray> | undefined {
   const k = routines.get(name);
   return k && ((ins, inAvals, outAvals, params) => {
-    const outs = k(ins, inAvals, outAvals, params);
+    const outs = k(ins, inAvals, outAvals, params).map((o, i) => storedAs(o, outAvals[i]));
     outs.forEach(count);
     return outs;
   });
+}
+
+/**
+ * A routine's output as its dtype stores it. Integer routines compute modulo 2^32 into whatever
+ * integer array they allocate; copying into the dtype's own array wraps the values as storing
+ * them would (uint8 and int8 results of int32 arithmetic, uint32 bits held in an Int32Array). float16 results,
+ * computed in float32 or float64, are rounded to half precision.
+ */
+function storedAs(o: TypedArray, a: Aval): TypedArray {
+  let out = o;
+  if (out.constructor !== ARRAY_TYPE[a.dtype]) (out = typedArrayFor(a.dtype, o.length)).set(o);
+  if (a.dtype === 'float16') for (let i = 0; i < out.length; i++) out[i] = f16round(out[i]);
+  return out;
 }

@@ -22,7 +22,7 @@ import { type GpuData, gpuRoutine, gpuRoutineNames } from './routines.js';
 import { dotWithEpilogue } from './routines-dot.js';
 
 export const WEBGPU = 'webgpu';
-const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+const DTYPES: readonly DType[] = ['float32', 'int32', 'uint32', 'bool'];
 /** Bytes per element on the device: bool is stored as u32. */
 const ELEMENT = 4;
 
@@ -46,7 +46,7 @@ function toDevice(data: TypedArray, d: DType): ArrayBufferView {
 
 function fromDevice(bytes: ArrayBuffer, d: DType): TypedArray {
   if (d === 'bool') return Uint8Array.from(new Uint32Array(bytes));
-  return d === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  return d === 'int32' ? new Int32Array(bytes) : d === 'uint32' ? new Uint32Array(bytes) : new Float32Array(bytes);
 }
 
 export class WebGpuBackend implements Backend {

@@ -29,7 +29,7 @@ export interface RenderedKernel {
   readonly groups: readonly [number, number];
 }
 
-export const wgslType = (d: DType): string => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : d === 'bool' ? 'bool' : unsupported(d));
+export const wgslType = (d: DType): string => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : d === 'uint32' ? 'u32' : d === 'bool' ? 'bool' : unsupported(d));
 export const storageType = (d: DType): string => (d === 'bool' ? 'u32' : wgslType(d));
 
 function unsupported(d: DType): never {
@@ -45,6 +45,7 @@ const f32Bits = (v: number): number => new Uint32Array(new Float32Array([v]).buf
 export function literal(v: number, d: DType): string {
   if (d === 'bool') return v ? 'true' : 'false';
   if (d === 'int32') return v === -2147483648 ? 'bitcast<i32>(0x80000000u | z_)' : `${v | 0}i`;
+  if (d === 'uint32') return `${v >>> 0}u`;
   const f = Math.fround(v);
   if (Number.isInteger(f) && Math.abs(f) < 2 ** 24 && !Object.is(f, -0)) return `${f}.0f`;
   if (Number.isFinite(f) && !Object.is(f, -0)) return `bitcast<f32>(0x${f32Bits(f).toString(16)}u)`;
@@ -59,6 +60,7 @@ function reduceInit(op: string, d: DType): string {
   const max = op === 'max';
   if (d === 'bool') return max ? 'false' : 'true';
   if (d === 'int32') return max ? literal(-2147483648, d) : literal(2147483647, d);
+  if (d === 'uint32') return max ? '0u' : '0xffffffffu';
   return literal(max ? -Infinity : Infinity, d);
 }
 
@@ -142,7 +144,7 @@ export function renderWgsl(k: Kernel): RenderedKernel {
       case 'load': return load(`x${n.input}`, n.dtype, offset(n.view, inLoop));
       case 'iota': {
         const at = `(${offset(n.view, inLoop)})`;
-        return n.dtype === 'bool' ? `(${at} != 0i)` : n.dtype === 'float32' ? `f32${at}` : at;
+        return n.dtype === 'bool' ? `(${at} != 0i)` : n.dtype === 'float32' ? `f32${at}` : n.dtype === 'uint32' ? `u32${at}` : at;
       }
       case 'lit': {
         let name = lits.get(n.id);
@@ -247,7 +249,7 @@ export function pointwise(k: Kernel, result: { input: number; value: string }, f
     let e: string;
     switch (n.kind) {
       case 'load': e = n.input === result.input ? result.value : load(input(n.input), n.dtype, at(n.view)); break;
-      case 'iota': e = n.dtype === 'bool' ? `((${at(n.view)}) != 0i)` : n.dtype === 'float32' ? `f32(${at(n.view)})` : `(${at(n.view)})`; break;
+      case 'iota': e = n.dtype === 'bool' ? `((${at(n.view)}) != 0i)` : n.dtype === 'float32' ? `f32(${at(n.view)})` : n.dtype === 'uint32' ? `u32(${at(n.view)})` : `(${at(n.view)})`; break;
       case 'lit': e = literal(n.value, n.dtype); break;
       case 'op': e = renderOp(n, n.args.map((a) => name.get(a.id)!)); break;
       default: throw new Error('unreachable');

@@ -855,6 +855,15 @@ fn h_ipowi(x: i32, y: i32) -> i32 {
   }
   return acc;
 }`);
+// The unsigned forms: x/0 = 0, and float -> uint32 saturates at 0 and 2^32 - 1 (NaN -> 0).
+def('udiv', `fn h_udiv(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a / b; }`);
+def('urem', `fn h_urem(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }`);
+def('tou32', `
+fn h_tou32(x: f32) -> u32 {
+  if (h_isnan(x) || x <= 0.0) { return 0u; }
+  if (x >= 4294967295.0) { return 0xffffffffu; }
+  return u32(x);
+}`);
 def('max', `fn h_max(a: f32, b: f32) -> f32 { return select(b, a, h_isnan(a) || (!h_isnan(b) && a > b)); }`);
 def('min', `fn h_min(a: f32, b: f32) -> f32 { return select(b, a, h_isnan(a) || (!h_isnan(b) && a < b)); }`);
 def('sign', `
@@ -869,7 +878,8 @@ def('ordered', `fn h_ordered(a: f32, b: f32) -> bool { return !h_isnan(a) && !h_
 export const HELPERS: Readonly<Record<string, Helper>> = H;
 
 // ---- the table ----------------------------------------------------------------------------
-const isInt = (d: DType): boolean => d === 'int32';
+const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32';
+const isU32 = (d: DType): boolean => d === 'uint32';
 const isBool = (d: DType): boolean => d === 'bool';
 const call = (f: string): Spell => (a) => `h_${f}(${a.join(', ')})`;
 /** Float ops through a helper; int32 (and bool) through `other`. */
@@ -884,7 +894,7 @@ const cmp = (op: string): Spell => ([a, b], d) => {
 const unary = (f: string): Spell => ([a]) => `h_${f}(${a})`;
 
 export const WGSL_OPS: Readonly<Record<string, Spell>> = {
-  neg: byType(unary('neg'), ([a]) => `(-(${a}))`),
+  neg: byType(unary('neg'), ([a], d) => (isU32(d) ? `(0u - ${a})` : `(-(${a}))`)),
   exp: unary('exp'), exp2: unary('exp2'), log: unary('log'), log1p: unary('log1p'), expm1: unary('expm1'),
   sin: unary('sin'), cos: unary('cos'), tan: unary('tan'), asin: unary('asin'), acos: unary('acos'), atan: unary('atan'),
   sinh: unary('sinh'), cosh: unary('cosh'), tanh: unary('tanh'), asinh: unary('asinh'), acosh: unary('acosh'), atanh: unary('atanh'),
@@ -893,7 +903,7 @@ export const WGSL_OPS: Readonly<Record<string, Spell>> = {
   floor: ([a]) => `floor(${a})`, ceil: ([a]) => `ceil(${a})`,
   // WGSL's round() rounds half to even, as the CPU's roundEven.
   round: ([a]) => `round(${a})`,
-  sign: byType(unary('sign'), ([a]) => `select(select(0, -1, ${a} < 0), 1, ${a} > 0)`),
+  sign: byType(unary('sign'), ([a], d) => (isU32(d) ? `select(0u, 1u, ${a} > 0u)` : `select(select(0, -1, ${a} < 0), 1, ${a} > 0)`)),
   logistic: unary('logistic'), erf: unary('erf'), erfc: unary('erfc'), erf_inv: unary('erfinv'),
   lgamma: unary('lgamma'), digamma: unary('digamma'),
   is_finite: unary('finite'),
@@ -902,11 +912,12 @@ export const WGSL_OPS: Readonly<Record<string, Spell>> = {
   polygamma: ([a], _i, _o, n) => `h_polygamma(${F(n)}, ${a})`,
   // The CPU multiplies in float64 and rounds once; float32 repeated squaring rounds at every step
   // (8 ulp at y = 13) and can flush an intermediate, so beyond the exact cases pow serves.
-  integer_pow: ([a], d, _o, y) => (isInt(d) ? `h_ipowi(${a}, ${y})` : y >= -1 && y <= 2 ? `h_ipowf(${a}, ${y})` : `h_pow(${a}, ${F(y)})`),
+  // uint32 powers are the int32 powers' bits (multiplication modulo 2^32)
+  integer_pow: ([a], d, _o, y) => (isU32(d) ? `bitcast<u32>(h_ipowi(bitcast<i32>(${a}), ${y}))` : isInt(d) ? `h_ipowi(${a}, ${y})` : y >= -1 && y <= 2 ? `h_ipowf(${a}, ${y})` : `h_pow(${a}, ${F(y)})`),
 
   add: infix('+'), sub: infix('-'), mul: infix('*'),
-  div: byType(infix('/'), call('idiv')),
-  rem: byType(call('fmod'), call('irem')),
+  div: byType(infix('/'), (a, i, o, p) => (isU32(i) ? call('udiv') : call('idiv'))(a, i, o, p)),
+  rem: byType(call('fmod'), (a, i, o, p) => (isU32(i) ? call('urem') : call('irem'))(a, i, o, p)),
   pow: call('pow'), atan2: call('atan2'),
   max: byType(call('max'), ([a, b], d) => (isBool(d) ? `(${a} || ${b})` : `max(${a}, ${b})`)),
   min: byType(call('min'), ([a, b], d) => (isBool(d) ? `(${a} && ${b})` : `min(${a}, ${b})`)),
@@ -919,8 +930,9 @@ export const WGSL_OPS: Readonly<Record<string, Spell>> = {
     const fromF = from === 'float32' || from === 'float64';
     if (from === to || (fromF && (to === 'float32' || to === 'float64'))) return a;
     if (isBool(to)) return fromF ? `((bitcast<u32>(${a}) & 0x7fffffffu) != 0u)` : `(${a} != 0)`; // NaN -> true
-    if (isInt(to)) return fromF ? `h_toi32(${a})` : `i32(${a})`;
-    return `f32(${a})`; // from int32 (rounded to nearest) or bool
+    // between i32 and u32 WGSL's conversion keeps the bits, as the CPU's wrap
+    if (isInt(to)) return fromF ? `h_to${isU32(to) ? 'u' : 'i'}32(${a})` : `${isU32(to) ? 'u' : 'i'}32(${a})`;
+    return `f32(${a})`; // from an integer (rounded to nearest) or bool
   },
 };
 /** The WGSL source of every helper `code` calls (`h_name(`), dependencies first. */

@@ -29,11 +29,15 @@ const INT_OPS = new Set(['add', 'sub', 'mul', 'neg', 'abs', 'max', 'min', 'integ
 const BOOL_OPS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'not', 'select', 'is_finite', 'stop_gradient',
   'convert_element_type']);
 
-/** The float width of a kernel over these dtypes, or undefined if it mixes float32 and float64. */
+/**
+ * The one float width of a kernel's dtypes (undefined: no floats), or false where the kernel mixes
+ * widths or has a dtype without lanes here (float16, int8, uint8, uint32 kernels run in JS).
+ */
 export function floatOf(dtypes: Iterable<DType>): 'float32' | 'float64' | undefined | false {
   let f: 'float32' | 'float64' | undefined;
   for (const d of dtypes) {
-    if (d !== 'float32' && d !== 'float64') continue;
+    if (d === 'int32' || d === 'bool') continue;
+    if (d !== 'float32' && d !== 'float64') return false;
     if (f && f !== d) return false;
     f = d;
   }
