@@ -182,6 +182,13 @@ describe('PRNG keys are uint32 (JAX raw keys)', () => {
     expect(random.bits(k, [2]).dtype).toBe('uint32');
     expect(random.split(k).toString()).toBe('[[1832780943  270669613]\n [  64467757 2916123636]]');
   });
+  it('random.key takes a traced integer seed: vmap over seeds equals a loop of keys', () => {
+    const seeds = np.array([0, 1, -1, 42], { dtype: 'int32' });
+    expect(read(vmap((s: Array) => random.key(s))(seeds))).toEqual([0, 0, 0, 1, 0, 4_294_967_295, 0, 42]);
+    const draws = vmap((s: Array) => random.uniform(random.key(s), [2]))(seeds);
+    expect(read(draws)).toEqual([0, 1, -1, 42].flatMap((s) => read(random.uniform(random.key(s), [2]))));
+    expect(() => random.key(np.array([1, 2], { dtype: 'int32' }))).toThrow(/random\.key: an Array seed must be an integer scalar/);
+  });
 });
 
 describe.skipIf(!devices().includes('webgpu'))('uint32 on webgpu agrees with the CPU', () => {
@@ -215,5 +222,39 @@ describe('np.iinfo and np.finfo', () => {
   });
   it('np.nanToNum uses the dtype\'s largest finite value (float16: 65504)', () => {
     expect(read(np.nanToNum(np.array([Infinity, -Infinity, NaN], { dtype: 'float16' })))).toEqual([65504, -65504, 0]);
+  });
+});
+
+describe.skipIf(!devices().includes('webgpu'))('int8, uint8 and float16 on webgpu (one 32-bit word each) agree with the CPU', () => {
+  const readAll = async (as: Array[]): Promise<number[][]> => Promise.all(as.map(async (a) => globalThis.Array.from(await a.data())));
+  for (const d of ['int8', 'uint8'] as const) {
+    it(`${d}: wrapping arithmetic, shifts, conversions, reductions, sort, gather`, async () => {
+      const xs = d === 'int8' ? [-128, -1, 0, 1, 100, 127] : [0, 1, 100, 128, 200, 255];
+      const ys = d === 'int8' ? [3, 7, -5, 1, 100, 2] : [3, 7, 255, 1, 100, 2];
+      const f = (a: Array, b: Array, s: Array, fl: Array): Array[] => [
+        np.add(a, b), np.multiply(a, b), np.subtract(a, b), np.negative(a), lax.div(a, b), lax.rem(a, b),
+        lax.shiftLeft(a, s), lax.shiftRightLogical(a, s), fl.astype(d), a.astype('float32'), np.sort(a),
+        lax.reduceMax(a, [0]).reshape([1]), np.take(a, np.array([5, 0], { dtype: 'int32', device: a.device })), np.cumsum(a), np.sum(a).reshape([1]),
+      ];
+      const fs = [-1e9, -3.7, 0.5, 127.9, 300, NaN];
+      const ss = [0, 1, 3, 7, 8, 2];
+      const onCpu = f(...([[xs, d], [ys, d], [ss, d], [fs, 'float32']] as const).map(([v, t]) => np.array(v, { dtype: t }))).map(read);
+      const onGpu = ([[xs, d], [ys, d], [ss, d], [fs, 'float32']] as const).map(([v, t]) => np.array(v, { dtype: t, device: 'webgpu' }));
+      expect(await readAll(f(...onGpu))).toEqual(onCpu);
+      expect(await readAll(jit(f)(...onGpu))).toEqual(onCpu);
+    });
+  }
+  it('float16: rounded after every op, in kernels and routines', async () => {
+    const xs = [2048, 0.1, 1000.3, -65504, 6e-8, 3e-5];
+    const f = (a: Array): Array[] => [np.add(a, 1), np.multiply(a, 3), np.exp(np.multiply(a, 1e-3)), np.sort(a), np.matmul(a.reshape([2, 3]), a.reshape([3, 2])), np.sum(a).reshape([1])];
+    const onCpu = f(np.array(xs, { dtype: 'float16' })).map(read);
+    const got = await readAll(f(np.array(xs, { dtype: 'float16', device: 'webgpu' })));
+    got.forEach((g, i) => g.forEach((v, j) => {
+      expect(f16round(v)).toBe(v); // every value is a half
+      const want = onCpu[i][j];
+      if (!Number.isFinite(want)) expect(v).toBe(want);
+      else expect(Math.abs(v - want)).toBeLessThanOrEqual(Math.abs(want) * 2e-3 + 1e-7); // an f32 intermediate may round once differently
+    }));
+    expect(got.slice(0, 2)).toEqual(onCpu.slice(0, 2)); // exact where one op rounds once
   });
 });

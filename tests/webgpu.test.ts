@@ -26,7 +26,7 @@ describe.runIf(gpu)('webgpu device', () => {
   it('init is idempotent and backendInfo describes the adapter', async () => {
     expect(await init('webgpu')).toContain('webgpu');
     const info = backendInfo('webgpu');
-    expect(info).toMatchObject({ name: 'webgpu', defaultFloat: 'float32', syncReadback: false, dtypes: ['float32', 'int32', 'uint32', 'bool'] });
+    expect(info).toMatchObject({ name: 'webgpu', defaultFloat: 'float32', syncReadback: false, dtypes: ['float32', 'float16', 'int32', 'uint32', 'int8', 'uint8', 'bool'] });
     expect(info.description).toMatch(/^WebGPU: /);
     expect(backendInfo('cpu')).toMatchObject({ defaultFloat: 'float64', syncReadback: true });
   });

@@ -4,10 +4,16 @@
  * it computes in float32 precision between roundings and reads back as ordinary numbers.
  */
 
+/** An element type: floats of 16, 32 and 64 bits, int8/int32, uint8/uint32 and bool (no 64-bit integers, as JAX without x64). */
 export type DType = 'float16' | 'float32' | 'float64' | 'int8' | 'int32' | 'uint8' | 'uint32' | 'bool';
 
+/** Every DType, from bool through the integers to the floats. */
 export const DTYPES: readonly DType[] = ['bool', 'int8', 'uint8', 'int32', 'uint32', 'float16', 'float32', 'float64'];
 
+/**
+ * The typed arrays that hold elements on the host, one per dtype: bool is a Uint8Array, float16 a
+ * Float32Array of half-precision values.
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array | Uint8Array;
 
 /**
@@ -15,21 +21,32 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array 
  * method on a union of typed arrays (their signatures differ in `this`), so readback types add these.
  */
 export interface NumberMethods {
+  /** Folds the elements from left to right, starting with the first as the accumulator. */
   reduce(cb: (acc: number, v: number, i: number) => number): number;
+  /** Folds the elements from left to right into a value of any type, starting from `init`. */
   reduce<U>(cb: (acc: U, v: number, i: number) => U, init: U): U;
+  /** A new typed array of the same kind holding cb of each element (stored in its element type). */
   map(cb: (v: number, i: number) => number): ArrayData;
+  /** A new typed array of the same kind holding the elements for which cb is truthy. */
   filter(cb: (v: number, i: number) => unknown): ArrayData;
+  /** Calls cb on each element, in order. */
   forEach(cb: (v: number, i: number) => void): void;
+  /** Whether cb is truthy for at least one element. */
   some(cb: (v: number, i: number) => unknown): boolean;
+  /** Whether cb is truthy for every element (true for an empty array). */
   every(cb: (v: number, i: number) => unknown): boolean;
+  /** The index of the first element for which cb is truthy, or -1. */
   findIndex(cb: (v: number, i: number) => unknown): number;
 }
 
 /** What `dataSync()` / `data()` return: the array's own typed array, with NumberMethods callable. */
 export type ArrayData = TypedArray & NumberMethods;
 
+/** Whether d is float16, float32 or float64. */
 export const isFloat = (d: DType): boolean => d === 'float16' || d === 'float32' || d === 'float64';
+/** Whether d is an integer dtype, signed or unsigned (bool is not). */
 export const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32' || d === 'int8' || d === 'uint8';
+/** Whether d is uint8 or uint32. */
 export const isUnsigned = (d: DType): boolean => d === 'uint32' || d === 'uint8';
 
 /** The smallest and largest value of an integer dtype (bool: 0 and 1). */
@@ -77,6 +94,7 @@ export function f16round(x: number): number {
   return x < 0 ? -r * ulp : r * ulp; // r may carry into the next binade, which is exact
 }
 
+/** Whether d is the name of a dtype this library has. */
 export function isDType(d: unknown): d is DType {
   return typeof d === 'string' && (DTYPES as readonly string[]).includes(d);
 }
@@ -90,6 +108,7 @@ export function unknownDtype(who: string, d: unknown): TypeError {
   return new TypeError(`${who}: unknown dtype ${JSON.stringify(d)}${near}`);
 }
 
+/** Each dtype's short name in printed avals and jaxprs: f32[2,3], i32[], bool[4]. */
 export const SHORT: Record<DType, string> = {
   float16: 'f16', float32: 'f32', float64: 'f64', int8: 'i8', int32: 'i32', uint8: 'u8', uint32: 'u32', bool: 'bool',
 };
@@ -105,6 +124,7 @@ export const ARRAY_TYPE: Record<DType, TypedArrayType> = {
   int32: Int32Array, uint8: Uint8Array, uint32: Uint32Array, bool: Uint8Array,
 };
 
+/** A zero-filled host typed array of n elements for dtype (see ARRAY_TYPE). */
 export const typedArrayFor = (dtype: DType, n: number): TypedArray => new ARRAY_TYPE[dtype](n);
 
 /** The dtype a typed array from user code keeps (a Uint8Array is uint8; bool is asked for by name). */

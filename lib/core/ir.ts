@@ -2,7 +2,7 @@
  * The immutable IR: typed variables, literals, equations and Jaxprs, printed in JAX's style.
  * Every object here is frozen on construction; transforms build new Jaxprs instead of editing.
  */
-import { type DType, SHORT } from './dtype.js';
+import { type DType, SHORT, isInt } from './dtype.js';
 import type { Primitive } from './primitive.js';
 
 /** An abstract value: the shape and dtype of an array, without its data (JAX's `ShapedArray`). */
@@ -122,7 +122,7 @@ function nameOf(i: number): string {
 function litStr(l: Literal): string {
   const v = l.value;
   if (l.aval.dtype === 'bool') return v ? 'True' : 'False';
-  if (l.aval.dtype === 'int32') return String(v);
+  if (isInt(l.aval.dtype)) return String(v);
   const s = String(v);
   return /[.eEnI]/.test(s) ? s : `${s}.0`;
 }

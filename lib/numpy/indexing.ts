@@ -6,11 +6,11 @@ import { Array, type ArrayOrScalar, ConcreteArray, type Index } from '../core/ar
 import { bind1, bindSource } from '../core/trace.js';
 import { ShapeError } from '../core/errors.js';
 import * as S from '../primitives/shape.js';
-import { asArray, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
+import { asArray, asIndex, broadcastShapes, broadcastTo, convert, normAxis } from './promote.js';
 import { add, clip, greaterEqual, less, logicalAnd, logicalNot, mod, where } from './math.js';
 import { any } from './reductions.js';
 import { concatenate, expandDims, moveaxis, reshape, squeeze, stack, flip, ravel, transpose } from './shape.js';
-import type { DType } from '../core/dtype.js';
+import { type DType, isInt } from '../core/dtype.js';
 
 /**
  * Out-of-range index handling, JAX's modes: `fill` returns a fill value for reads, `drop` skips
@@ -57,7 +57,7 @@ type AxisIndex =
 interface Resolved { axes: AxisIndex[]; newAxes: number[] }
 
 function isIntArray(x: unknown): x is Array {
-  return x instanceof Array && (x.dtype === 'int32' || x.dtype === 'bool');
+  return x instanceof Array && (isInt(x.dtype) || x.dtype === 'bool');
 }
 
 /** Python's slice.indices(n): clamps start/stop for the step's direction. */
@@ -84,8 +84,9 @@ function resolve(who: string, x: Array, index: readonly (Index | Array)[], oob: 
       // Under `drop` the out-of-range int stays as it is, so that the update is skipped below.
       axes.push({ kind: 'int', i: oob === 'drop' ? (e < -n || e >= n ? e : ie) : oob === 'clip' ? Math.min(Math.max(ie, 0), n - 1) : ie });
     } else if (e instanceof Array) {
-      if (!isIntArray(e) || e.dtype === 'bool') throw new TypeError(`${who}: array indices must be int32, got ${e.dtype} for axis ${d}`);
-      axes.push(e.ndim === 0 ? { kind: 'dyn', i: e } : { kind: 'adv', i: e });
+      if (!isIntArray(e) || e.dtype === 'bool') throw new TypeError(`${who}: array indices must be integers, got ${e.dtype} for axis ${d}; convert with astype('int32')`);
+      const i = asIndex(e);
+      axes.push(i.ndim === 0 ? { kind: 'dyn', i } : { kind: 'adv', i });
       if (e.ndim !== 0) pos++;
     } else if (globalThis.Array.isArray(e)) {
       if (e.length > 3) throw new ShapeError(`${who}: a slice is [start, stop] or [start, stop, step], got ${JSON.stringify(e)} for axis ${d}`);
@@ -335,8 +336,8 @@ export function take(x: ArrayOrScalar, indices: ArrayOrScalar | readonly number[
   if (axis === null || axis === undefined) { a = ravel(a); axis = 0; }
   const ax = normAxis('np.take', axis, a.ndim);
   const idx = indices instanceof Array ? indices : typeof indices === 'number' ? asArray(indices, 'int32') : arrayOf(Int32Array.from(indices as number[]), [(indices as number[]).length]);
-  if (idx.dtype !== 'int32') throw new TypeError(`np.take: indices must be int32, got ${idx.dtype}; convert with astype('int32')`);
-  const { idx: norm, valid } = modeIndex(idx, a.shape[ax], mode);
+  if (!isInt(idx.dtype)) throw new TypeError(`np.take: indices must be integers, got ${idx.dtype}; convert with astype('int32')`);
+  const { idx: norm, valid } = modeIndex(asIndex(idx), a.shape[ax], mode);
   let g = bind1(S.Gather, [a, expandDims(norm, -1)], { axes: [ax] }, a.weakType);
   if (valid) g = fillInvalid(g, reshape(valid, [...valid.shape, ...g.shape.slice(valid.ndim).map(() => 1)]), opts);
   // gather puts the index dims first; numpy puts them where `axis` was.

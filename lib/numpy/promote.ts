@@ -3,6 +3,7 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import { type TypeInfo, getDefaultFloat, isFloat, promoteTypes } from '../core/dtype.js';
 import { bind1 } from '../core/trace.js';
 import { BroadcastInDim, Slice } from '../primitives/shape.js';
+import { Min } from '../primitives/binary.js';
 import { asArray, convert, typeInfo } from '../primitives/convert.js';
 import { ShapeError } from '../core/errors.js';
 import { checkAxisArg } from './validate.js';
@@ -82,4 +83,15 @@ export function sliceAxis(a: Array, ax: number, start: number, stop: number): Ar
 }
 
 /** `a` as a floating-point Array: ints and bools become the default float, keeping weak typing. */
+/**
+ * Integer indices as int32, which the gather and scatter primitives take: int8/uint8 convert
+ * exactly; uint32 beyond 2^31 - 1 saturates there (still out of range) rather than wrapping
+ * to a negative index.
+ */
+export function asIndex(a: Array): Array {
+  if (a.dtype === 'int32') return a;
+  const v = a.dtype === 'uint32' ? bind1(Min, [a, asArray(2147483647, 'uint32')]) : a;
+  return convert(v, 'int32');
+}
+
 export const toFloat = (a: Array): Array => (isFloat(a.dtype) ? a : convert(a, getDefaultFloat(), a.weakType));

@@ -9,7 +9,7 @@
  */
 import { Array as ArrayClass, type Array, type ArrayOrScalar } from '../core/array.js';
 import { checkShapeArg, describeValue } from '../numpy/validate.js';
-import { type DType, getDefaultFloat, isFloat } from '../core/dtype.js';
+import { type DType, getDefaultFloat, isFloat, isInt } from '../core/dtype.js';
 import { bind, bind1 } from '../core/trace.js';
 import * as np from '../numpy/index.js';
 import { BitcastConvertType, ShiftLeft, ShiftRightLogical, Threefry2x32 } from '../primitives/random.js';
@@ -69,8 +69,18 @@ const halves = (key: Array): [Array, Array] => {
  * [0, seed mod 2^32] (seed -1 -> [0, 0xffffffff]). With `{ x64: true }` (JAX with
  * `jax_enable_x64`) the 64-bit two's complement is kept: -1 -> [0xffffffff, 0xffffffff],
  * 2^32 + 5 -> [1, 5]. Pass a bigint for exact 64-bit seeds beyond 2^53.
+ *
+ * The seed may be an integer scalar Array, also a traced one: `vmap(random.key)(np.arange(3))`
+ * gives three keys, [0, seed as uint32 bits] each, as JAX's for 32-bit seeds.
  */
-export function key(seed: number | bigint, opts: { x64?: boolean } = {}): Array {
+export function key(seed: number | bigint | Array, opts: { x64?: boolean } = {}): Array {
+  if (seed instanceof ArrayClass) {
+    if (!isInt(seed.dtype) || seed.ndim !== 0) {
+      throw new TypeError(`random.key: an Array seed must be an integer scalar, got ${describeValue(seed)}; convert with astype('int32'), or map over seeds with vmap`);
+    }
+    const lo = seed.astype('uint32');
+    return np.stack([np.zerosLike(lo), lo]);
+  }
   if ((typeof seed !== 'number' || !Number.isInteger(seed)) && typeof seed !== 'bigint') {
     throw new TypeError(`random.key: seed must be an integer or a bigint, got ${describeValue(seed)}; e.g. random.key(0)`);
   }

@@ -36,6 +36,9 @@ export function countedRoutine(name: string, count: (out: TypedArray) => void): 
   });
 }
 
+/** The routine `name` for a host that runs it for another device: outputs as countedRoutine's, uncounted. */
+export const hostRoutine = (name: string): RoutineFn<TypedArray> | undefined => countedRoutine(name, () => undefined);
+
 /**
  * A routine's output as its dtype stores it. Integer routines compute modulo 2^32 into whatever
  * integer array they allocate; copying into the dtype's own array wraps the values as storing

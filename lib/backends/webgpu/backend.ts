@@ -14,7 +14,7 @@ import type { Program } from '../../lowering/program.js';
 import type { Runtime } from '../../lowering/runner.js';
 import { ProgramExecutable } from '../../lowering/executable.js';
 import type { Kernel } from '../../lowering/program.js';
-import { getRoutine, routineNames } from '../cpu/routines.js';
+import { hostRoutine, routineNames } from '../cpu/routines.js';
 import type { GpuContext } from './gpu.js';
 import { GpuQueue } from './queue.js';
 import { type RenderedKernel, renderWgsl } from './render-wgsl.js';
@@ -22,7 +22,7 @@ import { type GpuData, gpuRoutine, gpuRoutineNames } from './routines.js';
 import { dotWithEpilogue } from './routines-dot.js';
 
 export const WEBGPU = 'webgpu';
-const DTYPES: readonly DType[] = ['float32', 'int32', 'uint32', 'bool'];
+const DTYPES: readonly DType[] = ['float32', 'float16', 'int32', 'uint32', 'int8', 'uint8', 'bool'];
 /** Bytes per element on the device: bool is stored as u32. */
 const ELEMENT = 4;
 
@@ -39,14 +39,20 @@ export class GpuBuffer implements Buffer {
   get data(): GpuData { return this.ref.data; }
 }
 
-/** Host data in the device's layout (bool as u32). */
+/** Host data in the device's layout: one 32-bit word per element (bool and uint8 as u32, int8 as i32). */
 function toDevice(data: TypedArray, d: DType): ArrayBufferView {
-  return d === 'bool' ? Uint32Array.from(data as Uint8Array) : data;
+  if (d === 'bool' || d === 'uint8') return Uint32Array.from(data);
+  return d === 'int8' ? Int32Array.from(data) : data;
 }
 
 function fromDevice(bytes: ArrayBuffer, d: DType): TypedArray {
-  if (d === 'bool') return Uint8Array.from(new Uint32Array(bytes));
-  return d === 'int32' ? new Int32Array(bytes) : d === 'uint32' ? new Uint32Array(bytes) : new Float32Array(bytes);
+  switch (d) {
+    case 'bool': case 'uint8': return Uint8Array.from(new Uint32Array(bytes));
+    case 'int8': return Int8Array.from(new Int32Array(bytes));
+    case 'int32': return new Int32Array(bytes);
+    case 'uint32': return new Uint32Array(bytes);
+    default: return new Float32Array(bytes); // float32, and float16 held as rounded f32
+  }
 }
 
 export class WebGpuBackend implements Backend {
@@ -81,7 +87,7 @@ export class WebGpuBackend implements Backend {
       routine: (name) => gpuRoutine(name, this),
       fusedRoutine: (name, kernel, result, resultAval) => (name === 'dot_general' ? dotWithEpilogue(this, { kernel, result }, resultAval) : undefined),
       readAsync: (b) => this.readData(b),
-      hostRoutine: (name) => getRoutine(name),
+      hostRoutine: (name) => hostRoutine(name),
       fromHost: (data, a) => {
         const b = this.alloc(a);
         this.queue.write(b.buffer, toDevice(data, a.dtype));

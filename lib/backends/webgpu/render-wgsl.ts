@@ -9,7 +9,7 @@
  * workgroup memory by a fixed tree (so results do not depend on timing), and share each
  * reduction with the later loops that read it.
  */
-import type { DType } from '../../core/dtype.js';
+import { type DType, intRange, isInt } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
 import { type Expr, topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
@@ -29,11 +29,40 @@ export interface RenderedKernel {
   readonly groups: readonly [number, number];
 }
 
-export const wgslType = (d: DType): string => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : d === 'uint32' ? 'u32' : d === 'bool' ? 'bool' : unsupported(d));
+/**
+ * The WGSL type a dtype computes and is stored in: int8 and uint8 widen to i32 and u32, float16
+ * to f32 (one 32-bit word per element, as bool), narrowed back after every op (`narrow`).
+ */
+export const wgslType = (d: DType): string => {
+  switch (d) {
+    case 'float32': case 'float16': return 'f32';
+    case 'int32': case 'int8': return 'i32';
+    case 'uint32': case 'uint8': return 'u32';
+    case 'bool': return 'bool';
+    default: return unsupported(d);
+  }
+};
 export const storageType = (d: DType): string => (d === 'bool' ? 'u32' : wgslType(d));
 
 function unsupported(d: DType): never {
   throw new TypeError(`webgpu: no ${d} in WGSL; convert with astype('float32') or use the 'cpu' device`);
+}
+
+/** A value as its narrow dtype holds it: int8/uint8 wrapped, float16 rounded (the CPU's storedAs). */
+export function narrow(e: string, d: DType): string {
+  switch (d) {
+    case 'int8': return `((${e} << 24u) >> 24u)`;
+    case 'uint8': return `(${e} & 255u)`;
+    case 'float16': return `h_f16(${e})`;
+    default: return e;
+  }
+}
+
+/** An iota leaf (the flat position `at`) as dtype `d`. */
+function iota(at: string, d: DType): string {
+  if (d === 'bool') return `((${at}) != 0i)`;
+  const t = wgslType(d);
+  return narrow(t === 'i32' ? `(${at})` : `${t}(${at})`, d);
 }
 
 const f32Bits = (v: number): number => new Uint32Array(new Float32Array([v]).buffer)[0];
@@ -44,8 +73,8 @@ const f32Bits = (v: number): number => new Uint32Array(new Float32Array([v]).buf
  */
 export function literal(v: number, d: DType): string {
   if (d === 'bool') return v ? 'true' : 'false';
-  if (d === 'int32') return v === -2147483648 ? 'bitcast<i32>(0x80000000u | z_)' : `${v | 0}i`;
-  if (d === 'uint32') return `${v >>> 0}u`;
+  if (d === 'int32' || d === 'int8') return v === -2147483648 ? 'bitcast<i32>(0x80000000u | z_)' : `${v | 0}i`;
+  if (d === 'uint32' || d === 'uint8') return `${v >>> 0}u`;
   const f = Math.fround(v);
   if (Number.isInteger(f) && Math.abs(f) < 2 ** 24 && !Object.is(f, -0)) return `${f}.0f`;
   if (Number.isFinite(f) && !Object.is(f, -0)) return `bitcast<f32>(0x${f32Bits(f).toString(16)}u)`;
@@ -59,8 +88,7 @@ function reduceInit(op: string, d: DType): string {
   if (op === 'prod') return literal(1, d);
   const max = op === 'max';
   if (d === 'bool') return max ? 'false' : 'true';
-  if (d === 'int32') return max ? literal(-2147483648, d) : literal(2147483647, d);
-  if (d === 'uint32') return max ? '0u' : '0xffffffffu';
+  if (isInt(d)) return literal(intRange(d)[max ? 0 : 1], d);
   return literal(max ? -Infinity : Infinity, d);
 }
 
@@ -72,7 +100,7 @@ function combine(op: string, r: string, v: string, d: DType): string {
     case 'prod': return `(${r} * ${v})`;
     default: {
       const cmp = op === 'max' ? '>' : '<';
-      return d === 'float32' ? `select(${r}, ${v}, ${v} ${cmp} ${r} || ${isNan(v)})` : `select(${r}, ${v}, ${v} ${cmp} ${r})`;
+      return wgslType(d) === 'f32' ? `select(${r}, ${v}, ${v} ${cmp} ${r} || ${isNan(v)})` : `select(${r}, ${v}, ${v} ${cmp} ${r})`;
     }
   }
 }
@@ -142,16 +170,13 @@ export function renderWgsl(k: Kernel): RenderedKernel {
   const leaf = (n: Expr, inLoop: boolean): string => {
     switch (n.kind) {
       case 'load': return load(`x${n.input}`, n.dtype, offset(n.view, inLoop));
-      case 'iota': {
-        const at = `(${offset(n.view, inLoop)})`;
-        return n.dtype === 'bool' ? `(${at} != 0i)` : n.dtype === 'float32' ? `f32${at}` : n.dtype === 'uint32' ? `u32${at}` : at;
-      }
+      case 'iota': return iota(offset(n.view, inLoop), n.dtype);
       case 'lit': {
         let name = lits.get(n.id);
         if (!name) { name = `k${n.id}`; lits.set(n.id, name); }
         return name;
       }
-      case 'red': return `r${n.index}`;
+      case 'red': return narrow(`r${n.index}`, n.dtype);
       default: throw new Error('unreachable');
     }
   };
@@ -160,7 +185,7 @@ export function renderWgsl(k: Kernel): RenderedKernel {
     const code: string[] = [];
     for (const n of topo(want)) {
       if (n.kind !== 'op') { name.set(n.id, leaf(n, inLoop)); continue; }
-      code.push(`${pad}let t${n.id} = ${renderOp(n, n.args.map((a) => name.get(a.id)!))};`);
+      code.push(`${pad}let t${n.id} = ${narrow(renderOp(n, n.args.map((a) => name.get(a.id)!)), n.dtype)};`);
       name.set(n.id, `t${n.id}`);
     }
     return { code, name };
@@ -248,10 +273,10 @@ export function pointwise(k: Kernel, result: { input: number; value: string }, f
   for (const n of nodes) {
     let e: string;
     switch (n.kind) {
-      case 'load': e = n.input === result.input ? result.value : load(input(n.input), n.dtype, at(n.view)); break;
-      case 'iota': e = n.dtype === 'bool' ? `((${at(n.view)}) != 0i)` : n.dtype === 'float32' ? `f32(${at(n.view)})` : n.dtype === 'uint32' ? `u32(${at(n.view)})` : `(${at(n.view)})`; break;
+      case 'load': e = n.input === result.input ? narrow(result.value, n.dtype) : load(input(n.input), n.dtype, at(n.view)); break;
+      case 'iota': e = iota(at(n.view), n.dtype); break;
       case 'lit': e = literal(n.value, n.dtype); break;
-      case 'op': e = renderOp(n, n.args.map((a) => name.get(a.id)!)); break;
+      case 'op': e = narrow(renderOp(n, n.args.map((a) => name.get(a.id)!)), n.dtype); break;
       default: throw new Error('unreachable');
     }
     lines.push(`${pad}let e${n.id} = ${e};`);

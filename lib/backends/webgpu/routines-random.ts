@@ -40,15 +40,20 @@ const threefry: GpuRoutine = (dev, ins, inAvals, outAvals) => {
   return launch(dev, s, ins, outAvals);
 };
 
-/** A logical shift; amounts outside [0, 32) give 0 (XLA), where WGSL would shift mod 32. */
+/**
+ * A logical shift on the dtype's bits (int8/uint8: the low 8 of the word); amounts outside
+ * [0, width) give 0 (XLA), where WGSL would shift mod 32. The routine's caller narrows the result.
+ */
 function shift(op: '<<' | '>>'): GpuRoutine {
   return (dev, ins, inAvals, [o]) => {
     const n = size(o.shape);
     const [nx, ny] = inAvals.map((a) => size(a.shape));
-    const key = `shift|${op}|${n}|${nx === 1}|${ny === 1}`;
+    const width = o.dtype === 'int8' || o.dtype === 'uint8' ? 8 : 32;
+    const key = `shift|${op}|${n}|${nx === 1}|${ny === 1}|${width}`;
+    const x = nx === 1 ? at(0, 1) : at(0, n);
     const s = perPoint(key, n, declare([U, 'i32'], [U]), () => [
       `  let s = ${ny === 1 ? at(1, 1) : at(1, n)};`,
-      `  o0[i] = select(0u, ${nx === 1 ? at(0, 1) : at(0, n)} ${op} u32(s), s >= 0i && s < 32i);`,
+      `  o0[i] = select(0u, ${width === 8 ? `(${x} & 255u)` : x} ${op} u32(s), s >= 0i && s < ${width}i);`,
     ]);
     return launch(dev, s, ins, [o]);
   };

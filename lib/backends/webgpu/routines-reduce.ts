@@ -31,7 +31,7 @@ const COOPERATIVE_FROM = 256;
 function betterFn(d: DType, max: boolean): string {
   const t = storageType(d);
   const cmp = max ? '>' : '<';
-  const nan = d === 'float32'
+  const nan = t === 'f32'
     ? [`  let vn = ${isNan('v')};`, `  if (${isNan('bv')}) { return vn && j < bi; }`, '  if (vn) { return true; }']
     : [];
   return [`fn better(v: ${t}, j: i32, bv: ${t}, bi: i32) -> bool {`, ...nan, `  return v ${cmp} bv || (v == bv && j < bi);`, '}'].join('\n');

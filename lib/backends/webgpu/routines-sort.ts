@@ -15,11 +15,11 @@ import { type GpuRoutine, avalKey, declare, grid, launch, maxBuffers, perPoint }
 
 /** WGSL: the u32 whose unsigned order is the total order of a key of dtype `d` (its bits in `b`). */
 function orderKey(d: DType, b: string): string {
-  if (d === 'float32') {
+  if (d === 'float32' || d === 'float16') {
     // NaN (whatever its payload) above +inf; negative floats reversed below the positive ones.
     return `select(select(${b} | 0x80000000u, ~${b}, (${b} & 0x80000000u) != 0u), 0xffffffffu, (${b} & 0x7fffffffu) > 0x7f800000u)`;
   }
-  return d === 'int32' ? `(${b} ^ 0x80000000u)` : b;
+  return d === 'int32' || d === 'int8' ? `(${b} ^ 0x80000000u)` : b;
 }
 
 const sort: GpuRoutine = (dev, ins, inAvals, outAvals, params) => {

@@ -855,6 +855,21 @@ fn h_ipowi(x: i32, y: i32) -> i32 {
   }
   return acc;
 }`);
+// Rounds to the nearest float16 (ties to even) on the f32 bits, as dtype.ts's f16round: WGSL's
+// pack2x16float leaves the rounding to the implementation and overflow indeterminate.
+def('f16', `
+fn h_f16(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  let a = b & 0x7fffffffu;
+  let s = b & 0x80000000u;
+  if (a >= 0x7f800000u) { return x; }
+  if (a >= 0x477ff000u) { return bitcast<f32>(s | 0x7f800000u); }
+  if (a < 0x38800000u) {
+    let r = round(bitcast<f32>(a) * 16777216.0) * 5.9604644775390625e-8;
+    return bitcast<f32>(s | bitcast<u32>(r));
+  }
+  return bitcast<f32>(s | ((a + 0xfffu + ((a >> 13u) & 1u)) & 0xffffe000u));
+}`);
 // The unsigned forms: x/0 = 0, and float -> uint32 saturates at 0 and 2^32 - 1 (NaN -> 0).
 def('udiv', `fn h_udiv(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a / b; }`);
 def('urem', `fn h_urem(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }`);
@@ -878,12 +893,14 @@ def('ordered', `fn h_ordered(a: f32, b: f32) -> bool { return !h_isnan(a) && !h_
 export const HELPERS: Readonly<Record<string, Helper>> = H;
 
 // ---- the table ----------------------------------------------------------------------------
-const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32';
-const isU32 = (d: DType): boolean => d === 'uint32';
+// int8 and uint8 compute in i32 and u32, narrowed by the renderer after every op.
+const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32' || d === 'int8' || d === 'uint8';
+const isU32 = (d: DType): boolean => d === 'uint32' || d === 'uint8';
+const isF = (d: DType): boolean => d === 'float32' || d === 'float64' || d === 'float16';
 const isBool = (d: DType): boolean => d === 'bool';
 const call = (f: string): Spell => (a) => `h_${f}(${a.join(', ')})`;
 /** Float ops through a helper; int32 (and bool) through `other`. */
-const byType = (f: Spell, other: Spell): Spell => (a, i, o, p) => (i === 'float32' || i === 'float64' ? f(a, i, o, p) : other(a, i, o, p));
+const byType = (f: Spell, other: Spell): Spell => (a, i, o, p) => (isF(i) ? f(a, i, o, p) : other(a, i, o, p));
 const infix = (op: string): Spell => ([a, b]) => `(${a} ${op} ${b})`;
 // bool has no ordering in WGSL; int32 orders the same.
 const cmp = (op: string): Spell => ([a, b], d) => {
@@ -927,8 +944,9 @@ export const WGSL_OPS: Readonly<Record<string, Spell>> = {
   select: ([p, t, f]) => `select(${f}, ${t}, ${p})`,
 
   convert_element_type: ([a], from, to) => {
-    const fromF = from === 'float32' || from === 'float64';
-    if (from === to || (fromF && (to === 'float32' || to === 'float64'))) return a;
+    const fromF = isF(from);
+    if (from === to || (fromF && isF(to))) return a; // float16 results are rounded by the renderer
+    if (fromF && (to === 'int8' || to === 'uint8')) return to === 'int8' ? `clamp(h_toi32(${a}), -128, 127)` : `min(h_tou32(${a}), 255u)`;
     if (isBool(to)) return fromF ? `((bitcast<u32>(${a}) & 0x7fffffffu) != 0u)` : `(${a} != 0)`; // NaN -> true
     // between i32 and u32 WGSL's conversion keeps the bits, as the CPU's wrap
     if (isInt(to)) return fromF ? `h_to${isU32(to) ? 'u' : 'i'}32(${a})` : `${isU32(to) ? 'u' : 'i'}32(${a})`;
