@@ -69,6 +69,8 @@ export const tree = {
   at: treeUtil.at,
   /** `all(tree)`: whether every leaf is truthy; true for no leaves (`jax.tree.all`). */
   all: treePaths.all,
+  /** `allLeaves(xs, isLeaf?)`: whether every element of `xs` is a leaf (`jax.tree_util.all_leaves`). */
+  allLeaves: treePaths.allLeaves,
   /** `reduce(fn, tree, initializer?)`: folds `fn` over the leaves in flatten order (`jax.tree.reduce`). */
   reduce: treePaths.reduce,
   /**

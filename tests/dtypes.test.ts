@@ -5,7 +5,7 @@
  * (`jnp.promote_types` without x64). Fused (jit) and unfused (eager) results must agree bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { grad, jit, lax, np, random, vmap, type Array } from '../lib/index.js';
+import { grad, jit, lax, np, random, tree, vmap, type Array } from '../lib/index.js';
 import { type DType, f16round, promoteTypes } from '../lib/core/dtype.js';
 import { devices } from '../lib/core/backend.js';
 
@@ -238,10 +238,12 @@ describe.skipIf(!devices().includes('webgpu'))('int8, uint8 and float16 on webgp
       ];
       const fs = [-1e9, -3.7, 0.5, 127.9, 300, NaN];
       const ss = [0, 1, 3, 7, 8, 2];
-      const onCpu = f(...([[xs, d], [ys, d], [ss, d], [fs, 'float32']] as const).map(([v, t]) => np.array(v, { dtype: t }))).map(read);
-      const onGpu = ([[xs, d], [ys, d], [ss, d], [fs, 'float32']] as const).map(([v, t]) => np.array(v, { dtype: t, device: 'webgpu' }));
-      expect(await readAll(f(...onGpu))).toEqual(onCpu);
-      expect(await readAll(jit(f)(...onGpu))).toEqual(onCpu);
+      const on = (device: 'cpu' | 'webgpu'): [Array, Array, Array, Array] => [
+        np.array(xs, { dtype: d, device }), np.array(ys, { dtype: d, device }), np.array(ss, { dtype: d, device }), np.array(fs, { dtype: 'float32', device }),
+      ];
+      const onCpu = f(...on('cpu')).map(read);
+      expect(await readAll(f(...on('webgpu')))).toEqual(onCpu);
+      expect(await readAll(jit(f)(...on('webgpu')))).toEqual(onCpu);
     });
   }
   it('float16: rounded after every op, in kernels and routines', async () => {
@@ -256,5 +258,21 @@ describe.skipIf(!devices().includes('webgpu'))('int8, uint8 and float16 on webgp
       else expect(Math.abs(v - want)).toBeLessThanOrEqual(Math.abs(want) * 2e-3 + 1e-7); // an f32 intermediate may round once differently
     }));
     expect(got.slice(0, 2)).toEqual(onCpu.slice(0, 2)); // exact where one op rounds once
+  });
+});
+
+describe('random.shuffle and tree.allLeaves (names from the issue list)', () => {
+  it('random.shuffle is permutation with independent fibres', () => {
+    const k = random.key(3);
+    const x = np.arange(12).reshape([3, 4]);
+    expect(read(random.shuffle(k, x, 1))).toEqual(read(random.permutation(k, x, 1, true)));
+    expect([...read(random.shuffle(k, np.arange(10)))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(() => random.shuffle(k, np.array(1))).toThrow(/random\.shuffle: x must be an array of rank >= 1/);
+  });
+  it('tree.allLeaves', () => {
+    expect(tree.allLeaves([1, np.zeros([2]), null === null])).toBe(true);
+    expect(tree.allLeaves([[1]])).toBe(false);
+    expect(tree.allLeaves([{ a: 1 }])).toBe(false);
+    expect(tree.allLeaves([{ a: 1 }], (x) => typeof x === 'object' && x !== null && 'a' in x)).toBe(true);
   });
 });

@@ -61,6 +61,18 @@ export function all(tree: unknown, isLeaf?: (x: unknown) => boolean): boolean {
   return leavesWithPath(tree, isLeaf).every(([p, l]) => truthy(l, p));
 }
 
+/**
+ * Whether every element of `xs` is a leaf (`jax.tree_util.all_leaves`): a leaf flattens to
+ * itself alone, so `[1, np.zeros(2)]` is all leaves and `[[1]]` or `[{}]` is not.
+ */
+export function allLeaves(xs: Iterable<unknown>, isLeaf?: (x: unknown) => boolean): boolean {
+  for (const x of xs) {
+    const [ls] = flatten(x, isLeaf);
+    if (ls.length !== 1 || ls[0] !== x) return false;
+  }
+  return true;
+}
+
 /** Folds `fn` over the leaves in flatten order, from `initializer` (or the first leaf if none is given). */
 export function reduce<R, L = unknown>(fn: (acc: R, leaf: L) => R, tree: unknown, initializer: R): R;
 export function reduce<L = unknown>(fn: (acc: L, leaf: L) => L, tree: unknown): L;

@@ -237,6 +237,16 @@ function shuffle(k: Array, x: Array, axis: number): Array {
 }
 
 /**
+ * `x` shuffled along `axis`, each 1-D fibre independently (JAX's deprecated `random.shuffle`,
+ * which is `permutation(key, x, axis, true)`; the same stream as JAX's for the same key).
+ */
+export function shuffleArray(k: Array, x: Array, axis = 0): Array {
+  checkKey('shuffle', k);
+  if (!(x instanceof ArrayClass) || x.ndim === 0) throw new TypeError(`random.shuffle: x must be an array of rank >= 1, got ${x instanceof ArrayClass ? 'a scalar' : typeof x}; for a permutation of range(n) use random.permutation(key, n)`);
+  return permutation(k, x, axis, true);
+}
+
+/**
  * A random permutation (JAX's `permutation`): of arange(x) for an integer x; of a 1-D array; of
  * the slices of `x` along `axis` (one shuffled index vector, applied with take); or, with
  * `independent: true`, of each 1-D fibre along `axis` separately. Same key, same permutation as JAX.

@@ -351,4 +351,4 @@ export function bernoulli(k: Array, p: ArrayOrScalar = 0.5, shape?: Shape, opts:
 export { randint, choice, exponential, laplace, logistic, cauchy, rademacher, truncatedNormal, multivariateNormal, type ChoiceOpts } from './distributions.js';
 export { gamma, loggamma, type GammaOpts } from './gamma.js';
 export { beta, dirichlet, chisquare, f, t, generalizedNormal, ball, pareto, lognormal, maxwell, doubleSidedMaxwell, weibullMin, rayleigh, wald, triangular, orthogonal } from './continuous.js';
-export { poisson, geometric, binomial, multinomial, permutation } from './discrete.js';
+export { poisson, geometric, binomial, multinomial, permutation, shuffleArray as shuffle } from './discrete.js';
