@@ -98,6 +98,13 @@ describe('integer arithmetic wraps as stored (eager and fused agree)', () => {
     expect(read(np.cumsum(np.array([200, 100], { dtype: 'uint8' })))).toEqual([200, 300]);
     expect(np.sum(np.array([4_000_000_000, 400_000_000], { dtype: 'uint32' })).item()).toBe(wrap(4_400_000_000n, 'uint32'));
   });
+  it('matrix products and cumulative sums of uint32 are exact modulo 2^32', () => {
+    const a = np.array([[4_000_000_000, 3], [5, 4_294_967_295]], { dtype: 'uint32' });
+    const want = [[4_000_000_000n * 4_000_000_000n + 15n, 4_000_000_000n * 3n + 3n * 4_294_967_295n], [5n * 4_000_000_000n + 5n * 4_294_967_295n, 15n + 4_294_967_295n ** 2n]];
+    expect(read(np.matmul(a, a))).toEqual(want.flat().map((v) => wrap(v, 'uint32')));
+    expect(read(lax.cumsum(np.array([4_294_967_295, 4_294_967_295, 7], { dtype: 'uint32' })))).toEqual([4_294_967_295, 4_294_967_294, 5]);
+    expect(read(np.matmul(np.array([[100, 100]], { dtype: 'int8' }), np.array([[2], [3]], { dtype: 'int8' })))).toEqual([wrap(500n, 'int8')]);
+  });
   it('conversions: float -> integer saturates (NaN -> 0), integer -> integer keeps the low bits', () => {
     const f = np.array([-1.5, 3.7, 300, 5e9, NaN, -5e9]);
     expect(read(f.astype('uint8'))).toEqual([0, 3, 255, 255, 0, 0]);

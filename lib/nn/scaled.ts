@@ -74,6 +74,7 @@ export function scaledMatmul(lhs: ArrayOrScalar, rhs: ArrayOrScalar, lhsScales: 
 
 /** jax.nn's BlockScaleConfig: how scaledDotGeneral quantises an operand (see {@link getScaledDotGeneralConfig}). */
 export interface BlockScaleConfig {
+  /** The block-scaling scheme: 'mxfp8' or 'nvfp4'; the lhs and rhs configs must share it. */
   readonly mode: 'mxfp8' | 'nvfp4';
   /** Entries per scale block along the contracting axis (32 for mxfp8, 16 for nvfp4). */
   readonly blockSize: number;
@@ -83,6 +84,7 @@ export interface BlockScaleConfig {
   readonly scaleType: 'float8_e8m0fnu' | 'float8_e4m3fn';
   /** nvfp4's float32 [1] tensor scale (the operand is divided by it first); null for mxfp8. */
   readonly globalScale: Array | null;
+  /** JAX's infer_only flag, false from getScaledDotGeneralConfig; unused here (gradients are always straight-through). */
   readonly inferOnly: boolean;
 }
 

@@ -16,11 +16,28 @@ import { inv, matmul, norm } from './linalg.js';
 import { customJvp } from '../control/custom.js';
 
 /** np.linalg.eigh's result: `[eigenvalues, eigenvectors]`, also readable by name. */
-export type EighResult = readonly [eigenvalues: Array, eigenvectors: Array] & { readonly eigenvalues: Array; readonly eigenvectors: Array };
+export type EighResult = readonly [eigenvalues: Array, eigenvectors: Array] & {
+  /** The eigenvalues [..., n], ascending, in the input's float dtype. */
+  readonly eigenvalues: Array;
+  /** The orthonormal eigenvectors [..., n, n] as columns: column j belongs to eigenvalue j. */
+  readonly eigenvectors: Array;
+};
 /** np.linalg.svd's result: `[U, S, Vh]`, also readable by name. */
-export type SvdResult = readonly [U: Array, S: Array, Vh: Array] & { readonly U: Array; readonly S: Array; readonly Vh: Array };
+export type SvdResult = readonly [U: Array, S: Array, Vh: Array] & {
+  /** The left singular vectors as columns: [..., m, m] with fullMatrices, else [..., m, k], k = min(m, n). */
+  readonly U: Array;
+  /** The singular values [..., k], k = min(m, n): non-negative, descending. */
+  readonly S: Array;
+  /** The right singular vectors as rows: [..., n, n] with fullMatrices, else [..., k, n]. */
+  readonly Vh: Array;
+};
 /** np.linalg.qr's result in 'reduced' and 'complete' modes: `[Q, R]`, also readable by name. */
-export type QrResult = readonly [Q: Array, R: Array] & { readonly Q: Array; readonly R: Array };
+export type QrResult = readonly [Q: Array, R: Array] & {
+  /** Orthonormal columns: [..., m, k] ('reduced', k = min(m, n)) or [..., m, m] ('complete'). */
+  readonly Q: Array;
+  /** Upper triangular: [..., k, n] ('reduced') or [..., m, n] ('complete'). */
+  readonly R: Array;
+};
 /** np.linalg.lstsq's result: `[x, residuals, rank, s]`. */
 export type LstsqResult = readonly [x: Array, residuals: Array, rank: Array, s: Array];
 

@@ -12,7 +12,12 @@ import { Complex } from './complex.js';
 import { asArray, convert } from './promote.js';
 
 /** np.linalg.eig's result: `[eigenvalues, eigenvectors]` (both Complex), also readable by name. */
-export type EigResult = readonly [eigenvalues: Complex, eigenvectors: Complex] & { readonly eigenvalues: Complex; readonly eigenvectors: Complex };
+export type EigResult = readonly [eigenvalues: Complex, eigenvectors: Complex] & {
+  /** The eigenvalues, a Complex [..., n]; conjugate pairs adjacent, positive imaginary part first. */
+  readonly eigenvalues: Complex;
+  /** The right eigenvectors, a Complex [..., n, n]: column j, of unit 2-norm, belongs to eigenvalue j. */
+  readonly eigenvectors: Complex;
+};
 
 /** `a` as a float square matrix or batch [..., n, n] (integers become the default float, as numpy). */
 function asSquareFloat(who: string, a: ArrayOrScalar | Complex): Array {

@@ -79,6 +79,10 @@ export function inner(x: ArrayOrScalar, y: ArrayOrScalar): Array {
   return dotGeneral(a, b, [[a.ndim - 1], [b.ndim - 1]], [[], []], t.weak);
 }
 
+/**
+ * numpy vdot: the dot product of the two inputs flattened (they must hold as many elements), a 0-D
+ * array in their promoted dtype. Inputs are real, so unlike numpy's vdot nothing is conjugated.
+ */
 export const vdot = (x: ArrayOrScalar, y: ArrayOrScalar): Array => inner(ravel(x), ravel(y));
 
 /** Contracts `axes` (a count of trailing/leading axes, or explicit lists) like numpy.tensordot. */
@@ -131,12 +135,7 @@ export function diagonal(x: ArrayOrScalar, offset = 0, axis1?: number, axis2?: n
  * numpy, the labels that appear exactly once, in alphabetical (ASCII) order: 'ij,jk' is 'ij,jk->ik'.
  */
 export function einsum(subscripts: string, ...operands: ArrayOrScalar[]): Array {
-  const spec = subscripts.replace(/\s+/g, '');
-  const arrow = spec.indexOf('->');
-  const ins = (arrow < 0 ? spec : spec.slice(0, arrow)).split(',');
-  const out = arrow < 0 ? implicitOutput(ins) : spec.slice(arrow + 2);
-  if (ins.length !== operands.length) throw new ShapeError(`np.einsum: '${subscripts}' names ${ins.length} operands, got ${operands.length}`);
-  if (/[^a-zA-Z]/.test(ins.join('') + out)) throw new ShapeError(`np.einsum: subscripts must be letters (no ellipsis), got '${subscripts}'`);
+  const { ins, out } = parseEinsum('np.einsum', subscripts, operands.length);
   const [arrs, t] = promote(operands);
   const sizes = new Map<string, number>();
   let terms = arrs.map((a, k) => {
@@ -191,6 +190,20 @@ export function einsum(subscripts: string, ...operands: ArrayOrScalar[]): Array 
   return transpose(acc.a, out.split('').map((l) => acc.labels.indexOf(l)));
 }
 
+/**
+ * The input and output labels of einsum `subscripts` for `n` operands (also np.einsumPath's):
+ * without '->' the output is numpy's implicit one.
+ */
+export function parseEinsum(who: string, subscripts: string, n: number): { ins: string[]; out: string } {
+  const spec = subscripts.replace(/\s+/g, '');
+  const arrow = spec.indexOf('->');
+  const ins = (arrow < 0 ? spec : spec.slice(0, arrow)).split(',');
+  const out = arrow < 0 ? implicitOutput(ins) : spec.slice(arrow + 2);
+  if (ins.length !== n) throw new ShapeError(`${who}: '${subscripts}' names ${ins.length} operands, got ${n}`);
+  if (/[^a-zA-Z]/.test(ins.join('') + out)) throw new ShapeError(`${who}: subscripts must be letters (no ellipsis), got '${subscripts}'`);
+  return { ins, out };
+}
+
 /** numpy's implicit einsum output: labels used exactly once over all inputs, sorted. */
 function implicitOutput(ins: readonly string[]): string {
   const counts = new Map<string, number>();
@@ -242,6 +255,10 @@ export function solve(aIn: ArrayOrScalar, bIn: ArrayOrScalar): Array {
   return vec ? reshape(x, x.shape.slice(0, -1)) : x;
 }
 
+/**
+ * The inverse of a square matrix or batch [..., n, n], as solve(a, I) (LU with partial pivoting);
+ * integers become the default float. A singular matrix gives inf/NaN entries, not numpy's error.
+ */
 export function inv(x: ArrayOrScalar): Array {
   const a = asFloatMatrix('np.linalg.inv', x);
   const n = a.shape[a.ndim - 1];
@@ -310,6 +327,10 @@ const detWithJvp = customJvp((a: Array): Array => detFromLu(...(luFactor(a).slic
   },
 });
 
+/**
+ * The determinant of a square matrix or batch [..., n, n], from LU (integers become the default
+ * float). Differentiable by Jacobi's formula, with a gradient that stays finite at singular a.
+ */
 export function det(x: ArrayOrScalar): Array {
   return detWithJvp(asFloatMatrix('np.linalg.det', x)) as Array;
 }
@@ -323,6 +344,11 @@ export function slogdet(x: ArrayOrScalar): [Array, Array] {
   return [s, sum(log(abs(d)), -1)];
 }
 
+/**
+ * The lower Cholesky factor L (a = L·Lᵀ) of a symmetric positive-definite matrix or batch
+ * [..., n, n]. Only the lower triangle is read; a matrix that is not positive-definite gives NaNs
+ * where numpy raises. The derivative symmetrises dA, as JAX.
+ */
 export function cholesky(x: ArrayOrScalar): Array {
   return bind1(Cholesky, [asFloatMatrix('np.linalg.cholesky', x)]);
 }
@@ -468,5 +494,105 @@ export function tensorinv(aIn: ArrayOrScalar, ind = 2): Array {
   return reshape(inv(reshape(a, [rows, rows])), [...a.shape.slice(ind), ...a.shape.slice(0, ind)]);
 }
 
-export const linalg = { solve, inv, det, slogdet, cholesky, norm, matrixPower, multiDot, tensorsolve, tensorinv, eigh, eigvalsh, svd, svdvals, qr, lstsq, pinv, matrixRank, cond };
+/** The np.linalg functions defined here and in linalg-decomp.ts (index.ts adds the array-API ones and eig). */
+export const linalg = {
+  /**
+   * Solves a·x = b (numpy.linalg.solve) by LU with partial pivoting: a [..., n, n], b [n] (one
+   * vector) or [..., n, k], batch axes broadcast as numpy 2. Integer a becomes the default float; b
+   * takes a's dtype.
+   */
+  solve,
+  /** The inverse of a square matrix or batch [..., n, n] (numpy.linalg.inv), as solve(a, I); a singular a gives inf/NaN entries. */
+  inv,
+  /**
+   * The determinant of a square matrix or batch [..., n, n] (numpy.linalg.det), from LU. Its
+   * gradient is the cofactor matrix (Jacobi's formula), finite at singular matrices as in JAX.
+   */
+  det,
+  /**
+   * `[sign, logabsdet]` of a square matrix or batch [..., n, n] (numpy.linalg.slogdet), from LU:
+   * stable where det would overflow or underflow. A singular matrix gives sign 0 and -Infinity.
+   */
+  slogdet,
+  /**
+   * The lower Cholesky factor L, a = L·Lᵀ, of a symmetric positive-definite matrix or batch
+   * [..., n, n] (numpy.linalg.cholesky). Only the lower triangle is read; a matrix that is not
+   * positive-definite gives NaNs instead of numpy's error. The derivative symmetrises dA, as JAX.
+   */
+  cholesky,
+  /**
+   * Vector and matrix norms (numpy.linalg.norm), in a float dtype (integers become the default
+   * float). With no `axis`: the 2-norm of all elements, or the `ord` norm of a 1-D or 2-D x. One
+   * axis: vector norms (any p, Infinity, -Infinity, 0). Two axes: matrix norms ('fro', 'nuc', 1, -1,
+   * 2, -2, Infinity, -Infinity; 2, -2 and 'nuc' from the singular values).
+   */
+  norm,
+  /**
+   * a raised to the integer power n (numpy.linalg.matrix_power) for a square matrix or batch
+   * [..., m, m], by repeated squaring: n = 0 gives the identity, n < 0 inverts first.
+   */
+  matrixPower,
+  /**
+   * The product of two or more arrays (numpy.linalg.multi_dot), multiplied in the order with the
+   * fewest scalar multiplications. The first and last may be 1-D (a row and a column vector, whose
+   * axes leave the result); the others must be 2-D.
+   */
+  multiDot,
+  /**
+   * Solves tensordot(a, x, x.ndim) = b for x (numpy.linalg.tensorsolve): x has shape
+   * a.shape[b.ndim:], and the axes of a named in `axes` are moved to the end first.
+   */
+  tensorsolve,
+  /**
+   * The inverse of a for tensordot over `ind` axes (numpy.linalg.tensorinv, ind = 2 by default), of
+   * shape a.shape[ind:] + a.shape[:ind]; the first ind axes must hold as many elements as the rest.
+   */
+  tensorinv,
+  /**
+   * Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix or batch [..., n, n]
+   * (numpy.linalg.eigh), an EighResult. As JAX the input is symmetrised first (`symmetrizeInput:
+   * false` reads only the `UPLO` triangle, as numpy); each eigenvector's largest-magnitude entry is positive.
+   */
+  eigh,
+  /** The eigenvalues [..., n], ascending, of a symmetric matrix or batch [..., n, n] (numpy.linalg.eigvalsh). */
+  eigvalsh,
+  /**
+   * The singular value decomposition a = U·diag(S)·Vh of a matrix or batch [..., m, n]
+   * (numpy.linalg.svd), an SvdResult with S descending; `computeUv` false returns S alone.
+   * `fullMatrices` (default true) makes U and Vh square. Derivatives of U and Vh need
+   * `fullMatrices` false or a square a, as JAX.
+   */
+  svd,
+  /** The singular values [..., min(m, n)], descending, of a matrix or batch [..., m, n] (numpy.linalg.svdvals). */
+  svdvals,
+  /**
+   * The QR decomposition a = Q·R of a matrix or batch [..., m, n] (numpy.linalg.qr), a QrResult;
+   * mode 'reduced' (default), 'complete', or 'r' for R alone. Derivatives need m >= n (and
+   * 'reduced' unless m == n), as JAX.
+   */
+  qr,
+  /**
+   * The least-squares solution of a·x = b (numpy.linalg.lstsq) for a 2-D a [m, n] and b [m] or
+   * [m, k], via the SVD: `[x, residuals, rank, s]`. Singular values below rcond·s_max count as zero
+   * (default eps·max(m, n)); residuals are always computed, as JAX.
+   */
+  lstsq,
+  /**
+   * The Moore-Penrose pseudo-inverse [..., n, m] of a matrix or batch [..., m, n] (numpy.linalg.pinv)
+   * via the SVD, dropping singular values at most rtol·s_max (default 10·max(m, n)·eps, JAX's).
+   * Differentiable by JAX's rule where the rank is locally constant; `hermitian` is ignored.
+   */
+  pinv,
+  /**
+   * The rank (int32) of a matrix or batch [..., m, n] (numpy.linalg.matrix_rank): the number of
+   * singular values above rtol·s_max (default max(m, n)·eps); a 1-D or 0-D input has rank 1 unless all zero.
+   */
+  matrixRank,
+  /**
+   * The condition number of a matrix or batch (numpy.linalg.cond): for p None, 2 or -2 a ratio of
+   * singular values (any [..., m, n]); for 'fro', 'nuc', 1, -1, Infinity, -Infinity
+   * norm(a, p)·norm(inv(a), p) (square only). A singular matrix gives Infinity, as numpy.
+   */
+  cond,
+};
 

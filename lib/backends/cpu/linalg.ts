@@ -8,7 +8,7 @@
  * accumulates in float32), with the JS kernel below as the fallback where WebAssembly SIMD is
  * unavailable.
  */
-import { type DType, type TypedArray, typedArrayFor } from '../../core/dtype.js';
+import { type DType, type TypedArray, isInt, typedArrayFor } from '../../core/dtype.js';
 import { allocate } from './pool.js';
 import { type Aval, size } from '../../core/ir.js';
 import type { DotParams, TriSolveParams } from '../../primitives/linalg.js';
@@ -259,7 +259,7 @@ const dotGeneral: CpuRoutine = ([x, y], [xa, ya], [o], { contracting: [ca, cb], 
   const a = view(x, xa, ba, ca);
   const b = view(y, ya, bb, cb);
   const MN = M * N;
-  if (o.dtype === 'int32') {
+  if (isInt(o.dtype)) {
     for (let t = 0; t < B; t++) intDot(a, t * a.sB, b, t * b.sB, out, t * MN, M, N, K);
     return [out];
   }

@@ -1,5 +1,5 @@
 /** CPU routines for arg-reductions and cumulative sums (plain reductions are fused kernels). */
-import type { TypedArray } from '../../core/dtype.js';
+import { type TypedArray, isInt } from '../../core/dtype.js';
 import { allocate } from './pool.js';
 import { size } from '../../core/ir.js';
 import { type CpuRoutine, registerRoutines } from './routines.js';
@@ -66,7 +66,7 @@ const cumsum: CpuRoutine = ([x], [xa], [o], { axis, reverse }: { axis: number; r
   const out = allocate(o.dtype, x.length);
   if (x.length === 0) return [out];
   const [pre, n, post] = around(xa.shape, axis);
-  const int = xa.dtype === 'int32';
+  const int = isInt(xa.dtype);
   const line = n * post;
   if (post === 1) {
     // A scalar running sum: float32 partials stay in float64, rounded only on store.

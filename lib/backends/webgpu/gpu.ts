@@ -7,17 +7,25 @@
 
 /** What was found, for `backendInfo('webgpu')` and error messages. */
 export interface AdapterInfo {
+  /** The adapter's vendor, as GPUAdapterInfo reports it ('' when it does not say). */
   readonly vendor: string;
+  /** The adapter's GPU family or architecture, as GPUAdapterInfo reports it ('' when it does not say). */
   readonly architecture: string;
+  /** The adapter's device name or id, as GPUAdapterInfo reports it ('' when it does not say). */
   readonly device: string;
+  /** The adapter's driver description, as GPUAdapterInfo reports it ('' when it does not say). */
   readonly description: string;
   /** True where the adapter is a CPU emulation (SwiftShader): right, but slow. */
   readonly software: boolean;
 }
 
+/** An opened WebGPU device, with the adapter it came from. */
 export interface GpuContext {
+  /** The device, opened with the adapter's largest storage and workgroup limits. */
   readonly device: GPUDevice;
+  /** The adapter the device was requested from. */
   readonly adapter: GPUAdapter;
+  /** What the adapter says about itself. */
   readonly info: AdapterInfo;
   /** The `webgpu` package's GPU object in Node: Dawn crashes if it is collected while in use. */
   readonly keepAlive: unknown;
@@ -29,8 +37,15 @@ const SYSTEM_VULKAN = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aar
 
 const HOW = "On Linux without a GPU, install Debian's chromium package (it ships the SwiftShader Vulkan driver): apt-get install -y chromium libvulkan1. In Node, install the 'webgpu' package: npm install webgpu. In a browser, use one with WebGPU enabled (Chromium: --enable-unsafe-webgpu).";
 
+/**
+ * The Node built-ins that {@link provideVulkan} needs, passed in rather than imported so that
+ * browser bundles never reach a `node:` module: `{ fs, os, isMainThread }` from `node:fs`,
+ * `node:os` and `node:worker_threads`.
+ */
 export interface NodeModules {
+  /** `node:fs`: looks for GPU device nodes and the SwiftShader and Vulkan loader files. */
   fs: typeof import('node:fs');
+  /** `node:os`: its dlopen flags load Chromium's Vulkan loader. */
   os: typeof import('node:os');
   /** False in a worker thread, whose process.env is its own copy: Dawn never sees it. */
   isMainThread: boolean;
