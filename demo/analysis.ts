@@ -4,8 +4,15 @@
  * a 10% normalisation uncertainty. At a hard cut it is a one-bin pyhf model (fit, CLs, limits);
  * with a soft cut (relax.softCut's logistic weights) the expected CLs is a smooth function of the
  * cut, which gradient descent optimises through the fit (implicit function theorem).
+ *
+ * The optimisation works as a physicist's would at scale: the soft-cut yields are sums over
+ * simulated events (the event-level work, in float32 on whichever device is given: WebGPU in the
+ * browser where there is one), and the fit is the small float64 part on the CPU. The derivative
+ * crosses devices by the chain rule: d log CLs/d cut = Σ_s ∂ log CLs/∂ν_s · dν_s/d cut, with
+ * dν/d cut a forward-mode `jvp` over the events and ∂ log CLs/∂ν a reverse-mode `grad` through
+ * the fit.
  */
-import { type Array, grad, np, relax, stats } from '../lib/index.js';
+import { type Array, devicePut, grad, jit, jvp, np, random, relax, scipySpecial, stats } from '../lib/index.js';
 
 const BINS = 20;
 const edges = globalThis.Array.from({ length: BINS + 1 }, (_, i) => (5 * i) / BINS);
@@ -51,27 +58,78 @@ export function summary(cut: number): Summary & { limit: stats.UpperLimitResult;
   };
 }
 
+/** Simulated events per sample. */
+export const EVENTS = 200_000;
+const SOFTNESS = 0.15;
+const total = (xs: readonly number[]): number => xs.reduce((a, v) => a + v, 0);
+
+/** Simulated events: positions x and weights, one row per sample in the model's order. */
+export interface Events { readonly x: Array; readonly weights: Array }
+
+/** EVENTS draws of x from a sample's shape truncated to [0, 5], by inverse CDF of uniforms. */
+const draw = jit((key: Array, isSignal: boolean): Array => {
+  const u = random.uniform(key, [EVENTS], { dtype: 'float32' });
+  if (!isSignal) return np.multiply(-1.2, np.log1p(np.multiply(-(1 - Math.exp(-5 / 1.2)), u)));
+  const pa = phi(-2.2 / 0.4), pb = phi((5 - 2.2) / 0.4);
+  return np.add(2.2, np.multiply(0.4, scipySpecial.ndtri(np.add(pa, np.multiply(pb - pa, u)))));
+}, { staticArgnums: [1] });
+
 /**
- * The median expected CLs of μ = 1 as a function of a soft cut (temperature 0.15), with the
- * background-only Asimov fit inside: `stats.expectedCls` with the soft-cut yields as `nominal`.
+ * Events of both samples on `device`, in float32 (the same key, so the same events on every
+ * device), each weighted so a sample's weights sum to its template's total.
  */
-export function softExpectedCls(cut: Array): Array {
-  const { model } = countingModel(0);
-  const x = np.array(centers);
-  const w = relax.softCut(x, cut, { temperature: 0.15 });
-  const yields = model.samples.map((name) => np.sum(w.mul(np.array(name === 'signal' ? signal : background))).reshape([1]));
-  return stats.expectedCls(model, 1, { nominal: np.stack(yields) });
+export function simulate(device: string): Events {
+  const names = softModel().samples;
+  const keys = random.split(devicePut(random.key(7), device), names.length);
+  const rows = names.map((name, i) => draw(keys.slice(i), name === 'signal'));
+  const weights = names.map((name) => np.full([EVENTS], total(name === 'signal' ? signal : background) / EVENTS, { dtype: 'float32', device }));
+  return { x: np.stack(rows), weights: np.stack(weights) };
 }
 
-/** Steps of gradient descent on the soft expected CLs, in log space (CLs spans decades). */
-export function optimiseCut(start: number, steps: number, rate = 0.1, onStep?: (cut: number, cls: number) => void): number {
-  const logCls = (c: Array) => np.log(softExpectedCls(c));
-  const g = grad(logCls);
+/** The soft-cut yields ν (one per sample) of the events at `cut`, and dν/d cut: one forward-mode pass. */
+const yieldsAndSlope = jit((x: Array, w: Array, cut: Array): Array[] =>
+  jvp((c: Array) => np.sum(w.mul(relax.softCut(x, c, { temperature: SOFTNESS })), 1), [cut], [np.onesLike(cut)]));
+
+export function eventYields(ev: Events, cut: number): [Array, Array] {
+  const [y, dy] = yieldsAndSlope(ev.x, ev.weights, np.array(cut, { dtype: 'float32', device: ev.x.device }));
+  return [y, dy];
+}
+
+/** log of the median expected CLs of μ = 1 at yields ν (float64, CPU), and its gradient in ν. */
+let model0: stats.HistFactoryModel | undefined;
+/** One model for every soft-cut evaluation: its compiled fit is cached per model. */
+const softModel = (): stats.HistFactoryModel => (model0 ??= countingModel(0).model);
+const logClsOfYields = (nu: Array): Array => np.log(stats.expectedCls(softModel(), 1, { nominal: nu.reshape([-1, 1]) }));
+const gradLogCls = grad(logClsOfYields);
+
+/**
+ * One step of gradient descent on the soft expected CLs of the events, in log space (CLs spans
+ * decades): the events' yields and their derivative come from their device (read back
+ * asynchronously, as WebGPU requires), the rest is float64 on the CPU.
+ */
+export async function cutStep(ev: Events, cut: number, rate = 0.1): Promise<{ cut: number; cls: number }> {
+  const [y, dy] = eventYields(ev, cut);
+  const nu = np.array(globalThis.Array.from(await y.data()));
+  const dnu = globalThis.Array.from(await dy.data());
+  const g = gradLogCls(nu).js() as number[];
+  const next = Math.min(4.5, Math.max(0, cut - rate * g.reduce((a, gi, i) => a + gi * dnu[i], 0)));
+  return { cut: next, cls: await softCls(ev, next) };
+}
+
+/** The soft-cut surrogate: the median expected CLs of μ = 1 at the events' soft-cut yields. */
+export async function softCls(ev: Events, cut: number): Promise<number> {
+  const [y] = eventYields(ev, cut);
+  return Math.exp(logClsOfYields(np.array(globalThis.Array.from(await y.data()))).item());
+}
+
+/** `steps` of cutStep from `start` on the events of `device`. */
+export async function optimiseCut(start: number, steps: number, device = 'cpu', onStep?: (cut: number, cls: number) => void): Promise<number> {
+  const ev = simulate(device);
   let cut = start;
   for (let k = 0; k < steps; k++) {
-    const c = np.array(cut);
-    cut = Math.min(4.5, Math.max(0, cut - rate * g(c).item()));
-    onStep?.(cut, softExpectedCls(np.array(cut)).item());
+    const s = await cutStep(ev, cut);
+    cut = s.cut;
+    onStep?.(cut, s.cls);
   }
   return cut;
 }

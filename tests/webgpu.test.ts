@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  backendInfo, defaultDevice, devicePut, devices, disposeTree, getBackend, init, jit, makeJaxpr, memoryStats, nn, np, scope, valueAndGrad,
+  backendInfo, defaultDevice, devicePut, devices, disposeTree, getBackend, init, jit, makeJaxpr, memoryStats, nn, np, random, scope, valueAndGrad,
 } from '../lib/index.js';
 import type { Array } from '../lib/index.js';
 import { registerDeviceStarter } from '../lib/core/backend.js';
@@ -115,5 +115,18 @@ describe.runIf(gpu)('webgpu device', () => {
     } finally {
       defaultDevice('cpu');
     }
+  });
+
+  it('random follows its key onto the device: the same streams as on the CPU', async () => {
+    const k = devicePut(random.key(7), 'webgpu');
+    const u = random.uniform(k, [5], { dtype: 'float32' });
+    expect(u.device).toBe('webgpu');
+    expect(globalThis.Array.from(await u.data())).toEqual(globalThis.Array.from(random.uniform(random.key(7), [5], { dtype: 'float32' }).dataSync()));
+    expect(globalThis.Array.from(await random.split(k, 3).data())).toEqual(globalThis.Array.from(random.split(random.key(7), 3).dataSync()));
+    const kf = random.foldIn(k, 3);
+    expect(kf.device).toBe('webgpu');
+    expect(globalThis.Array.from(await kf.data())).toEqual(globalThis.Array.from(random.foldIn(random.key(7), 3).dataSync()));
+    // a lone number without a device joins its operands' device, as JAX's uncommitted arrays
+    expect(np.add(u, np.array(1, { dtype: 'float32' })).device).toBe('webgpu');
   });
 });

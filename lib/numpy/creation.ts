@@ -109,6 +109,11 @@ export function array(data: unknown, opts: DTypeOpt & { shape?: number[] } = {})
   const shape = nestedShape(data, 'np.array');
   const flat = (shape.length ? (data as unknown[]).flat(Infinity) : [data]) as (number | boolean)[];
   const dt = dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultFloat(opts.device));
+  // A lone number placed on no device in particular is a host scalar, like JAX's uncommitted
+  // arrays: it joins its operands on whatever device they live on.
+  if (shape.length === 0 && opts.device === undefined && opts.shape === undefined) {
+    return ConcreteArray.fromScalar(castChecked('np.array', flat[0], dt), dt, backend, typeof data === 'number' && !dtype);
+  }
   const buf = allocate('np.array', dt, shape);
   for (let i = 0; i < flat.length; i++) buf[i] = castChecked('np.array', flat[i], dt);
   // As jnp.array(2.5): a lone JS number without a dtype stays weakly typed, so it adapts to the

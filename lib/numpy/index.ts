@@ -25,6 +25,10 @@ export * from './polynomial.js';
 export * from './windows.js';
 export * from './complex-parts.js';
 export * from './dtype-info.js';
+export {
+  packbits, unpackbits, mgrid, ogrid, r_, c_, sortComplex, topK, einsumPath,
+  type ArrayInput, type BitOrder, type GridCount, type RangeSpec, type GridRange, type ConcatItem, type EinsumPath, type EinsumOptimize,
+} from './extras.js';
 export { Complex, complex, isComplex } from './complex.js';
 export type { ComplexDType, ComplexOperand } from './complex.js';
 /** `np.fft`: numpy's discrete Fourier transforms, on Complex pairs of real arrays. */
@@ -40,7 +44,21 @@ export {
 } from './sorting.js';
 export { dot, matmul, outer, inner, vdot, tensordot, trace, diagonal, einsum } from './linalg.js';
 /** `np.linalg`: numpy's linear algebra, with numpy 2's array-API names (diagonal/trace on the last two axes). */
-export const linalg = { ...linalgFns.linalg, ...arrayApiLinalg, eig, eigvals };
+export const linalg = {
+  ...linalgFns.linalg,
+  ...arrayApiLinalg,
+  /**
+   * Eigenvalues and right eigenvectors of a general real square matrix or batch [..., n, n]
+   * (numpy.linalg.eig), an EigResult of Complex arrays. Computed on the host in float64; eigenvalue
+   * and eigenvector derivatives need distinct eigenvalues.
+   */
+  eig,
+  /**
+   * The eigenvalues, a Complex [..., n] in eig's order, of a general real square matrix or batch
+   * [..., n, n] (numpy.linalg.eigvals). Differentiable by JAX's rule for distinct eigenvalues.
+   */
+  eigvals,
+};
 export type { EigResult } from './linalg-eig.js';
 export { roots, type RootsOpts } from './polynomial-roots.js';
 export type { EighResult, SvdResult, QrResult, LstsqResult } from './linalg-decomp.js';

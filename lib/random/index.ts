@@ -27,8 +27,9 @@ export type { Shape, Param } from './common.js';
 const shapeOf = (s: Shape): number[] => (typeof s === 'number' ? [s] : globalThis.Array.isArray(s) ? [...s] : (s as unknown as number[]));
 const prod = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 
-const i32 = (v: number | Int32Array, shape?: readonly number[]): Array =>
-  np.array(typeof v === 'number' ? v | 0 : v, { dtype: 'int32', ...(shape ? { shape: [...shape] } : {}) });
+/** An int32 constant on `device` (the key's: counters and shift amounts live where the key does). */
+const i32 = (v: number | Int32Array, shape?: readonly number[], device?: string): Array =>
+  np.array(typeof v === 'number' ? v | 0 : v, { dtype: 'int32', ...(shape ? { shape: [...shape] } : {}), ...(device ? { device } : {}) });
 
 function checkShape(who: string, shape: readonly number[]): void {
   checkShapeArg(`random.${who}`, shape);
@@ -127,7 +128,7 @@ export function threefry2x32(k: Array, count: Array): Array {
   const n = count.size;
   if (n === 0) return count;
   let flat = count.reshape([n]);
-  if (n % 2) flat = np.concatenate([flat, i32(0, [1])]);
+  if (n % 2) flat = np.concatenate([flat, i32(0, [1], count.device)]);
   const h = flat.size / 2;
   const [k0, k1] = halves(k);
   const [y0, y1] = bind(Threefry2x32, [k0, k1, flat.slice([0, h]), flat.slice([h, 2 * h])]);
@@ -143,14 +144,14 @@ function hashIota(k: Array, shape: readonly number[]): [Array, Array] {
   const lo = new Int32Array(n);
   for (let i = 0; i < n; i++) lo[i] = i | 0;
   const [k0, k1] = halves(k);
-  const [b0, b1] = bind(Threefry2x32, [k0, k1, i32(0), i32(lo, shape)]);
+  const [b0, b1] = bind(Threefry2x32, [k0, k1, i32(0, [], k.device), i32(lo, shape, k.device)]);
   return [b0, b1];
 }
 
-const iota = (n: number): Array => {
+const iota = (n: number, device: string): Array => {
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i | 0;
-  return i32(a, [n]);
+  return i32(a, [n], device);
 };
 
 /** `num` new keys, shape [num, 2] (or [...num, 2] for a shape). */
@@ -162,7 +163,7 @@ export function split(k: Array, num: Shape = 2): Array {
     const [b0, b1] = hashIota(k, shape);
     return asKey(np.stack([b0, b1], shape.length));
   }
-  return asKey(threefry2x32(k, iota(2 * prod(shape))).reshape([...shape, 2]));
+  return asKey(threefry2x32(k, iota(2 * prod(shape), k.device)).reshape([...shape, 2]));
 }
 
 /** A new key from `key` and integer data (as uint32): threefry of the counter [0, data]. */
@@ -174,12 +175,12 @@ export function foldIn(k: Array, data: number | Array): Array {
   }
   if (typeof data === 'number') {
     if (!Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${data}`);
-    d = i32(Number(BigInt.asUintN(32, BigInt(data))) | 0);
+    d = i32(Number(BigInt.asUintN(32, BigInt(data))) | 0, [], k.device);
   } else {
     if (data.ndim !== 0) throw new TypeError(`random.foldIn: data must be a scalar, got shape [${data.shape}]`);
     d = data.dtype === 'int32' ? data : data.astype('int32');
   }
-  return asKey(threefry2x32(k, np.stack([i32(0), d])));
+  return asKey(threefry2x32(k, np.stack([i32(0, [], k.device), d])));
 }
 
 /** 32 random bits per element as uint32, JAX's `random.bits(key, shape)`. */
@@ -196,7 +197,7 @@ export function rawBits(k: Array, shape: Shape = [], who = 'bits'): Array {
     const [b0, b1] = hashIota(k, s);
     return np.bitwiseXor(b0, b1);
   }
-  return threefry2x32(k, iota(prod(s))).reshape(s);
+  return threefry2x32(k, iota(prod(s), k.device)).reshape(s);
 }
 
 /** 64 random bits per element as [hi, lo] uint32 words (JAX's `_random_bits(key, 64, shape)`). */
@@ -206,12 +207,12 @@ export function bits64(k: Array, shape: Shape = []): [Array, Array] {
   checkShape('bits64', s);
   if (partitionable) return hashIota(k, s);
   const n = prod(s);
-  const all = threefry2x32(k, iota(2 * n));
+  const all = threefry2x32(k, iota(2 * n, k.device));
   return [all.slice([0, n]).reshape(s), all.slice([n, 2 * n]).reshape(s)];
 }
 
-const shr = (x: Array, s: number): Array => bind1(ShiftRightLogical, [x, i32(s)]);
-const shl = (x: Array, s: number): Array => bind1(ShiftLeft, [x, i32(s)]);
+const shr = (x: Array, s: number): Array => bind1(ShiftRightLogical, [x, i32(s, [], x.device)]);
+const shl = (x: Array, s: number): Array => bind1(ShiftLeft, [x, i32(s, [], x.device)]);
 
 function floatDtype(who: string, dtype: DType | undefined): DType {
   const d = dtype ?? getDefaultFloat();
