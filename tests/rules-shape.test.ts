@@ -155,7 +155,8 @@ describeEachBackend('shape primitive rules', (b) => {
     const ys = vmap(g)(xs, js) as Array;
     const per2 = await Promise.all([0, 1, 2, 3].map((k) => data(g(xs.slice(k), i32([0, 3, 1, 2][k])))));
     expect(await data(ys)).toEqual(per2.flat());
-    const names = makeJaxpr((u: Array) => g(u, i32(1)))(x).jaxpr.eqns.map((e: { primitive: { name: string } }) => e.primitive.name);
+    // a traced index (a JS-number scalar would be a literal, and the slice static)
+    const names = makeJaxpr((u: Array, i: Array) => g(u, i))(x, i32([1]).reshape([])).jaxpr.eqns.map((e: { primitive: { name: string } }) => e.primitive.name);
     expect(names).toContain('dynamic_update_slice');
   });
 
