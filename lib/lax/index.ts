@@ -21,9 +21,9 @@ export type { GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode
 export * from './more.js';
 export { psum, pmean, pmax, pmin, axisIndex, axisSize, allGather, ppermute, pshuffle } from './collectives.js';
 export type { AxisNames } from './collectives.js';
-export {
-  approxMaxK, approxMinK, fft, FftType, complex, real, imag, conj, stack, unstack, raggedDot,
-  psumScatter, allToAll, pswapaxes, pbroadcast, withShardingConstraint, broadcastLike,
-} from './extras.js';
-export type { ApproxTopKOptions } from './extras.js';
+export { approxMaxK, approxMinK, type ApproxTopKOptions } from './approx-top-k.js';
+export { fft, FftType, complex, real, imag, conj } from './complex.js';
+export { stack, unstack, broadcastLike } from './stack.js';
+export { raggedDot } from './ragged.js';
+export { psumScatter, allToAll, pswapaxes, pbroadcast, withShardingConstraint } from './collectives-derived.js';
 export type { Num } from './special.js';

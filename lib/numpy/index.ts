@@ -25,10 +25,11 @@ export * from './polynomial.js';
 export * from './windows.js';
 export * from './complex-parts.js';
 export * from './dtype-info.js';
-export {
-  packbits, unpackbits, mgrid, ogrid, r_, c_, sortComplex, topK, einsumPath,
-  type ArrayInput, type BitOrder, type GridCount, type RangeSpec, type GridRange, type ConcatItem, type EinsumPath, type EinsumOptimize,
-} from './extras.js';
+export type { ArrayInput } from './input.js';
+export { packbits, unpackbits, type BitOrder } from './bits.js';
+export { mgrid, ogrid, r_, c_, type GridCount, type RangeSpec, type GridRange, type ConcatItem } from './index-tricks.js';
+export { sortComplex, topK } from './sorting-more.js';
+export { einsumPath, type EinsumPath, type EinsumOptimize } from './einsum-path.js';
 export { Complex, complex, isComplex } from './complex.js';
 export type { ComplexDType, ComplexOperand } from './complex.js';
 /** `np.fft`: numpy's discrete Fourier transforms, on Complex pairs of real arrays. */
