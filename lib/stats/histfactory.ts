@@ -26,6 +26,7 @@
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
+import { jit } from '../transforms/jit.js';
 import { normalLogPdf, poissonLogPmf } from './dists.js';
 import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
 import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
@@ -60,6 +61,12 @@ export interface HistFactoryModel {
     bounds: [number, number][];
     fixed: boolean[];
     constrained: boolean[];
+    /**
+     * The main bins whose expected yield depends on each parameter (ascending; empty for one that
+     * only enters its constraint). Two parameters with no bin in common have a zero mixed second
+     * derivative of the NLL: the fits use this sparsity for the Hessian and the Newton step.
+     */
+    bins: number[][];
     sets: ParameterInfo[];
     poiIndex: number;
     poi: string;
@@ -193,6 +200,30 @@ function configCheck(set: SetBuild, entry: ConfigEntry | undefined): Checked<voi
       return check(n === undefined || n === set.size, () => `${path}.${k}: has ${n} entries, expected ${set.size} (the size of ${set.type} '${set.name}')`);
     }),
   ]);
+}
+
+/**
+ * Each model's NLL as operations to trace, for the fits' compiled functions: `model.nll` is a jit
+ * of it, which under a trace would trace it once more (and simplify) before inlining it.
+ */
+export const tracedNll = new WeakMap<HistFactoryModel, (p: Array, d: Array) => Array>();
+
+/** Above this many runs an index list is gathered by a one-hot product (see `gather`). */
+const MAX_RUNS = 24;
+/** Gathers with a one-hot matrix of at most this many entries keep the product (see `gather`). */
+const ONE_HOT_MAX = 16384;
+
+/** `idx` as maximal runs of consecutive (step 1) or repeated (step 0) indices. */
+function indexRuns(idx: readonly number[]): { start: number; step: 0 | 1; length: number }[] {
+  const runs: { start: number; step: 0 | 1; length: number }[] = [];
+  for (let i = 0; i < idx.length;) {
+    const step: 0 | 1 = i + 1 < idx.length && idx[i + 1] === idx[i] ? 0 : 1;
+    let j = i + 1;
+    while (j < idx.length && idx[j] === idx[j - 1] + step) j++;
+    runs.push({ start: idx[i], step, length: j - i });
+    i = j;
+  }
+  return runs;
 }
 
 export function histfactory(input: HistFactorySpec): HistFactoryModel {
@@ -332,10 +363,15 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   const blockSrc: number[][] = globalThis.Array.from({ length: S * C }, () => []);
   const factorSrc: number[][] = globalThis.Array.from({ length: S * B }, () => []);
   const shiftSrc: number[][] = globalThis.Array.from({ length: S * B }, () => []);
+  const parBins: Set<number>[] = globalThis.Array.from({ length: nPars }, () => new Set<number>());
   for (const u of uses) {
     const set = sets.get(u.m.name)!;
     const o = chOffset.get(u.channel)!, nb = nBins.get(u.channel)!;
     const cell = (b: number) => u.sample * B + o + b;
+    for (let b = 0; b < nb; b++) {
+      const k = !PER_BIN(u.m.type) ? set.offset : u.m.type === 'shapefactor' ? set.offset + b : set.offset + set.bins.indexOf(o + b);
+      if (k >= set.offset) parBins[k].add(o + b);
+    }
     switch (u.m.type) {
       case 'normfactor': case 'lumi':
         blockSrc[u.sample * C + chIndex.get(u.channel)!].push(set.offset);
@@ -379,14 +415,22 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     return p.dtype === 'float64' || p.dtype === 'float32' ? p : p.astype('float64');
   };
   const consts = (p: Array, v: readonly number[]): Array => np.array(v as number[], { dtype: p.dtype, device: p.device });
-  /** x[idx]: a slice when idx is a contiguous run, else a gather. */
   /**
-   * x[idx]: a slice when idx is a contiguous run, else a product with a constant one-hot matrix —
-   * exact (one 1 per column), and under vmap and in derivatives a batched matmul rather than
-   * gathers and scatter-adds, which batched toy fits would otherwise spend their time in.
+   * x[idx] for a constant index list, exact either way. A large list (the L benchmark's per-bin
+   * factors: 310 × 900) is runs — a set's consecutive per-bin parameters, one factor repeated
+   * over a block's bins — so it is a concatenation of a few slices and broadcasts, linear ops
+   * whose derivatives cost O(size) under vmap and in Hessian-vector products, where the product
+   * with a constant one-hot matrix costs O(n · m): 1.5 ms of the L NLL's 1.6. A small or
+   * irregular list keeps the one-hot product: one routine each way under vmap and in derivatives
+   * (no gathers and scatter-adds), where the slices would be several steps and a pad per slice.
    */
   const gather = (x: Array, idx: readonly number[]): Array => {
-    if (idx.every((v, i) => v === idx[0] + i)) return idx.length === x.shape[0] ? x : x.slice([idx[0], idx[0] + idx.length]);
+    const runs = indexRuns(idx);
+    if (runs.length === 1 && runs[0].step === 1 && idx.length === x.shape[0]) return x;
+    if (runs.length <= MAX_RUNS && (runs.length === 1 || x.shape[0] * idx.length > ONE_HOT_MAX)) {
+      const pieces = runs.map(({ start, step, length }) => (step === 1 ? x.slice([start, start + length]) : np.broadcastTo(x.slice([start, start + 1]), [length])));
+      return pieces.length === 1 ? pieces[0] : np.concatenate(pieces);
+    }
     const n = x.shape[0];
     const oneHot = x.dtype === 'float32' ? new Float32Array(n * idx.length) : new Float64Array(n * idx.length);
     idx.forEach((src, j) => { oneHot[src * idx.length + j] = 1; });
@@ -471,21 +515,37 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     return np.add(mainTerm, constraintLogp(p, aux));
   }
 
-  return {
+  // On concrete arrays the model's functions run as compiled programs, traced once per signature:
+  // evaluated op by op they would dispatch every step of the expected data and the constraints.
+  // Under a transform (grad, vmap, an outer jit) a jit inlines its Jaxpr, so derivatives and the
+  // fits' compiled functions see the same operations.
+  const yieldArg = (opts?: YieldOptions): YieldOptions => (opts?.nominal ? { nominal: opts.nominal } : {});
+  const compiled = {
+    expectedData: jit((p: Array, o: YieldOptions) => expectedData(p, o)),
+    expectedAuxdata: jit((p: Array) => expectedAuxdata(p)),
+    expectedFull: jit((p: Array, o: YieldOptions) => np.concatenate([expectedData(p, o), expectedAuxdata(p)])),
+    logpdf: jit((p: Array, d: Array, o: YieldOptions) => logpdf(p, d, o)),
+    nll: jit((p: Array, d: Array, o: YieldOptions) => np.negative(logpdf(p, d, o))),
+  };
+  const asData = (d: ArrayOrNumbers): Array => np.asarray(d as ArrayOrScalar);
+
+  const model: HistFactoryModel = {
     spec,
-    parameters: { names, init, bounds, fixed, constrained, sets: ordered.map(({ name, type, offset, size, constraint }) => ({ name, type, offset, size, constrained: constraint !== 'none' })), poiIndex, poi },
+    parameters: { names, init, bounds, fixed, constrained, bins: parBins.map((b) => [...b].sort((x, y) => x - y)), sets: ordered.map(({ name, type, offset, size, constraint }) => ({ name, type, offset, size, constrained: constraint !== 'none' })), poiIndex, poi },
     channels: channels.map(({ c }) => c.name),
     nMain,
     nAux,
     auxdata,
     auxConstraints: auxKind.map((k, i) => ({ kind: k === 'poisson' ? 'poisson' : 'normal', sigma: k === 'poisson' ? NaN : auxScale[i] })),
-    expectedData,
-    expectedAuxdata,
+    expectedData: (pars, opts) => compiled.expectedData(asPars(pars), yieldArg(opts)),
+    expectedAuxdata: (pars) => compiled.expectedAuxdata(asPars(pars)),
     samples: [...sampleNames],
     nominal: sampleNames.map((_, k) => nominalList.slice(k * B, (k + 1) * B)),
-    expectedFull: (pars, opts) => np.concatenate([expectedData(pars, opts), expectedAuxdata(pars)]),
-    logpdf,
-    nll: (pars, data, opts) => np.negative(logpdf(pars, data, opts)),
+    expectedFull: (pars, opts) => compiled.expectedFull(asPars(pars), yieldArg(opts)),
+    logpdf: (pars, data, opts) => compiled.logpdf(asPars(pars), asData(data), yieldArg(opts)),
+    nll: (pars, data, opts) => compiled.nll(asPars(pars), asData(data), yieldArg(opts)),
     fullData: (main) => [...main, ...auxdata],
   };
+  tracedNll.set(model, (p, d) => np.negative(logpdf(p, d)));
+  return model;
 }

@@ -4,7 +4,7 @@
  * they cost microseconds, where eager Array operations would dispatch a program per step.
  */
 
-type Matrix = readonly (readonly number[])[];
+type Matrix = readonly (ArrayLike<number>)[];
 
 /** The LU factors of A with partial pivoting (rows permuted by `perm`), or null when A is singular. */
 function lu(A: Matrix): { LU: Float64Array[]; perm: number[] } | null {
@@ -50,9 +50,32 @@ export function inverse(A: Matrix): number[][] | null {
   return A.map((_, i) => cols.map((c) => c[i]));
 }
 
-/** x with A x = b for a symmetric positive-definite A (Cholesky), or null when A is not. */
-export function solveSPD(A: Matrix, b: readonly number[]): number[] | null {
-  const n = b.length;
+/** A factored matrix: solutions and the inverse from one factorization. */
+export interface Factor { solve(b: readonly number[]): number[]; inverse(): number[][] }
+
+const withInverse = (n: number, solve: (b: readonly number[]) => number[]): Factor => ({
+  solve,
+  inverse() {
+    const cols = globalThis.Array.from({ length: n }, (_, j) => solve(globalThis.Array.from({ length: n }, (__, i) => (i === j ? 1 : 0))));
+    return cols.map((_, i) => cols.map((c) => c[i]));
+  },
+});
+
+/** The LU factors of A (partial pivoting, as np.linalg.solve), or null when A is singular. */
+export function factorLU(A: Matrix): Factor | null {
+  const f = lu(A);
+  return f && withInverse(A.length, (b) => luSolve(f, b));
+}
+
+/** The Cholesky factors of a symmetric positive-definite A, or null when A is not. */
+export function factorSPD(A: Matrix): Factor | null {
+  const n = A.length;
+  const L = cholesky(A);
+  return L && withInverse(n, (b) => cholSolve(L, b));
+}
+
+function cholesky(A: Matrix): Float64Array[] | null {
+  const n = A.length;
   const L = A.map(() => new Float64Array(n));
   for (let j = 0; j < n; j++) {
     let d = A[j][j];
@@ -65,9 +88,20 @@ export function solveSPD(A: Matrix, b: readonly number[]): number[] | null {
       L[i][j] = s / L[j][j];
     }
   }
+  return L;
+}
+
+function cholSolve(L: readonly Float64Array[], b: readonly number[]): number[] {
+  const n = b.length;
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
   const x = new globalThis.Array<number>(n).fill(0);
   for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
   return x;
+}
+
+/** x with A x = b for a symmetric positive-definite A (Cholesky), or null when A is not. */
+export function solveSPD(A: Matrix, b: readonly number[]): number[] | null {
+  const L = cholesky(A);
+  return L && cholSolve(L, b);
 }

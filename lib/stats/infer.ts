@@ -8,11 +8,12 @@ import { Array as ArrayClass, type Array } from '../core/array.js';
 /** Arrays, numbers, or plain JS number lists. */
 import * as np from '../numpy/index.js';
 import { valueAndGrad } from '../transforms/grad.js';
-import { hessian } from '../transforms/jac.js';
 import { jit } from '../transforms/jit.js';
+import { jvp } from '../transforms/jvp.js';
 import { vmap } from '../transforms/vmap.js';
-import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
+import { type ArrayOrNumbers, type HistFactoryModel, tracedNll } from './histfactory.js';
 import { inverse, solve } from './host-linalg.js';
+import { type HessianPlan, factorStructured, hessianPlan } from './sparsity.js';
 import { devicePut } from '../core/device.js';
 import type { Pull } from './plots.js';
 
@@ -50,16 +51,33 @@ export interface FitResult {
   iterations: number;
 }
 
-/** The compiled NLL, its value and gradient, and its Hessian: of one fit, or (batched) of a row per toy. */
-export interface Compiled { value: (p: Array, d: Array) => Array; vg: (p: Array, d: Array) => [Array, Array]; hess: (p: Array, d: Array) => Array }
+/**
+ * The compiled NLL, and its value, gradient and Hessian-vector products along the plan's probes
+ * in one call returning one flat array [value, gradient (n), products (K × n)]: of one fit, or
+ * (batched) a row per toy. One call and one read per Newton step; the Hessian is the plan's
+ * assembly of the products (sparsity.ts).
+ */
+export interface Compiled { value: (p: Array, d: Array) => Array; all: (p: Array, d: Array, v: Array) => Array; plan: HessianPlan; probes: Array }
 const compiled = { one: new WeakMap<HistFactoryModel, Compiled>(), batched: new WeakMap<HistFactoryModel, Compiled>() };
 export function getCompiled(model: HistFactoryModel, batched = false): Compiled {
   const cache = batched ? compiled.batched : compiled.one;
   let c = cache.get(model);
   if (!c) {
-    const f = (p: Array, d: Array) => model.nll(p, d);
-    const over = <F extends (p: Array, d: Array) => unknown>(g: F): F => (batched ? vmap(g) as unknown as F : g);
-    c = { value: jit(over(f)) as Compiled['value'], vg: jit(over(valueAndGrad(f))) as Compiled['vg'], hess: jit(over(hessian(f))) as Compiled['hess'] };
+    const plan = compiled.one.get(model)?.plan ?? compiled.batched.get(model)?.plan ?? hessianPlan(model.parameters.bins);
+    const f = tracedNll.get(model) ?? ((p: Array, d: Array) => model.nll(p, d));
+    // The value and gradient are the primal outputs of the products' jvp: one forward and one
+    // backward pass traced, shared by every product (vmap leaves them unbatched until the output).
+    const all = (p: Array, d: Array, v: Array): Array => {
+      if (plan.K === 0) { const [val, g] = valueAndGrad(f)(p, d); return np.concatenate([np.reshape(val, [1]), g]); } // no parameters
+      const [[val, g], [, hv]] = vmap((t: Array) => jvp((q: Array) => valueAndGrad(f)(q, d), [p], [t]))(v) as [[Array, Array], [Array, Array]];
+      return np.concatenate([np.reshape(val.slice(0), [1]), g.slice(0), np.ravel(hv)]);
+    };
+    c = {
+      value: jit(batched ? vmap(f) as typeof f : f),
+      all: jit(batched ? vmap(all, [0, 0, null]) as typeof all : all),
+      plan,
+      probes: np.array(plan.probes, { ...HOST, shape: [plan.K, plan.n] }),
+    };
     cache.set(model, c);
   }
   return c;
@@ -104,18 +122,25 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   const { isFixed, values } = fixedMask(model, opts.fixed);
   const d = toFullData(model, data);
   const c = getCompiled(model);
+  const { plan } = c;
   let x = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, bounds[i]));
   const nllAt = (p: number[]) => c.value(np.array(p, HOST), d).item() as number;
+  /** NLL, gradient and Hessian at p, from one compiled call. */
+  const evalAt = (p: number[]): { f: number; g: Float64Array; H: Float64Array[] } => {
+    const out = c.all(np.array(p, HOST), d, c.probes).dataSync() as Float64Array;
+    return { f: out[0], g: out.subarray(1, n + 1), H: plan.assemble(out, n + 1) };
+  };
   const maxIter = opts.maxIter ?? 100;
   let converged = false;
   let it = 0;
   let fx = Infinity;
+  // The derivatives at x: a full Newton step's trial point is evaluated with them, so an accepted
+  // full step (the rule near the optimum) costs one compiled call per iteration.
+  let cur: ReturnType<typeof evalAt> | null = null;
   for (; it < maxIter; it++) {
-    const pa = np.array(x, HOST);
-    const [v, gA] = c.vg(pa, d);
-    fx = v.item() as number;
-    const g = gA.js() as number[];
-    const H = c.hess(pa, d).js() as number[][];
+    cur ??= evalAt(x);
+    const { g, H } = cur;
+    fx = cur.f;
     const act: number[] = [];
     for (let i = 0; i < n; i++) {
       if (isFixed[i]) continue;
@@ -126,7 +151,8 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     opts.onStep?.({ iteration: it + 1, nll: fx, gradNorm: Math.max(0, ...act.map((i) => Math.abs(g[i]))) });
     if (!act.length) { converged = true; break; }
     const gAct = act.map((i) => g[i]);
-    let step = solve(act.map((i) => act.map((j) => H[i][j])), gAct.map((v) => -v)) ?? [];
+    const rhs = gAct.map((v) => -v);
+    let step = (plan.dense ? null : factorStructured(H, act, plan.block, false)?.solve(rhs)) ?? solve(act.map((i) => act.map((j) => H[i][j])), rhs) ?? [];
     let dec = -step.reduce((s, v, k) => s + v * gAct[k], 0); // Newton decrement² (> 0 for descent)
     if (step.length !== act.length || !(dec > 0) || !step.every(Number.isFinite)) {
       // Not a descent direction (indefinite Hessian): diagonally scaled gradient descent.
@@ -140,10 +166,12 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     let accepted = false;
     let xn = x;
     let fn = fx;
+    let next: ReturnType<typeof evalAt> | null = null;
     for (let ls = 0; ls < 60; ls++) {
       xn = [...x];
       act.forEach((i, k) => { xn[i] = clip(x[i] + t * step[k], bounds[i]); });
-      fn = nllAt(xn);
+      next = t === 1 ? evalAt(xn) : null;
+      fn = next ? next.f : nllAt(xn);
       if (fn <= fx || (tiny && t === 1)) { accepted = true; break; }
       t *= 0.5;
     }
@@ -151,23 +179,38 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     const moved = Math.max(...act.map((i) => Math.abs(xn[i] - x[i]) / (1 + Math.abs(x[i]))));
     x = xn;
     fx = fn;
+    cur = next;
     if (moved < 1e-13 || (tiny && moved < 1e-10)) { converged = true; it++; break; }
   }
-  const pa = np.array(x, HOST);
-  const H = c.hess(pa, d).js() as number[][];
+  const best = x;
   const free = P.names.map((_, i) => i).filter((i) => !isFixed[i]);
-  const unc = P.names.map(() => 0);
-  const correlation: number[][] = P.names.map((_, i) => P.names.map((__, j) => (i === j ? 1 : 0)));
-  if (free.length) {
-    const inv = inverse(free.map((i) => free.map((j) => H[i][j])));
-    if (inv) {
-      free.forEach((i, k) => { unc[i] = Math.sqrt(inv[k][k]); });
-      free.forEach((i, k) => free.forEach((j, l) => { correlation[i][j] = inv[k][l] / Math.sqrt(inv[k][k] * inv[l][l]); }));
-    } else {
-      free.forEach((i) => { unc[i] = NaN; }); // singular Hessian: not identifiable
+  // The Hessian at the best fit and what follows from it are computed when first read: tests and
+  // limits read only the best fit and its NLL.
+  let post: { H: number[][]; unc: number[]; correlation: number[][] } | undefined;
+  const posterior = () => {
+    if (post) return post;
+    const Hf = (cur ?? evalAt(best)).H;
+    const unc = P.names.map(() => 0);
+    const correlation: number[][] = P.names.map((_, i) => P.names.map((__, j) => (i === j ? 1 : 0)));
+    if (free.length) {
+      const inv = (plan.dense ? null : factorStructured(Hf, free, plan.block, false)?.inverse()) ?? inverse(free.map((i) => free.map((j) => Hf[i][j])));
+      if (inv && inv.every((r) => r.every(Number.isFinite))) {
+        free.forEach((i, k) => { unc[i] = Math.sqrt(inv[k][k]); });
+        free.forEach((i, k) => free.forEach((j, l) => { correlation[i][j] = inv[k][l] / Math.sqrt(inv[k][k] * inv[l][l]); }));
+      } else {
+        free.forEach((i) => { unc[i] = NaN; }); // singular Hessian: not identifiable
+      }
     }
-  }
-  return { bestfit: x, nll: nllAt(x), uncertainties: unc, hessian: H, correlation, converged, iterations: it };
+    return (post = { H: Hf.map((r) => globalThis.Array.from(r)), unc, correlation });
+  };
+  if (maxIter <= 0) fx = nllAt(best);
+  const result = { bestfit: best, nll: fx, converged, iterations: it } as FitResult;
+  Object.defineProperties(result, {
+    hessian: { get: () => posterior().H, enumerable: true },
+    uncertainties: { get: () => posterior().unc, enumerable: true },
+    correlation: { get: () => posterior().correlation, enumerable: true },
+  });
+  return result;
 }
 
 /**

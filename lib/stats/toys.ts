@@ -11,6 +11,7 @@ import { poisson } from '../random/discrete.js';
 import type { HistFactoryModel } from './histfactory.js';
 import { type FitOptions, HOST, clip, fixedMask, getCompiled } from './infer.js';
 import { solveSPD } from './host-linalg.js';
+import { factorStructured } from './sparsity.js';
 
 /**
  * `nToys` datasets [nToys, nMain + nAux] drawn at `pars`: main bins ~ Poisson(ν(pars)); each
@@ -89,19 +90,22 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
       row = new Map(live.map((t, r) => [t, r]));
     }
     const pa = np.array(rows.map((t) => X[t]), HOST);
-    const [v, gA] = b.vg(pa, dRows);
-    const val = v.js() as number[];
-    const G = gA.js() as number[][];
-    const Hs = b.hess(pa, dRows).js() as number[][][];
+    const out = b.all(pa, dRows, b.probes).dataSync() as Float64Array;
+    const w = 1 + nPar + b.plan.K * nPar; // one row's [value, gradient, products]
+    const val = rows.map((_, r) => out[r * w]);
+    const G = rows.map((_, r) => out.subarray(r * w + 1, r * w + 1 + nPar));
     const steps: (number[] | null)[] = X.map((x, t) => {
       const r = row.get(t);
       if (r === undefined) return null;
       fx[t] = val[r];
-      const g = G[r], H = Hs[r];
+      const g = G[r];
       const act = x.flatMap((xi, i) => (isFixed[i] || (xi <= bounds[i][0] && g[i] > 0) || (xi >= bounds[i][1] && g[i] < 0) ? [] : [i]));
       if (!act.length) { done[t] = true; return null; }
+      const H = b.plan.assemble(out, r * w + 1 + nPar);
       const ga = act.map((i) => g[i]);
-      let s = solveSPD(act.map((i) => act.map((j) => H[i][j])), ga.map((q) => -q));
+      const rhs = ga.map((q) => -q);
+      // Elimination fails exactly when H is not positive definite, as Cholesky would.
+      let s = b.plan.dense ? solveSPD(act.map((i) => act.map((j) => H[i][j])), rhs) : factorStructured(H, act, b.plan.block, true)?.solve(rhs) ?? null;
       if (!s || !s.every(Number.isFinite)) s = act.map((i, k) => -ga[k] / Math.max(Math.abs(H[i][i]), 1e-8));
       const full = new globalThis.Array<number>(nPar).fill(0);
       act.forEach((i, k) => { full[i] = s![k]; });
