@@ -12,7 +12,16 @@ import { desc } from './args.js';
 /** XLA's FFT kinds (`jax.lax.FftType`): complex forward/inverse, real-to-complex, complex-to-real. */
 export type FftType = 'FFT' | 'IFFT' | 'RFFT' | 'IRFFT';
 /** The FftType names as constants (`lax.FftType.RFFT`), as JAX's enum. */
-export const FftType = { FFT: 'FFT', IFFT: 'IFFT', RFFT: 'RFFT', IRFFT: 'IRFFT' } as const;
+export const FftType = {
+  /** Complex → Complex forward transform. */
+  FFT: 'FFT',
+  /** Complex → Complex inverse transform (divided by the product of the lengths). */
+  IFFT: 'IFFT',
+  /** Real → Complex forward transform (the last axis keeps n/2 + 1 bins). */
+  RFFT: 'RFFT',
+  /** Complex → real inverse of RFFT (the last input axis holds n/2 + 1 bins). */
+  IRFFT: 'IRFFT'
+} as const;
 
 /**
  * XLA's FFT over the trailing `fftLengths.length` axes (`jax.lax.fft`). `fftType` is 'FFT'

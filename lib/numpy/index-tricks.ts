@@ -24,12 +24,29 @@ const along = (n: number, axis: number, ndim: number): number[] => globalThis.Ar
 
 
 /** numpy's complex step `numj`: that many points, end point included. */
-export interface GridCount { readonly num: number }
+export interface GridCount {
+  /** The number of points, from start to stop inclusive (np.linspace's num). */
+  readonly num: number;
+}
 
 /** numpy's slice `start:stop:step` as an object; `num` in place of `step` is numpy's `start:stop:numj`. */
 export type RangeSpec =
-  | { readonly start?: number; readonly stop: number; readonly step?: number }
-  | { readonly start?: number; readonly stop: number; readonly num: number };
+  | {
+    /** The first value (default 0). */
+    readonly start?: number;
+    /** The end, excluded (as np.arange). */
+    readonly stop: number;
+    /** The spacing (default 1; not 0). */
+    readonly step?: number;
+  }
+  | {
+    /** The first value (default 0). */
+    readonly start?: number;
+    /** The last value, included (as np.linspace). */
+    readonly stop: number;
+    /** The number of points (numpy's `numj`). */
+    readonly num: number;
+  };
 
 /** A range for mgrid/ogrid: a RangeSpec, or the tuple `[start, stop]` / `[start, stop, step | { num }]`. */
 export type GridRange = RangeSpec | readonly [number, number] | readonly [number, number, number | GridCount];

@@ -24,6 +24,7 @@ import { HOST } from './infer.js';
  */
 const asData = (data: ArrayOrNumbers): Array => (data instanceof ArrayClass ? data.astype('float64') : np.array(data as number[], HOST));
 
+/** Options of `mle`, the differentiable maximum-likelihood fit. */
 export interface MleOptions {
   /** Nominal yields [samples, main bins] replacing the spec's (differentiable). */
   nominal?: Array;
@@ -117,6 +118,7 @@ export function expectedCls(model: HistFactoryModel, mu: number, opts: { nominal
   return np.multiply(ndtr(np.negative(np.sqrt(qA))), 2);
 }
 
+/** Options of `expectedUpperLimit` (and, through ObservedLimitOptions, of `observedUpperLimit`). */
 export interface ExpectedLimitOptions {
   /** Nominal yields [samples, main bins] replacing the spec's (differentiable). */
   nominal?: Array;
@@ -190,6 +192,7 @@ export function expectedUpperLimit(model: HistFactoryModel, opts: ExpectedLimitO
 /** The observed CLs's test statistic: q̃μ (default; the POI's lower bound must be 0) or qμ. */
 export type ObservedTestStat = 'qtilde' | 'q';
 
+/** Options of `observedCls`. */
 export interface ObservedClsOptions {
   /** Nominal yields [samples, main bins] replacing the spec's (differentiable). */
   nominal?: Array;
@@ -319,6 +322,7 @@ export function observedCls(model: HistFactoryModel, data: ArrayOrNumbers, mu: n
   return observedClsAt(model, d, mu, mu, opts.nominal, testStat, held, backgroundFit(model, d, opts.nominal, 'observedCls'), 'observedCls');
 }
 
+/** Options of `observedUpperLimit`: the expected limit's options and the test statistic. */
 export interface ObservedLimitOptions extends ExpectedLimitOptions {
   /** 'qtilde' (default) or 'q', as hypotest's testStat. */
   testStat?: ObservedTestStat;

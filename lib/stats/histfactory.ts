@@ -41,25 +41,42 @@ export type ArrayOrNumbers = ArrayOrScalar | readonly number[];
 
 /** One named parameter set (scalars have size 1; per-bin modifiers one entry per bin). */
 export interface ParameterInfo {
+  /** The set's name: the modifier name (e.g. 'mu', 'lumi', 'staterror_SR'). */
   name: string;
   /** The modifier type that defines it (for a normsys and histosys sharing a name: 'histosys'). */
   type: ModifierType;
+  /** Index of its first parameter in the flat parameter vector (pyhf's `par_slice` start). */
   offset: number;
+  /** How many parameters it has: 1, or one per bin for shapesys, staterror and shapefactor. */
   size: number;
+  /** Whether it has a constraint term and auxiliary data (every type but normfactor and shapefactor). */
   constrained: boolean;
 }
 
 /** Nominal yields replacing the spec's: an Array [samples, main bins] in the model's sample order. */
-export interface YieldOptions { nominal?: Array }
+export interface YieldOptions {
+  /** The nominal yields, shape [samples, main bins] (`model.samples` order, channels concatenated as `model.channels`); default: the spec's. */
+  nominal?: Array;
+}
 
+/**
+ * A HistFactory model built by `histfactory` (pyhf's `Model`): its parameters in pyhf's order, the
+ * expected data and the log-likelihood as differentiable, compiled functions of the parameters.
+ */
 export interface HistFactoryModel {
+  /** The validated specification it was built from (interpolation codes normalised). */
   spec: HistFactorySpec;
+  /** The flat parameter vector's layout and defaults (pyhf's `config`), all lists in parameter order. */
   parameters: {
     /** Flat parameter names (pyhf's par_names): 'mu', or 'name[i]' for per-bin parameters. */
     names: string[];
+    /** Initial values (pyhf's `suggested_init`), after the measurement's `inits`. */
     init: number[];
+    /** [lo, hi] per parameter (pyhf's `suggested_bounds`), after the measurement's `bounds`. */
     bounds: [number, number][];
+    /** Whether fits hold each parameter at its init (pyhf's `suggested_fixed`: `fixed` configs, γ of bins without uncertainty). */
     fixed: boolean[];
+    /** Whether each parameter has a constraint term (and an auxiliary datum). */
     constrained: boolean[];
     /**
      * The main bins whose expected yield depends on each parameter (ascending; empty for one that
@@ -67,13 +84,18 @@ export interface HistFactoryModel {
      * derivative of the NLL: the fits use this sparsity for the Hessian and the Newton step.
      */
     bins: number[][];
+    /** The parameter sets (one per modifier name) in pyhf's order, with their slices of the flat vector. */
     sets: ParameterInfo[];
+    /** Index of the POI in the flat vector (pyhf's `poi_index`); -1 when the model has none. */
     poiIndex: number;
+    /** Name of the parameter of interest (pyhf's `poi_name`); '' when the model has none. */
     poi: string;
   };
   /** Channel names in pyhf's order (by name): the order of the main bins. */
   channels: string[];
+  /** Number of main bins (all channels). */
   nMain: number;
+  /** Number of auxiliary data, one per constrained parameter. */
   nAux: number;
   /** Auxiliary data in pyhf's order (normsys/histosys: 0; shapesys: τ; staterror: 1; lumi: config). */
   auxdata: number[];
@@ -82,7 +104,12 @@ export interface HistFactoryModel {
    * the expected auxdata (normsys, histosys, staterror, lumi) or a Poisson of the expected
    * auxdata γτ (shapesys; `sigma` is NaN).
    */
-  auxConstraints: { kind: 'normal' | 'poisson'; sigma: number }[];
+  auxConstraints: {
+    /** 'normal' (Gaussian) or 'poisson' (shapesys). */
+    kind: 'normal' | 'poisson';
+    /** The Gaussian's width (normsys, histosys: 1; staterror: √Σδ² / Σ nominal of its bin; lumi: the config's `sigmas`); NaN for Poisson. */
+    sigma: number;
+  }[];
   /** Sample names in pyhf's order (by name): the rows of `nominal`. */
   samples: string[];
   /** The nominal yields [samples][main bins] (zero where a sample is absent from a channel). */
@@ -226,6 +253,10 @@ function indexRuns(idx: readonly number[]): { start: number; step: 0 | 1; length
   return runs;
 }
 
+/**
+ * Builds the HistFactory model of a spec (pyhf's `Workspace.model()` / `pyhf.Model(spec)`). Every
+ * problem of the spec is reported at once, each with its JSON path, in one SpecError.
+ */
 export function histfactory(input: HistFactorySpec): HistFactoryModel {
   const { spec, settings } = orThrow(parseSpec(input), (problems) => new SpecError(problems));
 

@@ -93,6 +93,7 @@ function checkTildeBound(model: HistFactoryModel, opts: FitOptions, who: string)
   if (lo !== 0) throw new Error(`stats.${who}: the tilde statistics need the POI's lower bound at 0, got ${lo}; pass bounds with [0, hi] for '${model.parameters.names[i]}', or use ${who === 'qmuTilde' ? 'qmu' : 'tmu'}`);
 }
 
+/** Options of `hypotest` (pyhf's `test_stat`, `calctype`, `ntoys`), besides the fits' options. */
 export interface HypotestOptions extends FitOptions {
   /** 'qtilde' (default), 'q' or 'q0' (discovery: the result's `cls` is the p-value p0 = CLs+b). */
   testStat?: TestStat;
@@ -109,23 +110,36 @@ export interface HypotestOptions extends FitOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * A hypothesis test at one POI value (pyhf's `hypotest` with `return_tail_probs`,
+ * `return_expected_set`): observed CLs, its tails, the expected band. Probabilities (no unit).
+ */
 export interface HypotestResult {
   /** CLs = CLs+b / CLb (for q0: the discovery p-value p0). */
   cls: number;
+  /** CLs+b = p_s+b: the tested hypothesis' probability of a statistic at least the observed (for q0: p0). */
   clsb: number;
+  /** CLb = 1 − p_b: the background-only (for q0: signal) probability of a statistic at least the observed. */
   clb: number;
   /** The median expected CLs (p0 for q0) under the background-only (for q0: signal) hypothesis. */
   expected: number;
-  /** The expected band at n_sigma = [2, 1, 0, -1, -2] (pyhf's order): CLs (p0 for q0). */
+  /** The expected band at n_sigma = [2, 1, 0, -1, -2] (pyhf's order, ascending; pyhf labels it −2σ, −1σ, median, +1σ, +2σ): CLs (p0 for q0). */
   expectedSet: number[];
-  /** The observed statistic and the one on the Asimov data, and the √q-space statistic. */
+  /** The test statistic on the observed data (q̃μ, qμ or q0, as `testStat`). */
   q: number;
   /** The statistic on the Asimov data (asymptotics; NaN for toybased). */
   qAsimov: number;
+  /** The statistic as pyhf's calculator returns it: asymptotics, in √q space (√q − √q_A; q̃ beyond √q_A: (q − q_A)/(2√q_A)); toybased, q. */
   teststat: number;
+  /** Which statistic was used: 'qtilde', 'q' or 'q0'. */
   testStat: TestStat;
   /** The statistic of every toy under the tested (s+b) and the background-only hypothesis (toybased). */
-  toys?: { sb: number[]; b: number[] };
+  toys?: {
+    /** Statistics of the toys at the tested POI value (for q0: at 0), ascending. */
+    sb: number[];
+    /** Statistics of the background-only toys, POI at 0 (for q0: signal toys, POI at 1), ascending. */
+    b: number[];
+  };
 }
 
 /** Per (model, data): the Asimov data of the background-only (or, for q0, signal) fit, reused across μ. */
@@ -238,15 +252,27 @@ function toyHypotest(poi: number, full: Array, model: HistFactoryModel, fitOpts:
   return { cls: testStat === 'q0' ? obs.clsb : obs.cls, clsb: obs.clsb, clb: obs.clb, expected: expectedSet[2], expectedSet, q, qAsimov: NaN, teststat: q, testStat, toys: { sb, b } };
 }
 
+/** The asymptotic CLs of `clsAsymptotic` (q̃μ), with the tail probabilities of every point of the expected band. */
 export interface ClsResult {
+  /** CLs = CLs+b / CLb on the observed data. */
   cls: number;
+  /** CLs+b = p_s+b: the tested hypothesis' probability of a statistic at least the observed. */
   clsb: number;
+  /** CLb = 1 − p_b: the background-only probability of a statistic at least the observed. */
   clb: number;
-  /** q̃_μ on the observed data and on the background-only Asimov data. */
+  /** q̃μ on the observed data. */
   qmu: number;
+  /** q̃μ on the background-only Asimov data (POI at 0). */
   qmuA: number;
-  /** Expected CLs band for n_sigma = [2, 1, 0, -1, -2] (pyhf's order). */
-  expected: { cls: number[]; clsb: number[]; clb: number[] };
+  /** Expected band for n_sigma = [2, 1, 0, -1, -2] (pyhf's order: the band's −2σ, −1σ, median, +1σ, +2σ). */
+  expected: {
+    /** Expected CLs, five values in n_sigma's order. */
+    cls: number[];
+    /** Expected CLs+b, five values in n_sigma's order. */
+    clsb: number[];
+    /** Expected CLb, five values in n_sigma's order. */
+    clb: number[];
+  };
 }
 
 /** Asymptotic CLs at `mu` with q̃μ and every tail of the expected band (hypotest with more detail). */
@@ -259,7 +285,8 @@ export function clsAsymptotic(model: HistFactoryModel, data: ArrayOrNumbers, mu:
   };
 }
 
-export interface UpperLimitOptions extends FitOptions {
+/** Options of `upperLimit`: a scan grid or the root finding's settings, besides the hypotests' options (testStat, calctype, the fits'). */
+export interface UpperLimitOptions extends HypotestOptions {
   /** POI values to scan, interpolating CLs linearly (pyhf's linear_grid_scan); default: root finding. */
   scan?: readonly number[];
   /** CLs level of the limit (default 0.05: 95% CL). */
@@ -272,12 +299,19 @@ export interface UpperLimitOptions extends FitOptions {
   onHypotest?: (poi: number, result: HypotestResult) => void;
 }
 
+/** Upper limits on the POI (pyhf's `upper_limit`: observed, expected band, and the scan behind them), in POI units. */
 export interface UpperLimitResult {
+  /** The observed upper limit: the POI value where the observed CLs crosses `level`. */
   observed: number;
   /** Expected limits at n_sigma = [2, 1, 0, -1, -2] in the band's order: -2σ, -1σ, median, +1σ, +2σ of the limit. */
   expected: number[];
   /** The POI values evaluated and their hypotest results (ascending POI). */
-  scan: { poi: number[]; results: HypotestResult[] };
+  scan: {
+    /** The POI values tested, ascending. */
+    poi: number[];
+    /** The hypotest at each of them. */
+    results: HypotestResult[];
+  };
 }
 
 /** numpy's interp with the grid reversed where CLs falls with μ (pyhf's _interp on [::-1] arrays). */
@@ -357,7 +391,9 @@ export function brent(f: (x: number) => number, a: number, b: number, rtol: numb
   return b;
 }
 
+/** A profile-likelihood scan (`profileLikelihood`): tμ at each POI value, and the unconditional fit. */
 export interface ProfileScan {
+  /** The POI values, as given. */
   poi: number[];
   /** tμ = 2(NLL(μ, θ̂̂) − NLL(μ̂, θ̂)) at each POI value. */
   tmu: number[];
@@ -365,6 +401,7 @@ export interface ProfileScan {
   bestfit: FitResult;
 }
 
+/** Options of `profileLikelihood`: the fits' options and a progress callback. */
 export interface ProfileOptions extends FitOptions {
   /** Called after each conditional fit with the number done and the number of POI values. */
   onProgress?: (done: number, total: number) => void;

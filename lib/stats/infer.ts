@@ -23,6 +23,7 @@ import type { Pull } from './plots.js';
  */
 export const HOST = { dtype: 'float64', device: 'cpu' } as const;
 
+/** Options of `fit` and of the fits inside the test statistics, hypotests and limits. */
 export interface FitOptions {
   /** Parameters held fixed, by flat name ('mu', 'gamma[1]') or set name (all its components). */
   fixed?: Record<string, number>;
@@ -37,9 +38,22 @@ export interface FitOptions {
 }
 
 /** What `onStep` sees after each iteration: its number, the NLL and the largest free gradient component. */
-export interface FitStep { iteration: number; nll: number; gradNorm: number }
+export interface FitStep {
+  /** The iteration's number, from 1. */
+  iteration: number;
+  /** The NLL (−log L) at the iteration's starting point. */
+  nll: number;
+  /** max |∂NLL/∂θ_i| over the free parameters not held at a bound (0 when there are none). */
+  gradNorm: number;
+}
+/**
+ * A maximum-likelihood fit (pyhf's `infer.mle.fit`). `hessian`, `uncertainties` and `correlation`
+ * are computed the first time one of them is read (tests and limits read only `bestfit` and `nll`).
+ */
 export interface FitResult {
+  /** The best-fit parameters (pyhf's `bestfit`), in the model's parameter order (`model.parameters.names`). */
   bestfit: number[];
+  /** −log L at the best fit, constraints included (half of pyhf's `twice_nll`). */
   nll: number;
   /** sqrt(diag(H⁻¹)) over the free parameters at the best fit (0 for fixed ones). */
   uncertainties: number[];
@@ -47,7 +61,9 @@ export interface FitResult {
   hessian: number[][];
   /** Correlations of the free parameters from H⁻¹ (1 on the diagonal; 0 for fixed parameters). */
   correlation: number[][];
+  /** Whether the fit stopped at an optimum (no free descent direction, or steps below rounding), not at `maxIter` or a failed line search. */
   converged: boolean;
+  /** Newton iterations taken. */
   iterations: number;
 }
 

@@ -18,6 +18,7 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { solve } from './host-linalg.js';
 
+/** A HistFactory interpolation code (pyhf's interpcode): '0', '1', '2', '4' (normsys) or '0', '2', '4p' (histosys). */
 export type InterpCode = '0' | '1' | '2' | '4' | '4p';
 export const INTERP_CODES: readonly InterpCode[] = ['0', '1', '2', '4', '4p'];
 /** Whether a code returns a factor (1, 4) rather than an additive shift (0, 2, 4p). */

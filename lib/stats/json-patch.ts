@@ -6,10 +6,15 @@
  */
 import { type Draft, current, isDraft, produce } from 'immer';
 
+/** One JSON Patch operation (RFC 6902), as in a pyhf patchset's `patch` lists. */
 export interface JsonPatchOp {
+  /** The operation: 'add', 'remove', 'replace', 'move', 'copy' or 'test'. */
   readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  /** The JSON pointer (RFC 6901) it acts on, e.g. '/channels/0/samples/-' ('-': append to an array). */
   readonly path: string;
+  /** The value to add, replace with or test for (add, replace, test). */
   readonly value?: unknown;
+  /** The JSON pointer to move or copy from (move, copy). */
   readonly from?: string;
 }
 

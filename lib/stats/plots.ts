@@ -6,9 +6,13 @@
  */
 import type { ProfileScan, UpperLimitResult } from './hypotest.js';
 
+/** Size and title of a plot's SVG. */
 export interface PlotOptions {
+  /** Width in SVG pixels (default 600; pulls: 560). */
   width?: number;
+  /** Height in SVG pixels (default 400; pulls: 94 plus 22 per parameter). */
   height?: number;
+  /** The title above the plot (each plot has a default; '' for none). */
   title?: string;
 }
 
@@ -142,7 +146,14 @@ export function profile(scan: ProfileScan, opts: PlotOptions & { poiLabel?: stri
 }
 
 /** One nuisance parameter's pull: (θ̂ − θ₀)/σ₀ and its post-fit uncertainty σ̂/σ₀. */
-export interface Pull { name: string; pull: number; error: number }
+export interface Pull {
+  /** The parameter's flat name (e.g. 'alpha_jes', 'staterror_SR[2]'). */
+  name: string;
+  /** (θ̂ − θ₀)/σ₀: the best fit's shift from the constraint's centre, in units of its width. */
+  pull: number;
+  /** σ̂/σ₀: the post-fit uncertainty in units of the constraint's width (1: not constrained by the data beyond the prior). */
+  error: number;
+}
 
 /** Pulls as points with error bars against the ±1σ (green) and ±2σ (yellow) bands, one row each. */
 export function pulls(entries: readonly Pull[], opts: PlotOptions = {}): string {

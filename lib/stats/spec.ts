@@ -14,22 +14,104 @@ import * as RA from 'fp-ts/lib/ReadonlyArray.js';
 import * as RNEA from 'fp-ts/lib/ReadonlyNonEmptyArray.js';
 import { parseInterpCode, type InterpCode } from './interpolation.js';
 
+/**
+ * A modifier of a sample's yields, as pyhf's JSON `{ type, name, data }`, one member per type.
+ * Modifiers that carry the same `name` share one parameter (set), across samples and channels.
+ */
 export type Modifier =
-  | { type: 'normfactor'; name: string; data?: null }
-  | { type: 'normsys'; name: string; data: { hi: number; lo: number } }
-  | { type: 'histosys'; name: string; data: { hi_data: number[]; lo_data: number[] } }
-  | { type: 'shapesys'; name: string; data: number[] }
-  | { type: 'staterror'; name: string; data: number[] }
-  | { type: 'lumi'; name: string; data?: null }
-  | { type: 'shapefactor'; name: string; data?: null };
+  | {
+    /** A free normalisation factor on the sample (unconstrained; default init 1, bounds [0, 10]). */
+    type: 'normfactor';
+    /** The parameter's name (e.g. 'mu', the usual POI). */
+    name: string;
+    /** None: `null` or left out. */
+    data?: null;
+  }
+  | {
+    /** A normalisation uncertainty: factor I(α) with constraint N(0 | α, 1). */
+    type: 'normsys';
+    /** The nuisance parameter α's name (a histosys of the same name shares it). */
+    name: string;
+    /** The relative yield factors at α = ±1. */
+    data: {
+      /** The factor at α = +1 (e.g. 1.1 for +10%). */
+      hi: number;
+      /** The factor at α = −1 (e.g. 0.9 for −10%). */
+      lo: number;
+    };
+  }
+  | {
+    /** A correlated shape uncertainty: an additive per-bin shift interpolated in α, constraint N(0 | α, 1). */
+    type: 'histosys';
+    /** The nuisance parameter α's name (a normsys of the same name shares it). */
+    name: string;
+    /** The sample's absolute yields at α = ±1, one number per bin. */
+    data: {
+      /** The yields per bin at α = +1. */
+      hi_data: number[];
+      /** The yields per bin at α = −1. */
+      lo_data: number[];
+    };
+  }
+  | {
+    /** An uncorrelated shape uncertainty: per-bin factors γ_b with Poisson constraints (τ_b = (nominal_b/δ_b)²). */
+    type: 'shapesys';
+    /** The parameter set's name (one γ per bin; a shapesys cannot be shared). */
+    name: string;
+    /** The absolute uncertainty δ_b of the sample's yield, per bin (≥ 0; 0 fixes that bin's γ). */
+    data: number[];
+  }
+  | {
+    /** MC statistical uncertainties (Barlow–Beeston lite): per-bin γ_b shared by the channel's samples carrying it, Gaussian constraints. */
+    type: 'staterror';
+    /** The parameter set's name (one γ per bin, e.g. 'staterror_SR'). */
+    name: string;
+    /** The absolute statistical uncertainty δ of the sample's yield, per bin (≥ 0). */
+    data: number[];
+  }
+  | {
+    /** The luminosity factor λ, constraint N(auxdata | λ, σ) from the measurement's config of 'lumi'. */
+    type: 'lumi';
+    /** Must be 'lumi' (pyhf's schema). */
+    name: string;
+    /** None: `null` or left out (auxdata and sigmas come from the parameter config). */
+    data?: null;
+  }
+  | {
+    /** Free per-bin factors on the sample (unconstrained; default init 1, bounds [0, 10]). */
+    type: 'shapefactor';
+    /** The parameter set's name (one factor per bin; shared across channels of the same bin count). */
+    name: string;
+    /** None: `null` or left out. */
+    data?: null;
+  };
+/** A modifier's `type`: 'normfactor', 'normsys', 'histosys', 'shapesys', 'staterror', 'lumi' or 'shapefactor'. */
 export type ModifierType = Modifier['type'];
-export interface Sample { name: string; data: number[]; modifiers: Modifier[] }
-export interface Channel { name: string; samples: Sample[] }
+/** A sample of a channel (pyhf's `{ name, data, modifiers }`): nominal yields and what modifies them. */
+export interface Sample {
+  /** The sample's name (e.g. 'signal'); samples of one name in several channels are one row of the model's `nominal`. */
+  name: string;
+  /** The nominal yields per bin (every sample of a channel has the channel's bin count). */
+  data: number[];
+  /** The modifiers of its yields (may be empty); each (type, name) at most once. */
+  modifiers: Modifier[];
+}
+/** A channel (pyhf's `{ name, samples }`): a histogram region, its expected yield the sum of its samples. */
+export interface Channel {
+  /** The channel's name (unique; channels are ordered by name in the model, as pyhf). */
+  name: string;
+  /** Its samples (at least one), all with the same number of bins. */
+  samples: Sample[];
+}
 /** A measurement's parameter config (pyhf): a field left out keeps the modifier's default. */
 export interface ParameterConfig {
+  /** The modifier (parameter set) name it configures, e.g. 'mu' or 'lumi'. */
   name: string;
+  /** Initial values (pyhf's `inits`), one per parameter of the set (per-bin sets: one per bin). */
   inits?: number[];
+  /** [lo, hi] bounds (pyhf's `bounds`), one pair per parameter of the set. */
   bounds?: [number, number][];
+  /** Holds every parameter of the set constant at its init in fits (pyhf's `fixed`). */
   fixed?: boolean;
   /** Constrained parameters: the auxiliary data (lumi: required). */
   auxdata?: number[];
@@ -40,10 +122,24 @@ export interface ParameterConfig {
 }
 /** Interpolation code per modifier type: '0' | '1' | '2' | '4' (normsys), '0' | '2' | '4p' (histosys); 'codeN' is accepted too. */
 export interface ModifierSettings {
-  normsys?: { interpcode: string | number };
-  histosys?: { interpcode: string | number };
+  /** The normsys interpolation (pyhf's `modifier_settings.normsys`); default '4'. */
+  normsys?: {
+    /** '0', '1', '2' or '4' (also 0, 'code4', ...). */
+    interpcode: string | number;
+  };
+  /** The histosys interpolation (pyhf's `modifier_settings.histosys`); default '4p'. */
+  histosys?: {
+    /** '0', '2' or '4p' (also 0, 'code4p', ...). */
+    interpcode: string | number;
+  };
 }
+/**
+ * A HistFactory model's specification: pyhf's `{ channels }` plus what a workspace's measurement
+ * and `modifier_settings` would say (POI, parameter configs, interpolation codes). `histfactory`
+ * validates it and reports every problem at once (SpecError).
+ */
 export interface HistFactorySpec {
+  /** The channels (pyhf's `channels`, at least one, distinct names). */
   channels: Channel[];
   /** Per modifier type settings (pyhf's `modifier_settings`); defaults normsys '4', histosys '4p'. */
   modifierSettings?: ModifierSettings;
@@ -55,12 +151,14 @@ export interface HistFactorySpec {
   parameters?: ParameterConfig[];
 }
 
+/** Every modifier type, in pyhf's order (the order of the model's parameter sets). */
 export const MODIFIER_TYPES: readonly ModifierType[] = ['histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror'];
 export const NORMSYS_CODES: readonly InterpCode[] = ['0', '1', '2', '4'];
 export const HISTOSYS_CODES: readonly InterpCode[] = ['0', '2', '4p'];
 
 /** Every problem of a spec, one per line, each starting with its JSON path. */
 export class SpecError extends Error {
+  /** The problems, each a message starting with its JSON path (e.g. `channels[0].samples[1].data`). */
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`histfactory: invalid specification (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -38,16 +38,21 @@ export function sampleToys(model: HistFactoryModel, key: Array, pars: readonly n
 /** The smallest batch the fits shrink to (smaller ones run at about the same speed). */
 const MIN_BATCH = 64;
 
+/** Options of `fitBatch`: the fits' options (shared by every toy) and a progress callback. */
 export interface BatchFitOptions extends FitOptions {
   /** Called after every batched Newton iteration with the number of toys converged so far and the batch size. */
   onProgress?: (converged: number, total: number) => void;
 }
 
+/** The fits of a batch of datasets (`fitBatch`): per toy, its best fit, NLL and convergence. */
 export interface BatchFit {
   /** Best-fit parameters per toy. */
   bestfit: number[][];
+  /** −log L at each toy's best fit (constraints included). */
   nll: number[];
+  /** Whether each toy's fit reached an optimum (false: stopped by `maxIter` or a failed line search). */
   converged: boolean[];
+  /** Batched Newton iterations run, until every toy stopped (at most `maxIter`). */
   iterations: number;
 }
 

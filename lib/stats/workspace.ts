@@ -15,16 +15,38 @@ import {
   binsOf, check, checkAll, earlierTwins, fail, isArr, isNum, isObj, isStr, knownKeys, nameOf, orThrow, parseSpec, show,
 } from './spec.js';
 
-export interface Observation { name: string; data: number[] }
-export interface Measurement { name: string; config: { poi: string; parameters: ParameterConfig[] } }
+/** A channel's observed data (pyhf's `observations` entry `{ name, data }`). */
+export interface Observation {
+  /** The channel's name. */
+  name: string;
+  /** The observed event counts, one per bin of the channel. */
+  data: number[];
+}
+/** A measurement (pyhf's `measurements` entry): a named choice of POI and parameter configs. */
+export interface Measurement {
+  /** The measurement's name (unique in the workspace). */
+  name: string;
+  /** pyhf's measurement `config`. */
+  config: {
+    /** The parameter of interest's name (pyhf's `poi`, e.g. 'mu'). */
+    poi: string;
+    /** Parameter configs (pyhf's `parameters`: inits, bounds, fixed, auxdata, sigmas, factors); a lumi modifier needs one. */
+    parameters: ParameterConfig[];
+  };
+}
 /** pyhf's workspace JSON. */
 export interface WorkspaceSpec {
+  /** The channels, as a HistFactory spec's (pyhf's `channels`). */
   channels: Channel[];
+  /** The observed data, one per channel (pyhf's `observations`). */
   observations: Observation[];
+  /** The measurements, at least one (pyhf's `measurements`). */
   measurements: Measurement[];
+  /** The schema version: '1.0.0'. */
   version: string;
 }
 
+/** Options of `Workspace.model` (pyhf's `Workspace.model(measurement_name, modifier_settings, poi_name)`). */
 export interface WorkspaceModelOptions {
   /** The measurement whose POI and parameter configs the model takes (default: the first). */
   measurementName?: string;
@@ -117,6 +139,7 @@ function measurementCheck(m: unknown, mp: string, repeated: boolean): Checked<vo
 
 /** An immutable pyhf workspace: build models and data from it, patch, prune, rename, combine. */
 export class Workspace {
+  /** The workspace's JSON, validated and frozen. */
   readonly spec: WorkspaceSpec;
 
   constructor(spec: unknown) {
@@ -125,11 +148,16 @@ export class Workspace {
     this.spec = produce(parsed, () => {});
   }
 
+  /** The channels' names, sorted (pyhf's `channels`). */
   get channelNames(): string[] { return this.spec.channels.map((c) => c.name).sort(); }
+  /** The measurements' names, in the document's order. */
   get measurementNames(): string[] { return this.spec.measurements.map((m) => m.name); }
+  /** Every sample's name, once, sorted (pyhf's `samples`). */
   get sampleNames(): string[] { return [...new Set(this.spec.channels.flatMap((c) => c.samples.map((s) => s.name)))].sort(); }
+  /** Every modifier's name, once, sorted (pyhf's `modifiers`, without the types). */
   get modifierNames(): string[] { return [...new Set(this.spec.channels.flatMap((c) => c.samples.flatMap((s) => s.modifiers.map((m) => m.name))))].sort(); }
 
+  /** The measurement named `name` (default: the first); throws if there is none of that name. */
   measurement(name?: string): Measurement {
     const ms = this.spec.measurements;
     const m = name === undefined ? ms[0] : ms.find((x) => x.name === name);
@@ -229,9 +257,34 @@ export function workspace(json: unknown): Workspace {
   return new Workspace(typeof json === 'string' ? JSON.parse(json) : json);
 }
 
+/** pyhf's patchset JSON, as HEPData publishes signal hypotheses. */
 export interface PatchsetSpec {
-  metadata: { name?: string; description?: string; labels: string[]; digests?: Record<string, string>; references?: Record<string, string> };
-  patches: { metadata: { name: string; values: number[] }; patch: JsonPatchOp[] }[];
+  /** The patchset's metadata. */
+  metadata: {
+    /** The analysis' name. */
+    name?: string;
+    /** A description of the patchset. */
+    description?: string;
+    /** The names of the values that label each patch (e.g. ['m_stop', 'm_lsp']). */
+    labels: string[];
+    /** Digests of the background-only workspace the patches apply to (e.g. { sha256: ... }). */
+    digests?: Record<string, string>;
+    /** References, e.g. { hepdata: 'ins1234567' }. */
+    references?: Record<string, string>;
+  };
+  /** One patch per signal hypothesis. */
+  patches: {
+    /** The patch's name and label values. */
+    metadata: {
+      /** The patch's name (unique), e.g. 'C1N2_Wh_hbb_300_0'. */
+      name: string;
+      /** Its values of the labels, in `labels` order (e.g. masses in GeV). */
+      values: number[];
+    };
+    /** The JSON patch (RFC 6902) that turns the background-only workspace into this hypothesis. */
+    patch: JsonPatchOp[];
+  }[];
+  /** The schema version. */
   version: string;
 }
 
@@ -269,14 +322,18 @@ function patchCheck(p: unknown, pp: string, repeated: boolean, labels: number): 
 
 /** A HEPData patchset: one named patch per signal hypothesis, each labelled by its parameter values. */
 export class Patchset {
+  /** The patchset's JSON, validated and frozen. */
   readonly spec: PatchsetSpec;
   constructor(spec: unknown) {
     const parsed = orThrow(parsePatchset(spec), (problems) => new WorkspaceError(problems, 'stats.patchset: invalid patchset'));
     this.spec = produce(parsed, () => {});
   }
 
+  /** The patches' names, in the document's order. */
   get names(): string[] { return this.spec.patches.map((p) => p.metadata.name); }
+  /** The names of the values that label the patches (`metadata.labels`, e.g. ['m_stop', 'm_lsp']). */
   get labels(): string[] { return this.spec.metadata.labels; }
+  /** Each patch's label values, in `names` order. */
   get values(): number[][] { return this.spec.patches.map((p) => p.metadata.values); }
 
   /** The patch named `key`, or labelled by the values `key`. */
