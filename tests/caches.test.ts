@@ -142,6 +142,24 @@ describe('compiled once per signature', () => {
     expect(atY.js()).toEqual((fresh as Array).js());
   });
 
+  it('jit tells a repeated signature from a changed one (structure, keys, shape, dtype, weak type)', () => {
+    let traces = 0;
+    const g = jit((t: { a: Array; b?: Array } | Array[]) => { traces++; return globalThis.Array.isArray(t) ? t[0].add(1) : t.a.mul(t.b ?? 2); });
+    const a = f64([1, 2]), b = f64([3, 4]);
+    const calls: [unknown, number[]][] = [
+      [{ a, b }, [3, 8]], [{ a: b, b: a }, [3, 8]], [{ a, c: b }, [2, 4]], [{ a }, [2, 4]], [[a], [2, 3]], [[a, b], [2, 3]],
+      [{ a, b: f64([3, 4, 5]).slice([0, 2]) }, [3, 8]], [{ a: f64([1, 2, 3]), b: f64([1, 1, 1]) }, [1, 2, 3]],
+      [{ a: np.array([1, 2], { dtype: 'float32' }), b }, [3, 8]], [{ a, b: 2 }, [2, 4]], [{ a, b }, [3, 8]],
+    ];
+    const counts = calls.map(([args, want]) => {
+      expect((g as (t: unknown) => Array)(args).js()).toEqual(want);
+      return traces;
+    });
+    // keys, list lengths, shapes and dtypes retrace; {a, b: 2} differs from {a, b} by b's weak type;
+    // a signature seen before (not the last one) is found in the cache, untraced
+    expect(counts).toEqual([1, 1, 2, 3, 4, 5, 5, 6, 7, 8, 8]);
+  });
+
   it('a repeated linearize call traces nothing', () => {
     const [out0, jvp0] = linearize(f, [x]);
     const t = f64([1, 0, 0, 0, 0, 0, 0, 1]);

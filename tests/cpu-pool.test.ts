@@ -60,11 +60,11 @@ describe('the CPU buffer pool', () => {
     expect(f(a).dataSync()).toEqual(g1);
   });
 
-  it('skips views and small arrays, and stays bounded', () => {
+  it('skips views and arrays on the JS heap, and stays bounded', () => {
     clearCaches();
     const big = new Float64Array(N);
     recycle(big.subarray(1));
-    recycle(new Float64Array(16));
+    recycle(new Float64Array(8)); // 64 bytes: on the JS heap, not pooled
     expect(pooledBytes()).toBe(0);
     big.fill(5);
     recycle(big);
@@ -73,6 +73,10 @@ describe('the CPU buffer pool', () => {
     expect(allocate('float64', N)).toBe(big);
     expect(big.every((v) => v === 0)).toBe(true);
     expect(allocate('float64', N)).not.toBe(big);
+    const small = new Float64Array(16).fill(3); // 128 bytes, off the heap: pooled (its backing store costs µs to make)
+    recycle(small);
+    expect(allocate('float64', 16)).toBe(small);
+    expect(small.every((v) => v === 0)).toBe(true);
     for (let i = 0; i < 300; i++) recycle(new Float64Array(1 << 17)); // 1 MB each
     expect(pooledBytes()).toBeLessThanOrEqual(256 << 20);
     clearCaches();

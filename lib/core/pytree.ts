@@ -160,6 +160,42 @@ export function flatten(tree: unknown, isLeaf?: (x: unknown) => boolean): [unkno
   return [leaves, def];
 }
 
+/**
+ * The leaves of `tree` pushed onto `out`, if `tree` has the structure `def` (what `flatten` would
+ * give, with an equal `treedefStr`); false, with `out` partly filled, if not. Checks a repeated
+ * call's arguments against the last call's structure without building a new treedef or its string.
+ */
+export function flattenAs(def: TreeDef, tree: unknown, out: unknown[]): boolean {
+  switch (def.kind) {
+    case 'none': return tree === null || tree === undefined;
+    case 'leaf':
+      if (tree === null || tree === undefined || Array.isArray(tree) || isPlainObject(tree) || nodeTypeOf(tree)) return false;
+      out.push(tree);
+      return true;
+    case 'list': {
+      if (!Array.isArray(tree) || tree.length !== def.children.length) return false;
+      for (let i = 0; i < tree.length; i++) if (!flattenAs(def.children[i], tree[i], out)) return false;
+      return true;
+    }
+    case 'dict': {
+      // flatten keys by Object.keys (own, enumerable, string): as many, and each of def's among them
+      if (!isPlainObject(tree) || Object.keys(tree).length !== def.keys.length) return false;
+      for (let i = 0; i < def.keys.length; i++) {
+        const k = def.keys[i];
+        if (!Object.prototype.propertyIsEnumerable.call(tree, k) || !flattenAs(def.children[i], tree[k], out)) return false;
+      }
+      return true;
+    }
+    case 'node': {
+      if (nodeTypeOf(tree) !== def.type) return false;
+      const [children, aux] = def.type.flatten(tree as object);
+      if (children.length !== def.children.length || auxKeyOf(aux) !== def.auxKey) return false;
+      for (let i = 0; i < children.length; i++) if (!flattenAs(def.children[i], children[i], out)) return false;
+      return true;
+    }
+  }
+}
+
 export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[]): T {
   let i = 0;
   const rec = (d: TreeDef): unknown => {

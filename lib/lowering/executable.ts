@@ -29,7 +29,9 @@ export class ProgramExecutable<B, W extends Buffer> implements Executable {
 
   run(inputs: readonly Buffer[]): W[] {
     const ws = inputs as readonly W[];
-    return this.outputs(ws, this.runner.run(ws.map((w) => this.kind.data(w))));
+    const data: B[] = [];
+    for (const w of ws) data.push(this.kind.data(w));
+    return this.outputs(ws, this.runner.run(data));
   }
 
   async runAsync(inputs: readonly Buffer[]): Promise<W[]> {
@@ -43,13 +45,17 @@ export class ProgramExecutable<B, W extends Buffer> implements Executable {
    * of the program is copied out.
    */
   private outputs(inputs: readonly W[], r: RunResult<B>): W[] {
-    const made = new Map<B, W>();
-    return r.outs.map((d, i) => {
-      const given = made.get(d) ?? inputs.find((w) => this.kind.data(w) === d);
-      if (given) { this.kind.retain(given); return given; }
-      const w = r.owned[i] ? this.kind.wrap(d, this.outAvals[i]) : this.kind.copy(d, this.outAvals[i]);
-      made.set(d, w);
-      return w;
-    });
+    // An owned result is a buffer the run allocated, the first output holding it: neither an
+    // input nor an earlier output, so it is wrapped without a search or a map (the common case).
+    const out: W[] = [];
+    for (let i = 0; i < r.outs.length; i++) {
+      const d = r.outs[i];
+      if (r.owned[i]) { out.push(this.kind.wrap(d, this.outAvals[i])); continue; }
+      const j = r.outs.indexOf(d);
+      const given = j < i ? out[j] : inputs.find((w) => this.kind.data(w) === d);
+      if (given) { this.kind.retain(given); out.push(given); continue; }
+      out.push(this.kind.copy(d, this.outAvals[i]));
+    }
+    return out;
   }
 }

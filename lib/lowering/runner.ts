@@ -79,11 +79,14 @@ export class ProgramRunner<B> {
   private readonly execs: Exec<B>[];
   /** Kernels and routines only: run as a plain loop, without a generator per call. */
   private readonly straight: boolean;
+  /** Per output: whether it is the first output of its slot (a repeated slot is owned once). */
+  private readonly firstOut: readonly boolean[];
 
   constructor(readonly program: Program, private readonly rt: Runtime<B>, private readonly sub: (p: Program) => ProgramRunner<B>) {
     this.consts = program.constants.map((c) => rt.upload(c.data, program.slotAvals[c.slot]));
     this.execs = program.steps.map((st, i) => this.prepare(st, i));
     this.straight = program.steps.every((st) => st.kind === 'kernel' || (st.kind === 'routine' && !!rt.routine(st.name)));
+    this.firstOut = program.outputs.map((s, i) => program.outputs.indexOf(s) === i);
   }
 
   /** Runs synchronously; data-dependent control flow needs `readScalar`. */
@@ -150,13 +153,15 @@ export class ProgramRunner<B> {
     if (inputs.length !== p.inputs.length) throw new Error(`${this.rt.name} program: expected ${p.inputs.length} inputs, got ${inputs.length}`);
     const env = new globalThis.Array<B>(p.slotAvals.length);
     const owned = new globalThis.Array<boolean>(p.slotAvals.length).fill(false);
-    p.inputs.forEach((s, i) => { env[s] = inputs[i]; });
-    p.constants.forEach((c, i) => { env[c.slot] = this.consts[i]; });
+    for (let i = 0; i < p.inputs.length; i++) env[p.inputs[i]] = inputs[i];
+    for (let i = 0; i < p.constants.length; i++) env[p.constants[i].slot] = this.consts[i];
     return [env, owned];
   }
 
   private freeAfter(i: number, env: B[], owned: boolean[]): void {
-    for (const s of this.program.free[i]) {
+    const dead = this.program.free[i];
+    for (let k = 0; k < dead.length; k++) {
+      const s = dead[k];
       if (owned[s]) this.rt.free(env[s]);
       owned[s] = false;
       env[s] = undefined as B;
@@ -165,15 +170,13 @@ export class ProgramRunner<B> {
 
   private result(env: B[], owned: boolean[]): RunResult<B> {
     const p = this.program;
-    const given = new Set<number>();
-    return {
-      outs: p.outputs.map((s) => env[s]),
-      owned: p.outputs.map((s) => {
-        if (!owned[s] || given.has(s)) return false;
-        given.add(s);
-        return true;
-      }),
-    };
+    const outs: B[] = [], own: boolean[] = [];
+    for (let i = 0; i < p.outputs.length; i++) {
+      const s = p.outputs[i];
+      outs.push(env[s]);
+      own.push(owned[s] && this.firstOut[i]);
+    }
+    return { outs, owned: own };
   }
 
   /** An owned result: borrowed buffers (inputs passed through a sub-run) are copied. */
@@ -216,22 +219,30 @@ export class ProgramRunner<B> {
     const rt = this.rt;
     const avals = this.program.slotAvals;
     const outAvals = st.outs.map((s) => avals[s]);
-    const bindOuts = (env: B[], owned: boolean[], outs: readonly B[]) => st.outs.forEach((s, i) => { env[s] = outs[i]; owned[s] = true; });
+    const bindOuts = (env: B[], owned: boolean[], outs: readonly B[]) => {
+      for (let k = 0; k < st.outs.length; k++) { env[st.outs[k]] = outs[k]; owned[st.outs[k]] = true; }
+    };
+    /** The buffers of `slots` (plain loops: these run per step of every call). */
+    const read = (env: readonly B[], slots: readonly number[]): B[] => {
+      const bs: B[] = [];
+      for (let k = 0; k < slots.length; k++) bs.push(env[slots[k]]);
+      return bs;
+    };
     switch (st.kind) {
       case 'kernel': {
         const fn = rt.kernel(st.kernel);
         const reuse = this.program.reuse[i];
         return (env, owned) => {
           // A buffer taken over from a dead slot keeps its allocation (and its accounting).
-          const outs = outAvals.map((a, k) => {
+          const outs: B[] = [];
+          for (let k = 0; k < outAvals.length; k++) {
             const d = reuse[k];
-            if (d < 0 || !owned[d]) return rt.alloc(a);
-            const b = env[d];
+            if (d < 0 || !owned[d]) { outs.push(rt.alloc(outAvals[k])); continue; }
+            outs.push(env[d]);
             owned[d] = false;
             env[d] = undefined as B;
-            return b;
-          });
-          fn(st.ins.map((s) => env[s]), outs);
+          }
+          fn(read(env, st.ins), outs);
           bindOuts(env, owned, outs);
         };
       }
@@ -239,16 +250,16 @@ export class ProgramRunner<B> {
         const fn = rt.routine(st.name);
         if (!fn) return this.hostRoutine(st);
         const ep = st.epilogue;
-        if (!ep) return (env, owned) => bindOuts(env, owned, fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params));
+        if (!ep) return (env, owned) => bindOuts(env, owned, fn(read(env, st.ins), st.inAvals, st.outAvals, st.params));
         const fused = rt.fusedRoutine?.(st.name, ep.kernel, ep.ins.indexOf('result'), st.outAvals[0]);
         if (fused) {
           const epIns = ep.ins.filter((s): s is number => s !== 'result');
-          return (env, owned) => bindOuts(env, owned, fused(st.ins.map((s) => env[s]), epIns.map((s) => env[s]), st.inAvals, outAvals, st.params));
+          return (env, owned) => bindOuts(env, owned, fused(read(env, st.ins), read(env, epIns), st.inAvals, outAvals, st.params));
         }
         // A backend without a fused form runs the epilogue right after, while the result is hot.
         const kernel = rt.kernel(ep.kernel);
         return (env, owned) => {
-          const [res] = fn(st.ins.map((s) => env[s]), st.inAvals, st.outAvals, st.params);
+          const [res] = fn(read(env, st.ins), st.inAvals, st.outAvals, st.params);
           const outs = outAvals.map((a) => rt.alloc(a));
           kernel(ep.ins.map((s) => (s === 'result' ? res : env[s])), outs);
           rt.free(res);

@@ -5,8 +5,8 @@
  */
 import { FloatingPointError, debugNansOn, disableJit, jitDisabled } from '../core/config.js';
 import { type Array, ConcreteArray } from '../core/array.js';
-import { type Aval, Jaxpr, aval } from '../core/ir.js';
-import { type TreeDef, flatten, unflatten } from '../core/pytree.js';
+import { type Aval, Jaxpr, aval, avalEq } from '../core/ir.js';
+import { type TreeDef, flatten, flattenAs, unflatten } from '../core/pytree.js';
 import { commonDevice, evalJaxpr, hasNan, traceFlat } from '../core/trace.js';
 import { type Backend, type Buffer, type Executable, getBackend } from '../core/backend.js';
 import { compileShared } from '../core/compile-cache.js';
@@ -29,6 +29,22 @@ interface Entry {
   outTree: TreeDef;
   outWeak: boolean[];
   exe?: Executable;
+}
+
+/**
+ * The signature a jitted function last ran compiled with. A loop calls it with arguments of the
+ * same structure and shapes: checking them against this (flattenAs, aval by aval) finds the entry
+ * without flattening into a new treedef and spelling the cache key, which cost more than running
+ * a small program.
+ */
+interface LastCall {
+  def: TreeDef;
+  avals: readonly Aval[];
+  weak: readonly boolean[];
+  device: string;
+  /** The entry's cache key: looking it up again keeps the LRU's recency (and sees an eviction). */
+  key: string;
+  entry: Entry;
 }
 
 function splitStatic(who: string, args: unknown[], staticArgnums: readonly number[]): { dyn: unknown[]; key: string; rebuild: (d: unknown[]) => unknown[] } {
@@ -72,10 +88,35 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   const cache = new LRU<string, Entry>(PER_FUNCTION);
   let generation = cacheGeneration();
   const staticArgnums = opts.staticArgnums ?? [];
+  let last: LastCall | undefined;
+  /** Buffers for `[...consts, ...xs]` on `backend`. */
+  const inputs = (entry: Entry, backend: Backend, xs: readonly Array[]): Buffer[] => {
+    const ins: Buffer[] = [];
+    for (const a of entry.consts) ins.push((a as ConcreteArray).onDevice(backend).buffer);
+    for (const a of xs) ins.push((a as ConcreteArray).onDevice(backend).buffer);
+    return ins;
+  };
+  /** The last call's program, when these arguments have its signature (arrays only, no statics). */
+  const repeat = (args: unknown[]): { entry: Entry; backend: Backend; ins: Buffer[] } | undefined => {
+    if (last === undefined || staticArgnums.length) return undefined;
+    const xs: unknown[] = [];
+    if (!flattenAs(last.def, args, xs)) return undefined;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      // numbers and Tracers take the full path (numbers become arrays; Tracers inline)
+      if (!(x instanceof ConcreteArray) || x.weakType !== last.weak[i] || !avalEq(x.aval, last.avals[i])) return undefined;
+    }
+    const arrays = xs as ConcreteArray[];
+    if (commonDevice(arrays, 'jit') !== last.device || cache.get(last.key) !== last.entry) return undefined;
+    const backend = getBackend(last.device);
+    return { entry: last.entry, backend, ins: inputs(last.entry, backend, arrays) };
+  };
   /** The compiled program for these arguments, or the result itself when it was inlined into a trace. */
   const prepare = (args: unknown[]): { done: unknown } | { entry: Entry; backend: Backend; ins: Buffer[] } => {
     // clearCaches() cannot reach this closure; it moves the generation instead.
-    if (generation !== cacheGeneration()) { cache.clear(); generation = cacheGeneration(); }
+    if (generation !== cacheGeneration()) { cache.clear(); last = undefined; generation = cacheGeneration(); }
+    const again = repeat(args);
+    if (again) return again;
     const { dyn, key: sKey, rebuild } = splitStatic('jit', args, staticArgnums);
     const [xs, inTree] = flattenArrays('jit', dyn);
     const device = commonDevice(xs, 'jit');
@@ -95,11 +136,14 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     }
     const backend = getBackend(device);
     entry.exe ??= compileShared(backend, entry.jaxpr);
-    const ins = [...entry.consts, ...xs].map((a) => (a as ConcreteArray).onDevice(backend).buffer);
-    return { entry, backend, ins };
+    if (cache.get(key) === entry) last = { def: inTree, avals: xs.map((x) => x.aval), weak: xs.map((x) => x.weakType), device, key, entry };
+    return { entry, backend, ins: inputs(entry, backend, xs) };
   };
-  const finish = (e: Entry, backend: Backend, bufs: Buffer[]): unknown =>
-    unflatten(e.outTree, bufs.map((b, i) => new ConcreteArray(b, backend, e.outWeak[i])));
+  const finish = (e: Entry, backend: Backend, bufs: Buffer[]): unknown => {
+    const outs: ConcreteArray[] = [];
+    for (let i = 0; i < bufs.length; i++) outs.push(new ConcreteArray(bufs[i], backend, e.outWeak[i]));
+    return unflatten(e.outTree, outs);
+  };
   const call = (...args: unknown[]): unknown => (f as unknown as (...a: unknown[]) => unknown)(...args);
   /** debugNans: a NaN out of the compiled program is found again op by op, which names its primitive. */
   const checked = (out: unknown, args: unknown[]): unknown => {

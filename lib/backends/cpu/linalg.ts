@@ -71,7 +71,8 @@ function transpose(x: TypedArray, dtype: DType, shape: readonly number[], perm: 
 /** Views x as [B, F, K]; copies only when a group of axes cannot be walked with one stride. */
 function view(x: TypedArray, a: Aval, batch: readonly number[], contract: readonly number[]): View {
   const shape = a.shape;
-  const free = shape.map((_, i) => i).filter((i) => !batch.includes(i) && !contract.includes(i));
+  const free: number[] = [];
+  for (let i = 0; i < shape.length; i++) if (!batch.includes(i) && !contract.includes(i)) free.push(i);
   const st = strides(shape);
   const sB = groupStride(shape, st, batch);
   const sF = groupStride(shape, st, free);
@@ -92,6 +93,18 @@ const NC = 2048;
 
 let scratchA = new Float64Array(0);
 let scratchB = new Float64Array(0);
+/**
+ * matvec's vector and accumulator, reused: a fresh Float64Array of more than 8 elements costs
+ * µs (its ArrayBuffer), more than a small product itself. Up to SCRATCH_MAX elements are kept.
+ */
+const SCRATCH_MAX = 1 << 16;
+let scratchV = new Float64Array(8);
+let scratchAcc = new Float64Array(8);
+function vecScratch(which: 'V' | 'Acc', n: number): Float64Array {
+  if (n > SCRATCH_MAX) return new Float64Array(n);
+  if (which === 'V') return scratchV.length >= n ? scratchV : (scratchV = new Float64Array(n));
+  return scratchAcc.length >= n ? scratchAcc : (scratchAcc = new Float64Array(n));
+}
 function scratch(which: 'A' | 'B', n: number): Float64Array {
   if (which === 'A') return scratchA.length >= n ? scratchA : (scratchA = new Float64Array(n));
   return scratchB.length >= n ? scratchB : (scratchB = new Float64Array(n));
@@ -198,7 +211,7 @@ function matvec(a: TypedArray, aOff: number, sM: number, sK: number, M: number, 
     }
     return;
   }
-  const acc = new Float64Array(M);
+  const acc = vecScratch('Acc', M).fill(0, 0, M);
   const M4 = M - (M & 3);
   for (let k = 0; k < K; k++) {
     const xk = x[k];
@@ -248,13 +261,30 @@ const SMALL = 512;
 // From this many multiply-adds per matrix the WebAssembly SIMD kernel beats the JS one (measured: 16³).
 const WASM_MIN = 16 * 16 * 16;
 
-const dotGeneral: CpuRoutine = ([x, y], [xa, ya], [o], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
+/** The product of `shape` over `axes`. */
+function sizeOver(shape: readonly number[], axes: readonly number[]): number {
+  let p = 1;
+  for (let i = 0; i < axes.length; i++) p *= shape[axes[i]];
+  return p;
+}
+
+/** The product of `shape` over the axes in neither `batch` nor `contract`. */
+function freeSize(shape: readonly number[], batch: readonly number[], contract: readonly number[]): number {
+  let p = 1;
+  for (let i = 0; i < shape.length; i++) if (!batch.includes(i) && !contract.includes(i)) p *= shape[i];
+  return p;
+}
+
+// Tiny products (a fit's per-step programs) cost more in this set-up than in arithmetic: it is
+// written without destructuring, spreads or closures per call.
+const dotGeneral: CpuRoutine = (ins, inAvals, outAvals, params: DotParams) => {
+  const x = ins[0], y = ins[1], xa = inAvals[0], ya = inAvals[1], o = outAvals[0];
+  const ca = params.contracting[0], cb = params.contracting[1], ba = params.batch[0], bb = params.batch[1];
   const out = allocate(o.dtype, size(o.shape));
-  const B = ba.reduce((p, i) => p * xa.shape[i], 1);
-  const K = ca.reduce((p, i) => p * xa.shape[i], 1);
-  const freeSize = (a: Aval, used: readonly number[]) => a.shape.reduce((p, d, i) => (used.includes(i) ? p : p * d), 1);
-  const M = freeSize(xa, [...ba, ...ca]);
-  const N = freeSize(ya, [...bb, ...cb]);
+  const B = sizeOver(xa.shape, ba);
+  const K = sizeOver(xa.shape, ca);
+  const M = freeSize(xa.shape, ba, ca);
+  const N = freeSize(ya.shape, bb, cb);
   if (out.length === 0 || K === 0) return [out];
   const a = view(x, xa, ba, ca);
   const b = view(y, ya, bb, cb);
@@ -265,8 +295,8 @@ const dotGeneral: CpuRoutine = ([x, y], [xa, ya], [o], { contracting: [ca, cb], 
   }
   if (M === 1 || N === 1) {
     // [1,K]·[K,N] is [N,K]·[K] with the rhs read transposed
-    const [mat, vec, rows] = N === 1 ? [a, b, M] : [b, a, N];
-    const xv = new Float64Array(K);
+    const mat = N === 1 ? a : b, vec = N === 1 ? b : a, rows = N === 1 ? M : N;
+    const xv = vecScratch('V', K);
     for (let t = 0; t < B; t++) {
       const vo = t * vec.sB;
       for (let k = 0; k < K; k++) xv[k] = vec.data[vo + k * vec.sK];

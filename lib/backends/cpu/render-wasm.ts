@@ -25,7 +25,7 @@ import { contiguousStrides } from '../../lowering/view.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import { ModuleBuilder } from './wasm/asm.js';
 import { MATH_FUNCTIONS, MATH_IMPORTS, MathLibrary } from './wasm/math.js';
-import { KernelOps, sincosArgs } from './wasm/kernel-ops.js';
+import { KernelOps, isMathOp, sincosArgs } from './wasm/kernel-ops.js';
 import { type Strided, type StridedPlan, compileStrided, stridedPlan } from './wasm/kernel-loops.js';
 import { post, share, startThreads, threadsReady, threadsUnsupported, unshare } from './threads.js';
 
@@ -36,11 +36,17 @@ const STREAM_OPS = new Set(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'sqrt', 'm
 const ARENA_MAX = 64 << 20;
 /** Below this many points a strided kernel without transcendentals is faster in JS (call and copy overhead). */
 const SMALL = 256;
+/**
+ * The same for a streaming kernel, math counting 8× (its fixed cost is lower: about 80 ns a call
+ * and copy, against JS's 2 ns an element, or 20-40 with transcendentals; crossovers measured in
+ * Node 20 near 48 elements, and 4-8 with math).
+ */
+const STREAM_SMALL = 48;
 
 /** How each kernel input is read: a contiguous run from `offset`, or one broadcast element. */
 type Read = { kind: 'run'; offset: number } | { kind: 'scalar'; offset: number };
 
-interface StreamPlan { readonly dtype: 'float32' | 'float64'; readonly n: number; readonly reads: readonly Read[] }
+interface StreamPlan { readonly dtype: 'float32' | 'float64'; readonly n: number; readonly reads: readonly Read[]; readonly math: boolean }
 
 /** The streaming shape of k, if it has one. */
 function streamPlan(k: Kernel): StreamPlan | undefined {
@@ -51,10 +57,12 @@ function streamPlan(k: Kernel): StreamPlan | undefined {
   const row = contiguousStrides(k.domain);
   const contiguous = (strides: readonly number[]) => strides.every((st, d) => k.domain[d] === 1 || st === row[d]);
   const reads: (Read | undefined)[] = k.inputs.map(() => undefined);
+  let math = false;
   for (const n of nodes) {
     if (n.dtype !== dtype) return undefined;
     if (n.kind === 'iota' || n.kind === 'red') return undefined;
     if (n.kind === 'op' && !STREAM_OPS.has(n.op)) return undefined;
+    if (n.kind === 'op' && isMathOp(n.op)) math = true;
     if (n.kind !== 'load') continue;
     const r: Read | undefined = n.view.strides.every((s) => s === 0) ? { kind: 'scalar', offset: n.view.offset }
       : contiguous(n.view.strides) ? { kind: 'run', offset: n.view.offset } : undefined;
@@ -63,7 +71,7 @@ function streamPlan(k: Kernel): StreamPlan | undefined {
     reads[n.input] = r;
   }
   if (k.outputs.some((o) => o.dtype !== dtype || o.loop !== 0 || !contiguous(o.view.strides) || o.view.offset !== 0)) return undefined;
-  return { dtype, n: size(k.domain), reads: reads.map((r) => r ?? { kind: 'scalar', offset: 0 }) };
+  return { dtype, n: size(k.domain), reads: reads.map((r) => r ?? { kind: 'scalar', offset: 0 }), math };
 }
 
 interface Streaming { readonly run: (...args: number[]) => void; readonly mem: WebAssembly.Memory; readonly runs: number[] }
@@ -124,18 +132,37 @@ function streaming(k: Kernel, p: StreamPlan): KernelFn<TypedArray> {
   const { run, mem, runs } = c;
   const Arr = p.dtype === 'float32' ? Float32Array : Float64Array;
   const bytes = Arr.BYTES_PER_ELEMENT;
+  const scalarReads = p.reads.flatMap((r, i) => (r.kind === 'scalar' ? [[i, r.offset] as const] : []));
+  const runOffsets = runs.map((input) => (p.reads[input] as { offset: number }).offset);
+  // The module's memory never grows, so its views are made once (and again only if its buffer
+  // changed); a small kernel's call otherwise spends more on typed-array views than on its loop.
+  let heap: Float32Array | Float64Array | undefined;
+  let outViews: (Float32Array | Float64Array)[] = [];
+  const view = (): Float32Array | Float64Array => {
+    if (heap === undefined || heap.buffer !== mem.buffer) {
+      const h = heap = new Arr(mem.buffer);
+      const len = Math.min(CHUNK, p.n);
+      outViews = k.outputs.map((_, j) => h.subarray((runs.length + j) * CHUNK, (runs.length + j) * CHUNK + len));
+    }
+    return heap;
+  };
   return (ins, outs) => {
-    const heap = new Arr(mem.buffer);
-    const scalars = p.reads.flatMap((r, i) => (r.kind === 'scalar' ? [ins[i][r.offset]] : []));
+    const heap = view();
+    const scalars: number[] = [];
+    for (const [i, off] of scalarReads) scalars.push(ins[i][off]);
     for (let s = 0; s < p.n; s += CHUNK) {
       const len = Math.min(CHUNK, p.n - s);
-      runs.forEach((input, j) => {
-        const off = (p.reads[input] as { offset: number }).offset + s;
-        heap.set((ins[input] as Float32Array | Float64Array).subarray(off, off + len), j * CHUNK);
-      });
+      for (let j = 0; j < runs.length; j++) {
+        const x = ins[runs[j]] as Float32Array | Float64Array;
+        const off = runOffsets[j] + s;
+        heap.set(off === 0 && x.length === len ? x : x.subarray(off, off + len), j * CHUNK);
+      }
       // Whole vectors: the lanes past `len` compute garbage that is never copied out.
-      run(Math.ceil((len * bytes) / 16) * 16, ...scalars);
-      outs.forEach((o, j) => o.set(heap.subarray((runs.length + j) * CHUNK, (runs.length + j) * CHUNK + len), s));
+      const vecBytes = Math.ceil((len * bytes) / 16) * 16;
+      if (scalars.length === 0) run(vecBytes); else run(vecBytes, ...scalars);
+      for (let j = 0; j < outs.length; j++) {
+        outs[j].set(s === 0 && len === outViews[j].length ? outViews[j] : heap.subarray((runs.length + j) * CHUNK, (runs.length + j) * CHUNK + len), s);
+      }
     }
   };
 }
@@ -212,6 +239,7 @@ export function renderWasm(k: Kernel, fallback: () => KernelFn<TypedArray>): Ker
   const sp = streamPlan(k);
   const p = stridedPlan(k);
   if (sp) {
+    if (sp.n * (sp.math ? 8 : 1) < STREAM_SMALL) return undefined;
     const stream = streaming(k, sp);
     if (!p || threadsUnsupported() !== undefined || sp.n * (p.math ? 8 : 1) < SPLIT_WORK) return stream;
     // large: the strided form over the shared arena, split with the worker once it runs (same bits)
