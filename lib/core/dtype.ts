@@ -154,8 +154,11 @@ export function castScalar(v: number | boolean, dtype: DType): number {
 export function convertScalar(v: number, from: DType, to: DType): number {
   if (!isInt(to) || !isFloat(from)) return castScalar(v, to);
   const [lo, hi] = intRange(to);
-  return v !== v ? 0 : v >= hi ? hi : v <= lo ? lo : Math.trunc(v);
+  return toIntSaturating(v, lo, hi);
 }
+
+/** A float truncated into [lo, hi] (NaN -> 0): XLA's float -> integer conversion. */
+export const toIntSaturating = (v: number, lo: number, hi: number): number => (v !== v ? 0 : v >= hi ? hi : v <= lo ? lo : Math.trunc(v));
 
 // ---- default float ---------------------------------------------------------
 

@@ -1,11 +1,9 @@
 /** `lax.sort`, `lax.sortKeyVal` and `lax.topK`: the `sort` primitive by name. */
+import { topKOf } from '../numpy/sorting-more.js';
 import { Array } from '../core/array.js';
 import { ShapeError } from '../core/errors.js';
 import { avalStr } from '../core/ir.js';
-import { bindSource } from '../core/trace.js';
-import * as S from '../primitives/shape.js';
 import { sortTogether } from '../numpy/sorting.js';
-import { sliceAxis } from '../numpy/promote.js';
 
 function operandsOf(who: string, xs: readonly unknown[]): Array[] {
   const arrays = xs.map((x) => {
@@ -49,10 +47,5 @@ export function sortKeyVal(keys: Array, values: Array, dimension = -1, isStable 
  */
 export function topK(operand: Array, k: number): [Array, Array] {
   const [x] = operandsOf('topK', [operand]);
-  const ax = x.ndim - 1;
-  const n = x.shape[ax];
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new ShapeError(`lax.topK: k must be an integer in [0, ${n}] (the last axis of ${avalStr(x.aval)}), got ${k}`);
-  const iota = bindSource(S.Iota, { dtype: 'int32', shape: [...x.shape], dimension: ax }, x.device);
-  const [v, i] = sortTogether([x, iota], ax, 1, true);
-  return [sliceAxis(v, ax, 0, k), sliceAxis(i, ax, 0, k)];
+  return topKOf('lax.topK', x, k);
 }

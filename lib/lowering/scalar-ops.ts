@@ -5,7 +5,7 @@
  * Results are exact in float64; a renderer rounds float32 and wraps int32 results after each op,
  * so fused and unfused evaluation agree bit for bit.
  */
-import { type DType, f16round, intRange, isInt } from '../core/dtype.js';
+import { type DType, f16round, intRange, isInt, toIntSaturating } from '../core/dtype.js';
 
 /** Operand expressions, the operands' dtype, the result's dtype and the op's numeric param. */
 export type Spell = (a: readonly string[], inDtype: DType, outDtype: DType, param: number) => string;
@@ -75,9 +75,6 @@ export function storedAs(s: string, d: DType): string {
 /** Scalar ops whose operand dtype differs from the result's (the renderer needs the operand's). */
 export const isScalarOp = (name: string): boolean => name in SCALAR_OPS;
 
-const INT_MAX = 2147483647;
-const INT_MIN = -2147483648;
-
 /** Round half to even (numpy's and XLA's default rounding). */
 export function roundEven(x: number): number {
   const r = Math.round(x);
@@ -122,7 +119,6 @@ export const jsHelpers = {
   fmul: (a: number, b: number) => a * b,
   idiv: (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b) | 0),
   irem: (a: number, b: number) => (b === 0 ? 0 : a % b),
-  toInt32: (v: number) => (v !== v ? 0 : v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v | 0),
-  toInt: (v: number, lo: number, hi: number) => (v !== v ? 0 : v >= hi ? hi : v <= lo ? lo : Math.trunc(v)),
+  toInt: toIntSaturating,
   roundEven, ipow, f16round,
 };

@@ -45,9 +45,14 @@ export function sortComplex(z: Complex | ArrayInput): Complex {
 export function topK(operand: ArrayInput, k: number): [Array, Array] {
   const x = dataArg(operand);
   if (x.ndim === 0) throw new ShapeError(`np.topK: operand must have rank >= 1, got ${avalStr(x.aval)}`);
+  return topKOf('np.topK', x, k);
+}
+
+/** The top `k` along the last axis of `x` (rank >= 1), for np.topK and lax.topK (named by `who`). */
+export function topKOf(who: string, x: Array, k: number): [Array, Array] {
   const ax = x.ndim - 1;
   const n = x.shape[ax];
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new ShapeError(`np.topK: k must be an integer in [0, ${n}] (the last axis of ${avalStr(x.aval)}), got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new ShapeError(`${who}: k must be an integer in [0, ${n}] (the last axis of ${avalStr(x.aval)}), got ${k}`);
   const iota = bindSource(S.Iota, { dtype: 'int32', shape: [...x.shape], dimension: ax }, x.device);
   const [v, i] = sortTogether([x, iota], ax, 1, true);
   return [sliceAxis(v, ax, 0, k), sliceAxis(i, ax, 0, k)];

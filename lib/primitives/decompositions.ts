@@ -23,14 +23,14 @@ function diagOf(x: Array): Array {
 }
 
 /** A vector batch [..., k] spread along the columns (s[..., j] at [i, j]) of a [..., rows, k] matrix. */
-function alongCols(s: Array, rows: number): Array {
+export function alongCols(s: Array, rows: number): Array {
   const sh = s.aval.shape;
   const nb = sh.length - 1;
   return broadcastInDim(s, [...sh.slice(0, nb), rows, sh[nb]], [...range(0, nb), nb + 1]);
 }
 
 /** A vector batch [..., k] spread along the rows (s[..., i] at [i, j]) of a [..., k, k] matrix. */
-function alongRows(s: Array): Array {
+export function alongRows(s: Array): Array {
   const sh = s.aval.shape;
   const nb = sh.length - 1;
   return broadcastInDim(s, [...sh.slice(0, nb), sh[nb], sh[nb]], range(0, nb + 1));

@@ -25,6 +25,7 @@ import { Eq, Ge } from './binary.js';
 import { Argmax, ReduceMax } from './reduce.js';
 import { Concatenate, ConvertElementType, Iota, Slice } from './shape.js';
 import { Lu, TriangularSolve, mm, triMask } from './linalg.js';
+import { alongCols, alongRows } from './decompositions.js';
 
 /** Relative slack in the choice of each eigenvector's pivot: the first entry whose squared modulus is within it of the largest. */
 export const EIG_PIVOT_SLACK = 1e-6;
@@ -50,19 +51,6 @@ function rows(x: Array, r0: number, r1: number): Array {
   return bind1(Slice, [x], { startIndices: sh.map((_, i) => (i === r - 2 ? r0 : 0)), limitIndices: sh.map((d, i) => (i === r - 2 ? r1 : d)), strides: null });
 }
 
-/** A per-column vector [..., n] spread down the rows of a [..., rows, n] matrix (s[..., j] at [i, j]). */
-function downCols(s: Array, nrows: number): Array {
-  const sh = s.aval.shape;
-  const nb = sh.length - 1;
-  return broadcastInDim(s, [...sh.slice(0, nb), nrows, sh[nb]], [...range(0, nb), nb + 1]);
-}
-
-/** A vector [..., n] spread along the columns of a [..., n, n] matrix (s[..., i] at [i, j]). */
-function alongRows(s: Array): Array {
-  const sh = s.aval.shape;
-  const nb = sh.length - 1;
-  return broadcastInDim(s, [...sh.slice(0, nb), sh[nb], sh[nb]], range(0, nb + 1));
-}
 
 /** The diagonal of a batch [..., n, n] -> [..., n]. */
 const diagOf = (x: Array): Array => reduceSum(mul(x, triMask(x.aval, Eq)), [x.aval.shape.length - 1]);
@@ -98,9 +86,9 @@ function pivotMask(v: Cx): Array {
   const sh = v.re.aval.shape;
   const r = sh.length;
   const mod2 = add(mul(v.re, v.re), mul(v.im, v.im));
-  const best = downCols(bind1(ReduceMax, [mod2], { axes: [r - 2] }), sh[r - 2]);
+  const best = alongCols(bind1(ReduceMax, [mod2], { axes: [r - 2] }), sh[r - 2]);
   const near = bind1(ConvertElementType, [bind1(Ge, [mod2, mul(best, 1 - EIG_PIVOT_SLACK)])], { newDtype: v.re.aval.dtype });
-  const k = downCols(bind1(Argmax, [near], { axis: r - 2 }), sh[r - 2]);
+  const k = alongCols(bind1(Argmax, [near], { axis: r - 2 }), sh[r - 2]);
   const rowIdx = bind1(Iota, [], { dtype: 'int32', shape: [...sh], dimension: r - 2 });
   return bind1(ConvertElementType, [bind1(Eq, [rowIdx, k])], { newDtype: v.re.aval.dtype });
 }
@@ -112,8 +100,8 @@ function eigenvectorTangent(wr: Array, wi: Array, v: Cx, c: Cx): Cx {
   const n = sh[r - 1];
   // F = 1/(w_j − w_i) off the diagonal: conj(D)/|D|², with the diagonal's 0/0 avoided.
   const eye = triMask(v.re.aval, Eq);
-  const dr = sub(downCols(wr, n), alongRows(wr));
-  const di = sub(downCols(wi, n), alongRows(wi));
+  const dr = sub(alongCols(wr, n), alongRows(wr));
+  const di = sub(alongCols(wi, n), alongRows(wi));
   const den = add(add(mul(dr, dr), mul(di, di)), eye);
   const off = sub(1, eye);
   const f: Cx = { re: mul(div(dr, den), off), im: mul(div(mul(di, -1), den), off) };
@@ -123,8 +111,8 @@ function eigenvectorTangent(wr: Array, wi: Array, v: Cx, c: Cx): Cx {
   const piv = pivotMask(v);
   const vk = reduceSum(mul(v.re, piv), [r - 2]);
   const cIm = mul(reduceSum(mul(u.im, piv), [r - 2]), div(-1, vk));
-  const cr = downCols(cRe, n);
-  const ci = downCols(cIm, n);
+  const cr = alongCols(cRe, n);
+  const ci = alongCols(cIm, n);
   return { re: add(u.re, sub(mul(v.re, cr), mul(v.im, ci))), im: add(u.im, add(mul(v.re, ci), mul(v.im, cr))) };
 }
 

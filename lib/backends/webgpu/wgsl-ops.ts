@@ -17,7 +17,7 @@
  * tests/webgpu-ops.test.ts measures every op against the CPU backend's float32 results.
  */
 import type { Spell } from '../../lowering/scalar-ops.js';
-import type { DType } from '../../core/dtype.js';
+import { type DType, isInt } from '../../core/dtype.js';
 
 /** An f32 constant as a WGSL literal that is exactly that f32 (no rounding left to the compiler). */
 const F = (x: number): string => {
@@ -822,7 +822,7 @@ fn h_irem(a: i32, b: i32) -> i32 {
   if (b == 0 || b == -1) { return 0; }
   return a % b;
 }`);
-// NaN -> 0, saturating at the int32 bounds (jsHelpers.toInt32).
+// NaN -> 0, saturating at the int32 bounds (jsHelpers.toInt).
 def('toi32', `
 fn h_toi32(x: f32) -> i32 {
   if (h_isnan(x)) { return 0; }
@@ -893,8 +893,7 @@ def('ordered', `fn h_ordered(a: f32, b: f32) -> bool { return !h_isnan(a) && !h_
 export const HELPERS: Readonly<Record<string, Helper>> = H;
 
 // ---- the table ----------------------------------------------------------------------------
-// int8 and uint8 compute in i32 and u32, narrowed by the renderer after every op.
-const isInt = (d: DType): boolean => d === 'int32' || d === 'uint32' || d === 'int8' || d === 'uint8';
+// int8 and uint8 compute in i32 and u32 (isInt covers them), narrowed by the renderer after every op.
 const isU32 = (d: DType): boolean => d === 'uint32' || d === 'uint8';
 const isF = (d: DType): boolean => d === 'float32' || d === 'float64' || d === 'float16';
 const isBool = (d: DType): boolean => d === 'bool';

@@ -119,7 +119,7 @@ export class KernelOps {
   private intToFloat(v: Val): number {
     return this.simd(this.fx === 'f64x2' ? 'f64x2.convert_low_i32x4_s' : 'f32x4.convert_i32x4_s', v);
   }
-  /** JS's toInt32 (NaN -> 0, saturating): exactly the saturating truncation. */
+  /** JS's toInt at the int32 bounds (NaN -> 0, saturating): exactly the saturating truncation. */
   private floatToInt(v: Val): number {
     return this.simd(this.fx === 'f64x2' ? 'i32x4.trunc_sat_f64x2_s_zero' : 'i32x4.trunc_sat_f32x4_s', v);
   }
@@ -134,7 +134,7 @@ export class KernelOps {
     return this.floatOp(n, a);
   }
 
-  /** convert_element_type's lanes (JS: exact, rounded to float32, toInt32, or `!== 0`). */
+  /** convert_element_type's lanes (JS: exact, rounded to float32, toInt, or `!== 0`). */
   convert(v: Val, from: DType, to: DType): number {
     const L = this.L;
     const keep = (): number => (typeof v === 'number' ? v : L.add(v, L.c(0)));
