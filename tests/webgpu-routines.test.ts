@@ -71,7 +71,8 @@ async function check<P extends Params>(prim: Primitive<P>, inputs: readonly Inpu
   const gpu = jit(f)(...gpuIns) as Array[];
   const exe = getBackend('webgpu').compile(makeJaxpr(f)(...gpuIns).jaxpr);
   expect(exe.stats.hostRoutines ?? []).toEqual([]);
-  expect(exe.stats.routines).toBeGreaterThan(0);
+  // (a one-axis gather, a small concatenation or a one-axis pad is read in place by a kernel instead)
+  expect(exe.stats.routines + exe.stats.kernels).toBeGreaterThan(0);
   expect(gpu.length).toBe(cpu.length);
   for (let k = 0; k < cpu.length; k++) {
     expect(gpu[k].shape).toEqual(cpu[k].shape);

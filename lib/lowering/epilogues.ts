@@ -28,7 +28,7 @@ export function fuseEpilogues(steps: readonly Step[], avals: readonly Aval[], ke
     const shape = avals[res].shape;
     if (k.kernel.domain.length !== shape.length || k.kernel.domain.some((d, j) => d !== shape[j])) return;
     const at = k.ins.indexOf(res);
-    const elementwise = topo([...k.kernel.outputs.map((o) => o.expr)]).every((n) => n.kind !== 'load' || n.input !== at || viewKey(n.view) === viewKey(contiguous(shape)));
+    const elementwise = topo([...k.kernel.outputs.map((o) => o.expr)]).every((n) => n.kind !== 'load' || n.input !== at || (!n.gather && viewKey(n.view) === viewKey(contiguous(shape))));
     if (!elementwise || k.ins.some((s) => s !== res && (made.get(s) ?? -1) > i)) return;
     out[i] = { ...r, outs: k.outs, epilogue: { kernel: k.kernel, ins: k.ins.map((s) => (s === res ? 'result' : s)) } };
     out[rd[0]] = undefined;

@@ -10,8 +10,14 @@ import { type View, viewKey } from './view.js';
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
 interface Node { readonly id: number; readonly dtype: DType }
-/** Element `view` of kernel input `input` (a program slot while planning). */
-export interface Load extends Node { readonly kind: 'load'; readonly input: number; readonly view: View }
+/** Element `view` of kernel input `input` (a program slot while planning), moved by `gather`. */
+export interface Load extends Node { readonly kind: 'load'; readonly input: number; readonly view: View; readonly gather?: Gather }
+/**
+ * A fused gather's data-dependent term: the load reads `stride · clamp(index, 0, size - 1)`
+ * elements past the view's offset, `index` an int32 expression over the same domain. Clamping
+ * is JAX's rule for out-of-range gather indices, and keeps every read inside the buffer.
+ */
+export interface Gather { readonly index: Expr; readonly stride: number; readonly size: number }
 /** The flat offset `view` computes, as a value: iota is the identity map read through a view. */
 export interface Iota extends Node { readonly kind: 'iota'; readonly view: View }
 export interface Lit extends Node { readonly kind: 'lit'; readonly value: number }
@@ -39,8 +45,9 @@ export class Interner {
     if (!e) { e = make(this.next++); this.table.set(key, e); }
     return e as E;
   }
-  load(input: number, view: View, dtype: DType): Load {
-    return this.intern(`L${input}|${dtype}|${viewKey(view)}`, (id) => ({ kind: 'load', id, input, view, dtype }));
+  load(input: number, view: View, dtype: DType, gather?: Gather): Load {
+    const g = gather ? `|G${gather.index.id},${gather.stride},${gather.size}` : '';
+    return this.intern(`L${input}|${dtype}|${viewKey(view)}${g}`, (id) => (gather ? { kind: 'load', id, input, view, dtype, gather } : { kind: 'load', id, input, view, dtype }));
   }
   iota(view: View, dtype: DType): Iota {
     return this.intern(`I${dtype}|${viewKey(view)}`, (id) => ({ kind: 'iota', id, view, dtype }));
@@ -57,6 +64,9 @@ export class Interner {
   }
 }
 
+/** A node's operands: an op's arguments, a gathered load's index. */
+export const children = (e: Expr): readonly Expr[] => (e.kind === 'op' ? e.args : e.kind === 'load' && e.gather ? [e.gather.index] : []);
+
 /** The distinct nodes under `roots`, children before parents. */
 export function topo(roots: readonly Expr[]): Expr[] {
   const seen = new Set<number>();
@@ -66,16 +76,19 @@ export function topo(roots: readonly Expr[]): Expr[] {
   while (stack.length) {
     const [e, done] = stack.pop()!;
     if (seen.has(e.id)) continue;
-    if (done || e.kind !== 'op') { seen.add(e.id); out.push(e); continue; }
+    const args = children(e);
+    if (done || !args.length) { seen.add(e.id); out.push(e); continue; }
     stack.push([e, true]);
-    for (let i = e.args.length - 1; i >= 0; i--) if (!seen.has(e.args[i].id)) stack.push([e.args[i], false]);
+    for (let i = args.length - 1; i >= 0; i--) if (!seen.has(args[i].id)) stack.push([args[i], false]);
   }
   return out;
 }
 
 /**
  * Rewrites every leaf of `e` (memoised over the DAG). `leaf` returns the replacement, or
- * undefined when the rewrite is impossible, which makes the whole result undefined.
+ * undefined when the rewrite is impossible, which makes the whole result undefined. A gathered
+ * load is a leaf whose index is rewritten too: `leaf` maps its view (and must return a load),
+ * and the rewritten index is attached to what it returns.
  */
 export function mapLeaves(e: Expr, it: Interner, leaf: (l: Load | Iota | Red | Lit) => Expr | undefined): Expr | undefined {
   const memo = new Map<number, Expr>();
@@ -86,6 +99,10 @@ export function mapLeaves(e: Expr, it: Interner, leaf: (l: Load | Iota | Red | L
       r = args.every((a, i) => a === n.args[i]) ? n : it.op(n.op, args, n.inDtype, n.dtype, n.param);
     } else {
       r = leaf(n);
+      if (r && n.kind === 'load' && n.gather) {
+        if (r.kind !== 'load' || (r.gather && r !== n)) throw new Error('lower: a gathered load must map to a plain load');
+        r = it.load(r.input, r.view, r.dtype, { ...n.gather, index: memo.get(n.gather.index.id)! });
+      }
     }
     if (!r) return undefined;
     memo.set(n.id, r);

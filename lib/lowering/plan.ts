@@ -68,6 +68,12 @@ const CHEAP = new Set(['neg', 'abs', 'add', 'sub', 'mul', 'div', 'max', 'min', '
   'rem', 'integer_pow', 'sqrt', 'rsqrt']);
 /** Recomputations (extra points × costly ops) from which a broadcast operand is stored first. */
 const RECOMPUTE_LIMIT = 4096;
+/**
+ * The same for an operand read in place by a gather or concatenation: its reads there cost
+ * more, and its transcendentals are as many as its readers' points (a normsys factor per
+ * parameter gathered to every bin); a few launches' worth of recomputation is the limit.
+ */
+const REINDEX_RECOMPUTE_LIMIT = 64;
 const costlyOps = (e: Expr): number => topo([e]).filter((n) => n.kind === 'op' && !CHEAP.has(n.op)).length;
 const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -194,7 +200,7 @@ class Planner {
       return done;
     }
     const e = v.expr;
-    if (e.kind === 'load' && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) {
+    if (e.kind === 'load' && !e.gather && isContiguous(e.view) && sameShape(this.slotAvals[e.input].shape, v.shape)) {
       if (owner) this.slotOf.set(owner.id, e.input);
       return e.input;
     }
@@ -279,9 +285,9 @@ class Planner {
    * reverse pass broadcasts the primal's values along the tangent axis, which would otherwise
    * evaluate every exp and log once per tangent direction.
    */
-  private cheapToRepeat(v: Val, to: readonly number[]): Val {
+  private cheapToRepeat(v: Val, to: readonly number[], limit = RECOMPUTE_LIMIT): Val {
     const extra = count(to) - count(v.shape);
-    if (extra <= 0 || v.expr.kind === 'load' || extra * costlyOps(v.expr) < RECOMPUTE_LIMIT) return v;
+    if (extra <= 0 || v.expr.kind === 'load' || extra * costlyOps(v.expr) < limit) return v;
     return this.loadSlot(this.materializeVal(v, true));
   }
 
@@ -302,7 +308,8 @@ class Planner {
     for (const e of j.eqns) for (const a of e.inputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
     if (!inline) for (const a of j.outputs) if (isVar(a)) this.usesLeft.set(a.id, (this.usesLeft.get(a.id) ?? 0) + 1);
     for (const e of j.eqns) {
-      if (CONTROL.has(e.primitive.name) || this.caps.routines.has(e.primitive.name)) for (const a of e.inputs) if (isVar(a)) this.feedsRoutine.add(a.id);
+      const name = e.primitive.name;
+      if (CONTROL.has(name) || (this.caps.routines.has(name) && !readInPlace(e))) for (const a of e.inputs) if (isVar(a)) this.feedsRoutine.add(a.id);
     }
     [...j.consts, ...j.inputs].forEach((v, i) => this.vals.set(v.id, ins[i]));
     for (const e of j.eqns) {
@@ -332,6 +339,10 @@ class Planner {
       return this.define(out, { expr: this.it.iota(view, out.aval.dtype), shape, dtype: out.aval.dtype });
     }
     if (CONTROL.has(name)) return this.control(e);
+    if (readInPlace(e)) {
+      const v = name === 'gather' ? this.gather(e) : name === 'pad' ? this.pad(e) : this.concatenate(e);
+      if (v) return this.define(out, v);
+    }
     if (this.caps.routines.has(name)) return this.routine(e);
     if (e.primitive.decompose) return this.decompose(e);
     throw new Error(`lower: no kernel, routine or decomposition for primitive '${name}' on this device`);
@@ -358,7 +369,7 @@ class Planner {
     let expr = adapt(ps);
     if (!this.fits(expr)) {
       // Too many buffers for one kernel: the operands are computed first, each in its own.
-      ps = ps.map((v) => (v.expr.kind === 'load' ? v : this.loadSlot(this.materializeVal(v, true))));
+      ps = ps.map((v) => (v.expr.kind === 'load' && !v.expr.gather ? v : this.loadSlot(this.materializeVal(v, true))));
       expr = adapt(ps);
     }
     return this.bounded({ expr, shape: out.shape, dtype: out.dtype });
@@ -397,6 +408,113 @@ class Planner {
     if (moved) return this.bounded(moved);
     // A reshape no View expresses: copy to contiguous memory first, which always reshapes.
     return this.moved(this.loadSlot(this.materializeVal(px, true)), shape, f)!;
+  }
+
+  // ---- gathers, concatenations and pads, read in place ----------------------------------
+
+  /**
+   * `x`'s tree read at the points of `shape`, where axis `a` of `x` is at `index` (an int32 tree
+   * over `shape`, clamped to the axis) and the other axes follow `strides` (a leaf's strides over
+   * `shape`, from its strides over `x`). Reads already moved by an index compose (their index is
+   * rewritten); undefined where a read would need a second data-dependent term.
+   */
+  private reindexed(x: Val, a: number, index: Expr, shape: readonly number[], strides: (w: View) => number[]): Expr | undefined {
+    const size = x.shape[a];
+    const clamped = () => this.it.op('min', [this.it.op('max', [index, this.it.lit(0, 'int32')], 'int32', 'int32'), this.it.lit(size - 1, 'int32')], 'int32', 'int32');
+    return mapLeaves(x.expr, this.it, (l) => {
+      if (l.kind === 'lit' || l.kind === 'red') return l;
+      const w = l.view;
+      const view: View = { shape, strides: strides(w), offset: w.offset };
+      const st = w.strides[a];
+      if (l.kind === 'iota') {
+        if (st === 0) return this.it.iota(view, l.dtype);
+        if (l.dtype !== 'int32') return undefined;
+        return this.it.op('add', [this.it.iota(view, 'int32'), this.it.op('mul', [clamped(), this.it.lit(st, 'int32')], 'int32', 'int32')], 'int32', 'int32');
+      }
+      if (st === 0) return this.it.load(l.input, view, l.dtype);
+      return l.gather ? undefined : this.it.load(l.input, view, l.dtype, { index, stride: st, size });
+    });
+  }
+
+  /** `reindexed`, from `x` stored first where its reads cannot move again. */
+  private reindexedOrStored(x: Val, a: number, index: Expr, shape: readonly number[], strides: (w: View) => number[]): Expr {
+    return this.reindexed(x, a, index, shape, strides) ?? this.reindexed(this.loadSlot(this.materializeVal(x, true)), a, index, shape, strides)!;
+  }
+
+  /** The int32 position along axis `d` of `shape`, minus `from`. */
+  private position(shape: readonly number[], d: number, from = 0): Expr {
+    const iota = this.it.iota({ shape, strides: shape.map((_, i) => (i === d ? 1 : 0)), offset: 0 }, 'int32');
+    return from === 0 ? iota : this.it.op('sub', [iota, this.it.lit(from, 'int32')], 'int32', 'int32');
+  }
+
+  private cmp(op: 'lt' | 'ge', a: Expr, b: number): Expr {
+    return this.it.op(op, [a, this.it.lit(b, 'int32')], 'int32', 'bool');
+  }
+
+  /** The fused value, or undefined (the routine runs) when one kernel could not bind its buffers. */
+  private fitted(expr: Expr, out: Aval): Val | undefined {
+    return this.fits(expr) ? this.bounded({ expr, shape: out.shape, dtype: out.dtype }) : undefined;
+  }
+
+  /**
+   * A gather along one axis (`np.take`, `x[idx]`) read in place: every load of the operand's tree
+   * reads at the indexed position (expr.ts Gather), so the gathered values are never stored and
+   * what consumes them fuses with what computes them.
+   */
+  private gather(e: Eqn): Val | undefined {
+    const a = (e.params as { axes: readonly number[] }).axes[0];
+    const out = e.outputs[0].aval;
+    const x = this.cheapToRepeat(this.portable(this.valOf(e.inputs[0])), out.shape, REINDEX_RECOMPUTE_LIMIT);
+    const idx = this.portable(this.valOf(e.inputs[1]));
+    const batch = idx.shape.slice(0, -1);
+    // The index at every output point: [...batch, 1] squeezed, then broadcast over the kept axes.
+    const index = this.moved(idx, out.shape, (w) => {
+      const r = reshapeView(w, batch);
+      return r && broadcastView(r, out.shape, batch.map((_, i) => i));
+    })!.expr;
+    return this.fitted(this.reindexedOrStored(x, a, index, out.shape, (w) => [...batch.map(() => 0), ...w.strides.filter((_, d) => d !== a)]), out);
+  }
+
+  /**
+   * A concatenation read in place: at each point, the piece whose range holds its position along
+   * the axis, read at the position less the piece's start (a select over clamped reads, so a
+   * piece never reads outside itself). Its transpose, slices, are views.
+   */
+  private concatenate(e: Eqn): Val | undefined {
+    const d = (e.params as { dimension: number }).dimension;
+    const out = e.outputs[0].aval;
+    const pieces: { v: Val; start: number }[] = [];
+    let start = 0;
+    for (const a of e.inputs) {
+      const v = this.valOf(a);
+      if (v.shape[d] > 0) pieces.push({ v, start });
+      start += v.shape[d];
+    }
+    let expr: Expr | undefined;
+    for (const { v, start } of pieces.reverse()) {
+      // A piece is computed at every point of the concatenation: a costly one is stored first.
+      const pv = this.cheapToRepeat(this.portable(v), out.shape, REINDEX_RECOMPUTE_LIMIT);
+      const read = this.reindexedOrStored(pv, d, this.position(out.shape, d, start), out.shape, (w) => w.strides.map((st, i) => (i === d ? 0 : st)));
+      expr = expr ? this.it.op('select', [this.cmp('lt', this.position(out.shape, d), start + v.shape[d]), read, expr], out.dtype, out.dtype) : read;
+    }
+    return this.fitted(expr!, out);
+  }
+
+  /** A pad of one axis (no interior padding) read in place: the operand inside its range, the value outside. */
+  private pad(e: Eqn): Val | undefined {
+    const config = (e.params as { config: readonly (readonly number[])[] }).config;
+    const d = config.findIndex(([lo, hi]) => lo !== 0 || hi !== 0);
+    const [lo] = config[d];
+    const out = e.outputs[0].aval;
+    const x = this.portable(this.valOf(e.inputs[0]));
+    const fill = this.moved(this.portable(this.valOf(e.inputs[1])), out.shape, (w) => adaptView(w, out.shape))!.expr;
+    const read = this.reindexedOrStored(x, d, this.position(out.shape, d, lo), out.shape, (w) => w.strides.map((st, i) => (i === d ? 0 : st)));
+    const at = this.position(out.shape, d);
+    const n = x.shape[d];
+    const inside = lo === 0 ? this.cmp('lt', at, n)
+      : lo + n === out.shape[d] ? this.cmp('ge', at, lo)
+        : this.it.op('and', [this.cmp('ge', at, lo), this.cmp('lt', at, lo + n)], 'bool', 'bool');
+    return this.fitted(this.it.op('select', [inside, read, fill], out.dtype, out.dtype), out);
   }
 
   private reduce(e: Eqn, op: ReduceOp): Val {
@@ -546,6 +664,32 @@ class Planner {
   }
 }
 
+/** Most pieces a concatenation read in place selects between (each is computed at every point). */
+const MAX_PIECES = 16;
+
+/**
+ * Whether the kernels that consume a gather, concatenation or pad read it in place (Planner.gather,
+ * .concatenate, .pad): one gathered axis of nonzero extent (a clamped index needs an element to
+ * land on); a concatenation of at most MAX_PIECES nonempty pieces; a pad of one axis, without
+ * interior or negative padding, of a nonempty operand.
+ */
+function readInPlace(e: Eqn): boolean {
+  const name = e.primitive.name;
+  if (name !== 'gather' && name !== 'concatenate' && name !== 'pad') return false;
+  const outSize = count(e.outputs[0].aval.shape);
+  if (name === 'gather') {
+    const { axes } = e.params as { axes: readonly number[] };
+    return axes.length === 1 && e.inputs[0].aval.shape[axes[0]] > 0;
+  }
+  if (name === 'concatenate') {
+    const d = (e.params as { dimension: number }).dimension;
+    return outSize > 0 && e.inputs.filter((a) => a.aval.shape[d] > 0).length <= MAX_PIECES;
+  }
+  const { config } = e.params as { config: readonly (readonly number[])[] };
+  const padded = config.filter(([lo, hi, interior]) => lo !== 0 || hi !== 0 || interior !== 0);
+  return outSize > 0 && padded.length === 1 && padded[0][0] >= 0 && padded[0][1] >= 0 && padded[0][2] === 0 && count(e.inputs[0].aval.shape) > 0;
+}
+
 /** A branch cheap enough to compute whether or not it is taken: short, and fused work only. */
 function cheapBranch(j: Jaxpr): boolean {
   return j.eqns.length <= SELECT_COND_MAX_EQNS && j.eqns.every((e) => {
@@ -620,7 +764,7 @@ function kernelKey(k: KernelBody): string {
   for (const n of topo(roots)) {
     num.set(n.id, num.size);
     switch (n.kind) {
-      case 'load': parts.push(`l${n.input}:${n.dtype}:${viewKey(n.view)}`); break;
+      case 'load': parts.push(`l${n.input}:${n.dtype}:${viewKey(n.view)}${n.gather ? `:g${num.get(n.gather.index.id)},${n.gather.stride},${n.gather.size}` : ''}`); break;
       case 'iota': parts.push(`i${n.dtype}:${viewKey(n.view)}`); break;
       case 'lit': parts.push(`c${n.dtype}:${litStr(n.value)}`); break;
       case 'red': parts.push(`r${n.index}`); break;

@@ -39,12 +39,33 @@ function defaultFill(dtype: DType): number | boolean {
 /** Indices into an axis of size n, made valid by `mode`, and the mask of those that were in range. */
 function modeIndex(i: Array, n: number, mode: GatherMode | ScatterMode): { idx: Array; valid: Array | null } {
   const ii = convert(i, 'int32');
+  const known = hostIndex(ii, n, mode);
+  if (known) return { idx: known, valid: null };
   if (mode === 'wrap') return { idx: mod(ii, n), valid: null };
   const norm = where(less(ii, 0), add(ii, n), ii);
   if (mode === 'promise_in_bounds') return { idx: norm, valid: null };
   const clamped = clip(norm, 0, Math.max(n - 1, 0));
   if (mode === 'clip') return { idx: clamped, valid: null };
   return { idx: clamped, valid: logicalAnd(greaterEqual(norm, 0), less(norm, n)) };
+}
+
+/**
+ * Indices that are data already (a constant on the host, not a traced value), normalised on the
+ * host, so a compiled program gathers with them directly; undefined when they are traced, on
+ * another device, or (mode 'fill') some fall out of range.
+ */
+function hostIndex(ii: Array, n: number, mode: GatherMode | ScatterMode): Array | undefined {
+  if (!(ii instanceof ConcreteArray) || ii.device !== 'cpu' || n === 0) return undefined;
+  const v = Int32Array.from(ii.dataSync() as Int32Array);
+  for (let k = 0; k < v.length; k++) {
+    let j = mode === 'wrap' ? ((v[k] % n) + n) % n : v[k] < 0 ? v[k] + n : v[k];
+    if (j < 0 || j >= n) {
+      if (mode === 'fill' || mode === 'drop') return undefined;
+      if (mode === 'clip') j = j < 0 ? 0 : n - 1;
+    }
+    v[k] = j;
+  }
+  return ConcreteArray.fromData(v, ii.shape, 'int32', ii.backend);
 }
 
 /** One resolved per-axis index. */
@@ -253,8 +274,10 @@ function scatterModed(prim: typeof S.Scatter, x: Array, coords: Array, u: Array,
   if (mode === 'promise_in_bounds' || x.shape[0] === 0) return bind1(prim, [x, coords, u], { axes: iotaList(k) }, weak);
   const cols = iotaList(k).map((d) => modeIndex(takeLast(coords, d), x.shape[d], mode));
   let c = stack(cols.map((m) => m.idx), -1);
-  if (mode === 'clip') return bind1(prim, [x, c, u], { axes: iotaList(k) }, weak);
-  const bad = any(stack(cols.map((m) => logicalNot(m.valid!)), -1), -1);
+  // (constant coordinates all in range have no validity mask: nothing to drop)
+  const masks = cols.flatMap((m) => (m.valid ? [m.valid] : []));
+  if (mode === 'clip' || !masks.length) return bind1(prim, [x, c, u], { axes: iotaList(k) }, weak);
+  const bad = any(stack(masks.map((v) => logicalNot(v)), -1), -1);
   const dump = stack(iotaList(k).map((d) => where(bad, d === 0 ? x.shape[0] : 0, takeLast(c, d))), -1);
   c = dump;
   const padded = concatenate([x, sliceIndex(x, [[0, 1]])], 0);

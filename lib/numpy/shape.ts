@@ -199,8 +199,11 @@ export function repeat(x: ArrayOrScalar, repeats: number, axis?: number | null):
  */
 export type PadWidth = number | readonly [number, number] | readonly (readonly [number, number])[];
 
-/** Constant padding (numpy's default mode); `padWidth` as numpy: n, [before, after] or per axis. */
-export function pad(x: ArrayOrScalar, padWidth: PadWidth, opts: { mode?: 'constant'; constantValues?: number } = {}): Array {
+/**
+ * Constant padding (numpy's default mode); `padWidth` as numpy: n, [before, after] or per axis.
+ * `constantValues`: a number, or a 0-d Array (which may be traced, as in JAX).
+ */
+export function pad(x: ArrayOrScalar, padWidth: PadWidth, opts: { mode?: 'constant'; constantValues?: ArrayOrScalar } = {}): Array {
   const a = asArray(x);
   if (opts.mode && opts.mode !== 'constant') throw new Error(`np.pad: mode '${opts.mode}' is not supported; only 'constant'`);
   let widths: (readonly [number, number])[];

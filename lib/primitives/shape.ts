@@ -56,6 +56,12 @@ function batchIndexed(x: Array, dx: Dim, idx: Array, di: Dim, axes: readonly num
 
 function scatterVmap(prim: () => Primitive<GatherParams>): VmapRule<GatherParams> {
   return ([x, idx, u], [dx, di, du], { axes }, size) => {
+    if (di === null) {
+      // Shared indices: the batch axis is one more kept operand axis (see the gather rule).
+      const nb = idx.aval.shape.length - 1;
+      const ub = moveAxis(batchFirst(u, du, size), 0, nb);
+      return [[bind1(prim(), [batchFirst(x, dx, size), idx, ub], { axes: axes.map((a) => a + 1) })], [0]];
+    }
     const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
     return [[bind1(prim(), [xb, ib, batchFirst(u, du, size)], { axes: ax })], [0]];
   };
@@ -416,6 +422,10 @@ export const Gather: Primitive<GatherParams> = definePrimitive<GatherParams>({
     return [[out], [linearT(t, out.aval, (u) => bind1(Gather, [u, idx], p))]];
   },
   vmap: ([x, idx], [dx, di], { axes }, size) => {
+    // Indices shared by the batch (a constant index list) gather the same points from every
+    // example: the batch axis stays a kept operand axis, after the index axes, so the gather
+    // keeps its axes (and stays one the lowering fuses) rather than growing an iota column.
+    if (di === null) return [[bind1(Gather, [moveAxis(x, dx!, 0), idx], { axes: axes.map((a) => a + 1) })], [idx.aval.shape.length - 1]];
     const [xb, ib, ax] = batchIndexed(x, dx, idx, di, axes, size);
     return [[bind1(Gather, [xb, ib], { axes: ax })], [0]];
   },

@@ -27,7 +27,7 @@ import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { jit } from '../transforms/jit.js';
-import { normalLogPdf, poissonLogPmf } from './dists.js';
+import { normalLogPdf, poissonLogPmfSum } from './dists.js';
 import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
 import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
@@ -234,11 +234,6 @@ function configCheck(set: SetBuild, entry: ConfigEntry | undefined): Checked<voi
  * of it, which under a trace would trace it once more (and simplify) before inlining it.
  */
 export const tracedNll = new WeakMap<HistFactoryModel, (p: Array, d: Array) => Array>();
-
-/** Above this many runs an index list is gathered by a one-hot product (see `gather`). */
-const MAX_RUNS = 24;
-/** Gathers with a one-hot matrix of at most this many entries keep the product (see `gather`). */
-const ONE_HOT_MAX = 16384;
 
 /** `idx` as maximal runs of consecutive (step 1) or repeated (step 0) indices. */
 function indexRuns(idx: readonly number[]): { start: number; step: 0 | 1; length: number }[] {
@@ -447,25 +442,19 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   };
   const consts = (p: Array, v: readonly number[]): Array => np.array(v as number[], { dtype: p.dtype, device: p.device });
   /**
-   * x[idx] for a constant index list, exact either way. A large list (the L benchmark's per-bin
-   * factors: 310 × 900) is runs — a set's consecutive per-bin parameters, one factor repeated
-   * over a block's bins — so it is a concatenation of a few slices and broadcasts, linear ops
-   * whose derivatives cost O(size) under vmap and in Hessian-vector products, where the product
-   * with a constant one-hot matrix costs O(n · m): 1.5 ms of the L NLL's 1.6. A small or
-   * irregular list keeps the one-hot product: one routine each way under vmap and in derivatives
-   * (no gathers and scatter-adds), where the slices would be several steps and a pad per slice.
+   * x[idx] for a constant index list: one run (a set's consecutive per-bin parameters, or one
+   * factor repeated over a block's bins) is a slice or a broadcast, a view; any other list is a
+   * gather, which the kernels that read it perform in place (the lowering fuses one-axis
+   * gathers), and whose derivative is one scatter-add.
    */
   const gather = (x: Array, idx: readonly number[]): Array => {
     const runs = indexRuns(idx);
-    if (runs.length === 1 && runs[0].step === 1 && idx.length === x.shape[0]) return x;
-    if (runs.length <= MAX_RUNS && (runs.length === 1 || x.shape[0] * idx.length > ONE_HOT_MAX)) {
-      const pieces = runs.map(({ start, step, length }) => (step === 1 ? x.slice([start, start + length]) : np.broadcastTo(x.slice([start, start + 1]), [length])));
-      return pieces.length === 1 ? pieces[0] : np.concatenate(pieces);
+    if (runs.length === 1) {
+      const { start, step, length } = runs[0];
+      if (step === 1) return length === x.shape[0] ? x : x.slice([start, start + length]);
+      return np.broadcastTo(x.slice([start, start + 1]), [length]);
     }
-    const n = x.shape[0];
-    const oneHot = x.dtype === 'float32' ? new Float32Array(n * idx.length) : new Float64Array(n * idx.length);
-    idx.forEach((src, j) => { oneHot[src * idx.length + j] = 1; });
-    return np.matmul(x, np.array(oneHot, { device: x.device, shape: [n, idx.length] }));
+    return np.take(x, np.array(Int32Array.from(idx), { device: x.device }), 0, { mode: 'promise_in_bounds' });
   };
 
   function nominalOf(p: Array, opts: YieldOptions | undefined): Array {
@@ -477,29 +466,42 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     return np.reshape(nom.dtype === p.dtype ? nom : nom.astype(p.dtype), [S * B]);
   }
 
+  /**
+   * Per cell, entry `entries[i]` of the sources laid end to end (`fill` past their end): one
+   * gather per source that any entry reads, joined by constant masks. Nothing is concatenated,
+   * so each cell costs one read per source, and the gathers fuse with the arithmetic around them.
+   */
+  const pick = (sources: readonly Array[], entries: readonly number[], fill: number): Array => {
+    let out: Array | null = null;
+    let from = 0;
+    for (const src of sources) {
+      const n = src.shape[0];
+      const mine = entries.map((e) => e >= from && e < from + n);
+      if (mine.some(Boolean)) {
+        const g = gather(src, entries.map((e, i) => (mine[i] ? e - from : 0)));
+        out = mine.every(Boolean) ? g : np.where(np.array(mine, { device: src.device }), g, out ?? fill);
+      }
+      from += n;
+    }
+    return out ?? np.full([entries.length], fill, { dtype: sources[0].dtype, device: sources[0].device });
+  };
+  // The block factors (normfactor, lumi, normsys) read per cell through the cell's block.
+  const cellBlockRows = blockRows.map((r) => cellBlock.map((b) => r[b]));
+
   function expectedData(parsIn: ArrayOrNumbers, opts?: YieldOptions): Array {
     const p = asPars(parsIn);
     let base: Array = nominalOf(p, opts);
     if (shiftRows.length) {
       const d = interpolate(hsCode, gather(p, hsAlpha), hsLo, hsNom, hsHi);
-      const de = np.concatenate([d, np.zeros([1], { dtype: p.dtype, device: p.device })]);
-      for (const r of shiftRows) base = np.add(base, gather(de, r));
+      for (const r of shiftRows) base = np.add(base, pick([d], r, 0));
     }
     if (blockRows.length || factorRows.length) {
-      const parts: Array[] = [p];
+      const sources: Array[] = [p];
       if (nsAlpha.length) {
         const r = interpolate(nsCode, gather(p, nsAlpha), nsLo, nsAlpha.map(() => 1), nsHi);
-        parts.push(isMultiplicative(nsCode) ? r : np.add(r, 1));
+        sources.push(isMultiplicative(nsCode) ? r : np.add(r, 1));
       }
-      parts.push(np.ones([1], { dtype: p.dtype, device: p.device }));
-      const pe = np.concatenate(parts);
-      if (blockRows.length) {
-        let f = gather(pe, blockRows[0]);
-        for (const r of blockRows.slice(1)) f = np.multiply(f, gather(pe, r));
-        // One channel: spread by broadcasting; several: by one gather.
-        base = np.multiply(base, C === 1 ? np.ravel(np.broadcastTo(np.reshape(f, [S, 1]), [S, B])) : gather(f, cellBlock));
-      }
-      for (const r of factorRows) base = np.multiply(base, gather(pe, r));
+      for (const r of [...cellBlockRows, ...factorRows]) base = np.multiply(base, pick(sources, r, 1));
     }
     return S === 1 ? base : np.sum(np.reshape(base, [S, B]), 0);
   }
@@ -517,7 +519,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     }
     if (poissonIdx.length) {
       const rate = np.multiply(gather(p, poissonIdx.map((i) => auxPar[i])), consts(p, factors));
-      const t = np.sum(poissonLogPmf(gather(aux, poissonIdx), rate));
+      const t = poissonLogPmfSum(gather(aux, poissonIdx), rate);
       logp = logp ? np.add(logp, t) : t;
     }
     return logp ?? np.zeros([], { dtype: p.dtype, device: p.device });
@@ -540,7 +542,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     }
     const full = d.shape[0] === nMain + nAux;
     const main = full && nAux ? d.slice([0, nMain]) : d;
-    const mainTerm = np.sum(poissonLogPmf(main, expectedData(p, opts)));
+    const mainTerm = poissonLogPmfSum(main, expectedData(p, opts));
     if (!nAux) return mainTerm;
     const aux = full ? d.slice([nMain, nMain + nAux]) : consts(p, auxdata);
     return np.add(mainTerm, constraintLogp(p, aux));

@@ -103,9 +103,14 @@ function kernelSource(k: Kernel): string {
     return terms.length ? `${b} + ${terms.join(' + ')}` : b;
   };
 
-  const leaf = (n: Expr, inner: boolean): string => {
+  const leaf = (n: Expr, inner: boolean, name: ReadonlyMap<number, string>): string => {
     switch (n.kind) {
-      case 'load': return `x${n.input}[${offset(n.view, inner)}]`;
+      case 'load': {
+        const g = n.gather;
+        if (!g) return `x${n.input}[${offset(n.view, inner)}]`;
+        const at = `Math.min(Math.max(${name.get(g.index.id)}, 0), ${g.size - 1})`;
+        return `x${n.input}[${offset(n.view, inner)} + ${g.stride === 1 ? at : `${g.stride} * ${at}`}]`;
+      }
       case 'iota': return n.dtype === 'bool' ? `(${offset(n.view, inner)} !== 0 ? 1 : 0)` : `(${offset(n.view, inner)})`;
       case 'lit': return `(${Number.isNaN(n.value) ? 'NaN' : litStr(n.value)})`;
       case 'red': return `r${n.index}`;
@@ -117,7 +122,9 @@ function kernelSource(k: Kernel): string {
     const name = new Map<number, string>();
     const code: string[] = [];
     for (const n of topo(want)) {
-      if (n.kind !== 'op') { name.set(n.id, leaf(n, inner)); continue; }
+      if (n.kind !== 'op' && !(n.kind === 'load' && n.gather)) { name.set(n.id, leaf(n, inner, name)); continue; }
+      // A gathered load is read once into a temporary: its address costs more than a plain one's.
+      if (n.kind === 'load') { code.push(`${pad}const t${n.id} = ${leaf(n, inner, name)};`); name.set(n.id, `t${n.id}`); continue; }
       let s = SCALAR_OPS[n.op](n.args.map((a) => name.get(a.id)!), n.inDtype, n.dtype, n.param);
       if (n.op !== 'stop_gradient') s = storedAs(s, n.dtype);
       code.push(`${pad}const t${n.id} = ${s};`);

@@ -60,7 +60,7 @@ function streamPlan(k: Kernel): StreamPlan | undefined {
   let math = false;
   for (const n of nodes) {
     if (n.dtype !== dtype) return undefined;
-    if (n.kind === 'iota' || n.kind === 'red') return undefined;
+    if (n.kind === 'iota' || n.kind === 'red' || (n.kind === 'load' && n.gather)) return undefined;
     if (n.kind === 'op' && !STREAM_OPS.has(n.op)) return undefined;
     if (n.kind === 'op' && isMathOp(n.op)) math = true;
     if (n.kind !== 'load') continue;

@@ -160,12 +160,43 @@ function pointOffsets(
   return { base, rest, contiguous };
 }
 
+/**
+ * Adds updates [nb, ...other axes] into `out` at index idx[b] of axis `a` (out-of-range points
+ * dropped): the transpose of a one-axis gather, which the lowering fuses, so every derivative of
+ * a gathered value comes through here.
+ */
+function scatterAddAxis(out: TypedArray, shape: readonly number[], idx: TypedArray, upd: TypedArray, a: number, nb: number): void {
+  const n = shape[a];
+  let inner = 1;
+  for (let d = a + 1; d < shape.length; d++) inner *= shape[d];
+  const outerN = out.length / (n * inner);
+  const len = out.length;
+  for (let b = 0, u = 0; b < nb; b++) {
+    const t = idx[b];
+    if (t < 0 || t >= n) { u += outerN * inner; continue; }
+    if (inner === 1) {
+      for (let p = t; p < len; p += n) out[p] += upd[u++];
+      continue;
+    }
+    for (let o = 0; o < outerN; o++) {
+      const p = (o * n + t) * inner;
+      for (let i = 0; i < inner; i++) out[p + i] += upd[u++];
+    }
+  }
+}
+
 function scatterKernel(add: boolean): CpuRoutine {
   return ([x, idx, upd], [xa, ia], _o, { axes }: { axes: readonly number[] }) => {
-    const out = x.slice();
+    // (from the pool: a fresh array of a few kilobytes costs microseconds to create in Node)
+    const out = allocate(xa.dtype, x.length);
+    out.set(x);
     const nb = size(ia.shape.slice(0, -1));
     const R = nb === 0 ? 0 : upd.length / nb;
     if (R === 0 || x.length === 0) return [out];
+    if (add && axes.length === 1 && xa.dtype !== 'bool') {
+      scatterAddAxis(out, xa.shape, idx, upd, axes[0], nb);
+      return [out];
+    }
     const { base, rest, contiguous } = pointOffsets(xa.shape, idx, nb, axes, false);
     // XLA adds booleans with OR; keeps the result a valid bool.
     const or = add && xa.dtype === 'bool';

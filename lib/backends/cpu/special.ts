@@ -291,11 +291,25 @@ function lgammaPositive(x: number): number {
   return (x - 0.5) * (Math.log(x) - 1) + (HALF_LN_2PI - 0.5) + w * poly(STIRLING, w * w);
 }
 
+/**
+ * lgamma at the integers 1 … LGAMMA_TABLE, filled on first use by lgammaPositive itself (so the
+ * same bits): a Poisson likelihood takes lgamma(n + 1) of every observed count on every call.
+ */
+const LGAMMA_TABLE = 1024;
+let lgammaInts: Float64Array | undefined;
+function lgammaInt(n: number): number {
+  if (!lgammaInts) {
+    lgammaInts = new Float64Array(LGAMMA_TABLE + 1);
+    for (let k = 1; k <= LGAMMA_TABLE; k++) lgammaInts[k] = lgammaPositive(k);
+  }
+  return lgammaInts[n];
+}
+
 /** log|Gamma(x)|; +Infinity at the poles x = 0, -1, -2, ... */
 export function lgamma(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity || x === -Infinity) return Infinity;
-  if (x > 0) return lgammaPositive(x);
+  if (x > 0) return x <= LGAMMA_TABLE && x === Math.floor(x) ? lgammaInt(x) : lgammaPositive(x);
   if (x === Math.floor(x)) return Infinity;
   // lgamma(x) = lgamma(1 + x) - log(-x), and lgamma(1 + x) = lgammaNear2(x) - log1p(x) uses
   // x itself rather than the rounded 1 + x.

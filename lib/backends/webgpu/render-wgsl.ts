@@ -105,6 +105,12 @@ function combine(op: string, r: string, v: string, d: DType): string {
   }
 }
 
+/** A gathered load's data-dependent offset term (expr.ts Gather), or ''. */
+function gathered(n: Extract<Expr, { kind: 'load' }>, name: ReadonlyMap<number, string>): string {
+  const g = n.gather;
+  return g ? ` + ${g.stride}i * clamp(${name.get(g.index.id)}, 0i, ${g.size - 1}i)` : '';
+}
+
 const load = (x: string, d: DType, at: string): string => (d === 'bool' ? `(${x}[${at}] != 0u)` : `${x}[${at}]`);
 const store = (v: string, d: DType): string => (d === 'bool' ? `select(0u, 1u, ${v})` : v);
 
@@ -167,9 +173,9 @@ export function renderWgsl(k: Kernel): RenderedKernel {
   };
 
   const lits = new Map<number, string>();
-  const leaf = (n: Expr, inLoop: boolean): string => {
+  const leaf = (n: Expr, inLoop: boolean, name: ReadonlyMap<number, string>): string => {
     switch (n.kind) {
-      case 'load': return load(`x${n.input}`, n.dtype, offset(n.view, inLoop));
+      case 'load': return load(`x${n.input}`, n.dtype, `${offset(n.view, inLoop)}${gathered(n, name)}`);
       case 'iota': return iota(offset(n.view, inLoop), n.dtype);
       case 'lit': {
         let name = lits.get(n.id);
@@ -184,7 +190,7 @@ export function renderWgsl(k: Kernel): RenderedKernel {
     const name = new Map<number, string>();
     const code: string[] = [];
     for (const n of topo(want)) {
-      if (n.kind !== 'op') { name.set(n.id, leaf(n, inLoop)); continue; }
+      if (n.kind !== 'op') { name.set(n.id, leaf(n, inLoop, name)); continue; }
       code.push(`${pad}let t${n.id} = ${narrow(renderOp(n, n.args.map((a) => name.get(a.id)!)), n.dtype)};`);
       name.set(n.id, `t${n.id}`);
     }
@@ -273,7 +279,7 @@ export function pointwise(k: Kernel, result: { input: number; value: string }, f
   for (const n of nodes) {
     let e: string;
     switch (n.kind) {
-      case 'load': e = n.input === result.input ? narrow(result.value, n.dtype) : load(input(n.input), n.dtype, at(n.view)); break;
+      case 'load': e = n.input === result.input ? narrow(result.value, n.dtype) : load(input(n.input), n.dtype, `${at(n.view)}${gathered(n, name)}`); break;
       case 'iota': e = iota(at(n.view), n.dtype); break;
       case 'lit': e = literal(n.value, n.dtype); break;
       case 'op': e = narrow(renderOp(n, n.args.map((a) => name.get(a.id)!)), n.dtype); break;

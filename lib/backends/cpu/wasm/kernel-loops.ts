@@ -36,6 +36,8 @@ export function stridedPlan(k: Kernel): StridedPlan | undefined {
   if (k.reductions.some((r) => r.dtype === 'bool')) return undefined;
   let math = false;
   for (const n of nodes) {
+    // A gathered bool is a byte per lane read at a data-dependent address: the JS renderer reads those.
+    if (n.kind === 'load' && n.gather && n.dtype === 'bool') return undefined;
     if (n.kind !== 'op') continue;
     if (!supported(n)) return undefined;
     if (isMathOp(n.op)) math = true;
@@ -97,11 +99,30 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
       if (sv) f.get(idx[l]).i32Const(sv * bytes).op('i32.mul').op('i32.add');
     };
 
-    const load = (n: Extract<Expr, { kind: 'load' }>, withInner: boolean): Val => {
+    const moves = f.local('v128');
+    /** A gathered load (expr.ts Gather): each lane's address moves by stride · clamp(its index). */
+    const gathered = (n: Extract<Expr, { kind: 'load' }>, index: Val, sv: number, bytes: number): Val => {
+      const g = n.gather!;
+      // clamp(index, 0, size - 1) · stride, in bytes, for every lane at once (JAX clamps gather indices: the reads stay in the buffer)
+      E.push(index);
+      f.v128Const(i32x4Bytes(0)).op('i32x4.max_s').v128Const(i32x4Bytes(g.size - 1)).op('i32x4.min_s');
+      f.v128Const(i32x4Bytes(g.stride * bytes)).op('i32x4.mul').set(moves);
+      f.v128Const(i32x4Bytes(0));
+      for (let l = 0; l < W; l++) {
+        const r = E.take();
+        laneAddr(sv, bytes, l);
+        f.get(moves).lane('i32x4.extract_lane', l).op('i32.add');
+        f.get(r).memLane(n.dtype === 'float64' ? 'v128.load64_lane' : 'v128.load32_lane', 0, l);
+      }
+      return E.take();
+    };
+
+    const load = (n: Extract<Expr, { kind: 'load' }>, withInner: boolean, index?: Val): Val => {
       const bytes = ITEMSIZE[n.dtype];
       const sv = strides(n.view)[K - 1];
       rowBase(n.input, bytes, n.view, withInner);
       f.set(t);
+      if (n.gather) return gathered(n, index!, sv, bytes);
       if (n.dtype === 'bool') {
         f.v128Const(i32x4Bytes(0));
         for (let l = 0; l < W; l++) { const r = E.take(); laneAddr(sv, bytes, l); f.mem('i32.load8_u'); const s = f.local('i32'); f.set(s).get(r).get(s).lane('i32x4.replace_lane', l); }
@@ -163,7 +184,7 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
       const val = new Map<number, Val>();
       E.block();
       for (const n of topo(want)) {
-        if (n.kind === 'load') val.set(n.id, load(n, withInner));
+        if (n.kind === 'load') val.set(n.id, load(n, withInner, n.gather && val.get(n.gather.index.id)));
         else if (n.kind === 'lit') val.set(n.id, E.lit(n.value, n.dtype));
         else if (n.kind === 'red') val.set(n.id, reds[n.index]);
         else if (n.kind === 'iota') {
