@@ -117,4 +117,10 @@ export function phase(e: Expr): number {
   return p;
 }
 
-export const countNodes = (e: Expr): number => topo([e]).length;
+const nodeCounts = new WeakMap<Expr, number>();
+/** The distinct nodes under `e` (nodes are immutable: counted once). */
+export function countNodes(e: Expr): number {
+  let n = nodeCounts.get(e);
+  if (n === undefined) nodeCounts.set(e, (n = topo([e]).length));
+  return n;
+}

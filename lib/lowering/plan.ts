@@ -365,7 +365,8 @@ class Planner {
       if (expr && this.fits(expr, g)) return this.bounded({ expr, shape: out.shape, dtype: out.dtype, group: g, space });
     }
     let ps = ins.map((v) => this.cheapToRepeat(this.portable(v), out.shape));
-    const adapt = (vs: readonly Val[]) => build(vs.map((v) => this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr));
+    // (an operand of the output's shape is read as it is: no tree to rewrite)
+    const adapt = (vs: readonly Val[]) => build(vs.map((v) => (sameShape(v.shape, out.shape) ? v.expr : this.moved(v, out.shape, (w) => adaptView(w, out.shape))!.expr)));
     let expr = adapt(ps);
     if (!this.fits(expr)) {
       // Too many buffers for one kernel: the operands are computed first, each in its own.

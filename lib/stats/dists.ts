@@ -3,7 +3,8 @@ import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { xlogy, gammaln, ndtr } from '../scipy-special/index.js';
 
-const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
+/** ½ log 2π, the normal density's constant. */
+export const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** log Poisson(k | mu) = xlogy(k, mu) - mu - gammaln(k + 1), continuous in k; 0 at k = mu = 0. */
 export function poissonLogPmf(k: ArrayOrScalar, mu: ArrayOrScalar): Array {

@@ -27,7 +27,7 @@ import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { jit } from '../transforms/jit.js';
-import { normalLogPdf, poissonLogPmfSum } from './dists.js';
+import { HALF_LN_2PI, poissonLogPmfSum } from './dists.js';
 import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
 import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
@@ -509,13 +509,17 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   const normalIdx = auxKind.flatMap((k, i) => (k === 'normal' ? [i] : []));
   const poissonIdx = auxKind.flatMap((k, i) => (k === 'poisson' ? [i] : []));
   const sigmas = normalIdx.map((i) => auxScale[i]);
+  const normalNorm = sigmas.reduce((t, v) => t + Math.log(v) + HALF_LN_2PI, 0);
   const factors = poissonIdx.map((i) => auxScale[i]);
 
   function constraintLogp(p: Array, aux: Array): Array {
     let logp: Array | null = null;
     if (normalIdx.length) {
-      const sig = sigmas.every((s) => s === 1) ? 1 : consts(p, sigmas);
-      logp = np.sum(normalLogPdf(gather(aux, normalIdx), gather(p, normalIdx.map((i) => auxPar[i])), sig));
+      // Σ log N(a | θ, σ) = -½ Σ ((a - θ)/σ)² - Σ (log σ + ½ log 2π): the σ are constants, so their
+      // logs are summed here rather than in every call.
+      const r = np.subtract(gather(aux, normalIdx), gather(p, normalIdx.map((i) => auxPar[i])));
+      const z = sigmas.every((v) => v === 1) ? r : np.multiply(r, consts(p, sigmas.map((v) => 1 / v)));
+      logp = np.subtract(np.multiply(np.sum(np.multiply(z, z)), -0.5), normalNorm);
     }
     if (poissonIdx.length) {
       const rate = np.multiply(gather(p, poissonIdx.map((i) => auxPar[i])), consts(p, factors));
