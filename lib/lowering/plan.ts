@@ -50,6 +50,13 @@ export interface Capabilities {
    * batching and thread count.
    */
   readonly reductionChunk?: number;
+  /**
+   * Scalar ops the backend computes one element at a time even where its other kernels are
+   * vectorised (the CPU's WebAssembly has no lgamma): a value computed by one is stored by a
+   * kernel of its own, so the kernels that read it stay vectorised — a Poisson likelihood's
+   * lgamma of the counts no longer holds its sum over the expected yields to scalar code.
+   */
+  readonly scalarOnly?: ReadonlySet<string>;
 }
 
 /** Branches at most this long (in equations) are computed both, for `condAsSelect`. */
@@ -349,6 +356,11 @@ class Planner {
   }
 
   private elementwise(e: Eqn): Val {
+    const v = this.fusedElementwise(e);
+    return this.caps.scalarOnly?.has(e.primitive.name) ? this.loadSlot(this.materializeVal(v, true)) : v;
+  }
+
+  private fusedElementwise(e: Eqn): Val {
     const out = e.outputs[0].aval;
     const ins = e.inputs.map((a) => this.valOf(a));
     const inDtype = (ins.find((v) => v.dtype !== 'bool') ?? ins[0]).dtype;

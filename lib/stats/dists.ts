@@ -11,15 +11,6 @@ export function poissonLogPmf(k: ArrayOrScalar, mu: ArrayOrScalar): Array {
   return np.subtract(np.subtract(xlogy(k, mu), mu), gammaln(np.add(k, 1)));
 }
 
-/**
- * Σ log Poisson(k | mu): the terms that depend on mu summed apart from Σ gammaln(k + 1), which
- * depends on the counts alone. A kernel without gammaln runs vectorised (the CPU's WebAssembly
- * has no lgamma), so a likelihood's parameter-dependent sum is not held back by it.
- */
-export function poissonLogPmfSum(k: ArrayOrScalar, mu: ArrayOrScalar): Array {
-  return np.subtract(np.sum(np.subtract(xlogy(k, mu), mu)), np.sum(gammaln(np.add(k, 1))));
-}
-
 /** log N(x | loc, scale). */
 export function normalLogPdf(x: ArrayOrScalar, loc: ArrayOrScalar = 0, scale: ArrayOrScalar = 1): Array {
   const z = np.divide(np.subtract(x, loc), scale);

@@ -27,7 +27,7 @@ import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
 import { jit } from '../transforms/jit.js';
-import { HALF_LN_2PI, poissonLogPmfSum } from './dists.js';
+import { HALF_LN_2PI, poissonLogPmf } from './dists.js';
 import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
 import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
@@ -523,7 +523,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     }
     if (poissonIdx.length) {
       const rate = np.multiply(gather(p, poissonIdx.map((i) => auxPar[i])), consts(p, factors));
-      const t = poissonLogPmfSum(gather(aux, poissonIdx), rate);
+      const t = np.sum(poissonLogPmf(gather(aux, poissonIdx), rate));
       logp = logp ? np.add(logp, t) : t;
     }
     return logp ?? np.zeros([], { dtype: p.dtype, device: p.device });
@@ -546,7 +546,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     }
     const full = d.shape[0] === nMain + nAux;
     const main = full && nAux ? d.slice([0, nMain]) : d;
-    const mainTerm = poissonLogPmfSum(main, expectedData(p, opts));
+    const mainTerm = np.sum(poissonLogPmf(main, expectedData(p, opts)));
     if (!nAux) return mainTerm;
     const aux = full ? d.slice([nMain, nMain + nAux]) : consts(p, auxdata);
     return np.add(mainTerm, constraintLogp(p, aux));

@@ -57,6 +57,9 @@ class Memory {
   }
 }
 
+/** Costly special functions the WebAssembly renderer has no lanes for (see Capabilities.scalarOnly). */
+const SCALAR_ONLY: ReadonlySet<string> = new Set(['lgamma', 'digamma', 'polygamma', 'erf_inv', 'erfc']);
+
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   /** What runs the kernels, and on how many threads (and why not more). */
@@ -99,7 +102,7 @@ export class CpuBackend implements Backend {
       slice: (b, offset, a) => b.subarray(offset, offset + size(a.shape)),
       write: (dst, offset, src) => dst.set(src, offset),
     };
-    this.programs = new Programs({ routines: new Set(routineNames()), reductionChunk: REDUCTION_CHUNK }, runtime);
+    this.programs = new Programs({ routines: new Set(routineNames()), reductionChunk: REDUCTION_CHUNK, scalarOnly: wasmSimdAvailable() ? SCALAR_ONLY : undefined }, runtime);
   }
 
   /** The lowered Program of a Jaxpr (cached per Jaxpr). */
