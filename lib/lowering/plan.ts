@@ -81,7 +81,8 @@ const RECOMPUTE_LIMIT = 4096;
  * parameter gathered to every bin); a few launches' worth of recomputation is the limit.
  */
 const REINDEX_RECOMPUTE_LIMIT = 64;
-const costlyOps = (e: Expr): number => topo([e]).filter((n) => n.kind === 'op' && !CHEAP.has(n.op)).length;
+/** Costly nodes of a tree: ops outside CHEAP, and gathered loads (an index read, a clamp and an indirect read each). */
+const costlyOps = (e: Expr): number => topo([e]).filter((n) => (n.kind === 'op' && !CHEAP.has(n.op)) || (n.kind === 'load' && n.gather)).length;
 const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The one numeric param a scalar op carries into its kernel. */

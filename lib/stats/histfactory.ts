@@ -485,8 +485,6 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     }
     return out ?? np.full([entries.length], fill, { dtype: sources[0].dtype, device: sources[0].device });
   };
-  // The block factors (normfactor, lumi, normsys) read per cell through the cell's block.
-  const cellBlockRows = blockRows.map((r) => cellBlock.map((b) => r[b]));
 
   function expectedData(parsIn: ArrayOrNumbers, opts?: YieldOptions): Array {
     const p = asPars(parsIn);
@@ -501,7 +499,14 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
         const r = interpolate(nsCode, gather(p, nsAlpha), nsLo, nsAlpha.map(() => 1), nsHi);
         sources.push(isMultiplicative(nsCode) ? r : np.add(r, 1));
       }
-      for (const r of [...cellBlockRows, ...factorRows]) base = np.multiply(base, pick(sources, r, 1));
+      if (blockRows.length) {
+        // The factors constant over a (sample, channel) block multiply per block, then spread
+        // over the block's bins: by broadcasting for one channel, by one gather for several.
+        let f = pick(sources, blockRows[0], 1);
+        for (const r of blockRows.slice(1)) f = np.multiply(f, pick(sources, r, 1));
+        base = np.multiply(base, C === 1 ? np.ravel(np.broadcastTo(np.reshape(f, [S, 1]), [S, B])) : gather(f, cellBlock));
+      }
+      for (const r of factorRows) base = np.multiply(base, pick(sources, r, 1));
     }
     return S === 1 ? base : np.sum(np.reshape(base, [S, B]), 0);
   }

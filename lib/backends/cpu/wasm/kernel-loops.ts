@@ -36,8 +36,6 @@ export function stridedPlan(k: Kernel): StridedPlan | undefined {
   if (k.reductions.some((r) => r.dtype === 'bool')) return undefined;
   let math = false;
   for (const n of nodes) {
-    // A gathered bool is a byte per lane read at a data-dependent address: the JS renderer reads those.
-    if (n.kind === 'load' && n.gather && n.dtype === 'bool') return undefined;
     if (n.kind !== 'op') continue;
     if (!supported(n)) return undefined;
     if (isMathOp(n.op)) math = true;
@@ -100,46 +98,73 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
     };
 
     const moves = f.local('v128');
-    /** A gathered load (expr.ts Gather): each lane's address moves by stride · clamp(its index). */
-    const gathered = (n: Extract<Expr, { kind: 'load' }>, index: Val, sv: number, bytes: number): Val => {
-      const g = n.gather!;
-      // clamp(index, 0, size - 1) · stride, in bytes, for every lane at once (JAX clamps gather indices: the reads stay in the buffer)
+    const gi = f.local('i32');
+    /**
+     * A gathered load (expr.ts Gather) whose index varies across the lanes: `moves` gets each
+     * lane's clamp(index, 0, size - 1) · stride in bytes, for all lanes at once (JAX clamps gather
+     * indices: the reads stay in the buffer).
+     */
+    const laneMoves = (g: NonNullable<Extract<Expr, { kind: 'load' }>['gather']>, index: Val, bytes: number): void => {
       E.push(index);
       f.v128Const(i32x4Bytes(0)).op('i32x4.max_s').v128Const(i32x4Bytes(g.size - 1)).op('i32x4.min_s');
       f.v128Const(i32x4Bytes(g.stride * bytes)).op('i32x4.mul').set(moves);
-      f.v128Const(i32x4Bytes(0));
-      for (let l = 0; l < W; l++) {
-        const r = E.take();
-        laneAddr(sv, bytes, l);
-        f.get(moves).lane('i32x4.extract_lane', l).op('i32.add');
-        f.get(r).memLane(n.dtype === 'float64' ? 'v128.load64_lane' : 'v128.load32_lane', 0, l);
+    };
+
+    /** Whether `e` has one value across the lanes of a vector (it does not vary along the vector axis). */
+    const uniformMemo = new Map<number, boolean>();
+    const uniform = (e: Expr): boolean => {
+      let u = uniformMemo.get(e.id);
+      if (u !== undefined) return u;
+      switch (e.kind) {
+        case 'lit': u = true; break;
+        case 'red': u = false; break;
+        case 'iota': u = strides(e.view)[K - 1] === 0; break;
+        case 'load': u = strides(e.view)[K - 1] === 0 && (!e.gather || uniform(e.gather.index)); break;
+        default: u = e.args.every(uniform);
       }
-      return E.take();
+      uniformMemo.set(e.id, u);
+      return u;
     };
 
     const load = (n: Extract<Expr, { kind: 'load' }>, withInner: boolean, index?: Val): Val => {
       const bytes = ITEMSIZE[n.dtype];
       const sv = strides(n.view)[K - 1];
+      const g = n.gather;
+      const perLane = !!g && !uniform(g.index);
       rowBase(n.input, bytes, n.view, withInner);
+      if (g && !perLane) {
+        // One index for the whole vector (a gather along another axis than the vector's): the
+        // row moves once, and the read is the plain one below (a whole vector where contiguous).
+        E.push(index!);
+        f.lane('i32x4.extract_lane', 0).set(gi);
+        f.get(gi).i32Const(0).get(gi).i32Const(0).op('i32.gt_s').select().set(gi);
+        f.get(gi).i32Const(g.size - 1).get(gi).i32Const(g.size - 1).op('i32.lt_s').select();
+        f.i32Const(g.stride * bytes).op('i32.mul').op('i32.add');
+      }
       f.set(t);
-      if (n.gather) return gathered(n, index!, sv, bytes);
+      if (perLane) laneMoves(g!, index!, bytes);
+      /** Pushes lane l's address. */
+      const at = (l: number): void => {
+        laneAddr(sv, bytes, l);
+        if (perLane) f.get(moves).lane('i32x4.extract_lane', l).op('i32.add');
+      };
       if (n.dtype === 'bool') {
         f.v128Const(i32x4Bytes(0));
-        for (let l = 0; l < W; l++) { const r = E.take(); laneAddr(sv, bytes, l); f.mem('i32.load8_u'); const s = f.local('i32'); f.set(s).get(r).get(s).lane('i32x4.replace_lane', l); }
+        for (let l = 0; l < W; l++) { const r = E.take(); at(l); f.mem('i32.load8_u'); const s = f.local('i32'); f.set(s).get(r).get(s).lane('i32x4.replace_lane', l); }
         const ints = E.take();
         return E.convert(ints, 'int32', 'bool');
       }
       const wide = n.dtype === 'float64';
-      if (sv === 0) {
+      if (sv === 0 && !perLane) {
         f.get(t).mem(wide ? 'v128.load64_splat' : 'v128.load32_splat');
-      } else if (sv === 1) {
+      } else if (sv === 1 && !perLane) {
         f.get(t).get(a).i32Const(bytes).op('i32.mul').op('i32.add');
         f.mem(n.dtype === 'int32' && W === 2 ? 'v128.load64_zero' : 'v128.load', 0, 0);
       } else {
         f.v128Const(i32x4Bytes(0));
         for (let l = 0; l < W; l++) {
           const r = E.take();
-          laneAddr(sv, bytes, l);
+          at(l);
           f.get(r).memLane(wide ? 'v128.load64_lane' : 'v128.load32_lane', 0, l);
         }
       }
