@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { np, nn, lax, jit, makeJaxpr, memoryStats, resetPeakMemory, getBackend, type Jaxpr } from '../lib/index.js';
 import { renderedKernels } from '../lib/backends/cpu/render-js.js';
 import type { Program } from '../lib/lowering/program.js';
+import { topo } from '../lib/lowering/expr.js';
 import { describeEachBackend } from './backends.js';
 
 const stats = (j: Jaxpr) => getBackend('cpu').compile(j).stats;
@@ -73,6 +74,20 @@ describe('fusion follows the dataflow graph', () => {
     expect(p).toBeLessThanOrEqual(160_040);
     // With the activation as the product's epilogue the CPU runs it after the GEMM: three at once.
     expect(peak((x) => { let a = x; for (let i = 0; i < 6; i++) a = np.tanh(np.matmul(a, w)).mul(2); return a; })).toBe(240_000);
+  });
+
+  it('stores lgamma by a kernel of its own (WebAssembly has no lgamma), so the Poisson sum that reads it stays vectorised', () => {
+    const nll = (mu: np.Array, n: np.Array) => np.sum(n.mul(np.log(mu)).sub(mu).sub(lax.lgamma(n.add(1))));
+    const mu = np.array(Float64Array.from({ length: 300 }, (_, i) => 5 + Math.sin(i)));
+    const n = np.array(Float64Array.from({ length: 300 }, (_, i) => Math.round(5 + 3 * Math.cos(i))));
+    const j = makeJaxpr(nll)(mu, n).jaxpr;
+    const p = (getBackend('cpu') as unknown as { program(j: Jaxpr): Program }).program(j);
+    const ops = (k: number) => { const st = p.steps[k]; return st.kind === 'kernel' ? st.kernel.outputs.flatMap((o) => topo([o.expr, ...st.kernel.reductions.map((r) => r.expr)])).flatMap((e) => (e.kind === 'op' ? [e.op] : [])) : []; };
+    expect(p.steps.length).toBe(2);
+    expect(ops(0)).toContain('lgamma');
+    expect(ops(1)).not.toContain('lgamma');
+    // the same bits as op by op: the stored values are the ones the fused kernel would compute
+    expect(jit(nll)(mu, n).item()).toBe(nll(mu, n).item());
   });
 
   it('materializes a value once, however many readers and variables reach it', () => {

@@ -95,6 +95,12 @@ const PROGRAMS: Program[] = [
   }, [[50, 9], [50, 9]]],
   ['bool outputs and bool logic', (x, y) => [np.greater(x, y), np.logicalAnd(np.isfinite(x), np.lessEqual(y, 0.5)), np.logicalNot(np.equal(x, y)).astype(x.dtype).add(y)], [[301], [301]]],
   ['variance, floor/ceil/round/sign', (x) => [np.var(x, 1), np.floor(x).add(np.ceil(x.mul(1.5))).add(np.round(x.mul(2))).add(np.sign(x))], [[24, 35]]],
+  ['gathers: along the vector axis (lane by lane), along another (one row move), of bools, nested, and a concatenation', (x, y, m) => {
+    const i = np.floor(np.abs(y).mul(7)).astype('int32');
+    const rows = np.take(m, i.slice([0, 40]), 0, { mode: 'clip' });
+    return [np.take(np.tanh(x), i, 0, { mode: 'clip' }).mul(y), rows.mul(rows), np.take(np.greater(x, 0), i, 0, { mode: 'clip' }),
+      np.take(np.take(x, i, 0, { mode: 'clip' }).add(1), i.slice([10, 60]), 0, { mode: 'clip' }), np.concatenate([x.slice([3, 40]), np.sin(y), x.slice([0, 2])]).mul(2)];
+  }, [[129], [257], [33, 10]]],
   ['clip, square, divide, max and min of signed zeros', (x, y) => [np.clip(x, -0.5, 0.5).add(np.square(x)).div(y.mul(y).add(1)), np.maximum(x, np.negative(x)), np.minimum(np.negative(x), x)], [[770], [770]]],
 ];
 
