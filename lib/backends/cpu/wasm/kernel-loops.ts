@@ -98,11 +98,10 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
     };
 
     const moves = f.local('v128');
-    const gi = f.local('i32');
     /**
-     * A gathered load (expr.ts Gather) whose index varies across the lanes: `moves` gets each
-     * lane's clamp(index, 0, size - 1) · stride in bytes, for all lanes at once (JAX clamps gather
-     * indices: the reads stay in the buffer).
+     * A gathered load's moves (expr.ts Gather): `moves` gets each lane's clamp(index, 0, size - 1)
+     * · stride in bytes, for all lanes at once (JAX clamps gather indices: the reads stay in the
+     * buffer).
      */
     const laneMoves = (g: NonNullable<Extract<Expr, { kind: 'load' }>['gather']>, index: Val, bytes: number): void => {
       E.push(index);
@@ -132,17 +131,11 @@ export function compileStrided(k: Kernel, plan: StridedPlan, mem: WebAssembly.Me
       const g = n.gather;
       const perLane = !!g && !uniform(g.index);
       rowBase(n.input, bytes, n.view, withInner);
-      if (g && !perLane) {
-        // One index for the whole vector (a gather along another axis than the vector's): the
-        // row moves once, and the read is the plain one below (a whole vector where contiguous).
-        E.push(index!);
-        f.lane('i32x4.extract_lane', 0).set(gi);
-        f.get(gi).i32Const(0).get(gi).i32Const(0).op('i32.gt_s').select().set(gi);
-        f.get(gi).i32Const(g.size - 1).get(gi).i32Const(g.size - 1).op('i32.lt_s').select();
-        f.i32Const(g.stride * bytes).op('i32.mul').op('i32.add');
-      }
+      if (g) laneMoves(g, index!, bytes);
+      // One index for the whole vector (a gather along another axis than the vector's): the row
+      // moves once, and the read is the plain one below (a whole vector where contiguous).
+      if (g && !perLane) f.get(moves).lane('i32x4.extract_lane', 0).op('i32.add');
       f.set(t);
-      if (perLane) laneMoves(g!, index!, bytes);
       /** Pushes lane l's address. */
       const at = (l: number): void => {
         laneAddr(sv, bytes, l);
