@@ -101,6 +101,11 @@ const PROGRAMS: Program[] = [
     return [np.take(np.tanh(x), i, 0, { mode: 'clip' }).mul(y), rows.mul(rows), np.take(np.greater(x, 0), i, 0, { mode: 'clip' }),
       np.take(np.take(x, i, 0, { mode: 'clip' }).add(1), i.slice([10, 60]), 0, { mode: 'clip' }), np.concatenate([x.slice([3, 40]), np.sin(y), x.slice([0, 2])]).mul(2)];
   }, [[129], [257], [33, 10]]],
+  ['slices of a long buffer (copied in over the span they read): a tail, a reversed run, a column, a gather from a slice', (x, y, m) => {
+    const i = np.floor(np.abs(y).mul(9)).astype('int32');
+    return [np.tanh(x.slice([4900, 4964]).reshape([8, 8])).add(y.slice([0, 8]).reshape([8, 1])), np.flip(x.slice([1000, 1064])).reshape([8, 8]).mul(y.slice([8, 16])),
+      np.sin(m.slice([0, 40], [3, 4]).reshape([40])).mul(y.slice([0, 40])), np.take(x.slice([4000, 4050]), i, 0, { mode: 'clip' }).mul(np.cos(y))];
+  }, [[5003], [64], [40, 7]]],
   ['clip, square, divide, max and min of signed zeros', (x, y) => [np.clip(x, -0.5, 0.5).add(np.square(x)).div(y.mul(y).add(1)), np.maximum(x, np.negative(x)), np.minimum(np.negative(x), x)], [[770], [770]]],
 ];
 

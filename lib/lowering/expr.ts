@@ -5,7 +5,7 @@
  * kernel cache.
  */
 import type { DType } from '../core/dtype.js';
-import { type View, viewKey } from './view.js';
+import { type View, viewKey, viewSpan } from './view.js';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
@@ -108,6 +108,24 @@ export function mapLeaves(e: Expr, it: Interner, leaf: (l: Load | Iota | Red | L
     memo.set(n.id, r);
   }
   return memo.get(e.id);
+}
+
+/**
+ * Per kernel input, the flat offsets [lo, hi) its loads under `roots` can read (a gathered load
+ * anywhere in its clamped range); [0, 0) for an input never loaded. A backend that copies inputs
+ * can copy just these.
+ */
+export function readSpans(roots: readonly Expr[], nInputs: number): [number, number][] {
+  const spans: [number, number][] = globalThis.Array.from({ length: nInputs }, () => [Infinity, -Infinity]);
+  for (const n of topo(roots)) {
+    if (n.kind !== 'load') continue;
+    let [lo, hi] = viewSpan(n.view);
+    if (lo >= hi) continue;
+    if (n.gather) { const r = n.gather.stride * (n.gather.size - 1); if (r < 0) lo += r; else hi += r; }
+    const s = spans[n.input];
+    s[0] = Math.min(s[0], lo); s[1] = Math.max(s[1], hi);
+  }
+  return spans.map(([lo, hi]) => (lo < hi ? [lo, hi] : [0, 0]));
 }
 
 /** 1 + the highest reduction `e` reads (0 when it reads none): the loop that can compute it. */

@@ -24,6 +24,14 @@ export const contiguous = (shape: readonly number[]): View => ({ shape: [...shap
 /** Strides of size-1 axes never matter: normalise them to 0 so equal maps compare equal. */
 const norm = (v: View): View => ({ shape: v.shape, strides: v.strides.map((s, d) => (v.shape[d] === 1 ? 0 : s)), offset: v.offset });
 
+/** The flat offsets [lo, hi) that `v` reads over its whole shape (empty for an empty view). */
+export function viewSpan(v: View): [number, number] {
+  if (v.shape.some((n) => n === 0)) return [v.offset, v.offset];
+  let lo = v.offset, hi = v.offset;
+  v.shape.forEach((n, d) => { const r = (n - 1) * v.strides[d]; if (r < 0) lo += r; else hi += r; });
+  return [lo, hi + 1];
+}
+
 export function isContiguous(v: View): boolean {
   if (v.offset !== 0) return false;
   const c = contiguousStrides(v.shape);

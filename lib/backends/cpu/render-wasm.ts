@@ -18,7 +18,7 @@
  */
 import type { TypedArray } from '../../core/dtype.js';
 import { size } from '../../core/ir.js';
-import { topo } from '../../lowering/expr.js';
+import { readSpans, topo } from '../../lowering/expr.js';
 import type { Kernel } from '../../lowering/program.js';
 import type { KernelFn } from '../../lowering/runner.js';
 import { contiguousStrides } from '../../lowering/view.js';
@@ -192,29 +192,44 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
   const points = size(k.domain);
   const split = entry.range > 1 && points * (p.math ? 8 : 1) >= SPLIT_WORK
     ? Math.ceil(entry.range / 2 / entry.step) * entry.step : 0;
+  // Each input is copied in over the offsets the kernel reads, and its pointer moved back by the
+  // span's start (the kernel's address arithmetic is i32, so a pointer below 0 wraps to the
+  // right place): a kernel reading a slice of a long buffer copies the slice.
+  const spans = readSpans([...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)], k.inputs.length);
   let js: KernelFn<TypedArray> | undefined;
   return (ins, outs) => {
     // each buffer 16-byte aligned with 16 spare bytes after it
     let total = 0;
     const ptrs: number[] = [];
+    const from: number[] = [];
     let read = 0;
-    for (const b of [...ins, ...outs]) { ptrs.push(total); total += ((b.byteLength + 31) >> 4) << 4; }
-    for (const b of ins) read += b.byteLength;
+    ins.forEach((b, i) => {
+      const lo = Math.max(0, spans[i][0]), hi = Math.max(lo, Math.min(b.length, spans[i][1]));
+      const bytes = (hi - lo) * b.BYTES_PER_ELEMENT;
+      from.push(lo); ptrs.push(total); read += bytes;
+      total += ((bytes + 31) >> 4) << 4;
+    });
+    for (const b of outs) { ptrs.push(total); total += ((b.byteLength + 31) >> 4) << 4; }
     // a kernel reading a few elements of large buffers would spend its time copying them
     if (total > ARENA_MAX || read > 64 * points * 8 + 65536) return (js ??= fallback())(ins, outs);
     if (mem.buffer.byteLength < total) mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
     const heap = new Uint8Array(mem.buffer);
-    ins.forEach((b, i) => heap.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), ptrs[i]));
+    const args = ptrs.slice();
+    ins.forEach((b, i) => {
+      const e = b.BYTES_PER_ELEMENT, lo = from[i];
+      heap.set(new Uint8Array(b.buffer, b.byteOffset + lo * e, Math.max(0, Math.min(b.length, spans[i][1]) - lo) * e), ptrs[i]);
+      args[i] = (ptrs[i] - lo * e) | 0;
+    });
     let wait: (() => boolean) | undefined;
     if (split > 0 && split < entry.range) {
       startThreads();
       if (threadsReady()) {
         entry.workerId ??= share(entry.module, mem, 'run', 'call');
-        if (entry.workerId !== undefined) wait = post(entry.workerId, [...ptrs, split, entry.range]);
+        if (entry.workerId !== undefined) wait = post(entry.workerId, [...args, split, entry.range]);
       }
     }
-    entry.run(...ptrs, 0, wait ? split : entry.range);
-    if (wait && !wait()) entry.run(...ptrs, split, entry.range);
+    entry.run(...args, 0, wait ? split : entry.range);
+    if (wait && !wait()) entry.run(...args, split, entry.range);
     outs.forEach((b, j) => {
       const p = ptrs[ins.length + j];
       new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(heap.subarray(p, p + b.byteLength));
