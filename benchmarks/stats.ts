@@ -4,7 +4,8 @@
  * 2 bins), M (3 channels × 10 bins, 36 parameters), L (3 channels × 100 bins, 306 parameters).
  * Jobs: the NLL compiled (jit) and called without jit (model.nll, which runs its own compiled
  * program, cached per input signature), an MLE fit, an asymptotic hypotest (q̃, μ = 1, expected
- * band) and the first fit of a fresh model (trace + compile + run). pyhf's times are read from
+ * band) and the first fit of a fresh model: of a structure met before (its programs are reused:
+ * a model's numbers are an input) and cold, after clearCaches() (trace + compile + run). pyhf's times are read from
  * benchmarks/pyhf/results.json, which benchmarks/pyhf/run.py writes (numpy is eager: pyhf's one NLL
  * time stands beside both NLL rows; its "first fit" builds a Model and fits, as it compiles nothing).
  * Then the 15-parameter model (3 channels × 10 bins): a fit, a hypotest, an upper limit and 10⁴
@@ -17,7 +18,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { jit, np, random, stats } from '../lib/index.js';
+import { clearCaches, jit, np, random, stats } from '../lib/index.js';
 
 interface BenchModel { description: string; parameters: number; poi: string; spec: stats.HistFactorySpec; data: number[] }
 interface PyhfJob { ms: number; cpuMs?: number; samples: number; firstMs?: number; ntoys?: number }
@@ -56,8 +57,8 @@ export interface Timed { ms: number; cpuMs: number; firstMs: number; samples: nu
  * As benchmarks/harness.ts times a workload (a warm-up of 300 ms and at least 2 calls, unless the
  * first call is over the budget; short calls looped to ~20 ms samples; at least 3 samples within
  * a 3 s budget, at most 15; the median), with the CPU time of each sample beside its wall time:
- * on a shared machine the CPU time is the steadier measure. `firstCall`: every call builds a
- * fresh model, so there is no warm-up.
+ * on a shared machine the CPU time is the steadier measure. `firstCall`: every call starts cold
+ * (after clearCaches()), so there is no warm-up.
  */
 function one(fn: () => unknown, firstCall = false, { reps, budgetMs, warmupMs, sampleMs } = OPTS): Timed {
   const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -101,7 +102,10 @@ function sizeRows(size: string): { rows: StatsRow[]; cls: ClsCheck; nll: StatsTa
   row('NLL, no jit (model.nll)', 'nll', () => model.nll(pars, data).item());
   row('MLE fit', 'fit', () => stats.fit(model, spec.data, fresh()));
   row('hypotest q̃ + band', 'hypotest', () => stats.hypotest(1, spec.data, model, { testStat: 'qtilde', ...fresh() }));
-  row('first fit (trace+compile)', 'firstFit', () => stats.fit(stats.histfactory(spec.spec), spec.data), true);
+  // A fresh model of a structure met before reuses its compiled programs (its numbers are an
+  // input); after clearCaches() nothing is compiled: the first fit traces, lowers and compiles.
+  row('first fit, fresh model', 'firstFit', () => stats.fit(stats.histfactory(spec.spec), spec.data));
+  row('first fit, cold (trace+compile)', 'firstFit', () => { clearCaches(); return stats.fit(stats.histfactory(spec.spec), spec.data); }, true);
   const h = stats.hypotest(1, spec.data, model, { testStat: 'qtilde', ...fresh() });
   const f = stats.fit(model, spec.data);
   const ref = py?.clsTight ?? py?.clsDefault;
@@ -196,16 +200,15 @@ export function printStatsTable(t: StatsTable): void {
   console.log(`${cpus()[0]?.model ?? '?'}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(2)} now; ` +
     (p ? `pyhf ${p.pyhf.version} (${p.pyhf.commit.slice(0, 8)}), numpy backend, scipy SLSQP, timed ${p.machine.date} (load ${p.machine.load.toFixed(2)}, ${p.machine.blasThreads ?? '?'} BLAS thread)` : 'no benchmarks/pyhf/results.json: run python3 benchmarks/pyhf/run.py'));
   console.log('ms per call, median after a warm-up: wall time and CPU time (other processes share the cores: the CPU times are the steadier pair,');
-  console.log('and the ratio pyhf / cotangent is theirs); first fit: a fresh model (cotangent: trace + compile + run; pyhf: Model() + fit)');
+  console.log('and the ratio pyhf / cotangent is theirs); first fit: a fresh model and its fit (pyhf: Model() + fit; cotangent: the model of a structure met');
+  console.log('before runs the programs compiled for it, as its numbers are an input; cold: after clearCaches(), trace + compile + run)');
   console.log('size job'.padEnd(34), 'cotangent'.padStart(10), 'cpu'.padStart(9), 'pyhf'.padStart(10), 'cpu'.padStart(9), '  pyhf/cotangent (cpu; wall)');
   for (const r of t.rows) {
     const ratio = r.pyhfCpuMs / r.ct.cpuMs, wallRatio = r.pyhfMs / r.ct.ms;
     const x = (v: number) => (v >= 1 ? `${v.toFixed(v < 10 ? 1 : 0)}× faster` : `${(1 / v).toFixed(1)}× slower`);
     const txt = Number.isNaN(ratio) ? 'n/a' : `${x(ratio)}; ${wallRatio.toFixed(wallRatio < 10 ? 2 : 0)}`;
     const npar = MODELS[r.size].parameters;
-    // Fresh models share kernels compiled for the same structure: the first one in the process pays the compiles too.
-    const cold = r.pyhfJob === 'firstFit' ? `; the first of the process ${fmt(r.ct.firstMs)} ms wall` : '';
-    console.log(`${r.size} (${npar}) ${r.job}`.padEnd(34), fmt(r.ct.ms).padStart(10), fmt(r.ct.cpuMs).padStart(9), fmt(r.pyhfMs).padStart(10), fmt(r.pyhfCpuMs).padStart(9), `  ${txt}${cold}`);
+    console.log(`${r.size} (${npar}) ${r.job}`.padEnd(34), fmt(r.ct.ms).padStart(10), fmt(r.ct.cpuMs).padStart(9), fmt(r.pyhfMs).padStart(10), fmt(r.pyhfCpuMs).padStart(9), `  ${txt}`);
   }
   console.log('\nsame numbers: CLs (μ = 1, q̃) against pyhf at SLSQP tolerance 1e-12 (L: pyhf\'s default tolerance; its default hypotest alone is minutes of CPU, a tight one many times that)');
   for (const c of t.cls) {
@@ -228,7 +231,7 @@ export function writeStatsResults(t: StatsTable, path = here('./results.json')):
     date: new Date().toISOString(),
     load: +loadavg()[0].toFixed(2),
     pyhf: PYHF ? { ...PYHF.pyhf, timed: PYHF.machine.date } : null,
-    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
+    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models, cold = after clearCaches()), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
     rows: t.rows.map((r) => ({ size: r.size, job: r.job, cotangentMs: +r.ct.ms.toPrecision(4), cotangentCpuMs: +r.ct.cpuMs.toPrecision(4), pyhfMs: Number.isNaN(r.pyhfMs) ? null : +r.pyhfMs.toPrecision(4), pyhfCpuMs: Number.isNaN(r.pyhfCpuMs) ? null : +r.pyhfCpuMs.toPrecision(4), samples: r.ct.samples, callsPerSample: r.ct.inner, firstCallMs: +r.ct.firstMs.toPrecision(4) })),
     cls: t.cls.map((c) => ({ size: c.size, cotangent: c.cls, pyhf: c.ref, pyhfKind: c.refKind, expectedSet: c.expectedSet, pyhfExpectedSet: c.refExpected })),
     t15: Object.fromEntries(Object.entries(t.extraRecords).map(([k, v]) => [k, typeof v === 'number' ? +v.toPrecision(5) : v])),

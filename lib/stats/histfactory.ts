@@ -21,14 +21,16 @@
  * histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror; within a type, names in
  * the order first met walking channels by name, samples by name, modifiers by name (staterror:
  * by name); channels by name. The expected data are a few gathers over per-modifier vectors, so
- * the traced NLL has a size independent of the number of parameters and bins.
+ * the traced NLL has a size independent of the number of parameters and bins; the model's numbers
+ * are an input of it (likelihood.ts), so models of one structure share their compiled programs.
  */
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import type { Array, ArrayOrScalar } from '../core/array.js';
 import * as np from '../numpy/index.js';
-import { jit } from '../transforms/jit.js';
-import { HALF_LN_2PI, poissonLogPmf } from './dists.js';
-import { interpolate, isMultiplicative, type InterpCode } from './interpolation.js';
+import type { DType } from '../core/dtype.js';
+import { HALF_LN_2PI } from './dists.js';
+import { interpTerms } from './interpolation.js';
+import { likelihoodOf, type ConstLayout, type Likelihood } from './likelihood.js';
 import { SpecError, V, check, checkAll, each, fail, orThrow, parseSpec, pass, type Checked, type HistFactorySpec, type Modifier, type ModifierType, type ParameterConfig } from './spec.js';
 
 export { code4Coefficients, interpCode1, interpCode4, interpFactor, interpolate } from './interpolation.js';
@@ -230,23 +232,11 @@ function configCheck(set: SetBuild, entry: ConfigEntry | undefined): Checked<voi
 }
 
 /**
- * Each model's NLL as operations to trace, for the fits' compiled functions: `model.nll` is a jit
- * of it, which under a trace would trace it once more (and simplify) before inlining it.
+ * Each model's likelihood (shared by the models of its structure) and its constant vector in a
+ * dtype and device: what the fits compile, with the constants as an input.
  */
-export const tracedNll = new WeakMap<HistFactoryModel, (p: Array, d: Array) => Array>();
-
-/** `idx` as maximal runs of consecutive (step 1) or repeated (step 0) indices. */
-function indexRuns(idx: readonly number[]): { start: number; step: 0 | 1; length: number }[] {
-  const runs: { start: number; step: 0 | 1; length: number }[] = [];
-  for (let i = 0; i < idx.length;) {
-    const step: 0 | 1 = i + 1 < idx.length && idx[i + 1] === idx[i] ? 0 : 1;
-    let j = i + 1;
-    while (j < idx.length && idx[j] === idx[j - 1] + step) j++;
-    runs.push({ start: idx[i], step, length: j - i });
-    i = j;
-  }
-  return runs;
-}
+export interface ModelLikelihood { likelihood: Likelihood; consts(like: { dtype: DType; device: string }): Array }
+export const modelLikelihood = new WeakMap<HistFactoryModel, ModelLikelihood>();
 
 /**
  * Builds the HistFactory model of a spec (pyhf's `Workspace.model()` / `pyhf.Model(spec)`). Every
@@ -377,11 +367,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   const nAux = auxdata.length;
   const poiIndex = sets.get(poi)?.offset ?? -1;
 
-  // ---- Expected data as gathers. Multiplicative sources live in pe = [pars, normsys factors, 1].
-  // Factors constant over a (sample, channel) block (normfactor, lumi, normsys) multiply per
-  // block and are then spread over the block's bins; per-bin factors (shapesys, staterror,
-  // shapefactor) multiply per cell (sample, bin). Histosys shifts live in de = [shifts, 0],
-  // summed per cell likewise.
+  // ---- Expected data as gathers (likelihood.ts): the index lists, and the constants they read.
   const nsAlpha: number[] = [], nsHi: number[] = [], nsLo: number[] = [];
   const hsAlpha: number[] = [], hsHi: number[] = [], hsLo: number[] = [], hsNom: number[] = [];
   const C = channels.length;
@@ -427,167 +413,90 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     const k = Math.max(0, ...src.map((l) => l.length));
     return globalThis.Array.from({ length: k }, (_, r) => src.map((l) => l[r] ?? pad));
   };
-  const blockRows = rows(blockSrc, ONE), factorRows = rows(factorSrc, ONE), shiftRows = rows(shiftSrc, ZERO);
   const cellBlock = globalThis.Array.from({ length: S * B }, (_, i) => {
     const k = Math.floor(i / B), b = i % B;
     return k * C + channels.findIndex(({ c }) => b < chOffset.get(c.name)! + nBins.get(c.name)!);
   });
-  const nsCode: InterpCode = settings.normsys, hsCode: InterpCode = settings.histosys;
   const nominalList = globalThis.Array.from(nominal);
+  const normalIdx = auxKind.flatMap((k, i) => (k === 'normal' ? [i] : []));
+  const poissonIdx = auxKind.flatMap((k, i) => (k === 'poisson' ? [i] : []));
+  const sigmas = normalIdx.map((i) => auxScale[i]);
+  const auxScaleList = auxKind.map((k, i) => (k === 'poisson' ? auxScale[i] : 1));
+  const groups = {
+    nominal: nominalList,
+    ns: interpTerms(settings.normsys, nsLo, nsAlpha.map(() => 1), nsHi).flat(),
+    hs: interpTerms(settings.histosys, hsLo, hsNom, hsHi).flat(),
+    invSigma: sigmas.map((v) => 1 / v),
+    factors: poissonIdx.map((i) => auxScale[i]),
+    auxdata,
+    auxScale: auxScaleList,
+    normalNorm: [sigmas.reduce((t, v) => t + Math.log(v) + HALF_LN_2PI, 0)],
+  };
+  let end = 0;
+  const at = Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, (end += v.length) - v.length])) as Omit<ConstLayout, 'end'>;
+  const constVector = Object.values(groups).flat();
+  const likelihood = likelihoodOf({
+    S, B, C, nPars, nAux,
+    nsAlpha, hsAlpha,
+    shiftRows: rows(shiftSrc, ZERO), blockRows: rows(blockSrc, ONE), factorRows: rows(factorSrc, ONE), cellBlock,
+    nsCode: settings.normsys, hsCode: settings.histosys,
+    auxPar, normalIdx, poissonIdx,
+    unitSigma: sigmas.every((v) => v === 1), auxScaled: auxScaleList.some((v) => v !== 1),
+    bins: parBins.map((b) => [...b].sort((x, y) => x - y)),
+    at: { ...at, end },
+  });
+  const { compiled } = likelihood;
+  const constsIn = new Map<string, Array>();
+  const consts = ({ dtype, device }: { dtype: DType; device: string }): Array => {
+    const key = `${dtype}@${device}`;
+    let k = constsIn.get(key);
+    if (!k) constsIn.set(key, k = np.array(constVector, { dtype, device }));
+    return k;
+  };
 
   const asPars = (pars: ArrayOrNumbers): Array => {
     const p = np.asarray(pars as ArrayOrScalar);
     if (p.ndim !== 1 || p.shape[0] !== nPars) throw new Error(`histfactory: expected ${nPars} parameters (${names.join(', ')}), got shape [${p.shape.join(', ')}]`);
     return p.dtype === 'float64' || p.dtype === 'float32' ? p : p.astype('float64');
   };
-  const consts = (p: Array, v: readonly number[]): Array => np.array(v as number[], { dtype: p.dtype, device: p.device });
-  /**
-   * x[idx] for a constant index list: one run (a set's consecutive per-bin parameters, or one
-   * factor repeated over a block's bins) is a slice or a broadcast, a view; any other list is a
-   * gather, which the kernels that read it perform in place (the lowering fuses one-axis
-   * gathers), and whose derivative is one scatter-add.
-   */
-  const gather = (x: Array, idx: readonly number[]): Array => {
-    const runs = indexRuns(idx);
-    if (runs.length === 1) {
-      const { start, step, length } = runs[0];
-      if (step === 1) return length === x.shape[0] ? x : x.slice([start, start + length]);
-      return np.broadcastTo(x.slice([start, start + 1]), [length]);
-    }
-    return np.take(x, np.array(Int32Array.from(idx), { device: x.device }), 0, { mode: 'promise_in_bounds' });
-  };
-
-  function nominalOf(p: Array, opts: YieldOptions | undefined): Array {
-    const nom = opts?.nominal;
-    if (!nom) return consts(p, nominalList);
-    if (nom.ndim !== 2 || nom.shape[0] !== S || nom.shape[1] !== B) {
-      throw new Error(`histfactory: nominal yields must be [${S} samples (${sampleNames.join(', ')}), ${B} bins], got shape [${nom.shape.join(', ')}]`);
-    }
-    return np.reshape(nom.dtype === p.dtype ? nom : nom.astype(p.dtype), [S * B]);
-  }
-
-  /**
-   * Per cell, entry `entries[i]` of the sources laid end to end (`fill` past their end): one
-   * gather per source that any entry reads, joined by constant masks. Nothing is concatenated,
-   * so each cell costs one read per source, and the gathers fuse with the arithmetic around them.
-   */
-  const pick = (sources: readonly Array[], entries: readonly number[], fill: number): Array => {
-    let out: Array | null = null;
-    let from = 0;
-    for (const src of sources) {
-      const n = src.shape[0];
-      const mine = entries.map((e) => e >= from && e < from + n);
-      if (mine.some(Boolean)) {
-        const g = gather(src, entries.map((e, i) => (mine[i] ? e - from : 0)));
-        out = mine.every(Boolean) ? g : np.where(np.array(mine, { device: src.device }), g, out ?? fill);
-      }
-      from += n;
-    }
-    return out ?? np.full([entries.length], fill, { dtype: sources[0].dtype, device: sources[0].device });
-  };
-
-  function expectedData(parsIn: ArrayOrNumbers, opts?: YieldOptions): Array {
-    const p = asPars(parsIn);
-    let base: Array = nominalOf(p, opts);
-    if (shiftRows.length) {
-      const d = interpolate(hsCode, gather(p, hsAlpha), hsLo, hsNom, hsHi);
-      for (const r of shiftRows) base = np.add(base, pick([d], r, 0));
-    }
-    if (blockRows.length || factorRows.length) {
-      const sources: Array[] = [p];
-      if (nsAlpha.length) {
-        const r = interpolate(nsCode, gather(p, nsAlpha), nsLo, nsAlpha.map(() => 1), nsHi);
-        sources.push(isMultiplicative(nsCode) ? r : np.add(r, 1));
-      }
-      if (blockRows.length) {
-        // The factors constant over a (sample, channel) block multiply per block, then spread
-        // over the block's bins: by broadcasting for one channel, by one gather for several.
-        let f = pick(sources, blockRows[0], 1);
-        for (const r of blockRows.slice(1)) f = np.multiply(f, pick(sources, r, 1));
-        base = np.multiply(base, C === 1 ? np.ravel(np.broadcastTo(np.reshape(f, [S, 1]), [S, B])) : gather(f, cellBlock));
-      }
-      for (const r of factorRows) base = np.multiply(base, pick(sources, r, 1));
-    }
-    return S === 1 ? base : np.sum(np.reshape(base, [S, B]), 0);
-  }
-
-  const normalIdx = auxKind.flatMap((k, i) => (k === 'normal' ? [i] : []));
-  const poissonIdx = auxKind.flatMap((k, i) => (k === 'poisson' ? [i] : []));
-  const sigmas = normalIdx.map((i) => auxScale[i]);
-  const normalNorm = sigmas.reduce((t, v) => t + Math.log(v) + HALF_LN_2PI, 0);
-  const factors = poissonIdx.map((i) => auxScale[i]);
-
-  function constraintLogp(p: Array, aux: Array): Array {
-    let logp: Array | null = null;
-    if (normalIdx.length) {
-      // Σ log N(a | θ, σ) = -½ Σ ((a - θ)/σ)² - Σ (log σ + ½ log 2π): the σ are constants, so their
-      // logs are summed here rather than in every call.
-      const r = np.subtract(gather(aux, normalIdx), gather(p, normalIdx.map((i) => auxPar[i])));
-      const z = sigmas.every((v) => v === 1) ? r : np.multiply(r, consts(p, sigmas.map((v) => 1 / v)));
-      logp = np.subtract(np.multiply(np.sum(np.multiply(z, z)), -0.5), normalNorm);
-    }
-    if (poissonIdx.length) {
-      const rate = np.multiply(gather(p, poissonIdx.map((i) => auxPar[i])), consts(p, factors));
-      const t = np.sum(poissonLogPmf(gather(aux, poissonIdx), rate));
-      logp = logp ? np.add(logp, t) : t;
-    }
-    return logp ?? np.zeros([], { dtype: p.dtype, device: p.device });
-  }
-
-  function expectedAuxdata(parsIn: ArrayOrNumbers): Array {
-    const p = asPars(parsIn);
-    if (!nAux) return np.zeros([0], { dtype: p.dtype, device: p.device });
-    const g = gather(p, auxPar);
-    const scale = auxKind.map((k, i) => (k === 'poisson' ? auxScale[i] : 1));
-    return scale.every((s) => s === 1) ? g : np.multiply(g, consts(p, scale));
-  }
-
-  function logpdf(parsIn: ArrayOrNumbers, dataIn: ArrayOrNumbers, opts?: YieldOptions): Array {
-    const p = asPars(parsIn);
+  const asData = (p: Array, dataIn: ArrayOrNumbers): Array => {
     let d = np.asarray(dataIn as ArrayOrScalar);
     if (d.dtype !== p.dtype) d = d.astype(p.dtype);
     if (d.ndim !== 1 || (d.shape[0] !== nMain && d.shape[0] !== nMain + nAux)) {
       throw new Error(`histfactory: data must have ${nMain} (main) or ${nMain + nAux} (main + aux) entries, got shape [${d.shape.join(', ')}]`);
     }
-    const full = d.shape[0] === nMain + nAux;
-    const main = full && nAux ? d.slice([0, nMain]) : d;
-    const mainTerm = np.sum(poissonLogPmf(main, expectedData(p, opts)));
-    if (!nAux) return mainTerm;
-    const aux = full ? d.slice([nMain, nMain + nAux]) : consts(p, auxdata);
-    return np.add(mainTerm, constraintLogp(p, aux));
-  }
-
-  // On concrete arrays the model's functions run as compiled programs, traced once per signature:
-  // evaluated op by op they would dispatch every step of the expected data and the constraints.
-  // Under a transform (grad, vmap, an outer jit) a jit inlines its Jaxpr, so derivatives and the
-  // fits' compiled functions see the same operations.
-  const yieldArg = (opts?: YieldOptions): YieldOptions => (opts?.nominal ? { nominal: opts.nominal } : {});
-  const compiled = {
-    expectedData: jit((p: Array, o: YieldOptions) => expectedData(p, o)),
-    expectedAuxdata: jit((p: Array) => expectedAuxdata(p)),
-    expectedFull: jit((p: Array, o: YieldOptions) => np.concatenate([expectedData(p, o), expectedAuxdata(p)])),
-    logpdf: jit((p: Array, d: Array, o: YieldOptions) => logpdf(p, d, o)),
-    nll: jit((p: Array, d: Array, o: YieldOptions) => np.negative(logpdf(p, d, o))),
+    return d;
   };
-  const asData = (d: ArrayOrNumbers): Array => np.asarray(d as ArrayOrScalar);
+  // On concrete arrays the model's functions run as compiled programs, traced once per structure
+  // and signature: evaluated op by op they would dispatch every step of the expected data and the
+  // constraints. Under a transform (grad, vmap, an outer jit) a jit inlines its Jaxpr, so
+  // derivatives and the fits' compiled functions see the same operations.
+  const yieldArg = (opts?: YieldOptions): { nominal?: Array } => {
+    const nom = opts?.nominal;
+    if (!nom) return {};
+    if (nom.ndim !== 2 || nom.shape[0] !== S || nom.shape[1] !== B) {
+      throw new Error(`histfactory: nominal yields must be [${S} samples (${sampleNames.join(', ')}), ${B} bins], got shape [${nom.shape.join(', ')}]`);
+    }
+    return { nominal: nom };
+  };
 
   const model: HistFactoryModel = {
     spec,
-    parameters: { names, init, bounds, fixed, constrained, bins: parBins.map((b) => [...b].sort((x, y) => x - y)), sets: ordered.map(({ name, type, offset, size, constraint }) => ({ name, type, offset, size, constrained: constraint !== 'none' })), poiIndex, poi },
+    parameters: { names, init, bounds, fixed, constrained, bins: likelihood.structure.bins.map((b) => [...b]), sets: ordered.map(({ name, type, offset, size, constraint }) => ({ name, type, offset, size, constrained: constraint !== 'none' })), poiIndex, poi },
     channels: channels.map(({ c }) => c.name),
     nMain,
     nAux,
     auxdata,
     auxConstraints: auxKind.map((k, i) => ({ kind: k === 'poisson' ? 'poisson' : 'normal', sigma: k === 'poisson' ? NaN : auxScale[i] })),
-    expectedData: (pars, opts) => compiled.expectedData(asPars(pars), yieldArg(opts)),
-    expectedAuxdata: (pars) => compiled.expectedAuxdata(asPars(pars)),
+    expectedData: (pars, opts) => { const p = asPars(pars); return compiled.expectedData(p, consts(p), yieldArg(opts)); },
+    expectedAuxdata: (pars) => { const p = asPars(pars); return compiled.expectedAuxdata(p, consts(p)); },
     samples: [...sampleNames],
     nominal: sampleNames.map((_, k) => nominalList.slice(k * B, (k + 1) * B)),
-    expectedFull: (pars, opts) => compiled.expectedFull(asPars(pars), yieldArg(opts)),
-    logpdf: (pars, data, opts) => compiled.logpdf(asPars(pars), asData(data), yieldArg(opts)),
-    nll: (pars, data, opts) => compiled.nll(asPars(pars), asData(data), yieldArg(opts)),
+    expectedFull: (pars, opts) => { const p = asPars(pars); return compiled.expectedFull(p, consts(p), yieldArg(opts)); },
+    logpdf: (pars, data, opts) => { const p = asPars(pars); return compiled.logpdf(p, asData(p, data), consts(p), yieldArg(opts)); },
+    nll: (pars, data, opts) => { const p = asPars(pars); return compiled.nll(p, asData(p, data), consts(p), yieldArg(opts)); },
     fullData: (main) => [...main, ...auxdata],
   };
-  tracedNll.set(model, (p, d) => np.negative(logpdf(p, d)));
+  modelLikelihood.set(model, { likelihood, consts });
   return model;
 }

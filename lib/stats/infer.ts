@@ -11,7 +11,8 @@ import { valueAndGrad } from '../transforms/grad.js';
 import { jit } from '../transforms/jit.js';
 import { jvp } from '../transforms/jvp.js';
 import { vmap } from '../transforms/vmap.js';
-import { type ArrayOrNumbers, type HistFactoryModel, tracedNll } from './histfactory.js';
+import { type ArrayOrNumbers, type HistFactoryModel, modelLikelihood } from './histfactory.js';
+import type { Likelihood } from './likelihood.js';
 import { inverse, solve } from './host-linalg.js';
 import { type HessianPlan, factorStructured, hessianPlan } from './sparsity.js';
 import { devicePut } from '../core/device.js';
@@ -74,26 +75,43 @@ export interface FitResult {
  * assembly of the products (sparsity.ts).
  */
 export interface Compiled { value: (p: Array, d: Array) => Array; all: (p: Array, d: Array, v: Array) => Array; plan: HessianPlan; probes: Array }
-const compiled = { one: new WeakMap<HistFactoryModel, Compiled>(), batched: new WeakMap<HistFactoryModel, Compiled>() };
-export function getCompiled(model: HistFactoryModel, batched = false): Compiled {
-  const cache = batched ? compiled.batched : compiled.one;
-  let c = cache.get(model);
+type Shared = { value: (p: Array, d: Array, k: Array) => Array; all: (p: Array, d: Array, v: Array, k: Array) => Array; plan: HessianPlan; probes: Array };
+// Compiled once per likelihood (shared by every model of its structure), bound per model to its constants.
+const shared = { one: new WeakMap<Likelihood, Shared>(), batched: new WeakMap<Likelihood, Shared>() };
+const bound = { one: new WeakMap<HistFactoryModel, Compiled>(), batched: new WeakMap<HistFactoryModel, Compiled>() };
+
+function sharedOf(l: Likelihood, batched: boolean): Shared {
+  const cache = batched ? shared.batched : shared.one;
+  let c = cache.get(l);
   if (!c) {
-    const plan = compiled.one.get(model)?.plan ?? compiled.batched.get(model)?.plan ?? hessianPlan(model.parameters.bins);
-    const f = tracedNll.get(model) ?? ((p: Array, d: Array) => model.nll(p, d));
+    const plan = shared.one.get(l)?.plan ?? shared.batched.get(l)?.plan ?? hessianPlan(l.structure.bins);
     // The value and gradient are the primal outputs of the products' jvp: one forward and one
     // backward pass traced, shared by every product (vmap leaves them unbatched until the output).
-    const all = (p: Array, d: Array, v: Array): Array => {
-      if (plan.K === 0) { const [val, g] = valueAndGrad(f)(p, d); return np.concatenate([np.reshape(val, [1]), g]); } // no parameters
-      const [[val, g], [, hv]] = vmap((t: Array) => jvp((q: Array) => valueAndGrad(f)(q, d), [p], [t]))(v) as [[Array, Array], [Array, Array]];
+    const all = (p: Array, d: Array, v: Array, k: Array): Array => {
+      const f = (q: Array) => l.nll(q, d, k);
+      if (plan.K === 0) { const [val, g] = valueAndGrad(f)(p); return np.concatenate([np.reshape(val, [1]), g]); } // no parameters
+      const [[val, g], [, hv]] = vmap((t: Array) => jvp((q: Array) => valueAndGrad(f)(q), [p], [t]))(v) as [[Array, Array], [Array, Array]];
       return np.concatenate([np.reshape(val.slice(0), [1]), g.slice(0), np.ravel(hv)]);
     };
     c = {
-      value: jit(batched ? vmap(f) as typeof f : f),
-      all: jit(batched ? vmap(all, [0, 0, null]) as typeof all : all),
+      value: jit(batched ? vmap(l.nll, [0, 0, null]) as typeof l.nll : l.nll),
+      all: jit(batched ? vmap(all, [0, 0, null, null]) as typeof all : all),
       plan,
       probes: np.array(plan.probes, { ...HOST, shape: [plan.K, plan.n] }),
     };
+    cache.set(l, c);
+  }
+  return c;
+}
+
+export function getCompiled(model: HistFactoryModel, batched = false): Compiled {
+  const cache = batched ? bound.batched : bound.one;
+  let c = cache.get(model);
+  if (!c) {
+    const ml = modelLikelihood.get(model);
+    if (!ml) throw new Error('stats: the model was not built by stats.histfactory (or a workspace\'s model()); fits need its likelihood');
+    const s = sharedOf(ml.likelihood, batched), k = ml.consts(HOST);
+    c = { value: (p, d) => s.value(p, d, k), all: (p, d, v) => s.all(p, d, v, k), plan: s.plan, probes: s.probes };
     cache.set(model, c);
   }
   return c;

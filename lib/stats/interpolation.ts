@@ -60,51 +60,81 @@ export function code4Coefficients(hi: number, lo: number, alpha0 = 1): number[] 
 
 /** Per-modifier constants of the interpolation (one number per modifier). */
 export type Consts = readonly number[];
-const vec = (a: Array, v: Consts): Array => np.array(v as number[], { dtype: a.dtype, device: a.device });
+
+/**
+ * The constant vectors `code` needs for the templates lo, nom, hi (one entry per modifier),
+ * computed on the host in float64: what `interpolateTerms` reads, so a model passes them in as
+ * data and its compiled program serves every model of the same structure.
+ */
+export function interpTerms(code: InterpCode, lo: Consts, nom: Consts, hi: Consts): number[][] {
+  switch (code) {
+    case '0':
+      return [hi.map((h, i) => h - nom[i]), nom.map((m, i) => m - lo[i])];
+    case '1':
+      return [hi.map((h, i) => Math.log(h / nom[i])), lo.map((l, i) => -Math.log(l / nom[i]))];
+    case '2': {
+      const A = lo.map((l, i) => 0.5 * (hi[i] + l) - nom[i]), B = lo.map((l, i) => 0.5 * (hi[i] - l));
+      return [A, B, B.map((b, i) => b + 2 * A[i]), B.map((b, i) => b - 2 * A[i])];
+    }
+    case '4': {
+      const rh = hi.map((h, i) => h / nom[i]), rl = lo.map((l, i) => l / nom[i]);
+      const c = rh.map((h, i) => code4Coefficients(h, rl[i], 1));
+      return [...[0, 1, 2, 3, 4, 5].map((k) => c.map((ci) => ci[k])), rh.map((h) => Math.log(h)), rl.map((l) => -Math.log(l))];
+    }
+    case '4p': {
+      const du = hi.map((h, i) => h - nom[i]), dd = nom.map((m, i) => m - lo[i]);
+      return [du.map((u, i) => 0.5 * (u + dd[i])), du.map((u, i) => 0.0625 * (u - dd[i])), du, dd];
+    }
+  }
+}
+
+/** How many constant vectors `interpTerms` gives for `code`. */
+export const interpTermCount = (code: InterpCode): number => ({ '0': 2, '1': 2, '2': 4, '4': 8, '4p': 4 })[code];
+
+/**
+ * Interpolated values of `code` for one α per entry, from the constant vectors of `interpTerms`
+ * (as Arrays of α's dtype and length): the additive shift (codes 0, 2, 4p) or the multiplicative
+ * factor (codes 1, 4).
+ */
+export function interpolateTerms(code: InterpCode, alpha: Array, t: readonly Array[]): Array {
+  const a = alpha;
+  switch (code) {
+    case '0':
+      return np.multiply(a, np.where(np.greater(a, 0), t[0], t[1]));
+    case '1':
+      return np.exp(np.multiply(a, np.where(np.greater(a, 0), t[0], t[1])));
+    case '2': {
+      const [A, B, above1, below1] = t;
+      const inner = np.multiply(a, np.add(np.multiply(a, A), B));
+      const above = np.multiply(np.subtract(a, 1), above1);
+      const below = np.multiply(np.add(a, 1), below1);
+      return np.where(np.greater(a, 1), above, np.where(np.less(a, -1), below, inner));
+    }
+    case '4': {
+      let poly: Array = t[5];
+      for (let k = 4; k >= 0; k--) poly = np.add(np.multiply(poly, a), t[k]);
+      poly = np.add(np.multiply(poly, a), 1);
+      const upper = np.exp(np.multiply(a, t[6])), lower = np.exp(np.multiply(a, t[7]));
+      return np.where(np.greaterEqual(a, 1), upper, np.where(np.greater(a, -1), poly, lower));
+    }
+    case '4p': {
+      const [S, A, du, dd] = t;
+      const a2 = np.multiply(a, a);
+      const poly = np.add(np.multiply(a2, np.add(np.multiply(a2, 3), -10)), 15);
+      const inner = np.multiply(a, np.add(S, np.multiply(np.multiply(a, A), poly)));
+      const outer = np.multiply(a, np.where(np.greater(a, 1), du, dd));
+      return np.where(np.logicalOr(np.greater(a, 1), np.less(a, -1)), outer, inner);
+    }
+  }
+}
 
 /**
  * Interpolated values of `code` for one α per entry and the constant templates lo, nom, hi per
  * entry: the additive shift (codes 0, 2, 4p) or the multiplicative factor (codes 1, 4).
  */
 export function interpolate(code: InterpCode, alpha: Array, lo: Consts, nom: Consts, hi: Consts): Array {
-  const a = alpha;
-  const n = lo.length;
-  switch (code) {
-    case '0': {
-      const up = vec(a, hi.map((h, i) => h - nom[i])), dn = vec(a, nom.map((m, i) => m - lo[i]));
-      return np.multiply(a, np.where(np.greater(a, 0), up, dn));
-    }
-    case '1': {
-      const lu = vec(a, hi.map((h, i) => Math.log(h / nom[i]))), ld = vec(a, lo.map((l, i) => -Math.log(l / nom[i])));
-      return np.exp(np.multiply(a, np.where(np.greater(a, 0), lu, ld)));
-    }
-    case '2': {
-      const A = lo.map((l, i) => 0.5 * (hi[i] + l) - nom[i]), B = lo.map((l, i) => 0.5 * (hi[i] - l));
-      const inner = np.multiply(a, np.add(np.multiply(a, vec(a, A)), vec(a, B)));
-      const above = np.multiply(np.subtract(a, 1), vec(a, B.map((b, i) => b + 2 * A[i])));
-      const below = np.multiply(np.add(a, 1), vec(a, B.map((b, i) => b - 2 * A[i])));
-      return np.where(np.greater(a, 1), above, np.where(np.less(a, -1), below, inner));
-    }
-    case '4': {
-      const rh = hi.map((h, i) => h / nom[i]), rl = lo.map((l, i) => l / nom[i]);
-      const c = globalThis.Array.from({ length: n }, (_, i) => code4Coefficients(rh[i], rl[i], 1));
-      let poly: Array = vec(a, c.map((ci) => ci[5]));
-      for (let k = 4; k >= 0; k--) poly = np.add(np.multiply(poly, a), vec(a, c.map((ci) => ci[k])));
-      poly = np.add(np.multiply(poly, a), 1);
-      const lu = vec(a, rh.map((h) => Math.log(h))), ld = vec(a, rl.map((l) => -Math.log(l)));
-      const upper = np.exp(np.multiply(a, lu)), lower = np.exp(np.multiply(a, ld));
-      return np.where(np.greaterEqual(a, 1), upper, np.where(np.greater(a, -1), poly, lower));
-    }
-    case '4p': {
-      const du = hi.map((h, i) => h - nom[i]), dd = nom.map((m, i) => m - lo[i]);
-      const S = vec(a, du.map((u, i) => 0.5 * (u + dd[i]))), A = vec(a, du.map((u, i) => 0.0625 * (u - dd[i])));
-      const a2 = np.multiply(a, a);
-      const poly = np.add(np.multiply(a2, np.add(np.multiply(a2, 3), -10)), 15);
-      const inner = np.multiply(a, np.add(S, np.multiply(np.multiply(a, A), poly)));
-      const outer = np.multiply(a, np.where(np.greater(a, 1), vec(a, du), vec(a, dd)));
-      return np.where(np.logicalOr(np.greater(a, 1), np.less(a, -1)), outer, inner);
-    }
-  }
+  const vec = (v: number[]): Array => np.array(v, { dtype: alpha.dtype, device: alpha.device });
+  return interpolateTerms(code, alpha, interpTerms(code, lo, nom, hi).map(vec));
 }
 
 const asAlpha = (alpha: ArrayOrScalar | readonly number[]): Array => {
