@@ -196,30 +196,29 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
   // span's start (the kernel's address arithmetic is i32, so a pointer below 0 wraps to the
   // right place): a kernel reading a slice of a long buffer copies the slice.
   const spans = readSpans([...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)], k.inputs.length);
+  const nIn = k.inputs.length, nOut = k.outputs.length;
+  const ptrs = new globalThis.Array<number>(nIn + nOut).fill(0), args = ptrs.slice(), from = ptrs.slice(0, nIn);
   let js: KernelFn<TypedArray> | undefined;
   return (ins, outs) => {
     // each buffer 16-byte aligned with 16 spare bytes after it
-    let total = 0;
-    const ptrs: number[] = [];
-    const from: number[] = [];
-    let read = 0;
-    ins.forEach((b, i) => {
+    let total = 0, read = 0;
+    for (let i = 0; i < nIn; i++) {
+      const b = ins[i];
       const lo = Math.max(0, spans[i][0]), hi = Math.max(lo, Math.min(b.length, spans[i][1]));
       const bytes = (hi - lo) * b.BYTES_PER_ELEMENT;
-      from.push(lo); ptrs.push(total); read += bytes;
+      from[i] = lo; ptrs[i] = total; read += bytes;
       total += ((bytes + 31) >> 4) << 4;
-    });
-    for (const b of outs) { ptrs.push(total); total += ((b.byteLength + 31) >> 4) << 4; }
+    }
+    for (let j = 0; j < nOut; j++) { ptrs[nIn + j] = total; total += ((outs[j].byteLength + 31) >> 4) << 4; }
     // a kernel reading a few elements of large buffers would spend its time copying them
     if (total > ARENA_MAX || read > 64 * points * 8 + 65536) return (js ??= fallback())(ins, outs);
     if (mem.buffer.byteLength < total) mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
-    const heap = new Uint8Array(mem.buffer);
-    const args = ptrs.slice();
-    ins.forEach((b, i) => {
-      const e = b.BYTES_PER_ELEMENT, lo = from[i];
-      heap.set(new Uint8Array(b.buffer, b.byteOffset + lo * e, Math.max(0, Math.min(b.length, spans[i][1]) - lo) * e), ptrs[i]);
+    for (let i = 0; i < nIn; i++) {
+      const b = ins[i], lo = from[i], e = b.BYTES_PER_ELEMENT;
+      copyIn(arenaView(mem, b), ptrs[i] / e, b, lo, Math.max(lo, Math.min(b.length, spans[i][1])));
       args[i] = (ptrs[i] - lo * e) | 0;
-    });
+    }
+    for (let j = 0; j < nOut; j++) args[nIn + j] = ptrs[nIn + j];
     let wait: (() => boolean) | undefined;
     if (split > 0 && split < entry.range) {
       startThreads();
@@ -230,11 +229,36 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
     }
     entry.run(...args, 0, wait ? split : entry.range);
     if (wait && !wait()) entry.run(...args, split, entry.range);
-    outs.forEach((b, j) => {
-      const p = ptrs[ins.length + j];
-      new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(heap.subarray(p, p + b.byteLength));
-    });
+    for (let j = 0; j < nOut; j++) {
+      const b = outs[j];
+      copyOut(b, arenaView(mem, b), ptrs[nIn + j] / b.BYTES_PER_ELEMENT);
+    }
   };
+}
+
+/**
+ * Typed views of the arena, one per element type, remade only when it grows: a kernel call makes
+ * no view of its own (Node takes longer to create a typed array than a small kernel runs).
+ */
+let arenaBuffer: ArrayBufferLike | undefined;
+const arenaViews = new Map<unknown, TypedArray>();
+function arenaView(mem: WebAssembly.Memory, like: TypedArray): TypedArray {
+  if (mem.buffer !== arenaBuffer) { arenaBuffer = mem.buffer; arenaViews.clear(); }
+  let v = arenaViews.get(like.constructor);
+  if (!v) arenaViews.set(like.constructor, v = new (like.constructor as new (b: ArrayBufferLike) => TypedArray)(arenaBuffer));
+  return v;
+}
+/** Below this many elements a copy is a loop: subarray() would create a view. */
+const COPY_LOOP = 64;
+function copyIn(heap: TypedArray, at: number, b: TypedArray, lo: number, hi: number): void {
+  if (lo === 0 && hi === b.length) heap.set(b as never, at);
+  else if (hi - lo <= COPY_LOOP) for (let j = lo; j < hi; j++) heap[at + j - lo] = b[j];
+  else heap.set(b.subarray(lo, hi) as never, at);
+}
+function copyOut(b: TypedArray, heap: TypedArray, at: number): void {
+  const n = b.length;
+  if (n <= COPY_LOOP) for (let j = 0; j < n; j++) b[j] = heap[at + j];
+  else b.set(heap.subarray(at, at + n) as never);
 }
 
 const streamCache = new LRU<string, Streaming>(512);
