@@ -83,6 +83,15 @@ describe('models of one structure share compiled programs', () => {
     expect(of(spec({ ...A, lumiSigma: 1 }))).not.toBe(base);
   });
 
+  it('a model copied with edited fields fits by its own nll, as the original', () => {
+    const m = stats.histfactory(spec(B));
+    const copy: stats.HistFactoryModel = { ...m, parameters: { ...m.parameters, init: m.parameters.init.map((v, i) => (i === m.parameters.poiIndex ? 0.5 : v)) } };
+    const a = stats.fit(m, data), b = stats.fit(copy, data);
+    expect(b.converged).toBe(true);
+    b.bestfit.forEach((v, i) => expect(Math.abs(v - a.bestfit[i])).toBeLessThan(1e-6));
+    expect(Math.abs(b.nll - a.nll)).toBeLessThan(1e-9);
+  });
+
   it('the constants follow the parameters\' dtype', () => {
     const m = stats.histfactory(spec(B));
     const p64 = np.array(m.parameters.init, { dtype: 'float64' });

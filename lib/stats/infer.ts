@@ -77,10 +77,15 @@ export interface FitResult {
 export interface Compiled { value: (p: Array, d: Array) => Array; all: (p: Array, d: Array, v: Array) => Array; plan: HessianPlan; probes: Array }
 type Shared = { value: (p: Array, d: Array, k: Array) => Array; all: (p: Array, d: Array, v: Array, k: Array) => Array; plan: HessianPlan; probes: Array };
 // Compiled once per likelihood (shared by every model of its structure), bound per model to its constants.
-const shared = { one: new WeakMap<Likelihood, Shared>(), batched: new WeakMap<Likelihood, Shared>() };
+type Traced = Pick<Likelihood, 'nll'> & { structure: Pick<Likelihood['structure'], 'bins'> };
+const shared = { one: new WeakMap<Traced, Shared>(), batched: new WeakMap<Traced, Shared>() };
 const bound = { one: new WeakMap<HistFactoryModel, Compiled>(), batched: new WeakMap<HistFactoryModel, Compiled>() };
+/** A model made some other way (a copy with edited fields, say): its own `nll`, traced for it alone. */
+type Bound = { likelihood: Traced; consts: (like: typeof HOST) => Array };
+const ownLikelihood = new WeakMap<HistFactoryModel, Bound>();
+let noConsts: Array | undefined;
 
-function sharedOf(l: Likelihood, batched: boolean): Shared {
+function sharedOf(l: Traced, batched: boolean): Shared {
   const cache = batched ? shared.batched : shared.one;
   let c = cache.get(l);
   if (!c) {
@@ -108,8 +113,11 @@ export function getCompiled(model: HistFactoryModel, batched = false): Compiled 
   const cache = batched ? bound.batched : bound.one;
   let c = cache.get(model);
   if (!c) {
-    const ml = modelLikelihood.get(model);
-    if (!ml) throw new Error('stats: the model was not built by stats.histfactory (or a workspace\'s model()); fits need its likelihood');
+    let ml: Bound | undefined = modelLikelihood.get(model) ?? ownLikelihood.get(model);
+    if (!ml) {
+      ml = { likelihood: { nll: (p, d) => model.nll(p, d), structure: { bins: model.parameters.bins } }, consts: () => (noConsts ??= np.zeros([0], HOST)) };
+      ownLikelihood.set(model, ml);
+    }
     const s = sharedOf(ml.likelihood, batched), k = ml.consts(HOST);
     c = { value: (p, d) => s.value(p, d, k), all: (p, d, v) => s.all(p, d, v, k), plan: s.plan, probes: s.probes };
     cache.set(model, c);
