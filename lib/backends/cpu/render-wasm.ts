@@ -248,16 +248,21 @@ function arenaView(mem: WebAssembly.Memory, like: TypedArray): TypedArray {
   if (!v) arenaViews.set(like.constructor, v = new (like.constructor as new (b: ArrayBufferLike) => TypedArray)(arenaBuffer));
   return v;
 }
-/** Below this many elements a copy is a loop: subarray() would create a view. */
+/**
+ * Below this many elements a copy is a loop: subarray() would create a view. Not for float32,
+ * whose elements pass through a float64 number: a signaling NaN (a bitcast's payload) would come
+ * out quieted; float64 and integer elements keep their bits.
+ */
 const COPY_LOOP = 64;
+const loopCopies = (b: TypedArray, n: number): boolean => n <= COPY_LOOP && !(b instanceof Float32Array);
 function copyIn(heap: TypedArray, at: number, b: TypedArray, lo: number, hi: number): void {
   if (lo === 0 && hi === b.length) heap.set(b as never, at);
-  else if (hi - lo <= COPY_LOOP) for (let j = lo; j < hi; j++) heap[at + j - lo] = b[j];
+  else if (loopCopies(b, hi - lo)) for (let j = lo; j < hi; j++) heap[at + j - lo] = b[j];
   else heap.set(b.subarray(lo, hi) as never, at);
 }
 function copyOut(b: TypedArray, heap: TypedArray, at: number): void {
   const n = b.length;
-  if (n <= COPY_LOOP) for (let j = 0; j < n; j++) b[j] = heap[at + j];
+  if (loopCopies(b, n)) for (let j = 0; j < n; j++) b[j] = heap[at + j];
   else b.set(heap.subarray(at, at + n) as never);
 }
 
