@@ -422,7 +422,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
   const poissonIdx = auxKind.flatMap((k, i) => (k === 'poisson' ? [i] : []));
   const sigmas = normalIdx.map((i) => auxScale[i]);
   const auxScaleList = auxKind.map((k, i) => (k === 'poisson' ? auxScale[i] : 1));
-  const groups = {
+  const groups: Record<Exclude<keyof ConstLayout, 'end'>, number[]> = {
     nominal: nominalList,
     ns: interpTerms(settings.normsys, nsLo, nsAlpha.map(() => 1), nsHi).flat(),
     hs: interpTerms(settings.histosys, hsLo, hsNom, hsHi).flat(),
@@ -433,7 +433,7 @@ export function histfactory(input: HistFactorySpec): HistFactoryModel {
     normalNorm: [sigmas.reduce((t, v) => t + Math.log(v) + HALF_LN_2PI, 0)],
   };
   let end = 0;
-  const at = Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, (end += v.length) - v.length])) as Omit<ConstLayout, 'end'>;
+  const at = Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, (end += v.length) - v.length])) as Record<keyof typeof groups, number>;
   const constVector = Object.values(groups).flat();
   const likelihood = likelihoodOf({
     S, B, C, nPars, nAux,

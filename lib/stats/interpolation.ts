@@ -89,7 +89,7 @@ export function interpTerms(code: InterpCode, lo: Consts, nom: Consts, hi: Const
 }
 
 /** How many constant vectors `interpTerms` gives for `code`. */
-export const interpTermCount = (code: InterpCode): number => ({ '0': 2, '1': 2, '2': 4, '4': 8, '4p': 4 })[code];
+export const interpTermCount = (code: InterpCode): number => interpTerms(code, [], [], []).length;
 
 /**
  * Interpolated values of `code` for one α per entry, from the constant vectors of `interpTerms`

@@ -160,12 +160,11 @@ function build(s: Structure): Likelihood {
   }
 
   function logpdf(p: Array, d: Array, k: Array, nominal?: Array): Array {
-    const nMain = B;
-    const full = d.shape[0] === nMain + s.nAux;
-    const main = full && s.nAux ? d.slice([0, nMain]) : d;
+    const full = d.shape[0] === B + s.nAux;
+    const main = full && s.nAux ? d.slice([0, B]) : d;
     const mainTerm = np.sum(poissonLogPmf(main, expectedData(p, k, nominal)));
     if (!s.nAux) return mainTerm;
-    const aux = full ? d.slice([nMain, nMain + s.nAux]) : part(k, at.auxdata, s.nAux);
+    const aux = full ? d.slice([B, B + s.nAux]) : part(k, at.auxdata, s.nAux);
     return np.add(mainTerm, constraintLogp(p, aux, k));
   }
 

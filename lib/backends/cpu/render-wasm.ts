@@ -197,7 +197,7 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
   // right place): a kernel reading a slice of a long buffer copies the slice.
   const spans = readSpans([...k.reductions.map((r) => r.expr), ...k.outputs.map((o) => o.expr)], k.inputs.length);
   const nIn = k.inputs.length, nOut = k.outputs.length;
-  const ptrs = new globalThis.Array<number>(nIn + nOut).fill(0), args = ptrs.slice(), from = ptrs.slice(0, nIn);
+  const ptrs = new globalThis.Array<number>(nIn + nOut).fill(0), args = ptrs.slice(), from = ptrs.slice(0, nIn), to = from.slice();
   let js: KernelFn<TypedArray> | undefined;
   return (ins, outs) => {
     // each buffer 16-byte aligned with 16 spare bytes after it
@@ -206,7 +206,7 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
       const b = ins[i];
       const lo = Math.max(0, spans[i][0]), hi = Math.max(lo, Math.min(b.length, spans[i][1]));
       const bytes = (hi - lo) * b.BYTES_PER_ELEMENT;
-      from[i] = lo; ptrs[i] = total; read += bytes;
+      from[i] = lo; to[i] = hi; ptrs[i] = total; read += bytes;
       total += ((bytes + 31) >> 4) << 4;
     }
     for (let j = 0; j < nOut; j++) { ptrs[nIn + j] = total; total += ((outs[j].byteLength + 31) >> 4) << 4; }
@@ -215,7 +215,7 @@ function strided(k: Kernel, p: StridedPlan, fallback: () => KernelFn<TypedArray>
     if (mem.buffer.byteLength < total) mem.grow(Math.ceil((total - mem.buffer.byteLength) / 65536));
     for (let i = 0; i < nIn; i++) {
       const b = ins[i], lo = from[i], e = b.BYTES_PER_ELEMENT;
-      copyIn(arenaView(mem, b), ptrs[i] / e, b, lo, Math.max(lo, Math.min(b.length, spans[i][1])));
+      copyIn(arenaView(mem, b), ptrs[i] / e, b, lo, to[i]);
       args[i] = (ptrs[i] - lo * e) | 0;
     }
     for (let j = 0; j < nOut; j++) args[nIn + j] = ptrs[nIn + j];

@@ -308,10 +308,10 @@ function lgammaInt(n: number): number {
 /** log|Gamma(x)|; +Infinity at the poles x = 0, -1, -2, ... */
 export function lgamma(x: number): number {
   // Observed counts first: one comparison chain and a table read (NaN fails x > 0).
-  if (x > 0 && x <= LGAMMA_TABLE && lgammaInts !== undefined && x === Math.floor(x)) return lgammaInts[x];
+  if (x > 0 && x <= LGAMMA_TABLE && x === Math.floor(x)) return lgammaInt(x);
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity || x === -Infinity) return Infinity;
-  if (x > 0) return x <= LGAMMA_TABLE && x === Math.floor(x) ? lgammaInt(x) : lgammaPositive(x);
+  if (x > 0) return lgammaPositive(x);
   if (x === Math.floor(x)) return Infinity;
   // lgamma(x) = lgamma(1 + x) - log(-x), and lgamma(1 + x) = lgammaNear2(x) - log1p(x) uses
   // x itself rather than the rounded 1 + x.
