@@ -7,6 +7,7 @@ import { type Atom, Jaxpr, type Literal, type Params, type Var, avalStr, isVar }
 import { isPlainObject } from './pytree.js';
 
 const jaxprKeys = new WeakMap<Jaxpr, string>();
+const paramsKeys = new WeakMap<Params, string>();
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 0;
 
@@ -64,7 +65,12 @@ function buildKey(j: Jaxpr): string {
  */
 export function paramsKey(params: Params): string {
   // Most eager ops carry no params: skip the serializer on the hot path.
-  for (const _ in params) return serialize(params);
+  for (const _ in params) {
+    // Params are immutable and passed on as they are by transforms and passes: spelled once each.
+    let key = paramsKeys.get(params);
+    if (key === undefined) { key = serialize(params); paramsKeys.set(params, key); }
+    return key;
+  }
   return '{}';
 }
 

@@ -172,11 +172,11 @@ export function bind(prim: Primitive, args: readonly Array[], params: Params = {
   }
   // Scalar literal arithmetic folds at trace time, so inlined transforms stay small.
   // It runs on the host; the result is a host scalar on the default device, as an eager op's is.
-  if (!top && args.length && args.every((a) => a instanceof ConcreteArray && a.hostScalar !== undefined)) {
+  // Only rank-0 results fold (a broadcast of a literal is staged), so the shapes are checked first.
+  if (!top && args.length && args.every((a) => a instanceof ConcreteArray && a.hostScalar !== undefined) &&
+    orThrow(prim.abstractEval(args.map((a) => a.aval), params)).every((o) => o.shape.length === 0)) {
     const outs = hostEval(prim, args as ConcreteArray[], params);
-    if (outs.every((o) => o.aval.shape.length === 0)) {
-      return outs.map((o) => ConcreteArray.fromScalar(o.readSync()[0], o.dtype, getBackend(), weak));
-    }
+    return outs.map((o) => ConcreteArray.fromScalar(o.readSync()[0], o.dtype, getBackend(), weak));
   }
   // Omnistaging: inside a trace, other ops on constants are staged (no hidden constant folding).
   top ??= currentBuilder();
