@@ -7,6 +7,7 @@ import {
   ModuleBuilder, cachedModule, f32x4Bytes, f64x2Bytes, i32x4Bytes, i64x2Bytes, sleb, sleb64, uleb,
   wasmSimdAvailable, type FuncBuilder, type NumericOp, type SimdOp, type ValType,
 } from '../lib/backends/cpu/wasm/asm.js';
+import { type ScalarMath, useScalarMath } from '../lib/backends/cpu/wasm/scalar-math.js';
 
 describe('LEB128', () => {
   it('unsigned', () => {
@@ -390,5 +391,25 @@ describe.skipIf(!wasmSimdAvailable())('SIMD ops', () => {
     e.d();
     expect(dv.getFloat64(32, true)).toBe(6.5);
     expect(e.g()).toBe(6.5);
+  });
+});
+
+describe('scalar math for the JS renderer', () => {
+  it.skipIf(!wasmSimdAvailable())('builds each function on its first call, which then takes the stub\'s place', () => {
+    const t = {} as Record<keyof ScalarMath, (x: number, y: number) => number>;
+    useScalarMath(t);
+    const [exp, log] = [t.exp64, t.log64];
+    const e = t.exp64(1, 0);
+    expect(e).toBeCloseTo(Math.E, 15);
+    expect(t.exp64).not.toBe(exp);
+    expect(t.exp64(1, 0)).toBe(e);
+    expect(t.log64).toBe(log); // not built: never called
+    expect(t.pow32(2, 10)).toBe(1024);
+    expect(t.log64(Math.E, 0)).toBeCloseTo(1, 15);
+    // a second target gets the compiled functions of the first
+    const u = {} as typeof t;
+    useScalarMath(u);
+    u.exp64(0, 0);
+    expect(u.exp64).toBe(t.exp64);
   });
 });

@@ -15,17 +15,21 @@ import { kernelViews, simplifyDomain } from '../../lowering/domain.js';
 import { LRU, onClearCaches } from '../../core/lru.js';
 import * as sp from './special.js';
 import { wasmSimdAvailable } from './wasm/asm.js';
-import { scalarMath } from './wasm/scalar-math.js';
+import { useScalarMath } from './wasm/scalar-math.js';
 
-const makeHelpers = () => ({
-  ...jsHelpers, ...referenceMath, erf32: sp.erf, erf64: sp.erf, ...(wasmSimdAvailable() ? scalarMath() : {}),
-  erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma,
-});
+const makeHelpers = () => {
+  const h = {
+    ...jsHelpers, ...referenceMath, erf32: sp.erf, erf64: sp.erf,
+    erfc: sp.erfc, erfInv: sp.erfInv, lgamma: sp.lgamma, digamma: sp.digamma, polygamma: sp.polygamma,
+  };
+  if (wasmSimdAvailable()) useScalarMath(h);
+  return h;
+};
 type Helpers = ReturnType<typeof makeHelpers>;
 /**
  * Where WebAssembly SIMD runs, the transcendentals are the WebAssembly renderer's own functions
  * (called one element at a time), so a kernel's bits never depend on which renderer ran it. Made
- * with the first kernel: compiling them costs ~60 ms, which importing the library should not.
+ * with the first kernel, and each function compiled on its first call (useScalarMath).
  */
 let helpers: Helpers | undefined;
 
