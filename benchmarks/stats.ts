@@ -5,7 +5,8 @@
  * Jobs: the NLL compiled (jit) and called without jit (model.nll, which runs its own compiled
  * program, cached per input signature), an MLE fit, an asymptotic hypotest (q̃, μ = 1, expected
  * band) and the first fit of a fresh model: of a structure met before (its programs are reused:
- * a model's numbers are an input) and cold, after clearCaches() (trace + compile + run). pyhf's times are read from
+ * a model's numbers are an input), cold, after clearCaches() (trace + compile + run), and in a new
+ * process (benchmarks/fresh-fit.ts: code and caches cold, as a user's script). pyhf's times are read from
  * benchmarks/pyhf/results.json, which benchmarks/pyhf/run.py writes (numpy is eager: pyhf's one NLL
  * time stands beside both NLL rows; its "first fit" builds a Model and fits, as it compiles nothing).
  * Then the 15-parameter model (3 channels × 10 bins): a fit, a hypotest, an upper limit and 10⁴
@@ -16,8 +17,10 @@
  * benchmarks/results.json under "stats".
  *   Run: npx tsx benchmarks/stats.ts   (also a section of `npm run bench`)
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { clearCaches, jit, np, random, stats } from '../lib/index.js';
 
 interface BenchModel { description: string; parameters: number; poi: string; spec: stats.HistFactorySpec; data: number[] }
@@ -83,6 +86,18 @@ function one(fn: () => unknown, firstCall = false, { reps, budgetMs, warmupMs, s
 }
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
+/**
+ * The first fit of a new process (benchmarks/fresh-fit.ts: the library imported, nothing run):
+ * the median of 3 processes. Its code is cold as well as its caches, as in a user's script.
+ */
+function freshProcess(size: string): Timed {
+  const runs = [0, 1, 2].map(() => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(here('./fresh-fit.ts')), size], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; cpuMs: number };
+  });
+  return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), firstMs: runs[0].ms, samples: runs.length, inner: 1 };
+}
+
 function sizeRows(size: string): { rows: StatsRow[]; cls: ClsCheck; nll: StatsTable['nll'][number] } {
   const spec = MODELS[size];
   const model = stats.histfactory(spec.spec);
@@ -106,6 +121,8 @@ function sizeRows(size: string): { rows: StatsRow[]; cls: ClsCheck; nll: StatsTa
   // input); after clearCaches() nothing is compiled: the first fit traces, lowers and compiles.
   row('first fit, fresh model', 'firstFit', () => stats.fit(stats.histfactory(spec.spec), spec.data));
   row('first fit, cold (trace+compile)', 'firstFit', () => { clearCaches(); return stats.fit(stats.histfactory(spec.spec), spec.data); }, true);
+  const ct = freshProcess(size);
+  rows.push({ size, job: 'first fit, fresh process', pyhfJob: 'freshProcess', ct, pyhfMs: py?.jobs.freshProcess?.ms ?? NaN, pyhfCpuMs: py?.jobs.freshProcess?.cpuMs ?? NaN });
   const h = stats.hypotest(1, spec.data, model, { testStat: 'qtilde', ...fresh() });
   const f = stats.fit(model, spec.data);
   const ref = py?.clsTight ?? py?.clsDefault;
@@ -201,7 +218,8 @@ export function printStatsTable(t: StatsTable): void {
     (p ? `pyhf ${p.pyhf.version} (${p.pyhf.commit.slice(0, 8)}), numpy backend, scipy SLSQP, timed ${p.machine.date} (load ${p.machine.load.toFixed(2)}, ${p.machine.blasThreads ?? '?'} BLAS thread)` : 'no benchmarks/pyhf/results.json: run python3 benchmarks/pyhf/run.py'));
   console.log('ms per call, median after a warm-up: wall time and CPU time (other processes share the cores: the CPU times are the steadier pair,');
   console.log('and the ratio pyhf / cotangent is theirs); first fit: a fresh model and its fit (pyhf: Model() + fit; cotangent: the model of a structure met');
-  console.log('before runs the programs compiled for it, as its numbers are an input; cold: after clearCaches(), trace + compile + run)');
+  console.log('before runs the programs compiled for it, as its numbers are an input; cold: after clearCaches(), trace + compile + run;');
+  console.log('fresh process: the first Model and fit of a new process, its code cold too, median of 3 processes; pyhf\'s L: 1)');
   console.log('size job'.padEnd(34), 'cotangent'.padStart(10), 'cpu'.padStart(9), 'pyhf'.padStart(10), 'cpu'.padStart(9), '  pyhf/cotangent (cpu; wall)');
   for (const r of t.rows) {
     const ratio = r.pyhfCpuMs / r.ct.cpuMs, wallRatio = r.pyhfMs / r.ct.ms;
@@ -231,7 +249,7 @@ export function writeStatsResults(t: StatsTable, path = here('./results.json')):
     date: new Date().toISOString(),
     load: +loadavg()[0].toFixed(2),
     pyhf: PYHF ? { ...PYHF.pyhf, timed: PYHF.machine.date } : null,
-    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models, cold = after clearCaches()), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
+    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models, cold = after clearCaches(), fresh process = benchmarks/fresh-fit.ts in a new process, median of 3), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
     rows: t.rows.map((r) => ({ size: r.size, job: r.job, cotangentMs: +r.ct.ms.toPrecision(4), cotangentCpuMs: +r.ct.cpuMs.toPrecision(4), pyhfMs: Number.isNaN(r.pyhfMs) ? null : +r.pyhfMs.toPrecision(4), pyhfCpuMs: Number.isNaN(r.pyhfCpuMs) ? null : +r.pyhfCpuMs.toPrecision(4), samples: r.ct.samples, callsPerSample: r.ct.inner, firstCallMs: +r.ct.firstMs.toPrecision(4) })),
     cls: t.cls.map((c) => ({ size: c.size, cotangent: c.cls, pyhf: c.ref, pyhfKind: c.refKind, expectedSet: c.expectedSet, pyhfExpectedSet: c.refExpected })),
     t15: Object.fromEntries(Object.entries(t.extraRecords).map(([k, v]) => [k, typeof v === 'number' ? +v.toPrecision(5) : v])),

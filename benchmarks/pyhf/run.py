@@ -7,6 +7,8 @@ Jobs, as benchmarks/stats.ts runs them on cotangent:
   fit        pyhf.infer.mle.fit(data, model)
   hypotest   pyhf.infer.hypotest(1.0, data, model, test_stat='qtilde', return_expected_set=True)
   firstFit   a fresh pyhf.Model(spec) and its first fit (pyhf compiles nothing: model build + fit)
+  freshProcess  the same in a new Python process, pyhf imported but nothing run yet: the first fit
+             of a user's script (median of 3 processes; L: 1)
   T15 also:  upper_limit (toms748 root finding, pyhf's default) and a toy-based hypotest (few toys;
              stats.ts scales them to 10^4, labelled)
 Each job: one warm-up call (when a call takes under 2 s), then the median of repetitions within a
@@ -14,7 +16,8 @@ time budget (at least 1). CLs: pyhf's at its default tolerance, and a tightly co
 (SLSQP tolerance 1e-12; its spread over two starting points is recorded too: SLSQP's finite-
 difference gradients limit how far it converges).
 
-Run: python3 benchmarks/pyhf/run.py [--skip-tight-L] [--only S,M]
+Run: python3 benchmarks/pyhf/run.py [--skip-tight-L] [--only S,M] [--jobs freshProcess]
+(--jobs: only these jobs, kept beside the other results already in results.json)
 pyhf is pure Python: its source runs on Debian's python3-numpy, python3-scipy, python3-jsonschema,
 python3-jsonpatch, python3-click, python3-tqdm, python3-rich. If `import pyhf` fails, the source
 is taken from PYHF_SRC (a checkout's src/) or extracted from the git mirror PYHF_GIT
@@ -129,7 +132,30 @@ def cls_record(r):
     return {"cls": float(r[0]), "expectedSet": [float(x) for x in r[1]]}
 
 
-def run_size(name, m, tight, toys, save=lambda rec: None):
+def fresh_child(name):
+    """The child of freshProcess: this process's first Model and fit, as JSON on stdout."""
+    m = json.load(open(os.path.join(HERE, "models.json")))["models"][name]
+    default_backend()
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = pyhf.Model(m["spec"], poi_name="mu")
+    pyhf.infer.mle.fit(np.asarray(m["data"] + model.config.auxdata, dtype=float), model)
+    print(json.dumps({"ms": (time.perf_counter() - t0) * 1e3, "cpuMs": (time.process_time() - c0) * 1e3}))
+
+
+def fresh_process(name):
+    env = dict(os.environ, PYHF_SRC=os.path.dirname(os.path.dirname(pyhf.__file__)))
+    runs = [json.loads(subprocess.run([sys.executable, os.path.abspath(__file__), "--fresh-child", name], env=env, check=True, capture_output=True, text=True).stdout)
+            for _ in range(1 if name == "L" else 3)]
+    return {"ms": statistics.median(r["ms"] for r in runs), "cpuMs": statistics.median(r["cpuMs"] for r in runs), "samples": len(runs)}
+
+
+def run_size(name, m, tight, toys, save=lambda rec: None, jobs=None):
+    if jobs is not None:  # only these jobs, beside what the size's record already has
+        rec = json.load(open(os.path.join(HERE, "results.json")))["sizes"][name]
+        if "freshProcess" in jobs and name != "T15":
+            rec["jobs"]["freshProcess"] = fresh_process(name)
+            print(f"{name} freshProcess {rec['jobs']['freshProcess']['ms']:.1f} ms", flush=True)
+        return rec
     default_backend()
     model = pyhf.Model(m["spec"], poi_name="mu")
     assert model.config.npars == m["parameters"], f"{name}: pyhf has {model.config.npars} parameters, models.json says {m['parameters']}"
@@ -156,6 +182,9 @@ def run_size(name, m, tight, toys, save=lambda rec: None):
         fit = rec["jobs"]["fit"]
         rec["jobs"]["firstFit"] = {"ms": build["ms"] + fit["ms"], "cpuMs": build["cpuMs"] + fit["cpuMs"], "samples": build["samples"], "derived": f"Model() {build['ms']:.1f} ms (median) + the fit's median"}
     print(f"{name} firstFit {rec['jobs']['firstFit']['ms']:.1f} ms", flush=True)
+    if name != "T15":
+        rec["jobs"]["freshProcess"] = fresh_process(name)
+        print(f"{name} freshProcess {rec['jobs']['freshProcess']['ms']:.1f} ms", flush=True)
     save(rec)
 
     ht = lambda: pyhf.infer.hypotest(1.0, data, model, test_stat="qtilde", return_expected_set=True)
@@ -190,13 +219,16 @@ def run_size(name, m, tight, toys, save=lambda rec: None):
 
 def main():
     args = sys.argv[1:]
+    if "--fresh-child" in args:
+        return fresh_child(args[args.index("--fresh-child") + 1])
     only = None
     if "--only" in args:
         only = args[args.index("--only") + 1].split(",")
+    jobs = args[args.index("--jobs") + 1].split(",") if "--jobs" in args else None
     skip_tight_l = "--skip-tight-L" in args
     models = json.load(open(os.path.join(HERE, "models.json")))["models"]
     out_path = os.path.join(HERE, "results.json")
-    prev = json.load(open(out_path)) if os.path.exists(out_path) and only else {"sizes": {}}
+    prev = json.load(open(out_path)) if os.path.exists(out_path) and (only or jobs) else {"sizes": {}}
     cpu = "?"
     try:
         cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
@@ -209,10 +241,14 @@ def main():
                     "python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                     "blasThreads": os.environ["OPENBLAS_NUM_THREADS"], "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load": os.getloadavg()[0]},
         "method": "wall (ms) and CPU (cpuMs: process_time) time; one warm-up call when a call takes < 2 s, then the median of repetitions within a budget (60 s per job; L's hypotest and first fit: 1); "
-                  "nll: median of 15 loops of ~20 ms. Tight CLs: scipy_optimizer(tolerance=1e-12), from pyhf's default init and from pyhf's best fit.",
+                  "nll: median of 15 loops of ~20 ms. freshProcess: Model() and fit in a new Python process that has only imported pyhf (median of 3 processes; L: 1). Tight CLs: scipy_optimizer(tolerance=1e-12), from pyhf's default init and from pyhf's best fit.",
         "generator": "benchmarks/pyhf/run.py",
         "sizes": prev.get("sizes", {}),
     }
+    if jobs:  # the other jobs keep the machine and date they were timed on; these jobs' date beside
+        result = {**prev, "method": result["method"]}
+        result["machine"] = {**prev["machine"], **{f"{j}Date": datetime.now(timezone.utc).isoformat(timespec="seconds") for j in jobs}}
+
     def save(name, rec):  # after every job: a long run keeps what it has
         result["sizes"][name] = rec
         with open(out_path, "w") as f:
@@ -222,7 +258,7 @@ def main():
     for name in ["S", "M", "T15", "L"]:
         if only and name not in only:
             continue
-        save(name, run_size(name, models[name], tight=not (name == "L" and skip_tight_l), toys=50 if name == "T15" else 0, save=lambda rec, n=name: save(n, rec)))
+        save(name, run_size(name, models[name], tight=not (name == "L" and skip_tight_l), toys=50 if name == "T15" else 0, save=lambda rec, n=name: save(n, rec), jobs=jobs))
     print("wrote", out_path)
 
 
