@@ -168,6 +168,23 @@ describe('histfactory structure', () => {
     expect(at({ interpolation: 'code1' })).toBe(at({ modifierSettings: { normsys: { interpcode: 'code1' } } }));
     expect(at({})).toBe(at({ modifierSettings: { normsys: { interpcode: 4 } } }));
   });
+
+  it('settings replace the default codes as a whole, as pyhf\'s modifier_settings: a type left out takes its modifier\'s own default (normsys 1, histosys 0)', () => {
+    const spec = (o: object) => stats.histfactory({ ...o, channels: [{ name: 'c', samples: [{ name: 's', data: [50], modifiers: [
+      { type: 'normsys', name: 'n', data: { hi: 1.2, lo: 0.7 } }, { type: 'histosys', name: 'h', data: { hi_data: [60], lo_data: [45] } }] }] }] });
+    // parameters in pyhf's order: h (histosys), n (normsys)
+    const at = (o: object, h: number, n: number) => num(spec(o).expectedData(arr([h, n])).reshape([]));
+    const code = (normsys: string, histosys: string) => ({ modifierSettings: { normsys: { interpcode: normsys }, histosys: { interpcode: histosys } } });
+    // histosys at α = -0.5 alone: code 0 is linear, 50 - 0.5 * 5 = 47.5 (pyhf gives 47.5 here)
+    expect(at({ modifierSettings: { normsys: { interpcode: '4' } } }, -0.5, 0)).toBeCloseTo(47.5, 12);
+    expect(at({ modifierSettings: { normsys: { interpcode: '4' } } }, -0.5, 0)).toBe(at(code('4', '0'), -0.5, 0));
+    expect(at({}, -0.5, 0)).toBe(at(code('4', '4p'), -0.5, 0));
+    expect(at({}, -0.5, 0)).not.toBeCloseTo(47.5, 3);
+    // normsys at α = 1.5 alone: code 1 is 50 · 1.2^1.5
+    expect(at({ modifierSettings: { histosys: { interpcode: '4p' } } }, 0, 1.5)).toBeCloseTo(50 * 1.2 ** 1.5, 11);
+    expect(at({ modifierSettings: { histosys: { interpcode: '4p' } } }, 0, 1.5)).toBe(at(code('1', '4p'), 0, 1.5));
+    expect(at({ interpolation: 'code4', modifierSettings: { histosys: { interpcode: '4p' } } }, 0, 1.5)).toBe(at(code('4', '4p'), 0, 1.5));
+  });
 });
 
 describe('histfactory spec errors', () => {

@@ -122,12 +122,15 @@ export interface ParameterConfig {
 }
 /** Interpolation code per modifier type: '0' | '1' | '2' | '4' (normsys), '0' | '2' | '4p' (histosys); 'codeN' is accepted too. */
 export interface ModifierSettings {
-  /** The normsys interpolation (pyhf's `modifier_settings.normsys`); default '4'. */
+  /**
+   * The normsys interpolation (pyhf's `modifier_settings.normsys`); default '4', and '1' when
+   * `modifierSettings` is given without it (as pyhf, whose settings replace its defaults whole).
+   */
   normsys?: {
     /** '0', '1', '2' or '4' (also 0, 'code4', ...). */
     interpcode: string | number;
   };
-  /** The histosys interpolation (pyhf's `modifier_settings.histosys`); default '4p'. */
+  /** The histosys interpolation (pyhf's `modifier_settings.histosys`); default '4p', and '0' when `modifierSettings` is given without it (as pyhf). */
   histosys?: {
     /** '0', '2' or '4p' (also 0, 'code4p', ...). */
     interpcode: string | number;
@@ -141,7 +144,11 @@ export interface ModifierSettings {
 export interface HistFactorySpec {
   /** The channels (pyhf's `channels`, at least one, distinct names). */
   channels: Channel[];
-  /** Per modifier type settings (pyhf's `modifier_settings`); defaults normsys '4', histosys '4p'. */
+  /**
+   * Per modifier type settings (pyhf's `modifier_settings`). Without them: normsys '4', histosys
+   * '4p' (pyhf's defaults); with them, a type they leave out takes its modifier's own default, as
+   * in pyhf: normsys '1', histosys '0'.
+   */
   modifierSettings?: ModifierSettings;
   /** Alias of `modifierSettings.normsys.interpcode`: 'code1' or 'code4'. */
   interpolation?: 'code1' | 'code4';
@@ -279,7 +286,11 @@ function settingsOf(s: Record<string, unknown>): Checked<ParsedSettings> {
   return pipe(
     sequenceT(V)(legacy, modifierSettings(s.modifierSettings, pipe(legacy, E.getOrElseW(() => undefined)))),
     E.map(([legacy, codes]) => ({
-      settings: { normsys: codes?.normsys ?? (legacy ? LEGACY_CODE[legacy] : '4'), histosys: codes?.histosys ?? '4p' },
+      // Given settings replace pyhf's defaults as a whole: a type they leave out takes its modifier's
+      // own default there (normsys code1, histosys code0), and so it does here.
+      settings: codes
+        ? { normsys: codes.normsys ?? (legacy ? LEGACY_CODE[legacy] : '1'), histosys: codes.histosys ?? '0' }
+        : { normsys: legacy ? LEGACY_CODE[legacy] : '4', histosys: '4p' },
       fields: {
         ...(legacy && { interpolation: legacy }),
         ...(codes && { modifierSettings: {
