@@ -105,3 +105,62 @@ export function solveSPD(A: Matrix, b: readonly number[]): number[] | null {
   const L = cholesky(A);
   return L && cholSolve(L, b);
 }
+
+/**
+ * A direction of negative curvature of the symmetric A, or null when A is positive semidefinite
+ * within `tol` (relative to its largest diagonal entry). Cholesky with diagonal pivoting: once no
+ * remaining pivot is positive, the trailing Schur complement S holds either a negative diagonal
+ * entry S_pp or, all of them near 0, an entry S_pq that makes a 2 × 2 block indefinite; a vector u
+ * in the trailing space lifts to v = [−L₁₁⁻ᵀ L₂₁ᵀ u; u] with vᵀ A v = uᵀ S u. Scaled to max |v_i| = 1.
+ * Cost: n³/6, for the rare step where a fit meets an indefinite Hessian (a saddle, or a kink).
+ */
+export function negativeCurvature(A: Matrix, tol = 1e-9): { v: number[]; curvature: number } | null {
+  const n = A.length;
+  if (!n) return null;
+  const eps = tol * Math.max(...A.map((r, i) => Math.abs(r[i]))) || tol;
+  const S = A.map((r) => Float64Array.from(r)); // the trailing Schur complement, in place
+  const order = A.map((_, i) => i); // pivot order: order[0..k) factored
+  const L = A.map(() => new Float64Array(n)); // L[i][k]: column k of the factor, by original index
+  let k = 0;
+  for (; k < n; k++) {
+    let p = k;
+    for (let q = k + 1; q < n; q++) if (S[order[q]][order[q]] > S[order[p]][order[p]]) p = q;
+    [order[k], order[p]] = [order[p], order[k]];
+    const j = order[k], d = S[j][j];
+    if (!(d > eps)) break;
+    const r = Math.sqrt(d);
+    for (let q = k + 1; q < n; q++) L[order[q]][k] = S[order[q]][j] / r;
+    for (let q = k + 1; q < n; q++) {
+      const a = order[q], la = L[a][k];
+      for (let t = k + 1; t < n; t++) S[a][order[t]] -= la * L[order[t]][k];
+    }
+    L[j][k] = r;
+  }
+  if (k === n) return null;
+  const rest = order.slice(k);
+  // u in the trailing space: e_p (S_pp < 0), or e_p − sign(S_pq) e_q (S_pp + S_qq − 2|S_pq| < 0).
+  let u: Map<number, number> | null = null;
+  let best = -eps;
+  for (const a of rest) if (S[a][a] < best) { best = S[a][a]; u = new Map([[a, 1]]); }
+  for (const a of rest) {
+    for (const b of rest) {
+      if (a >= b) continue;
+      const c = S[a][a] + S[b][b] - 2 * Math.abs(S[a][b]);
+      if (c < best) { best = c; u = new Map([[a, 1], [b, -Math.sign(S[a][b])]]); }
+    }
+  }
+  if (!u) return null;
+  // v's factored part: solve L₁₁ᵀ w = −L₂₁ᵀ u (L₁₁ lower triangular over the pivot order).
+  const v = new globalThis.Array<number>(n).fill(0);
+  for (const [a, x] of u) v[a] = x;
+  for (let c = k - 1; c >= 0; c--) {
+    let s = 0;
+    for (let q = c + 1; q < n; q++) s += L[order[q]][c] * v[order[q]];
+    v[order[c]] = -s / L[order[c]][c];
+  }
+  const m = Math.max(...v.map(Math.abs));
+  const w = v.map((x) => x / m);
+  let curvature = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) curvature += w[i] * A[i][j] * w[j];
+  return { v: w, curvature };
+}

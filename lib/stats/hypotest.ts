@@ -57,7 +57,9 @@ function profile(model: HistFactoryModel, data: ArrayOrNumbers, mu: number, opts
   const i = poiIndex(model, 'tmu');
   const free = freeFit(model, data, opts);
   const cond = fixedPoiFit(mu, data, model, opts);
-  return { t: Math.max(0, 2 * (cond.nll - free.nll)), muhat: free.bestfit[i], free, cond };
+  // A free fit at μ itself (the POI at the bound μ is, say) solves the conditional problem too:
+  // t is 0, not the two fits' rounding difference (whose square root CLs would magnify).
+  return { t: free.bestfit[i] === mu ? 0 : Math.max(0, 2 * (cond.nll - free.nll)), muhat: free.bestfit[i], free, cond };
 }
 
 /** The two-sided profile-likelihood ratio tμ = −2 ln λ(μ) (μ̂ within the POI's bounds). */

@@ -13,7 +13,7 @@ import { jvp } from '../transforms/jvp.js';
 import { vmap } from '../transforms/vmap.js';
 import { type ArrayOrNumbers, type HistFactoryModel, modelLikelihood } from './histfactory.js';
 import type { Likelihood } from './likelihood.js';
-import { inverse, solve } from './host-linalg.js';
+import { factorSPD, inverse, negativeCurvature } from './host-linalg.js';
 import { type HessianPlan, factorStructured, hessianPlan } from './sparsity.js';
 import { devicePut } from '../core/device.js';
 import type { Pull } from './plots.js';
@@ -152,9 +152,50 @@ export function fixedMask(model: HistFactoryModel, fixed: Record<string, number>
 export const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
 
 /**
- * Minimizes the NLL by Newton's method on the free parameters, projected onto the bounds:
- * parameters at a bound whose gradient points outward are held there for the step, and each
- * step is halved until the NLL does not increase.
+ * The Newton step on the free parameters `act` (aligned with it) of H s = −g. A parameter whose
+ * step would cross a bound lands on it, and the others are solved again with it held there: the
+ * step of the problem with that bound active, where a clipped step need not descend (and lets a
+ * parameter creep towards its bound over many iterations). Where H[act][act] is not positive
+ * definite (`pd` false: a saddle, a flat direction or a kink) its diagonal is shifted until it is,
+ * so the step always descends on the model.
+ */
+function newtonStep(H: readonly Float64Array[], g: ArrayLike<number>, x: readonly number[], act: readonly number[], bounds: readonly (readonly [number, number])[], plan: HessianPlan): { step: number[]; pd: boolean } {
+  const spd = (A: readonly Float64Array[], idx: readonly number[]) => (plan.dense ? factorSPD(idx.map((i) => idx.map((j) => A[i][j]))) : factorStructured(A, idx, plan.block, true));
+  let pd = true;
+  const factor = (idx: readonly number[]) => {
+    const f = spd(H, idx);
+    if (f || !idx.length) return f;
+    if (idx.length === act.length) pd = false;
+    const scale = Math.max(...idx.map((i) => Math.abs(H[i][i])), 1e-12);
+    for (let lambda = 1e-10 * scale; lambda < 1e10 * scale; lambda *= 10) {
+      const Hs = H.map((r, i) => (idx.includes(i) ? Float64Array.from(r, (v, j) => (i === j ? v + lambda : v)) : r));
+      const fs = spd(Hs, idx);
+      if (fs) return fs;
+    }
+    return null;
+  };
+  const landed = new Map<number, number>(); // parameter -> its move onto the bound
+  let free = [...act];
+  for (;;) {
+    const f = factor(free);
+    const s = f ? f.solve(free.map((i) => { let r = -g[i]; for (const [j, d] of landed) r -= H[i][j] * d; return r; })) : free.map(() => 0);
+    const crossing = free.filter((i, k) => x[i] + s[k] < bounds[i][0] || x[i] + s[k] > bounds[i][1]);
+    if (!crossing.length || !s.every(Number.isFinite)) {
+      const at = new Map(free.map((i, k) => [i, s[k]]));
+      return { step: act.map((i) => landed.get(i) ?? at.get(i) ?? 0), pd };
+    }
+    for (const i of crossing) landed.set(i, clip(x[i] + s[free.indexOf(i)], bounds[i]) - x[i]);
+    free = free.filter((i) => !landed.has(i));
+  }
+}
+
+/**
+ * Minimizes the NLL by Newton's method on the free parameters within their bounds: parameters at
+ * a bound whose gradient points outward are held there for the step, and the step (newtonStep) is
+ * halved until the NLL decreases. Where it does not — a kink of a piecewise interpolation (codes
+ * 0 and 1 at α = 0), whose derivative is one side's, or a saddle point — the fit searches along a
+ * direction of negative curvature, then along each free parameter both ways, and declares
+ * convergence only at a point no such search improves.
  */
 export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOptions = {}): FitResult {
   const P = model.parameters;
@@ -179,6 +220,21 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   // The derivatives at x: a full Newton step's trial point is evaluated with them, so an accepted
   // full step (the rule near the optimum) costs one compiled call per iteration.
   let cur: ReturnType<typeof evalAt> | null = null;
+  /** x + t·dir over `act`, within the bounds. */
+  const moveTo = (act: readonly number[], dir: readonly number[], t: number) => {
+    const xn = [...x];
+    act.forEach((i, k) => { xn[i] = clip(x[i] + t * dir[k], bounds[i]); });
+    return xn;
+  };
+  /** The first of t = t0, t0/2, … (down to tMin) where the NLL falls below fx along dir; null if none. */
+  const search = (act: readonly number[], dir: readonly number[], tMin: number, t0 = 1) => {
+    for (let t = t0; t >= tMin; t *= 0.5) {
+      const xn = moveTo(act, dir, t);
+      const fn = nllAt(xn);
+      if (fn < fx) return { xn, fn };
+    }
+    return null;
+  };
   for (; it < maxIter; it++) {
     cur ??= evalAt(x);
     const { g, H } = cur;
@@ -193,36 +249,82 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     opts.onStep?.({ iteration: it + 1, nll: fx, gradNorm: Math.max(0, ...act.map((i) => Math.abs(g[i]))) });
     if (!act.length) { converged = true; break; }
     const gAct = act.map((i) => g[i]);
-    const rhs = gAct.map((v) => -v);
-    let step = (plan.dense ? null : factorStructured(H, act, plan.block, false)?.solve(rhs)) ?? solve(act.map((i) => act.map((j) => H[i][j])), rhs) ?? [];
+    let { step, pd } = newtonStep(H, g, x, act, bounds, plan);
     let dec = -step.reduce((s, v, k) => s + v * gAct[k], 0); // Newton decrement² (> 0 for descent)
-    if (step.length !== act.length || !(dec > 0) || !step.every(Number.isFinite)) {
-      // Not a descent direction (indefinite Hessian): diagonally scaled gradient descent.
+    if (!(dec > 0) || !step.every(Number.isFinite)) {
+      // Not a descent direction: diagonally scaled gradient descent.
       step = act.map((i, k) => -gAct[k] / Math.max(Math.abs(H[i][i]), 1e-8));
       dec = -step.reduce((s, v, k) => s + v * gAct[k], 0);
     }
-    // Near the optimum the predicted decrease (dec/2) is below the NLL's rounding noise, so the
-    // full Newton step is taken without the descent test.
-    const tiny = dec < 1e-10 * (1 + Math.abs(fx));
-    let t = 1;
-    let accepted = false;
-    let xn = x;
-    let fn = fx;
-    let next: ReturnType<typeof evalAt> | null = null;
-    for (let ls = 0; ls < 60; ls++) {
-      xn = [...x];
-      act.forEach((i, k) => { xn[i] = clip(x[i] + t * step[k], bounds[i]); });
-      next = t === 1 ? evalAt(xn) : null;
-      fn = next ? next.f : nllAt(xn);
-      if (fn <= fx || (tiny && t === 1)) { accepted = true; break; }
-      t *= 0.5;
+    // Near a minimum the predicted decrease (dec/2) is below the NLL's rounding noise, so the full
+    // Newton step is taken without the descent test.
+    const tiny = pd && dec < 1e-10 * (1 + Math.abs(fx));
+    let xn = moveTo(act, step, 1);
+    let next: ReturnType<typeof evalAt> | null = evalAt(xn);
+    let fn = next.f;
+    if (!(fn < fx || tiny)) {
+      next = null;
+      const found = kinkPoint(act, step) ?? search(act, step, 2 ** -30, 0.5) ?? pinned(act) ?? escape(act, pd, H, gAct);
+      // No move lowers the NLL: a minimum (at a kink, its gradient is one side's and not small).
+      if (!found) { converged = Number.isFinite(fx); break; }
+      ({ xn, fn } = found);
     }
-    if (!accepted) { converged = tiny; break; }
     const moved = Math.max(...act.map((i) => Math.abs(xn[i] - x[i]) / (1 + Math.abs(x[i]))));
     x = xn;
     fx = fn;
     cur = next;
-    if (moved < 1e-13 || (tiny && moved < 1e-10)) { converged = true; it++; break; }
+    if (tiny && moved < 1e-10) { converged = true; it++; break; }
+  }
+  /**
+   * Piecewise interpolations (codes 0 and 1, and code 2's |α| > 1 pieces) join at α = 0, where the
+   * NLL has a kink: a step that crosses 0 is tried up to the crossing, landing exactly on 0, before
+   * it is halved (halving alone would approach the kink by halves, an iteration each).
+   */
+  function kinkPoint(act: readonly number[], dir: readonly number[]) {
+    const ts = act.map((i, k) => (x[i] !== 0 && Math.sign(x[i]) !== Math.sign(x[i] + dir[k]) ? -x[i] / dir[k] : NaN)).filter((t) => t > 0 && t < 1).sort((a, b) => b - a);
+    for (const t of ts) {
+      const xn = moveTo(act, dir, t);
+      act.forEach((i, k) => { if (Math.abs(x[i] + t * dir[k]) <= 1e-12 * Math.max(1, Math.abs(x[i]))) xn[i] = 0; });
+      const fn = nllAt(xn);
+      if (fn < fx) return { xn, fn };
+    }
+    return null;
+  }
+  /**
+   * The Newton step of the other parameters with those at 0 (within 1e-9) held there (a kink's
+   * derivatives are one side's, so a step moving them can fail where the rest can still descend).
+   */
+  function pinned(act: readonly number[]) {
+    const rest = act.filter((i) => !(Math.abs(x[i]) <= 1e-9));
+    if (rest.length === act.length || !rest.length || !cur) return null;
+    const { step } = newtonStep(cur.H, cur.g, x, rest, bounds, plan);
+    return search(rest, step, 2 ** -30);
+  }
+  /**
+   * Where the step's line search fails: along a direction of negative curvature (a saddle), then
+   * along each free parameter, both ways, from a tenth of its scale down to 1e-9 of it (a kink,
+   * where the gradient is one side's). Null: no such move lowers the NLL (a minimum, if a kinked one).
+   */
+  function escape(act: readonly number[], pd: boolean, H: readonly Float64Array[], gAct: readonly number[]) {
+    if (!pd) {
+      const nc = negativeCurvature(act.map((i) => act.map((j) => H[i][j])));
+      if (nc) {
+        const sign = nc.v.reduce((s, v, k) => s + v * gAct[k], 0) > 0 ? -1 : 1;
+        const found = search(act, nc.v.map((v) => sign * v), 2 ** -30) ?? search(act, nc.v.map((v) => -sign * v), 2 ** -30);
+        if (found) return found;
+      }
+    }
+    const order = act.map((_, k) => k).sort((a, b) => Math.abs(gAct[b]) - Math.abs(gAct[a]));
+    for (const k of order) {
+      const i = act[k];
+      const scale = Math.max(1, Math.abs(x[i])) * 0.1;
+      for (const sgn of [gAct[k] > 0 ? -1 : 1, gAct[k] > 0 ? 1 : -1]) {
+        const dir = act.map((_, l) => (l === k ? sgn * scale : 0));
+        const found = search(act, dir, 1e-8);
+        if (found) return found;
+      }
+    }
+    return null;
   }
   const best = x;
   const free = P.names.map((_, i) => i).filter((i) => !isFixed[i]);
