@@ -276,9 +276,9 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     if (tiny && moved < 1e-10) { converged = true; it++; break; }
   }
   /**
-   * Piecewise interpolations (codes 0 and 1, and code 2's |α| > 1 pieces) join at α = 0, where the
-   * NLL has a kink: a step that crosses 0 is tried up to the crossing, landing exactly on 0, before
-   * it is halved (halving alone would approach the kink by halves, an iteration each).
+   * Interpolation codes 0 and 1 join two pieces at α = 0, where the NLL has a kink: a step that
+   * crosses 0 is tried up to the crossing, landing exactly on 0, before it is halved (halving alone
+   * would approach the kink by halves, an iteration each).
    */
   function kinkPoint(act: readonly number[], dir: readonly number[]) {
     const ts = act.map((i, k) => (x[i] !== 0 && Math.sign(x[i]) !== Math.sign(x[i] + dir[k]) ? -x[i] / dir[k] : NaN)).filter((t) => t > 0 && t < 1).sort((a, b) => b - a);
