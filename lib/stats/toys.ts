@@ -9,7 +9,7 @@ import * as np from '../numpy/index.js';
 import { normal, split } from '../random/index.js';
 import { poisson } from '../random/discrete.js';
 import type { HistFactoryModel } from './histfactory.js';
-import { type FitOptions, HOST, clip, fixedMask, getCompiled } from './infer.js';
+import { type FitOptions, HOST, clip, fit, fixedMask, getCompiled } from './infer.js';
 import { solveSPD } from './host-linalg.js';
 import { factorStructured } from './sparsity.js';
 
@@ -59,7 +59,9 @@ export interface BatchFit {
 /**
  * Maximum-likelihood fits of every row of `data` ([n, nMain + nAux]) at once: projected Newton
  * steps as `stats.fit` takes them, each toy with its own active set, step and backtracking, the
- * NLL, gradient and Hessian of all toys evaluated together.
+ * NLL, gradient and Hessian of all toys evaluated together. A toy that does not end on a
+ * positive-definite Newton step at rounding level (a kink, a bound, a saddle) is finished by
+ * `stats.fit` alone, from where it stopped.
  */
 export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOptions = {}): BatchFit {
   const P = model.parameters;
@@ -73,6 +75,10 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
   const fx = new globalThis.Array<number>(n).fill(Infinity);
   const done = new globalThis.Array<boolean>(n).fill(false);
   const stopped = new globalThis.Array<boolean>(n).fill(false);
+  // Done on a positive-definite Newton step whose predicted decrease is at rounding level (or with
+  // nothing free): a clean minimum. The others are fitted again alone, below.
+  const clean = new globalThis.Array<boolean>(n).fill(false);
+  const newton = new globalThis.Array<boolean>(n).fill(false);
   const b = getCompiled(model, true);
   const d = data.astype('float64');
   const maxIter = opts.maxIter ?? 100;
@@ -105,13 +111,14 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
       fx[t] = val[r];
       const g = G[r];
       const act = x.flatMap((xi, i) => (isFixed[i] || (xi <= bounds[i][0] && g[i] > 0) || (xi >= bounds[i][1] && g[i] < 0) ? [] : [i]));
-      if (!act.length) { done[t] = true; return null; }
+      if (!act.length) { done[t] = clean[t] = true; return null; }
       const H = b.plan.assemble(out, r * w + 1 + nPar);
       const ga = act.map((i) => g[i]);
       const rhs = ga.map((q) => -q);
       // Elimination fails exactly when H is not positive definite, as Cholesky would.
       let s = b.plan.dense ? solveSPD(act.map((i) => act.map((j) => H[i][j])), rhs) : factorStructured(H, act, b.plan.block, true)?.solve(rhs) ?? null;
-      if (!s || !s.every(Number.isFinite)) s = act.map((i, k) => -ga[k] / Math.max(Math.abs(H[i][i]), 1e-8));
+      newton[t] = !!s && s.every(Number.isFinite);
+      if (!newton[t]) s = act.map((i, k) => -ga[k] / Math.max(Math.abs(H[i][i]), 1e-8));
       const full = new globalThis.Array<number>(nPar).fill(0);
       act.forEach((i, k) => { full[i] = s![k]; });
       return full;
@@ -133,13 +140,25 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
           const moved = Math.max(...next[t].map((xi, i) => Math.abs(xi - X[t][i]) / (1 + Math.abs(X[t][i]))));
           X[t] = next[t];
           fx[t] = f;
-          if (moved < 1e-13 || (tiny[t] && moved < 1e-10)) done[t] = true;
+          if (moved < 1e-13 || (tiny[t] && moved < 1e-10)) { done[t] = true; clean[t] = tiny[t] && newton[t]; }
         } else scale[t] /= 2;
       });
     }
     // A toy whose step never lowered the NLL is at its optimum to rounding, or stuck (not converged).
-    pending.forEach((p, t) => { if (p) { if (tiny[t]) done[t] = true; else stopped[t] = true; } });
+    pending.forEach((p, t) => { if (p) { if (tiny[t]) { done[t] = true; clean[t] = newton[t]; } else stopped[t] = true; } });
     opts.onProgress?.(done.filter(Boolean).length, n);
+  }
+  // A toy that stopped on something else — a kink of codes 0/1 at α = 0, a bound it crept
+  // towards, a saddle point, a failed line search or maxIter — is fitted again alone by stats.fit,
+  // from where it stopped: its steps handle those (a few toys of thousands, where they occur).
+  const redo = X.flatMap((_, t) => (clean[t] ? [] : [t]));
+  if (redo.length) {
+    const rowsData = d.js() as number[][];
+    for (const t of redo) {
+      const r = fit(model, rowsData[t], { ...opts, init: X[t], bounds, onStep: undefined });
+      X[t] = r.bestfit;
+      done[t] = r.converged;
+    }
   }
   const final = b.value(np.array(X, HOST), d).js() as number[];
   return { bestfit: X, nll: final, converged: done, iterations: it };
