@@ -226,9 +226,9 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     act.forEach((i, k) => { xn[i] = clip(x[i] + t * dir[k], bounds[i]); });
     return xn;
   };
-  /** The first of t = t0, t0/2, … (down to tMin) where the NLL falls below fx along dir; null if none. */
-  const search = (act: readonly number[], dir: readonly number[], tMin: number, t0 = 1) => {
-    for (let t = t0; t >= tMin; t *= 0.5) {
+  /** The first of t = t0, t0·ratio, … (down to tMin) where the NLL falls below fx along dir; null if none. */
+  const search = (act: readonly number[], dir: readonly number[], tMin: number, t0 = 1, ratio = 0.5) => {
+    for (let t = t0; t >= tMin; t *= ratio) {
       const xn = moveTo(act, dir, t);
       const fn = nllAt(xn);
       if (fn < fx) return { xn, fn };
@@ -320,7 +320,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
       const scale = Math.max(1, Math.abs(x[i])) * 0.1;
       for (const sgn of [gAct[k] > 0 ? -1 : 1, gAct[k] > 0 ? 1 : -1]) {
         const dir = act.map((_, l) => (l === k ? sgn * scale : 0));
-        const found = search(act, dir, 1e-8);
+        const found = search(act, dir, 1e-8, 1, 0.1); // nine probes a way: it runs at every kinked minimum
         if (found) return found;
       }
     }
