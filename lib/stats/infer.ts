@@ -262,18 +262,20 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     let xn = moveTo(act, step, 1);
     let next: ReturnType<typeof evalAt> | null = evalAt(xn);
     let fn = next.f;
+    let settled = false;
     if (!(fn < fx || tiny)) {
       next = null;
       const found = kinkPoint(act, step) ?? search(act, step, 2 ** -30, 0.5) ?? pinned(act) ?? escape(act, pd, H, gAct);
       // No move lowers the NLL: a minimum (at a kink, its gradient is one side's and not small).
       if (!found) { converged = Number.isFinite(fx); break; }
       ({ xn, fn } = found);
+      settled = 'settled' in found && !!found.settled;
     }
     const moved = Math.max(...act.map((i) => Math.abs(xn[i] - x[i]) / (1 + Math.abs(x[i]))));
     x = xn;
     fx = fn;
     cur = next;
-    if (tiny && moved < 1e-10) { converged = true; it++; break; }
+    if ((tiny || settled) && moved < 1e-10) { converged = true; it++; break; }
   }
   /**
    * Interpolation codes 0 and 1 join two pieces at α = 0, where the NLL has a kink: a step that
@@ -294,10 +296,16 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
    * The Newton step of the other parameters with those at 0 (within 1e-9) held there (a kink's
    * derivatives are one side's, so a step moving them can fail where the rest can still descend).
    */
-  function pinned(act: readonly number[]) {
+  function pinned(act: readonly number[]): { xn: number[]; fn: number; settled?: boolean } | null {
     const rest = act.filter((i) => !(Math.abs(x[i]) <= 1e-9));
     if (rest.length === act.length || !rest.length || !cur) return null;
-    const { step } = newtonStep(cur.H, cur.g, x, rest, bounds, plan);
+    const { g } = cur;
+    const { step, pd } = newtonStep(cur.H, g, x, rest, bounds, plan);
+    // Their optimum to within the NLL's rounding (which a descent test cannot resolve): taken whole.
+    if (pd && -step.reduce((acc, v, k) => acc + v * g[rest[k]], 0) < 1e-10 * (1 + Math.abs(fx))) {
+      const xn = moveTo(rest, step, 1);
+      return { xn, fn: nllAt(xn), settled: true };
+    }
     return search(rest, step, 2 ** -30);
   }
   /**
