@@ -72,11 +72,10 @@ function fold(e: Eqn): Atom | undefined {
  * first, as dot_general orders them) is `dot_general(b, a)`: the transpose rule of a matmul makes
  * this shape, and the swapped product writes its result in place instead of in a second pass.
  */
-function swappedDot(e: Eqn, def: Map<number, Eqn>, uses: Map<number, number>): Eqn | undefined {
+function swappedDot(e: Eqn, def: Map<number, Eqn>, uses: () => Map<number, number>): Eqn | undefined {
   const [x] = e.inputs;
-  if (e.primitive.name !== 'transpose' || !isVar(x) || uses.get(x.id) !== 1) return undefined;
-  const d = def.get(x.id);
-  if (d?.primitive.name !== 'dot_general') return undefined;
+  const d = e.primitive.name === 'transpose' && isVar(x) ? def.get(x.id) : undefined;
+  if (d?.primitive.name !== 'dot_general' || uses().get((x as Var).id) !== 1) return undefined;
   const { contracting: [ca, cb], batch: [ba, bb] } = d.params as { contracting: readonly [readonly number[], readonly number[]]; batch: readonly [readonly number[], readonly number[]] };
   const nb = ba.length;
   const nl = d.inputs[0].aval.shape.length - nb - ca.length;
@@ -96,8 +95,17 @@ export function simplify(j: Jaxpr): Jaxpr {
   const def = new Map<number, Eqn>();
   const seen = new Map<string, readonly Var[]>();
   const read = (a: Atom): Atom => (isVar(a) ? subst.get(a.id) ?? a : a);
-  const uses = new Map<number, number>();
-  for (const a of [...j.eqns.flatMap((e) => e.inputs), ...j.outputs]) if (isVar(a)) uses.set(a.id, (uses.get(a.id) ?? 0) + 1);
+  // Uses of each variable, for swappedDot only: counted when a transpose first asks.
+  let counted: Map<number, number> | undefined;
+  const uses = (): Map<number, number> => {
+    if (!counted) {
+      counted = new Map();
+      const count = (a: Atom) => { if (isVar(a)) counted!.set(a.id, (counted!.get(a.id) ?? 0) + 1); };
+      for (const e of j.eqns) e.inputs.forEach(count);
+      j.outputs.forEach(count);
+    }
+    return counted;
+  };
   const eqns: Eqn[] = [];
   for (const e0 of j.eqns) {
     const ins = e0.inputs.map(read);
