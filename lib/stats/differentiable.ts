@@ -89,7 +89,8 @@ function fitterOf(model: HistFactoryModel): Fitter {
  * The maximum-likelihood parameters for `data` (main bins, or main bins + auxdata), differentiable
  * with respect to `data`, `opts.nominal` and Array values of `opts.fixed` (the implicit function
  * theorem through `optimize.minimize`). Unlike `stats.fit` the fit is unbounded (Newton on the free
- * parameters), so use it where the optimum is inside the bounds.
+ * parameters), so use it where the optimum is inside the bounds, and on a smooth likelihood: the
+ * kinks of interpolation codes 0 and 1 at α = 0 can stop it there (stats.fit handles them).
  */
 export function mle(model: HistFactoryModel, data: ArrayOrNumbers, opts: MleOptions = {}): Array {
   const held = Object.keys(opts.fixed ?? {});
