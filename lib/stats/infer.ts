@@ -220,6 +220,10 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   // The derivatives at x: a full Newton step's trial point is evaluated with them, so an accepted
   // full step (the rule near the optimum) costs one compiled call per iteration.
   let cur: ReturnType<typeof evalAt> | null = null;
+  /** The Newton decrement² −Σ step·g over `idx` (> 0 for descent). */
+  const decrement = (step: readonly number[], g: ArrayLike<number>, idx: readonly number[]) => -step.reduce((acc, v, k) => acc + v * g[idx[k]], 0);
+  /** A predicted decrease (dec/2) below the NLL's rounding noise: a descent test cannot resolve it. */
+  const negligible = (dec: number) => dec < 1e-10 * (1 + Math.abs(fx));
   /** x + t·dir over `act`, within the bounds. */
   const moveTo = (act: readonly number[], dir: readonly number[], t: number) => {
     const xn = [...x];
@@ -250,15 +254,15 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     if (!act.length) { converged = true; break; }
     const gAct = act.map((i) => g[i]);
     let { step, pd } = newtonStep(H, g, x, act, bounds, plan);
-    let dec = -step.reduce((s, v, k) => s + v * gAct[k], 0); // Newton decrement² (> 0 for descent)
+    let dec = decrement(step, g, act);
     if (!(dec > 0) || !step.every(Number.isFinite)) {
       // Not a descent direction: diagonally scaled gradient descent.
       step = act.map((i, k) => -gAct[k] / Math.max(Math.abs(H[i][i]), 1e-8));
-      dec = -step.reduce((s, v, k) => s + v * gAct[k], 0);
+      dec = decrement(step, g, act);
     }
     // Near a minimum the predicted decrease (dec/2) is below the NLL's rounding noise, so the full
     // Newton step is taken without the descent test.
-    const tiny = pd && dec < 1e-10 * (1 + Math.abs(fx));
+    const tiny = pd && negligible(dec);
     let xn = moveTo(act, step, 1);
     let next: ReturnType<typeof evalAt> | null = evalAt(xn);
     let fn = next.f;
@@ -302,7 +306,7 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
     const { g } = cur;
     const { step, pd } = newtonStep(cur.H, g, x, rest, bounds, plan);
     // Their optimum to within the NLL's rounding (which a descent test cannot resolve): taken whole.
-    if (pd && -step.reduce((acc, v, k) => acc + v * g[rest[k]], 0) < 1e-10 * (1 + Math.abs(fx))) {
+    if (pd && negligible(decrement(step, g, rest))) {
       const xn = moveTo(rest, step, 1);
       return { xn, fn: nllAt(xn), settled: true };
     }
