@@ -75,6 +75,27 @@ describe('upper limits', () => {
   });
 });
 
+describe('limits and fits beyond the POI\'s upper bound', () => {
+  it('a held POI is held at its value past the bound (not clamped to it), so CLs keeps falling there', () => {
+    const [, hi] = model.parameters.bounds[model.parameters.poiIndex];
+    expect(stats.fixedPoiFit(1.5 * hi, obs, model).bestfit[model.parameters.poiIndex]).toBe(1.5 * hi);
+    const at = (mu: number) => stats.hypotest(mu, obs, model).expected;
+    expect(at(1.5 * hi)).toBeLessThan(at(hi));
+  });
+
+  it('a curve that stops falling past the bound has no limit: an error naming it, after a few hypotests', () => {
+    const flat = stats.histfactory({ channels: [{ name: 'SR', samples: [
+      { name: 'signal', data: [0, 0], modifiers: [{ type: 'normfactor', name: 'mu' }] },
+      { name: 'background', data: [50, 40], modifiers: [{ type: 'normsys', name: 'bkg_norm', data: { hi: 1.1, lo: 0.9 } }] },
+    ] }] });
+    let n = 0;
+    expect(() => stats.upperLimit([52, 41], flat, { onHypotest: () => n++ })).toThrow(
+      /stats.upperLimit: the observed, expected −2σ, expected −1σ, expected median, expected \+1σ and expected \+2σ CLs stay above 0.05 \(1, 1, 1, 1, 1 and 1 at μ = 10; .* at μ = 20\) and no longer fall as μ grows past the POI's upper bound 10, so they have no upper limit: .* Check the signal sample/);
+    expect(n).toBe(3);
+    expect(() => stats.expectedUpperLimit(flat)).toThrow(/stats.expectedUpperLimit: the expected CLs stays above 0.05 \(1 at μ = 10; 1 at μ = 20\)/);
+  });
+});
+
 describe('fits and scans', () => {
   it('fixedPoiFit, profileLikelihood and the correlation matrix', () => {
     const f = stats.fixedPoiFit(0.5, obs, model);

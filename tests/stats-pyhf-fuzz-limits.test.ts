@@ -216,3 +216,46 @@ describe(`stats vs pyhf, random workspaces: q0, qμ, q̃μ and upper limits (sci
     expect(bad, `${name} (${KNOWN[name]}):\n${bad.join('\n')}`).toEqual([]);
   });
 });
+
+/**
+ * The cases without limits in limits.json (a CLs above 0.05 at the POI's upper bound), run by
+ * tests/fixtures/pyhf/fuzz/generate_beyond.py with the POI's upper bound raised (beyond.json):
+ * pyhf's limits, its free fit's POI and a q̃ hypotest at 1.5 times the bound. With the same raised
+ * bounds ours agree. With the model's own bounds the fits hold μ beyond the bound (a held value is
+ * not clamped), so the expected limits — of the Asimov data, whose free fit is μ̂ = 0 — agree too,
+ * and the observed ones wherever pyhf's free fit with the raised bound is inside the original one.
+ * CLs at 1.5 times the bound agree within 1e-5, not 1e-6: q_A grows as μ², and with it what the
+ * Asimov data's fit leaves in them. In fuzz51 pyhf's μ = 0 fit to the data stops 1.2e-9 (2·NLL)
+ * above ours; its Asimov data differ from ours by up to 7e-5, q_A by 1.7e-5, the +2σ CLs by 1.3e-6.
+ */
+const BEYOND_CLS = 1e-5;
+interface Beyond { id: string; poi_bound: number; raised: number; free_poi: number; hypotest: { mu: number; obs: number; exp: number[] }; toms748: { observed: number; expected: number[] } }
+const beyond = (JSON.parse(readFileSync(join(dir, 'beyond.json'), 'utf8')) as { cases: Beyond[] }).cases;
+
+describe('stats vs pyhf: upper limits beyond the POI\'s upper bound', () => {
+  it('covers every case without limits in limits.json', () => {
+    expect(beyond.map((b) => b.id)).toEqual(fixture.meta.no_limits.map((n) => n.id));
+  });
+  it.each(beyond.map((b) => [b.id, b] as const))('%s', (_, b) => {
+    const c = cases.get(b.id)!;
+    const model = modelOf(c);
+    const i = model.parameters.poiIndex;
+    const raised = model.parameters.bounds.map((bd, k) => (k === i ? [bd[0], b.raised] as const : bd));
+    const inside = b.free_poi <= b.poi_bound;
+    for (const bounds of [raised, undefined]) {
+      const what = bounds ? 'raised bounds' : 'the model\'s bounds';
+      const h = stats.hypotest(b.hypotest.mu, c.data, model, { bounds });
+      const tol = clsTolerance(h, 2 * TOL.twiceNllRel * Math.abs(c.fit.twice_nll)).map((t) => Math.max(t, BEYOND_CLS));
+      expect(h.expectedSet.map((v, k) => Math.abs(v - b.hypotest.exp[k]) <= tol[k + 1]), `${what}: CLs_exp ${h.expectedSet} vs ${b.hypotest.exp}`).toEqual(h.expectedSet.map(() => true));
+      const r = stats.upperLimit(c.data, model, { bounds, rtol: RTOL });
+      r.expected.forEach((v, k) => expect(close(v, b.toms748.expected[k], TOL.limitRel), `${what}: expected limit ${k}: ${v} vs ${b.toms748.expected[k]}`).toBe(true));
+      if (bounds || inside) {
+        expect(Math.abs(h.cls - b.hypotest.obs), `${what}: CLs ${h.cls} vs ${b.hypotest.obs}`).toBeLessThanOrEqual(tol[0]);
+        expect(close(r.observed, b.toms748.observed, TOL.limitRel), `${what}: observed limit ${r.observed} vs ${b.toms748.observed}`).toBe(true);
+      } else {
+        // μ̂ is held to the model's bound: the observed limit is that model's, not pyhf's raised one.
+        expect(r.observed).toBeGreaterThan(b.poi_bound);
+      }
+    }
+  });
+});

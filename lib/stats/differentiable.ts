@@ -14,7 +14,7 @@ import { ndtr } from '../scipy-special/index.js';
 import { grad } from '../transforms/grad.js';
 import { jit } from '../transforms/jit.js';
 import { stopGradient } from '../transforms/stop-gradient.js';
-import { brent } from './hypotest.js';
+import { bracketAbove, brent } from './hypotest.js';
 import type { ArrayOrNumbers, HistFactoryModel } from './histfactory.js';
 import { HOST } from './infer.js';
 
@@ -153,8 +153,7 @@ function limitRoot(clsAtValue: (mu: number) => number, upper: number, opts: Expe
   const level = opts.level ?? 0.05;
   if (!(level > 0 && level < 1)) throw new Error(`stats.${who}: level must be in (0, 1), got ${level}`);
   let [lo, hi] = opts.bracket ?? [0, upper];
-  for (let k = 0; k < 60 && clsAt(hi) > level; k++) hi *= 2;
-  if (clsAt(hi) > level) throw new Error(`stats.${who}: the ${what} CLs stays above ${level} up to μ = ${hi}`);
+  hi = bracketAbove((mu) => [clsAt(mu)], hi, level, upper, who, [what]);
   if (lo > 0 && clsAt(lo) < level) lo = 0;
   return brent((mu) => clsAt(mu) - level, lo, hi, opts.rtol ?? 1e-10);
 }

@@ -354,13 +354,44 @@ export function upperLimit(data: ArrayOrNumbers, model: HistFactoryModel, opts: 
     return { observed: limits[0], expected: limits.slice(1), scan: done() };
   }
   const i = poiIndex(model, 'upperLimit');
-  let [lo, hi] = bracket ?? [0, (opts.bounds ?? model.parameters.bounds)[i][1]];
+  const bound = (opts.bounds ?? model.parameters.bounds)[i][1];
+  let [lo, hi] = bracket ?? [0, bound];
   for (let k = 0; k < 60 && curves(at(lo)).some((c) => c < level); k++) lo /= 2;
-  for (let k = 0; k < 60 && curves(at(hi)).some((c) => c > level); k++) hi *= 2;
-  if (curves(at(hi)).some((c) => c > level)) throw new Error(`stats.upperLimit: CLs stays above ${level} up to μ = ${hi}; the signal may have no effect on the data`);
+  hi = bracketAbove((mu) => curves(at(mu)), hi, level, bound, 'upperLimit', CURVES);
   const limits = [0, 1, 2, 3, 4, 5].map((k) => brent((mu) => curves(at(mu))[k] - level, lo, hi, rtol));
   return { observed: limits[0], expected: limits.slice(1), scan: done() };
 }
+
+/** The curves of `upperLimit`, in the order of [cls, ...expectedSet]. */
+const CURVES = ['observed', 'expected −2σ', 'expected −1σ', 'expected median', 'expected +1σ', 'expected +2σ'];
+
+/**
+ * The upper end of a bracket of the limits: `hi` doubled until every curve is at or below `level`.
+ * A curve still above it that falls by less than 1% over a doubling past `bound` has levelled off
+ * — the signal hardly changes the likelihood, so it has no limit — and stops the widening with an
+ * error that names it, instead of hypotests out to μ ≈ 1e19.
+ */
+export function bracketAbove(curvesAt: (mu: number) => number[], hi: number, level: number, bound: number, who: string, names: readonly string[]): number {
+  if (!(hi > 0)) hi = 1;
+  let prev = curvesAt(hi);
+  for (let k = 0; k < 60; k++) {
+    const above = prev.flatMap((c, j) => (c > level ? [j] : []));
+    if (!above.length) return hi;
+    const next = curvesAt(2 * hi);
+    const stalled = above.filter((j) => next[j] > 0.99 * prev[j]);
+    if (stalled.length && 2 * hi > bound) {
+      const list = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs[0]);
+      const vals = (cs: readonly number[], mu: number) => `${list(stalled.map((j) => fmt(cs[j])))} at μ = ${fmt(mu)}`;
+      const one = stalled.length === 1;
+      throw new Error(`stats.${who}: the ${list(stalled.map((j) => names[j]))} CLs ${one ? 'stays' : 'stay'} above ${level} (${vals(prev, hi)}; ${vals(next, 2 * hi)}) and no longer ${one ? 'falls' : 'fall'} as μ grows past the POI's upper bound ${fmt(bound)}, so ${one ? 'it has' : 'they have'} no upper limit: the signal hardly changes the likelihood (zero signal yields, or fits that absorb it, e.g. a free normalisation on its bins). Check the signal sample, or use stats.upperLimit with scan: a grid of POI values, for CLs on it (pyhf's linear_grid_scan)`);
+    }
+    hi *= 2;
+    prev = next;
+  }
+  throw new Error(`stats.${who}: CLs stays above ${level} up to μ = ${fmt(hi)}; the signal may have no effect on the data`);
+}
+
+const fmt = (x: number): string => String(Number(x.toPrecision(4)));
 
 /** A root of f in [a, b] (f(a) ≥ 0 ≥ f(b) or the reverse) by Brent's method, to relative tolerance rtol. */
 export function brent(f: (x: number) => number, a: number, b: number, rtol: number): number {

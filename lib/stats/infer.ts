@@ -26,7 +26,10 @@ export const HOST = { dtype: 'float64', device: 'cpu' } as const;
 
 /** Options of `fit` and of the fits inside the test statistics, hypotests and limits. */
 export interface FitOptions {
-  /** Parameters held fixed, by flat name ('mu', 'gamma[1]') or set name (all its components). */
+  /**
+   * Parameters held fixed, by flat name ('mu', 'gamma[1]') or set name (all its components), at
+   * the value given, inside their bounds or not (bounds limit where the free parameters move).
+   */
   fixed?: Record<string, number>;
   /** Starting point (default: the model's init). */
   init?: readonly number[];
@@ -134,18 +137,26 @@ export function toFullData(model: HistFactoryModel, data: ArrayOrNumbers): Array
   return d;
 }
 
-export function fixedMask(model: HistFactoryModel, fixed: Record<string, number> = {}): { isFixed: boolean[]; values: (number | undefined)[] } {
+/**
+ * Which parameters are held (the model's fixed ones and `fixed`'s) and the fit's starting point:
+ * held ones at their value as given — a bound limits where the fit may move a parameter, not where
+ * it may hold one (a hypotest beyond the POI's upper bound holds μ there) — the others at the init
+ * clamped into their bounds.
+ */
+export function startingPoint(model: HistFactoryModel, opts: Pick<FitOptions, 'fixed' | 'init' | 'bounds'>): { isFixed: boolean[]; start: number[] } {
   const P = model.parameters;
   const isFixed = [...P.fixed];
-  const values: (number | undefined)[] = P.names.map(() => undefined);
-  for (const [name, v] of Object.entries(fixed)) {
+  const start = [...(opts.init ?? P.init)];
+  const hold = (i: number, v: number) => { isFixed[i] = true; start[i] = v; };
+  for (const [name, v] of Object.entries(opts.fixed ?? {})) {
     const i = P.names.indexOf(name);
     const set = P.sets.find((s) => s.name === name);
-    if (i >= 0) { isFixed[i] = true; values[i] = v; } else if (set) {
-      for (let k = 0; k < set.size; k++) { isFixed[set.offset + k] = true; values[set.offset + k] = v; }
+    if (i >= 0) hold(i, v); else if (set) {
+      for (let k = 0; k < set.size; k++) hold(set.offset + k, v);
     } else throw new Error(`stats.fit: unknown parameter '${name}' (parameters: ${P.names.join(', ')})`);
   }
-  return { isFixed, values };
+  const bounds = opts.bounds ?? P.bounds;
+  return { isFixed, start: start.map((v, i) => (isFixed[i] ? v : clip(v, bounds[i]))) };
 }
 
 /** `v` clamped into its bounds. */
@@ -202,11 +213,11 @@ export function fit(model: HistFactoryModel, data: ArrayOrNumbers, opts: FitOpti
   const n = P.names.length;
   const bounds = opts.bounds ?? P.bounds;
   if (bounds.length !== n) throw new Error(`stats.fit: bounds has ${bounds.length} entries, the model ${n} parameters (${P.names.join(', ')})`);
-  const { isFixed, values } = fixedMask(model, opts.fixed);
+  const { isFixed, start } = startingPoint(model, opts);
   const d = toFullData(model, data);
   const c = getCompiled(model);
   const { plan } = c;
-  let x = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, bounds[i]));
+  let x = start;
   const nllAt = (p: number[]) => c.value(np.array(p, HOST), d).item() as number;
   /** NLL, gradient and Hessian at p, from one compiled call. */
   const evalAt = (p: number[]): { f: number; g: Float64Array; H: Float64Array[] } => {

@@ -9,7 +9,7 @@ import * as np from '../numpy/index.js';
 import { normal, split } from '../random/index.js';
 import { poisson } from '../random/discrete.js';
 import type { HistFactoryModel } from './histfactory.js';
-import { type FitOptions, HOST, clip, fit, fixedMask, getCompiled } from './infer.js';
+import { type FitOptions, HOST, clip, fit, getCompiled, startingPoint } from './infer.js';
 import { solveSPD } from './host-linalg.js';
 import { factorStructured } from './sparsity.js';
 
@@ -69,8 +69,7 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
   const n = data.shape[0];
   if (data.ndim !== 2 || data.shape[1] !== model.nMain + model.nAux) throw new Error(`stats.fitBatch: data must be [toys, ${model.nMain + model.nAux}] (main bins + auxdata), got [${data.shape}]`);
   const bounds = opts.bounds ?? P.bounds;
-  const { isFixed, values } = fixedMask(model, opts.fixed);
-  const start = (opts.init ?? P.init).map((v, i) => clip(values[i] ?? v, bounds[i]));
+  const { isFixed, start } = startingPoint(model, opts);
   const X = globalThis.Array.from({ length: n }, () => [...start]);
   const fx = new globalThis.Array<number>(n).fill(Infinity);
   const done = new globalThis.Array<boolean>(n).fill(false);
