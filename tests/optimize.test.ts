@@ -83,7 +83,7 @@ describeEachBackend('optimize.minimize', (b) => {
   });
 
   describe('Newton where the Hessian is not positive definite', () => {
-    b.it({}, 'falls back to a gradient step and reaches a minimum of a double well (not the saddle)', async () => {
+    b.it({}, 'shifts the Hessian until positive definite and reaches a minimum of a double well (not the saddle)', async () => {
       const f = (x: np.Array) => np.power(x, 4).sum().mul(0.25).sub(np.square(x).sum().mul(0.5)).add(x.slice(1).mul(x.slice(0)).mul(0.1));
       const r = await b.call((x0: np.Array) => optimize.minimize(f, x0, { method: 'newton' }), np.array([0.1, 0.05]));
       expect(await bools(r.converged)).toBe(1);
@@ -92,6 +92,29 @@ describeEachBackend('optimize.minimize', (b) => {
       // a minimum: gradient 0 and the Hessian there is positive definite (finite Cholesky factor)
       const h = [[3 * x[0] ** 2 - 1, 0.1], [0.1, 3 * x[1] ** 2 - 1]];
       expect(flat(await js(np.linalg.cholesky(np.array(h)))).every(Number.isFinite)).toBe(true);
+    });
+  });
+
+  describe('Newton in a wide non-convex region, and at its rounding', () => {
+    b.it({}, 'crosses the concave flank of a wide well in a few steps (a gradient step of |∇f| ≈ 0.01 would take hundreds)', async () => {
+      // f = −exp(−|x|²/200): concave radially beyond |x| = 10, its gradient there at most 0.06.
+      const f = (x: np.Array) => np.negative(np.exp(np.square(x).sum().div(-200)));
+      const r = await b.call((x0: np.Array) => optimize.minimize(f, x0, { method: 'newton' }), np.array([25, 3]));
+      expect(await bools(r.converged)).toBe(1);
+      expect(await num(r.iterations)).toBeLessThanOrEqual(25);
+      closeAll(await js(r.x), [0, 0], T(1e-6, 1e-3));
+    });
+
+    b.it({}, 'stops where its predicted decrease is below f\'s rounding, though |∇f| cannot reach tol', async () => {
+      // f = Σ a_i (x − c_i)²/2 with a_i ≈ 1e9: ∇f = Σ a_i (x − c_i), a thousand terms of up to 1e6,
+      // carries a rounding of about 1e-9 ≫ 1e-10 at the minimum x = Σ a_i c_i / Σ a_i.
+      const a = Array.from({ length: 1000 }, (_, i) => 1e9 * (1 + 0.5 * Math.sin(3 * i)));
+      const c = Array.from({ length: 1000 }, (_, i) => Math.PI + 1e-3 * Math.sin(i));
+      const f = (x: np.Array, aa: np.Array, cc: np.Array) => aa.mul(np.square(x.sub(cc))).sum().mul(0.5);
+      const r = await b.call((aa: np.Array, cc: np.Array) => optimize.minimize(f, np.zeros([1]), { method: 'newton', args: [aa, cc] }), np.array(a), np.array(c));
+      expect(await bools(r.converged)).toBe(1);
+      expect(await num(r.iterations)).toBeLessThanOrEqual(5);
+      close(((await js(r.x)) as number[])[0], a.reduce((p, v, i) => p + v * c[i], 0) / a.reduce((p, v) => p + v, 0), T(1e-12, 1e-5));
     });
   });
 

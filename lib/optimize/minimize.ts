@@ -31,7 +31,12 @@ export interface MinimizeOptions {
   method?: Method;
   /** Extra arguments: f(x, ...args). The result is differentiable with respect to these. */
   args?: unknown[];
-  /** Convergence: max |∇f| ≤ tol (in the optimisation variable). Default 1e-10 (float64), 1e-5 (float32). */
+  /**
+   * Convergence: max |∇f| ≤ tol (in the optimisation variable). Default 1e-10 (float64), 1e-5
+   * (float32). Newton also stops after two short steps in a row, on a positive-definite Hessian,
+   * whose predicted decrease is below 1e-10·|f| (1e-6 in float32): where a gradient summed from
+   * large terms carries their rounding and cannot reach tol.
+   */
   tol?: number;
   /** Maximum iterations. Defaults: newton 100, lbfgs 1000, gd 10000. */
   maxIter?: number;
@@ -67,7 +72,10 @@ export interface MinimizeResult {
   x: Array;
   /** f(x, ...args) at the minimiser; differentiable (envelope theorem holds automatically). */
   fun: Array;
-  /** bool scalar (no derivative): max |∇f| ≤ tol at the end. */
+  /**
+   * bool scalar (no derivative): max |∇f| ≤ tol at the end, or (newton) the last Newton step, on
+   * a positive-definite Hessian, predicted a negligible decrease (see `tol`).
+   */
   converged: Array;
   /** int32 scalar (no derivative): iterations taken. */
   iterations: Array;
@@ -228,6 +236,8 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
 
   let zStar: Array;
   let iterations: Array;
+  /** Newton only: it ended on a positive-definite step of negligible decrease (converged, whatever |∇f|). */
+  let settled: Array = fls;
   if (method === 'gd') {
     const g0 = vgGrad(vg, z0);
     const [z, , k] = whileLoop(
@@ -244,29 +254,36 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
   } else if (method === 'newton') {
     const hess = hessian(obj) as (z: Array) => Array;
     const [f0, g0] = vg(z0);
-    const [z, , , k] = whileLoop(
-      ([, , g, k, stalled]: Array[]) => np.logicalAnd(np.logicalAnd(maxAbs(g).greater(tol), k.less(maxIter)), np.logicalNot(stalled)),
-      ([z, fz, g, k]: Array[]) => {
-        const H = np.reshape(hess(z), [n, n]);
-        const dN = np.linalg.solve(H, np.negative(g));
-        const slopeN = dot(g, dN);
-        // The Newton direction only where H is positive definite (its Cholesky factor is finite)
-        // and the direction is a finite descent direction; otherwise a (normalised) gradient step.
-        const pd = np.all(np.isfinite(np.linalg.cholesky(H)));
-        const useN = np.logicalAnd(np.logicalAnd(np.all(np.isfinite(dN)), slopeN.less(0)), pd);
+    // A relative decrease f's values cannot be trusted to resolve: f is often a sum of terms far
+    // larger than itself (an NLL of Poisson terms), whose rounding its own eps does not bound.
+    const negligibleRel = dtype === 'float32' ? 1e-6 : 1e-10;
+    const [z, , , k, , streak] = whileLoop(
+      ([, , g, k, stalled, streak]: Array[]) => np.logicalAnd(np.logicalAnd(maxAbs(g).greater(tol), k.less(maxIter)), np.logicalNot(np.logicalOr(stalled, streak.greaterEqual(2)))),
+      ([z, fz, g, k, , streak]: Array[]) => {
+        const [dN, pd] = newtonDirection(np.reshape(hess(z), [n, n]), g);
+        // A (normalised) gradient step where the Hessian is not finite.
+        const useN = np.logicalAnd(np.all(np.isfinite(dN)), dot(g, dN).less(0));
         const gn = np.sqrt(dot(g, g));
         const dG = g.div(np.maximum(gn, 1)).mul(-1);
         const d = np.where(useN, dN, dG);
         const slope = dot(g, d);
+        // A short Newton step on a positive-definite Hessian whose predicted decrease −slope/2 is
+        // negligible against f is taken whole, as a line search on values cannot judge it (f's
+        // rounding may exceed the decrease) while the gradient still can; the second in a row is
+        // the last, though |∇f| may stay above tol (a gradient summed from large terms carries
+        // their rounding). A long one runs along a flat direction (or towards a bound at
+        // infinity in z): the values judge it, and the iteration goes on.
+        const negligible = np.logicalAnd(np.logicalAnd(useN, pd), np.negative(slope).lessEqual(np.abs(fz).mul(negligibleRel)));
+        const whole = np.logicalAnd(negligible, maxAbs(d).lessEqual(maxAbs(z).add(1).mul(Math.sqrt(negligibleRel))));
         const [t, , ok] = lineSearch(obj, z, fz, slope, d);
-        const z2 = np.where(ok, z.add(d.mul(t)), z);
+        const z2 = np.where(whole, z.add(d), np.where(ok, z.add(d.mul(t)), z));
         const [f2, g2] = vg(z2);
         report(k.add(1), f2, g2, z2);
-        return [z2, f2, g2, k.add(1), np.logicalNot(ok)];
+        return [z2, f2, g2, k.add(1), np.logicalNot(np.logicalOr(ok, whole)), np.where(whole, streak.add(1), 0)];
       },
-      [z0, f0, g0, zero, fls],
+      [z0, f0, g0, zero, fls, zero],
     ) as Array[];
-    zStar = z; iterations = k;
+    zStar = z; iterations = k; settled = streak.greater(0);
   } else {
     const [f0, g0] = vg(z0);
     const S0 = np.zeros([m, n], { dtype });
@@ -323,8 +340,34 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
   const zRoot = customRoot(residual, zSg, (_f: unknown, guess: Array) => guess, denseSolve) as Array;
   const x = toX(zRoot);
   const fun = np.array(f(x, ...args)).astype(dtype);
-  const converged = stopGradient(maxAbs(vgGrad(vg, zSg)).lessEqual(tol));
+  const converged = stopGradient(np.logicalOr(maxAbs(vgGrad(vg, zSg)).lessEqual(tol), settled));
   return { x, fun, converged, iterations: stopGradient(iterations) };
+}
+
+/**
+ * The Newton direction d of (H + τI) d = −g, and whether τ = 0 (H itself positive definite). τ is
+ * the first of 0 (where H's diagonal is positive), β − min H_ii, then doublings (β = 1e-3·max(1,
+ * max|H_ii|)), whose Cholesky factor is finite (Nocedal & Wright, Algorithm 3.3): at a saddle point
+ * or in a non-convex region d still descends, at the scale of the curvature that is there (a
+ * normalised gradient step instead crawled, a hundred iterations short of the minimum).
+ */
+function newtonDirection(H: Array, g: Array): [d: Array, pd: Array] {
+  const n = g.shape[0];
+  const diag = np.diagonal(H);
+  const beta = np.maximum(maxAbs(diag), 1).mul(1e-3);
+  const eye = np.eye(n, undefined, { dtype: H.dtype });
+  const factor = (tau: Array) => np.linalg.cholesky(H.add(eye.mul(tau)));
+  const notPd = (L: Array) => np.logicalNot(np.all(np.isfinite(L)));
+  const minDiag = np.min(diag);
+  const tau0 = np.where(minDiag.greater(0), 0, beta.sub(minDiag));
+  const [tau] = whileLoop(
+    ([tau, L, j]: Array[]) => np.logicalAnd(np.logicalAnd(notPd(L), j.less(MAX_LINE_SEARCH)), np.isfinite(tau)),
+    ([tau, , j]: Array[]) => { const t2 = np.maximum(tau.mul(2), beta); return [t2, factor(t2), j.add(1)]; },
+    [tau0, factor(tau0), np.zeros([], { dtype: 'int32' })],
+  ) as Array[];
+  // An LU solve, not the factor's two triangular ones: at τ = 0 exactly the plain Newton step (a
+  // quadratic's minimum in one step, to the bit).
+  return [np.linalg.solve(H.add(eye.mul(tau)), np.negative(g)), tau.equal(0)];
 }
 
 function vgGrad(vg: (z: Array) => [Array, Array], z: Array): Array {

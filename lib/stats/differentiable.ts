@@ -57,7 +57,8 @@ function layout(model: HistFactoryModel, held: readonly string[]): { free: numbe
   return { free: P.names.map((_, i) => i).filter((i) => !isFixed[i]), base, groups };
 }
 
-type Fitter = (d: Array, nom: Array, z0: Array, vals: Array[], held: readonly string[]) => Array;
+/** The fit's parameters, whether it converged and its iterations (bool and int32 scalars, no derivatives). */
+type Fitter = (d: Array, nom: Array, z0: Array, vals: Array[], held: readonly string[]) => [Array, Array, Array];
 /**
  * Per model, the fit as one jitted function of (data, nominal, start, held values), traced once per
  * set of held names and data shape: the Newton loop then runs compiled instead of dispatching its
@@ -70,16 +71,17 @@ function fitterOf(model: HistFactoryModel): Fitter {
   if (fitter) return fitter;
   const P = model.parameters;
   const f64 = (v: number[] | number[][]) => np.array(v, HOST);
-  fitter = jit((d: Array, nom: Array, z0: Array, vals: Array[], held: readonly string[]): Array => {
+  fitter = jit((d: Array, nom: Array, z0: Array, vals: Array[], held: readonly string[]): [Array, Array, Array] => {
     const { free, base, groups } = layout(model, held);
     // x = E z + c + Σ_k m_k v_k: the free parameters z placed among the fixed values (linear in z and v).
     const E = f64(P.names.map((_, i) => free.map((j) => (i === j ? 1 : 0))));
     const masks = groups.map((idx) => f64(P.names.map((_, i) => (idx.includes(i) ? 1 : 0))));
     const full = (z: Array, vs: Array[]): Array => vs.reduce((x, v, k) => np.add(x, np.multiply(masks[k], v)),
       np.add(free.length ? np.matmul(E, z) : np.zeros([P.names.length], HOST), f64(base)));
-    if (!free.length) return full(z0, vals);
+    if (!free.length) return [full(z0, vals), np.array(true, { device: 'cpu' }), np.array(0, { dtype: 'int32', device: 'cpu' })];
     const f = (z: Array, dd: Array, nn: Array, ...vs: Array[]) => model.nll(full(z, vs), dd, { nominal: nn });
-    return full(minimize(f, z0, { args: [d, nom, ...vals] }).x, vals);
+    const r = minimize(f, z0, { args: [d, nom, ...vals] });
+    return [full(r.x, vals), r.converged, r.iterations];
   }, { staticArgnums: [4] }) as Fitter;
   fitters.set(model, fitter);
   return fitter;
@@ -90,16 +92,38 @@ function fitterOf(model: HistFactoryModel): Fitter {
  * with respect to `data`, `opts.nominal` and Array values of `opts.fixed` (the implicit function
  * theorem through `optimize.minimize`). Unlike `stats.fit` the fit is unbounded (Newton on the free
  * parameters), so use it where the optimum is inside the bounds, and on a smooth likelihood: the
- * kinks of interpolation codes 0 and 1 at α = 0 can stop it there (stats.fit handles them).
+ * kinks of interpolation codes 0 and 1 at α = 0 can stop it there (stats.fit handles them). Where
+ * its result can be read (not under jit or vmap), a fit that stops short of a minimum throws.
  */
 export function mle(model: HistFactoryModel, data: ArrayOrNumbers, opts: MleOptions = {}): Array {
+  return fitFor('mle', model, data, opts);
+}
+
+/**
+ * `mle` for the function `who`: where its result can be read (not under jit or vmap), a fit that
+ * did not converge is an error naming `who`, not parameters silently short of the optimum.
+ */
+function fitFor(who: string, model: HistFactoryModel, data: ArrayOrNumbers, opts: MleOptions = {}): Array {
   const held = Object.keys(opts.fixed ?? {});
   const { free } = layout(model, held);
   const d = asData(data);
   const nom = opts.nominal ?? np.array(model.nominal, HOST);
   const init = opts.init ?? model.parameters.init;
   const vals = held.map((name) => asData(opts.fixed![name] as ArrayOrNumbers));
-  return fitterOf(model)(d, nom, np.array(free.map((i) => init[i]), HOST), vals, held);
+  const [x, converged, iterations] = fitterOf(model)(d, nom, np.array(free.map((i) => init[i]), HOST), vals, held);
+  const ok = valueOf(converged);
+  if (ok !== undefined && !ok) {
+    const what = held.length ? `the fit with ${held.join(', ')} held` : 'the fit';
+    const out = outOfBounds(model, valuesOf(x) ?? [], model.parameters.poiIndex);
+    const where = out.length ? `, with ${out.join(', ')} outside its bounds (the differentiable fits are unbounded)` : '';
+    throw new Error(`stats.${who}: ${what} did not converge (Newton's method stopped after ${valueOf(iterations)} iterations short of a minimum${where}). The differentiable fits need a smooth likelihood with its minimum inside the bounds: interpolation codes 0 and 1 have a kink at α = 0 that can stop them (use codes 4/4p, or stats.fit, stats.hypotest and stats.upperLimit for the values)`);
+  }
+  return x;
+}
+
+/** A scalar's value, or undefined where it cannot be read (under jit or vmap). */
+function valueOf(a: Array): number | undefined {
+  try { return Number(a.item()); } catch (e) { if (e instanceof ConcretizationError) return undefined; throw e; }
 }
 
 /**
@@ -114,7 +138,7 @@ export function expectedCls(model: HistFactoryModel, mu: number, opts: { nominal
   const pars0 = np.array(P.init.map((v, i) => (i === P.poiIndex ? 0 : v)), HOST);
   const yields = opts.nominal ? { nominal: opts.nominal } : {};
   const asimov = model.expectedFull(pars0, yields);
-  const cond = mle(model, asimov, { nominal: opts.nominal, fixed: { [P.names[P.poiIndex]]: mu } });
+  const cond = fitFor('expectedCls', model, asimov, { nominal: opts.nominal, fixed: { [P.names[P.poiIndex]]: mu } });
   const qA = np.maximum(np.multiply(np.subtract(model.nll(cond, asimov, yields), model.nll(pars0, asimov, yields)), 2), 0);
   return np.multiply(ndtr(np.negative(np.sqrt(qA))), 2);
 }
@@ -182,7 +206,7 @@ export function expectedUpperLimit(model: HistFactoryModel, opts: ExpectedLimitO
   // ∂CLs/∂μ at the root: CLs = 2Φ(−√q_A), ∂q_A/∂μ = 2 ∂NLL/∂μ at the conditional fit (envelope).
   const pars0 = np.array(P.init.map((v, k) => (k === i ? 0 : v)), HOST);
   const asimov = model.expectedFull(pars0, { nominal: fixedNom });
-  const cond = mle(model, asimov, { nominal: fixedNom, fixed: { [P.names[i]]: muStar } });
+  const cond = fitFor('expectedUpperLimit', model, asimov, { nominal: fixedNom, fixed: { [P.names[i]]: muStar } });
   const dNll = (grad((p: Array) => model.nll(p, asimov, { nominal: fixedNom }))(cond).js() as number[])[i];
   const qA = 2 * (model.nll(cond, asimov, { nominal: fixedNom }).item() - model.nll(pars0, asimov, { nominal: fixedNom }).item());
   const dClsDmu = -2 * (Math.exp(-qA / 2) / Math.sqrt(2 * Math.PI)) * (2 * dNll) / (2 * Math.sqrt(qA));
@@ -215,8 +239,8 @@ function heldFits(model: HistFactoryModel, d: Array, nom: Array | undefined, tes
   if (testStat !== 'qtilde' && testStat !== 'q') throw new Error(`stats.${who}: testStat must be 'qtilde' or 'q', got '${String(testStat)}'`);
   if (testStat === 'qtilde' && lo !== 0) throw new Error(`stats.${who}: q̃ needs the POI's lower bound at 0, got ${lo}; use testStat 'q'`);
   const [dS, nS] = [stopGradient(d), nom && stopGradient(nom)];
-  const free = stopGradient(mle(model, dS, { nominal: nS }));
-  const low = Number.isFinite(lo) ? stopGradient(mle(model, dS, { nominal: nS, fixed: { [P.names[i]]: lo } })) : null;
+  const free = stopGradient(fitFor(who, model, dS, { nominal: nS }));
+  const low = Number.isFinite(lo) ? stopGradient(fitFor(who, model, dS, { nominal: nS, fixed: { [P.names[i]]: lo } })) : null;
   // Below the bound the unconditional fit is replaced (and its nuisance parameters do not matter).
   if (!(low && (valuesOf(free)?.[i] ?? lo) < lo)) checkInBounds(model, free, who, 'unconditional');
   if (low) checkInBounds(model, low, who, `conditional (${P.names[i]} = ${lo})`);
@@ -229,7 +253,7 @@ function heldFits(model: HistFactoryModel, d: Array, nom: Array | undefined, tes
  * with the data and the nominal yields through it.
  */
 function backgroundFit(model: HistFactoryModel, d: Array, nom: Array | undefined, who: string): Array {
-  const bkg = mle(model, d, { nominal: nom, fixed: { [model.parameters.names[model.parameters.poiIndex]]: 0 } });
+  const bkg = fitFor(who, model, d, { nominal: nom, fixed: { [model.parameters.names[model.parameters.poiIndex]]: 0 } });
   checkInBounds(model, stopGradient(bkg), who, 'background-only');
   return bkg;
 }
@@ -250,6 +274,12 @@ function valuesOf(a: Array): number[] | null {
   try { return a.js() as number[]; } catch (e) { if (e instanceof ConcretizationError) return null; throw e; }
 }
 
+/** The parameters of `x` but `skip` outside their bounds, as "name = value (bounds [lo, hi])". */
+function outOfBounds(model: HistFactoryModel, x: readonly number[], skip: number): string[] {
+  const P = model.parameters;
+  return x.flatMap((v, i) => (i !== skip && !(v >= P.bounds[i][0] && v <= P.bounds[i][1]) ? [`${P.names[i]} = ${v.toPrecision(4)} (bounds [${P.bounds[i].join(', ')}])`] : []));
+}
+
 /**
  * The differentiable fits are unbounded: where their values can be read (eagerly and under grad or
  * jvp, not under vmap or jit), a nuisance parameter outside its bounds — where stats.fit would
@@ -258,8 +288,7 @@ function valuesOf(a: Array): number[] | null {
 function checkInBounds(model: HistFactoryModel, pars: Array, who: string, what: string): void {
   const x = valuesOf(pars);
   if (!x) return;
-  const P = model.parameters;
-  const out = P.names.flatMap((name, i) => (i !== P.poiIndex && !(x[i] >= P.bounds[i][0] && x[i] <= P.bounds[i][1]) ? [`${name} = ${x[i].toPrecision(4)} (bounds [${P.bounds[i].join(', ')}])`] : []));
+  const out = outOfBounds(model, x, model.parameters.poiIndex);
   if (out.length) throw new Error(`stats.${who}: the ${what} fit puts ${out.join(', ')} outside its bounds; the differentiable fits are unbounded (as stats.mle), so they need optima inside the bounds — stats.hypotest and stats.upperLimit give the values with bounded fits`);
 }
 
@@ -283,11 +312,11 @@ function observedClsAt(model: HistFactoryModel, d: Array, mu: number, muT: Array
   if (held.low) nllFree = np.where(np.less(muhat, held.lo), nll(held.low, d), nllFree);
   // At μ on the lower bound (on 0 for the Asimov data) the conditional fit is the one already
   // done: q (q_A) is then exactly 0 where μ̂ is below the bound, not the fits' round-off.
-  const cond = mu === held.lo && held.low ? held.low : stopGradient(mle(model, stopGradient(d), { nominal: nS, fixed }));
+  const cond = mu === held.lo && held.low ? held.low : stopGradient(fitFor(who, model, stopGradient(d), { nominal: nS, fixed }));
   checkInBounds(model, cond, who, 'conditional');
   const q = np.where(np.greater(muhat, mu), 0, twice(nll(atPoi(cond, i, muT), d), nllFree));
   const asimov = model.expectedFull(bkg, y);
-  const condA = mu === 0 ? stopGradient(bkg) : stopGradient(mle(model, stopGradient(asimov), { nominal: nS, fixed }));
+  const condA = mu === 0 ? stopGradient(bkg) : stopGradient(fitFor(who, model, stopGradient(asimov), { nominal: nS, fixed }));
   checkInBounds(model, condA, who, 'conditional Asimov');
   const qA = twice(nll(atPoi(condA, i, muT), asimov), nll(stopGradient(bkg), asimov));
   const sq = safeSqrt(q), sqA = safeSqrt(qA);
