@@ -47,6 +47,11 @@ describe('toys', () => {
     }
     const fixedMu = stats.fitBatch(simple, toys, { fixed: { mu: 0.5 } });
     expect(fixedMu.bestfit.every((p) => p[0] === 0.5)).toBe(true);
+    // Held past the POI's upper bound (10): held there, as stats.fit holds it, not clamped back.
+    const beyond = stats.fitBatch(simple, toys, { fixed: { mu: 15 } });
+    expect(beyond.bestfit.every((p) => p[0] === 15)).toBe(true);
+    const one = stats.fit(simple, toys.slice(7).js() as number[], { fixed: { mu: 15 } });
+    expect(Math.abs(one.nll - beyond.nll[7])).toBeLessThan(1e-9 * (1 + Math.abs(one.nll)));
     expect(() => stats.fitBatch(simple, np.zeros([3, 2]))).toThrow(/stats.fitBatch: data must be \[toys, 4\]/);
   });
 

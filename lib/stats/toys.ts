@@ -129,7 +129,7 @@ export function fitBatch(model: HistFactoryModel, data: Array, opts: BatchFitOpt
     const pending = steps.map((s) => s !== null);
     const next = X.map((x) => [...x]);
     for (let ls = 0; ls < 60 && pending.some(Boolean); ls++) {
-      X.forEach((x, t) => { if (pending[t]) next[t] = x.map((xi, i) => clip(xi + scale[t] * steps[t]![i], bounds[i])); });
+      X.forEach((x, t) => { if (pending[t]) next[t] = x.map((xi, i) => (isFixed[i] ? xi : clip(xi + scale[t] * steps[t]![i], bounds[i]))); });
       const fn = b.value(np.array(rows.map((t) => next[t]), HOST), dRows).js() as number[];
       pending.forEach((p, t) => {
         if (!p) return;
