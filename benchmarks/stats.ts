@@ -6,7 +6,7 @@
  * program, cached per input signature), an MLE fit, an asymptotic hypotest (q̃, μ = 1, expected
  * band) and the first fit of a fresh model: of a structure met before (its programs are reused:
  * a model's numbers are an input), cold, after clearCaches() (trace + compile + run), and in a new
- * process (benchmarks/fresh-fit.ts: code and caches cold, as a user's script). pyhf's times are read from
+ * process (benchmarks/fresh-fit.mjs: code and caches cold, as a user's script). pyhf's times are read from
  * benchmarks/pyhf/results.json, which benchmarks/pyhf/run.py writes (numpy is eager: pyhf's one NLL
  * time stands beside both NLL rows; its "first fit" builds a Model and fits, as it compiles nothing).
  * Then the 15-parameter model (3 channels × 10 bins): a fit, a hypotest, an upper limit and 10⁴
@@ -15,7 +15,7 @@
  * harness.ts takes it, in wall and CPU time: the ratios are of CPU times, which stay put when
  * other processes share the cores (pyhf's too: run.py records both). Results go into
  * benchmarks/results.json under "stats".
- *   Run: npx tsx benchmarks/stats.ts   (also a section of `npm run bench`)
+ *   Run: npm run build && npx tsx benchmarks/stats.ts   (also a section of `npm run bench`, which builds)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,12 +87,13 @@ function one(fn: () => unknown, firstCall = false, { reps, budgetMs, warmupMs, s
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /**
- * The first fit of a new process (benchmarks/fresh-fit.ts: the library imported, nothing run):
- * the median of 3 processes. Its code is cold as well as its caches, as in a user's script.
+ * The first fit of a new process (benchmarks/fresh-fit.mjs: the built package imported by plain
+ * Node, nothing run): the median of 3 processes. Its code is cold as well as its caches, as in a
+ * user's script.
  */
 function freshProcess(size: string): Timed {
   const runs = [0, 1, 2].map(() => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(here('./fresh-fit.ts')), size], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [fileURLToPath(here('./fresh-fit.mjs')), size], { encoding: 'utf8' });
     return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; cpuMs: number };
   });
   return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), firstMs: runs[0].ms, samples: runs.length, inner: 1 };
@@ -249,7 +250,7 @@ export function writeStatsResults(t: StatsTable, path = here('./results.json')):
     date: new Date().toISOString(),
     load: +loadavg()[0].toFixed(2),
     pyhf: PYHF ? { ...PYHF.pyhf, timed: PYHF.machine.date } : null,
-    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models, cold = after clearCaches(), fresh process = benchmarks/fresh-fit.ts in a new process, median of 3), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
+    method: 'cotangent: as benchmarks/harness.ts (warm-up >= 300 ms, median of 3 to 15 samples; first fit: fresh models, cold = after clearCaches(), fresh process = benchmarks/fresh-fit.mjs in a new process, median of 3), wall and CPU (process.cpuUsage) time; pyhf: benchmarks/pyhf/run.py (wall and process_time)',
     rows: t.rows.map((r) => ({ size: r.size, job: r.job, cotangentMs: +r.ct.ms.toPrecision(4), cotangentCpuMs: +r.ct.cpuMs.toPrecision(4), pyhfMs: Number.isNaN(r.pyhfMs) ? null : +r.pyhfMs.toPrecision(4), pyhfCpuMs: Number.isNaN(r.pyhfCpuMs) ? null : +r.pyhfCpuMs.toPrecision(4), samples: r.ct.samples, callsPerSample: r.ct.inner, firstCallMs: +r.ct.firstMs.toPrecision(4) })),
     cls: t.cls.map((c) => ({ size: c.size, cotangent: c.cls, pyhf: c.ref, pyhfKind: c.refKind, expectedSet: c.expectedSet, pyhfExpectedSet: c.refExpected })),
     t15: Object.fromEntries(Object.entries(t.extraRecords).map(([k, v]) => [k, typeof v === 'number' ? +v.toPrecision(5) : v])),
