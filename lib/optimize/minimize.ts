@@ -83,6 +83,8 @@ export interface MinimizeResult {
 
 const WHO = 'optimize.minimize';
 const MAX_LINE_SEARCH = 60;
+/** Rungs of the τ ladder of newtonDirection (τ doubles each: far past any Hessian's scale). */
+const MAX_SHIFTS = 60;
 const ARMIJO_C = 1e-4;
 
 type Obj = (z: Array) => Array;
@@ -160,16 +162,17 @@ const maxAbs = (a: Array): Array => np.max(np.abs(a));
 /**
  * Backtracking Armijo line search from step 1 along d: the largest t = 2^-j with
  * f(z + t d) ≤ f(z) + c t ∇f·d (+ a round-off allowance so steps at the optimum are not refused).
- * Returns [t, f(z + t d), ok].
+ * Returns [t, f(z + t d), ok]. Where `whole` holds no backtracking is done: the caller takes the
+ * step whole (halving it would cost up to MAX_LINE_SEARCH evaluations for nothing).
  */
-function lineSearch(obj: Obj, z: Array, fz: Array, slope: Array, d: Array, t0: Array | number = 1): [Array, Array, Array] {
+function lineSearch(obj: Obj, z: Array, fz: Array, slope: Array, d: Array, t0: Array | number = 1, whole?: Array): [Array, Array, Array] {
   const eps = z.dtype === 'float32' ? 1.2e-7 : 2.3e-16;
   const slack = np.abs(fz).add(1).mul(8 * eps);
   const bad = (t: Array, fn: Array) => np.logicalOr(np.logicalNot(np.isfinite(fn)), fn.greater(fz.add(t.mul(slope).mul(ARMIJO_C)).add(slack)));
   const t1 = np.array(t0, { dtype: z.dtype }).mul(1);
   const f1 = obj(z.add(d.mul(t1)));
   const [t, fn] = whileLoop(
-    ([t, fn, j]: Array[]) => np.logicalAnd(bad(t, fn), j.less(MAX_LINE_SEARCH)),
+    ([t, fn, j]: Array[]) => np.logicalAnd(np.logicalAnd(bad(t, fn), j.less(MAX_LINE_SEARCH)), whole ? np.logicalNot(whole) : true),
     ([t, , j]: Array[]) => {
       const t2 = t.mul(0.5);
       return [t2, obj(z.add(d.mul(t2))), j.add(1)];
@@ -275,7 +278,7 @@ export function minimize(userF: (x: Array, ...args: never[]) => unknown, x0: unk
         // infinity in z): the values judge it, and the iteration goes on.
         const negligible = np.logicalAnd(np.logicalAnd(useN, pd), np.negative(slope).lessEqual(np.abs(fz).mul(negligibleRel)));
         const whole = np.logicalAnd(negligible, maxAbs(d).lessEqual(maxAbs(z).add(1).mul(Math.sqrt(negligibleRel))));
-        const [t, , ok] = lineSearch(obj, z, fz, slope, d);
+        const [t, , ok] = lineSearch(obj, z, fz, slope, d, 1, whole);
         const z2 = np.where(whole, z.add(d), np.where(ok, z.add(d.mul(t)), z));
         const [f2, g2] = vg(z2);
         report(k.add(1), f2, g2, z2);
@@ -361,7 +364,7 @@ function newtonDirection(H: Array, g: Array): [d: Array, pd: Array] {
   const minDiag = np.min(diag);
   const tau0 = np.where(minDiag.greater(0), 0, beta.sub(minDiag));
   const [tau] = whileLoop(
-    ([tau, L, j]: Array[]) => np.logicalAnd(np.logicalAnd(notPd(L), j.less(MAX_LINE_SEARCH)), np.isfinite(tau)),
+    ([tau, L, j]: Array[]) => np.logicalAnd(np.logicalAnd(notPd(L), j.less(MAX_SHIFTS)), np.isfinite(tau)),
     ([tau, , j]: Array[]) => { const t2 = np.maximum(tau.mul(2), beta); return [t2, factor(t2), j.add(1)]; },
     [tau0, factor(tau0), np.zeros([], { dtype: 'int32' })],
   ) as Array[];

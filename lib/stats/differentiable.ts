@@ -111,19 +111,14 @@ function fitFor(who: string, model: HistFactoryModel, data: ArrayOrNumbers, opts
   const init = opts.init ?? model.parameters.init;
   const vals = held.map((name) => asData(opts.fixed![name] as ArrayOrNumbers));
   const [x, converged, iterations] = fitterOf(model)(d, nom, np.array(free.map((i) => init[i]), HOST), vals, held);
-  const ok = valueOf(converged);
-  if (ok !== undefined && !ok) {
+  const ok = valuesOf<boolean | number>(converged);
+  if (ok !== null && !ok) {
     const what = held.length ? `the fit with ${held.join(', ')} held` : 'the fit';
     const out = outOfBounds(model, valuesOf(x) ?? [], model.parameters.poiIndex);
     const where = out.length ? `, with ${out.join(', ')} outside its bounds (the differentiable fits are unbounded)` : '';
-    throw new Error(`stats.${who}: ${what} did not converge (Newton's method stopped after ${valueOf(iterations)} iterations short of a minimum${where}). The differentiable fits need a smooth likelihood with its minimum inside the bounds: interpolation codes 0 and 1 have a kink at α = 0 that can stop them (use codes 4/4p, or stats.fit, stats.hypotest and stats.upperLimit for the values)`);
+    throw new Error(`stats.${who}: ${what} did not converge (Newton's method stopped after ${valuesOf(iterations)} iterations short of a minimum${where}). The differentiable fits need a smooth likelihood with its minimum inside the bounds: interpolation codes 0 and 1 have a kink at α = 0 that can stop them (use codes 4/4p, or stats.fit, stats.hypotest and stats.upperLimit for the values)`);
   }
   return x;
-}
-
-/** A scalar's value, or undefined where it cannot be read (under jit or vmap). */
-function valueOf(a: Array): number | undefined {
-  try { return Number(a.item()); } catch (e) { if (e instanceof ConcretizationError) return undefined; throw e; }
 }
 
 /**
@@ -270,8 +265,8 @@ function safeSqrt(x: Array): Array {
 }
 
 /** The values of `a` where they can be read: eagerly and under grad or jvp, not under vmap or jit. */
-function valuesOf(a: Array): number[] | null {
-  try { return a.js() as number[]; } catch (e) { if (e instanceof ConcretizationError) return null; throw e; }
+function valuesOf<T = number[]>(a: Array): T | null {
+  try { return a.js() as T; } catch (e) { if (e instanceof ConcretizationError) return null; throw e; }
 }
 
 /** The parameters of `x` but `skip` outside their bounds, as "name = value (bounds [lo, hi])". */
